@@ -1,0 +1,1 @@
+"""Sign-in: OpenID Connect flows and the credential vault (later issue)."""

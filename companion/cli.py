@@ -1,0 +1,102 @@
+"""One entry point: the GUI by default, sub-commands for headless work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from companion import __version__
+from companion.errors import UserFacingError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="companion", description="Companion learning app.")
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument("--profile", default="default", help="learner profile to open")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("gui", help="open the window (the default)")
+    sandbox = commands.add_parser("sandbox", help="run the local reference platform")
+    sandbox.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: loopback only)")
+    sandbox.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
+    sandbox.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
+                         help="inject a fault, e.g. latency=300, bandwidth=20000, "
+                              "drop-after=50000, status=503, retry-after=5, malformed-json, "
+                              "first-byte-delay=2000, path=/v1/assets, times=3")
+    commands.add_parser("catalog", help="print the course catalogue")
+    commands.add_parser("settings", help="list every setting, its value and where it comes from")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from companion.ui.app import run
+
+            return run(args.profile)
+        if command == "sandbox":
+            return _run_sandbox(args.host, args.port, args.fault)
+        if command == "catalog":
+            return _print_catalog(args.profile)
+        if command == "settings":
+            return _print_settings()
+    except UserFacingError as error:
+        print(f"companion: {error.message}", file=sys.stderr)
+        if error.hint:
+            print(f"  {error.hint}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _run_sandbox(host: str, port: int, fault_specs: list[str]) -> int:
+    from companion import logs
+    from companion.sandbox.faults import parse_cli
+    from companion.sandbox.server import SandboxServer
+
+    logs.setup(None, "INFO", console=True)
+    try:
+        plan = parse_cli(fault_specs)
+    except ValueError as error:
+        print(f"companion sandbox: {error}", file=sys.stderr)
+        return 2
+    server = SandboxServer(host=host, port=port)
+    server.faults.set(plan)
+    print(f"Sandbox platform on {server.url}  (Ctrl+C to stop)", flush=True)
+    if plan.is_active():
+        print(f"Faults: {server.faults.as_dict()}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _print_catalog(profile: str) -> int:
+    from companion.context import AppContext
+
+    context = AppContext.create(profile)
+    try:
+        result = context.catalog.refresh()
+        for course in result.courses:
+            print(f"{course.id:28} {course.title}  ({course.duration_minutes} min)")
+        if result.problem is not None:
+            print(f"(saved copy: {result.problem.message})", file=sys.stderr)
+    finally:
+        context.close()
+    return 0
+
+
+def _print_settings() -> int:
+    from companion.context import AppContext
+    from companion.i18n import _
+    from companion.settings import DECLARED
+
+    context = AppContext.create()
+    for setting in DECLARED:
+        value, source = context.settings.value_and_source(setting.key)
+        print(f"{setting.key} = {value!r}  [{source.value}]  {setting.env_var}")
+        print(f"    {_(setting.doc)}")
+    return 0

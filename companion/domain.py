@@ -1,0 +1,220 @@
+"""Plain data the rest of the app speaks, parsed strictly from platform answers.
+
+Parsing checks every field a screen relies on: a malformed answer raises
+`ContractError` naming the field, instead of a KeyError deep in a view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+BlockType = Literal["text", "image", "audio", "video", "file", "quiz"]
+BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz")
+
+
+class ContractError(ValueError):
+    """The platform's answer does not have the shape the API promises."""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    id: str
+    title: str
+    summary: str
+    category: str
+    level: str
+    language: str
+    duration_minutes: int
+    version: str
+    size_bytes: int
+    premium: bool
+
+
+@dataclass(frozen=True)
+class Asset:
+    sha256: str
+    size: int
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Literal["single", "multiple"]
+    prompt: str
+    choices: tuple[Choice, ...]
+    correct: frozenset[str]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: str
+    pass_ratio: float
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    type: str
+    title: str = ""
+    asset: Asset | None = None
+    quiz: Quiz | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: str
+    chapters: tuple[Chapter, ...]
+
+
+@dataclass(frozen=True)
+class CourseManifest:
+    id: str
+    version: str
+    title: str
+    language: str
+    parts: tuple[Part, ...]
+
+    def assets(self) -> list[Asset]:
+        seen: dict[str, Asset] = {}
+        for part in self.parts:
+            for chapter in part.chapters:
+                for block in chapter.blocks:
+                    if block.asset is not None:
+                        seen.setdefault(block.asset.sha256, block.asset)
+        return list(seen.values())
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def _field(data: Mapping[str, Any], name: str, kind: type, where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ContractError(f"{where}: expected an object")
+    value = data.get(name)
+    if isinstance(value, bool) and kind is not bool:
+        raise ContractError(f"{where}.{name}: expected {kind.__name__}")
+    if not isinstance(value, kind):
+        raise ContractError(f"{where}.{name}: expected {kind.__name__}")
+    return value
+
+
+def _list(data: Mapping[str, Any], name: str, where: str) -> list[Any]:
+    value: list[Any] = _field(data, name, list, where)
+    return value
+
+
+def parse_catalog(data: Any) -> list[CatalogEntry]:
+    courses = _list(data, "courses", "catalog")
+    return [parse_catalog_entry(item, f"catalog.courses[{i}]") for i, item in enumerate(courses)]
+
+
+def parse_catalog_entry(data: Any, where: str) -> CatalogEntry:
+    return CatalogEntry(
+        id=_field(data, "id", str, where),
+        title=_field(data, "title", str, where),
+        summary=_field(data, "summary", str, where),
+        category=_field(data, "category", str, where),
+        level=_field(data, "level", str, where),
+        language=_field(data, "language", str, where),
+        duration_minutes=_field(data, "duration_minutes", int, where),
+        version=_field(data, "version", str, where),
+        size_bytes=_field(data, "size_bytes", int, where),
+        premium=_field(data, "premium", bool, where),
+    )
+
+
+def parse_asset(data: Any, where: str) -> Asset:
+    sha = _field(data, "sha256", str, where)
+    if not SHA256_HEX.match(sha):
+        raise ContractError(f"{where}.sha256: not a lower-case sha256 digest")
+    size = _field(data, "size", int, where)
+    if size < 0:
+        raise ContractError(f"{where}.size: negative")
+    return Asset(sha, size, _field(data, "media_type", str, where))
+
+
+def parse_question(data: Any, where: str) -> Question:
+    kind = _field(data, "kind", str, where)
+    if kind not in ("single", "multiple"):
+        raise ContractError(f"{where}.kind: unknown question kind {kind!r}")
+    choices = tuple(
+        Choice(_field(c, "id", str, f"{where}.choices[{i}]"),
+               _field(c, "text", str, f"{where}.choices[{i}]"))
+        for i, c in enumerate(_list(data, "choices", where))
+    )
+    correct = frozenset(_list(data, "correct", where))
+    if not correct or not correct <= {c.id for c in choices}:
+        raise ContractError(f"{where}.correct: must name some of the choices")
+    return Question(
+        id=_field(data, "id", str, where), kind=kind, prompt=_field(data, "prompt", str, where),
+        choices=choices, correct=correct,
+        explanation=_field(data, "explanation", str, where),
+    )
+
+
+def parse_quiz(data: Any, where: str) -> Quiz:
+    questions = _list(data, "questions", where)
+    return Quiz(
+        id=_field(data, "id", str, where),
+        title=_field(data, "title", str, where),
+        pass_ratio=float(_field(data, "pass_ratio", (int, float), where)),  # type: ignore[arg-type]
+        questions=tuple(
+            parse_question(q, f"{where}.questions[{i}]") for i, q in enumerate(questions)
+        ),
+    )
+
+
+def parse_block(data: Any, where: str) -> Block:
+    kind = _field(data, "type", str, where)
+    if kind not in BLOCK_TYPES:
+        raise ContractError(f"{where}.type: unknown block type {kind!r}")
+    if kind == "quiz":
+        return Block(kind, quiz=parse_quiz(data.get("quiz"), f"{where}.quiz"))
+    title = data.get("title", "")
+    if not isinstance(title, str):
+        raise ContractError(f"{where}.title: expected str")
+    return Block(kind, title=title, asset=parse_asset(data.get("asset"), f"{where}.asset"))
+
+
+def parse_manifest(data: Any) -> CourseManifest:
+    where = "manifest"
+    parts = []
+    for p_index, part in enumerate(_list(data, "parts", where)):
+        p_where = f"{where}.parts[{p_index}]"
+        chapters = []
+        for c_index, chapter in enumerate(_list(part, "chapters", p_where)):
+            c_where = f"{p_where}.chapters[{c_index}]"
+            blocks = tuple(
+                parse_block(b, f"{c_where}.blocks[{i}]")
+                for i, b in enumerate(_list(chapter, "blocks", c_where))
+            )
+            chapters.append(Chapter(_field(chapter, "id", str, c_where),
+                                    _field(chapter, "title", str, c_where), blocks))
+        parts.append(Part(_field(part, "id", str, p_where), _field(part, "title", str, p_where),
+                          tuple(chapters)))
+    return CourseManifest(
+        id=_field(data, "id", str, where), version=_field(data, "version", str, where),
+        title=_field(data, "title", str, where), language=_field(data, "language", str, where),
+        parts=tuple(parts),
+    )

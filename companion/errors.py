@@ -1,0 +1,53 @@
+"""The two kinds of error (STYLE 7).
+
+`UserFacingError` carries text that is safe to show, already translated, with a hint.
+Anything else is a bug or an unforeseen failure: it is logged with its traceback under a
+short reference code, and the learner sees a generic message quoting that code so that
+support staff can find the traceback in the support bundle.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from companion.i18n import _
+
+log = logging.getLogger("companion.errors")
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+class UserFacingError(Exception):
+    """An expected failure with a message the learner can act on."""
+
+    def __init__(self, message: str, hint: str = "", *, reference: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.reference = reference or new_reference()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Cancelled(Exception):
+    """The learner or the app cancelled the work; shown to nobody."""
+
+
+def new_reference() -> str:
+    return "CMP-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
+def describe(error: BaseException) -> tuple[str, str, str]:
+    """Return (message, hint, reference) fit for display, logging unexpected errors."""
+    if isinstance(error, UserFacingError):
+        log.info("shown to learner [%s]: %s", error.reference, error.message)
+        return error.message, error.hint, error.reference
+    reference = new_reference()
+    log.error("unexpected error [%s]", reference, exc_info=error)
+    message = _("Something went wrong.")
+    hint = _("If it happens again, give support staff the reference {reference}.").format(
+        reference=reference
+    )
+    return message, hint, reference

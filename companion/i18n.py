@@ -1,0 +1,53 @@
+"""Translations with stdlib gettext, shared by core and UI.
+
+Source strings are English; French is the users' first language and the default.
+Core code cannot use Qt's translator (no Qt outside companion/ui), so one gettext
+catalogue serves both layers.
+"""
+
+from __future__ import annotations
+
+import gettext
+import threading
+
+from companion.resources import resource
+
+DOMAIN = "companion"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_lock = threading.Lock()
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def install(language: str) -> str:
+    """Make `language` current; fall back to English when it has no catalogue."""
+    global _translation, _language
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    translation = gettext.translation(
+        DOMAIN, localedir=resource("translations"), languages=[language], fallback=True
+    )
+    with _lock:
+        _translation = translation
+        _language = language
+    return language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate now."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translation.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark for extraction; translate later, when the language is known."""
+    return message

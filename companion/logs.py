@@ -1,0 +1,154 @@
+"""Loggers by subsystem, a rotating file, an in-memory ring buffer, and redaction.
+
+Subsystem loggers are children of ``companion``: ``companion.sync``, ``companion.store``,
+``companion.auth``, ``companion.ui``, ``companion.sandbox``. Every handler carries the
+redaction filter, so no token, password or authorisation code reaches a file, the
+diagnostics view or a support bundle, whatever a log call passes in.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import threading
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = "companion"
+SUBSYSTEMS = ("sync", "store", "auth", "ui", "sandbox", "services")
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+REDACTED = "[redacted]"
+
+_SECRET_PATTERNS = (
+    # Authorization: Bearer <token>, Basic <credentials>
+    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
+    # JWTs (ID tokens, signed credentials): header.payload.signature
+    re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    # key=value or "key": "value" for secret-bearing names
+    re.compile(
+        r"(?i)(\"?\b(?:access_token|refresh_token|id_token|token|password|passwd|secret|"
+        r"client_secret|code_verifier|device_code|api_key|apikey|authorization)\b\"?"
+        r"\s*[:=]\s*\"?)([^\"&\s,;}]+)"
+    ),
+    # an authorisation code in a redirect URL
+    re.compile(r"(?i)([?&]code=)([^&\s]+)"),
+)
+
+
+class Redactor:
+    """Removes secret-looking text, and exact secrets registered at run time."""
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+        self._lock = threading.Lock()
+
+    def remember(self, secret: str) -> None:
+        if len(secret) >= 6:  # shorter values would redact ordinary words
+            with self._lock:
+                self._known.add(secret)
+
+    def forget(self, secret: str) -> None:
+        with self._lock:
+            self._known.discard(secret)
+
+    def redact(self, text: str) -> str:
+        with self._lock:
+            known = sorted(self._known, key=len, reverse=True)
+        for secret in known:
+            text = text.replace(secret, REDACTED)
+        for pattern in _SECRET_PATTERNS:
+            if pattern.groups >= 2:
+                text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+            else:
+                text = pattern.sub(REDACTED, text)
+        return text
+
+
+REDACTOR = Redactor()
+
+
+class RedactionFilter(logging.Filter):
+    """Renders the message and traceback once, redacted, so handlers never see secrets."""
+
+    def __init__(self, redactor: Redactor = REDACTOR) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redactor.redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = self.redactor.redact(
+                logging.Formatter().formatException(record.exc_info)
+            )
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redactor.redact(record.stack_info)
+        return True
+
+
+class RingBufferHandler(logging.Handler):
+    """The last records, formatted, for the diagnostics view and the support bundle."""
+
+    def __init__(self, capacity: int = 2000) -> None:
+        super().__init__()
+        self._lines: deque[str] = deque(maxlen=capacity)
+        self.setFormatter(logging.Formatter(FORMAT))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._lines.append(self.format(record))
+        except Exception:  # a log call must never break the caller
+            self.handleError(record)
+
+    def lines(self) -> list[str]:
+        return list(self._lines)
+
+
+_ring: RingBufferHandler | None = None
+
+
+def ring_buffer() -> RingBufferHandler:
+    global _ring
+    if _ring is None:
+        _ring = RingBufferHandler()
+        _ring.addFilter(RedactionFilter())
+    return _ring
+
+
+def setup(log_dir: Path | None, level: str = "INFO", *, console: bool = False) -> None:
+    """Configure the ``companion`` logger tree once per process."""
+    root = logging.getLogger(ROOT)
+    root.setLevel(level)
+    root.propagate = False
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    handlers: list[logging.Handler] = [ring_buffer()]
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                log_dir / "companion.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            )
+        )
+    if console:
+        handlers.append(logging.StreamHandler())
+    _attach(root, handlers)
+
+
+def _attach(logger: logging.Logger, handlers: Iterable[logging.Handler]) -> None:
+    for handler in handlers:
+        if not any(isinstance(f, RedactionFilter) for f in handler.filters):
+            handler.addFilter(RedactionFilter())
+        if handler.formatter is None:
+            handler.setFormatter(logging.Formatter(FORMAT))
+        logger.addHandler(handler)
+
+
+def get(subsystem: str) -> logging.Logger:
+    if subsystem not in SUBSYSTEMS:
+        raise ValueError(f"unknown subsystem {subsystem!r}")
+    return logging.getLogger(f"{ROOT}.{subsystem}")

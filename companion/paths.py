@@ -1,0 +1,80 @@
+"""Where Companion keeps things, through platformdirs.
+
+Per-profile folders hold one learner's data (several learners may share an OS account);
+the asset cache is shared by every profile on the machine because course files are the
+same bytes for everyone. ``COMPANION_HOME`` roots everything in one folder, for portable
+installs and for tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from companion.errors import UserFacingError
+from companion.i18n import _
+
+APP_DIR_NAME = "Companion"
+APP_AUTHOR = "Companion"
+DEFAULT_PROFILE = "default"
+_PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+    policy_file: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        home = os.environ.get("COMPANION_HOME")
+        policy_override = os.environ.get("COMPANION_POLICY_FILE")
+        if home:
+            root = Path(home)
+            paths = cls(root / "config", root / "data", root / "cache", root / "logs",
+                        root / "policy.toml")
+        else:
+            paths = cls(
+                config_dir=Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR)),
+                data_dir=Path(platformdirs.user_data_dir(APP_DIR_NAME, APP_AUTHOR)),
+                cache_dir=Path(platformdirs.user_cache_dir(APP_DIR_NAME, APP_AUTHOR)),
+                log_dir=Path(platformdirs.user_log_dir(APP_DIR_NAME, APP_AUTHOR)),
+                policy_file=Path(platformdirs.site_config_dir(APP_DIR_NAME, APP_AUTHOR))
+                / "policy.toml",
+            )
+        if policy_override:
+            paths = Paths(paths.config_dir, paths.data_dir, paths.cache_dir, paths.log_dir,
+                          Path(policy_override))
+        return paths
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.toml"
+
+    @property
+    def shared_assets_dir(self) -> Path:
+        return self.cache_dir / "assets"
+
+    def profile_dir(self, profile: str) -> Path:
+        return self.data_dir / "profiles" / check_profile_name(profile)
+
+    def ensure(self) -> None:
+        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def check_profile_name(name: str) -> str:
+    """Profile names become folder names: accept only a safe, portable subset."""
+    if not _PROFILE_NAME.match(name):
+        raise UserFacingError(
+            _("“{name}” cannot be used as a profile name.").format(name=name),
+            _("Use 1 to 40 lower-case letters, digits, dashes or underscores."),
+        )
+    return name

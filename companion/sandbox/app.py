@@ -1,0 +1,187 @@
+"""The sandbox platform as a Flask application implementing resources/openapi.yaml."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request, send_file
+from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
+
+from companion.sandbox.content import Content
+from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
+from companion.sandbox.learners import Learners
+
+log = logging.getLogger("companion.sandbox")
+
+ONE_YEAR = 31_536_000
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Every response carries X-Request-Id: the client's own when well-formed, else new."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        offered = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+        environ["companion.request_id"] = request_id
+
+        def with_id(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"]
+            headers.append(("X-Request-Id", request_id))
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, with_id)
+
+
+def create_app(content: Content, faults: Faults | None = None,
+               learners: Learners | None = None) -> Flask:
+    app = Flask("companion.sandbox")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    faults = faults or Faults()
+    learners = learners or Learners()
+    app.extensions["companion"] = {"content": content, "faults": faults, "learners": learners}
+    _register_errors(app)
+    _register_catalog(app, content)
+    _register_me(app, content, learners)
+    _register_admin(app, faults)
+    app.wsgi_app = RequestIdMiddleware(FaultMiddleware(app.wsgi_app, faults))  # type: ignore[method-assign]
+    return app
+
+
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> Response:
+    """An RFC 9457 problem details response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": request.path, "request_id": request.environ.get("companion.request_id")}
+    body.update(extra)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype="application/problem+json")
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        response = problem(error.code or 500, error.name, error.description or "")
+        if isinstance(error, Unauthorized):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="platform"'
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("sandbox handler failed")
+        return problem(500, "Internal Server Error", "The sandbox failed; see its log.")
+
+
+def _json_conditional(payload: Any, cache_control: str = "no-cache") -> Response:
+    """JSON with a strong ETag; answers 304 to a matching If-None-Match."""
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    response = Response(body, mimetype="application/json")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = cache_control
+    return response.make_conditional(request)
+
+
+def _register_catalog(app: Flask, content: Content) -> None:
+    @app.get("/v1/catalog")
+    def catalog() -> Response:
+        return _json_conditional({"courses": content.catalog()})
+
+    @app.get("/v1/courses/<course_id>/manifest")
+    def manifest(course_id: str) -> Response:
+        course = content.courses.get(course_id)
+        if course is None:
+            raise NotFound(f"No course with id {course_id!r}.")
+        return _json_conditional(course.manifest)
+
+    @app.get("/v1/assets/<sha256>")
+    def asset(sha256: str) -> Response:
+        path = content.asset_path(sha256)
+        if path is None:
+            raise NotFound("No asset with this digest.")
+        media_type = _media_type_of(content, sha256)
+        response = send_file(path, mimetype=media_type, conditional=True, etag=sha256,
+                             max_age=ONE_YEAR, last_modified=None)
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+        response.cache_control.max_age = ONE_YEAR
+        response.headers["Accept-Ranges"] = "bytes"
+        return response
+
+
+def _media_type_of(content: Content, sha256: str) -> str:
+    cache: dict[str, str] = content.__dict__.setdefault("_media_types", {})
+    if not cache:
+        for course in content.courses.values():
+            for part in course.manifest["parts"]:
+                for chapter in part["chapters"]:
+                    for block in chapter["blocks"]:
+                        if "asset" in block:
+                            cache[block["asset"]["sha256"]] = block["asset"]["media_type"]
+    return cache.get(sha256, "application/octet-stream")
+
+
+def _register_me(app: Flask, content: Content, learners: Learners) -> None:
+    def current_learner() -> dict[str, Any]:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        learner = learners.by_token(token) if scheme.lower() == "bearer" else None
+        if learner is None:
+            raise Unauthorized("A valid bearer token is required.")
+        g.learner = learner
+        return learner
+
+    @app.get("/v1/me")
+    def me() -> Response:
+        learner = current_learner()
+        return jsonify({k: learner[k] for k in ("id", "name", "email", "entitlements")})
+
+    @app.get("/v1/me/enrollments")
+    def enrollments() -> Response:
+        learner = current_learner()
+        return jsonify({"enrollments": [{"course_id": c} for c in learner["enrollments"]]})
+
+    @app.post("/v1/me/enrollments")
+    def enroll() -> Response | tuple[Response, int]:
+        learner = current_learner()
+        body = request.get_json(silent=True)
+        course_id = body.get("course_id") if isinstance(body, dict) else None
+        if not isinstance(course_id, str):
+            return problem(400, "Bad Request", "Send a JSON object with a course_id string.")
+        if course_id not in content.courses:
+            raise NotFound(f"No course with id {course_id!r}.")
+        created = learners.enroll(learner, course_id)
+        return jsonify({"course_id": course_id}), 201 if created else 200
+
+
+def _register_admin(app: Flask, faults: Faults) -> None:
+    """Fault switches for tests that drive a sandbox in another process (not in v1)."""
+
+    @app.get("/_sandbox/faults")
+    def get_faults() -> Response:
+        return jsonify(faults.as_dict())
+
+    @app.put("/_sandbox/faults")
+    def put_faults() -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return problem(400, "Bad Request", "Send the fault plan as a JSON object.")
+        try:
+            faults.set(plan_from_json(body))
+        except (TypeError, ValueError) as error:
+            return problem(400, "Bad Request", str(error))
+        return jsonify(faults.as_dict())
+
+    @app.delete("/_sandbox/faults")
+    def delete_faults() -> Response:
+        faults.clear()
+        return jsonify(faults.as_dict())

@@ -1,0 +1,70 @@
+"""Run the sandbox on a real socket: in a thread for tests and demo mode, or in the foreground."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from companion.sandbox.app import create_app
+from companion.sandbox.content import Content, load_or_build, sources_dir
+from companion.sandbox.faults import Faults
+from companion.sandbox.learners import Learners
+
+log = logging.getLogger("companion.sandbox")
+
+
+def default_cache_root() -> Path:
+    return Path(tempfile.gettempdir()) / "companion-sandbox"
+
+
+class SandboxServer:
+    """The sandbox listening on ``host`` (loopback by default) and an ephemeral port."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 cache_root: Path | None = None, content: Content | None = None) -> None:
+        self.faults = Faults()
+        self.learners = Learners()
+        self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
+        self.app = create_app(self.content, self.faults, self.learners)
+        _quiet_werkzeug()
+        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        name="sandbox-server", daemon=True)
+        self._thread.start()
+        log.info("sandbox listening on %s", self.url)
+        return self
+
+    def serve_forever(self) -> None:
+        log.info("sandbox listening on %s", self.url)
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()
+
+
+def _quiet_werkzeug() -> None:
+    # One line per request on stderr drowns the app's own log in demo mode.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""What the UI calls: plain Python, usable from the CLI and tests."""

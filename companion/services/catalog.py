@@ -1,0 +1,68 @@
+"""The course catalogue, fetched from the platform and kept for offline starts."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from companion.domain import CatalogEntry, ContractError, parse_catalog
+from companion.errors import UserFacingError
+from companion.services.connection import PlatformConnection
+from companion.store.files import read_json, write_json_atomic
+from companion.sync.client import PlatformError, PlatformUnreachable
+
+log = logging.getLogger("companion.services")
+
+
+@dataclass(frozen=True)
+class CatalogResult:
+    courses: list[CatalogEntry]
+    fetched_at: datetime | None
+    online: bool
+    problem: UserFacingError | None = None  # why the live catalogue could not be had
+
+
+class CatalogService:
+    def __init__(self, connection: PlatformConnection, cache_file: Path) -> None:
+        self.connection = connection
+        self.cache_file = cache_file
+
+    def refresh(self) -> CatalogResult:
+        """Fetch the catalogue; when the platform cannot answer, fall back to the last copy.
+
+        Raises the platform's error only when there is no saved copy to show.
+        """
+        try:
+            courses = self.connection.api().catalog()
+        except (PlatformUnreachable, PlatformError, UserFacingError) as error:
+            cached = self.cached()
+            if cached is None:
+                raise
+            log.info("showing saved catalogue: %s", error.message)
+            return dataclasses.replace(cached, problem=error)
+        fetched_at = datetime.now(UTC)
+        self._save(courses, fetched_at)
+        return CatalogResult(courses, fetched_at, online=True)
+
+    def cached(self) -> CatalogResult | None:
+        data = read_json(self.cache_file)
+        if not isinstance(data, dict):
+            return None
+        try:
+            courses = parse_catalog(data)
+            fetched_at = datetime.fromisoformat(str(data["fetched_at"]))
+        except (ContractError, KeyError, ValueError):
+            log.warning("ignoring damaged catalogue cache %s", self.cache_file)
+            return None
+        return CatalogResult(courses, fetched_at, online=False)
+
+    def _save(self, courses: list[CatalogEntry], fetched_at: datetime) -> None:
+        payload = {"fetched_at": fetched_at.isoformat(),
+                   "courses": [dataclasses.asdict(course) for course in courses]}
+        try:
+            write_json_atomic(self.cache_file, payload)
+        except OSError as error:  # a full disk must not hide a catalogue we just fetched
+            log.warning("could not save the catalogue for offline use: %s", error)

@@ -1,0 +1,78 @@
+"""Which platform the app talks to: the configured one, or a sandbox in demo mode."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from companion.errors import UserFacingError
+from companion.i18n import _
+from companion.paths import Paths
+from companion.settings import Settings
+from companion.sync.client import HttpClient, NetworkConfig
+from companion.sync.platform_v1 import PlatformV1
+
+if TYPE_CHECKING:
+    from companion.sandbox.server import SandboxServer
+
+log = logging.getLogger("companion.services")
+
+
+class PlatformConnection:
+    """Lazily opens the platform; in demo mode starts the built-in sandbox on loopback.
+
+    ``api()`` may block (starting the sandbox, building its content): call it from a
+    worker, never from the GUI thread.
+    """
+
+    def __init__(self, settings: Settings, paths: Paths) -> None:
+        self.settings = settings
+        self.paths = paths
+        self._lock = threading.Lock()
+        self._api: PlatformV1 | None = None
+        self._sandbox: SandboxServer | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return not str(self.settings.get("platform.api_url")).strip()
+
+    def api(self) -> PlatformV1:
+        with self._lock:
+            if self._api is None:
+                base_url = self._base_url()
+                self._api = PlatformV1(HttpClient(self._network_config(base_url)))
+            return self._api
+
+    def _base_url(self) -> str:
+        if not self.is_demo:
+            return str(self.settings.get("platform.api_url"))
+        try:
+            from companion.sandbox.server import SandboxServer
+        except ImportError as error:
+            raise UserFacingError(
+                _("No platform is configured and the demo platform is not installed."),
+                _("Set the platform address (platform.api_url) or install the sandbox "
+                  "extra."),
+            ) from error
+        self._sandbox = SandboxServer(cache_root=self.paths.cache_dir / "sandbox").start()
+        log.info("demo mode: built-in sandbox platform at %s", self._sandbox.url)
+        return self._sandbox.url
+
+    def _network_config(self, base_url: str) -> NetworkConfig:
+        return NetworkConfig(
+            base_url=base_url,
+            timeout_seconds=float(self.settings.get("network.timeout_seconds")),
+            retries=int(self.settings.get("network.retries")),
+            proxy=str(self.settings.get("network.proxy")),
+            ca_bundle=str(self.settings.get("network.ca_bundle")),
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._api is not None:
+                self._api.client.close()
+            if self._sandbox is not None:
+                self._sandbox.stop()
+            self._api = None
+            self._sandbox = None

@@ -1,0 +1,1 @@
+"""Local storage: SQLite, content-addressed assets, full-text search (later issues)."""

@@ -1,0 +1,1 @@
+"""Everything that talks to the platform. No Qt here."""

@@ -1,0 +1,67 @@
+"""Start the GUI: one QApplication, the main window, and Qt's messages in our log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+from companion import APP_NAME, __version__
+from companion.context import AppContext
+from companion.resources import resource
+
+from companion.ui.main_window import MainWindow
+from companion.ui.qt import QApplication, QEvent, QIcon, QObject, QTimer, qInstallMessageHandler
+
+log = logging.getLogger("companion.ui")
+
+
+def _qt_message(mode: Any, context: Any, message: str) -> None:
+    log.warning("Qt: %s", message)
+
+
+def create_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("org.companion.Companion")
+    app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
+    style_file = resource("styles", "app.qss")
+    if style_file.is_file():
+        app.setStyleSheet(style_file.read_text(encoding="utf-8"))
+    return app
+
+
+class FirstCatalogPaint(QObject):
+    """Benchmark probe (COMPANION_BENCH=1): prints one line once the list has painted rows."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.done = False
+        window.catalog_view.list.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
+        if (not self.done and event.type() == QEvent.Type.Paint
+                and self.window.catalog_view.model.rowCount() > 0):
+            self.done = True
+            QTimer.singleShot(0, lambda: print("companion: catalog painted", flush=True))
+        return False
+
+
+def run(profile: str) -> int:
+    context = AppContext.create(profile)
+    qInstallMessageHandler(_qt_message)
+    app = create_application(sys.argv)
+    window = MainWindow(context)
+    window.refresh_catalog()  # starts on a worker before the first paint
+    if os.environ.get("COMPANION_BENCH") == "1":
+        FirstCatalogPaint(window)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        context.close()

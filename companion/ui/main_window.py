@@ -1,0 +1,145 @@
+"""The main window: menus, the catalogue view and the status bar. Views hold the screens."""
+
+from __future__ import annotations
+
+import logging
+
+from companion import __version__, formatting, i18n
+from companion.context import AppContext
+from companion.errors import UserFacingError, describe
+from companion.i18n import _
+from companion.services.catalog import CatalogResult
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import (
+    QAction,
+    QActionGroup,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStatusBar,
+    Signal,
+)
+from companion.ui.views.catalog_view import CatalogView
+from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
+
+log = logging.getLogger("companion.ui")
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+class MainWindow(QMainWindow):
+    catalog_shown = Signal()  # after the view got a result or an error; tests wait on it
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.catalog_view = CatalogView()
+        self.catalog_view.retry_requested.connect(self.refresh_catalog)
+        self.setCentralWidget(self.catalog_view)
+        self.connection = ConnectionIndicator()
+        self._platform_label = QLabel()
+        self._updated_label = QLabel()
+        status = QStatusBar()
+        status.addWidget(self.connection)
+        status.addWidget(self._updated_label)
+        status.addPermanentWidget(self._platform_label)
+        self.setStatusBar(status)
+        self._build_menus()
+        self._last_result: CatalogResult | None = None
+        self.resize(900, 640)
+        self.retranslate()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._file_menu = bar.addMenu("")
+        self._refresh_action = QAction(self)
+        self._refresh_action.setShortcut("F5")
+        self._refresh_action.triggered.connect(self.refresh_catalog)
+        self._quit_action = QAction(self)
+        self._quit_action.setShortcut("Ctrl+Q")
+        self._quit_action.triggered.connect(self.close)
+        self._file_menu.addActions([self._refresh_action, self._quit_action])
+        self._view_menu = bar.addMenu("")
+        self._language_menu = self._view_menu.addMenu("")
+        group = QActionGroup(self)
+        self._language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self._language_menu.addAction(action)
+            self._language_actions[code] = action
+        self._help_menu = bar.addMenu("")
+        self._about_action = QAction(self)
+        self._about_action.triggered.connect(self._show_about)
+        self._help_menu.addAction(self._about_action)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Companion — study offline"))
+        self._file_menu.setTitle(_("&File"))
+        self._refresh_action.setText(_("&Refresh the catalogue"))
+        self._quit_action.setText(_("&Quit"))
+        self._view_menu.setTitle(_("&View"))
+        self._language_menu.setTitle(_("&Language"))
+        self._help_menu.setTitle(_("&Help"))
+        self._about_action.setText(_("&About Companion"))
+        demo = self.context.connection.is_demo
+        self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
+        self._show_updated()
+        self.connection.retranslate()
+        self.catalog_view.retranslate()
+
+    # --- catalogue ------------------------------------------------------------------
+
+    def refresh_catalog(self) -> None:
+        self.connection.set_state(ConnectionState.CONNECTING)
+        self.catalog_view.show_loading()
+        run_in_background(self, self.context.catalog.refresh, self._catalog_ready,
+                          self._catalog_failed)
+
+    def _catalog_ready(self, result: CatalogResult) -> None:
+        self._last_result = result
+        online = result.problem is None
+        self.connection.set_state(ConnectionState.ONLINE if online else ConnectionState.OFFLINE)
+        self.catalog_view.show_result(result)
+        self._show_updated()
+        self.catalog_shown.emit()
+
+    def _catalog_failed(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        offline = isinstance(error, UserFacingError)
+        self.connection.set_state(ConnectionState.OFFLINE if offline else ConnectionState.ONLINE)
+        self.catalog_view.show_error(message, hint, reference)
+        self.catalog_shown.emit()
+
+    def _show_updated(self) -> None:
+        result = self._last_result
+        if result is None or result.fetched_at is None:
+            self._updated_label.setText("")
+            return
+        when = formatting.moment(result.fetched_at)
+        if result.problem is None:
+            self._updated_label.setText(_("Catalogue updated {when}").format(when=when))
+        else:
+            self._updated_label.setText(_("Saved copy from {when}").format(when=when))
+
+    # --- language and about ---------------------------------------------------------
+
+    def set_language(self, code: str) -> None:
+        try:
+            self.context.settings.set("ui.language", code)
+        except UserFacingError as error:
+            QMessageBox.information(self, error.message, error.hint)
+            self._language_actions[i18n.current_language()].setChecked(True)
+            return
+        i18n.install(code)
+        self._language_actions[code].setChecked(True)
+        self.retranslate()
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self, _("About Companion"),
+            _("Companion {version}\nStudy your courses with or without a connection.").format(
+                version=__version__))

@@ -1,0 +1,54 @@
+"""A message strip above a view: what happened, what to do, and an action button."""
+
+from __future__ import annotations
+
+from companion.i18n import _
+
+from companion.ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, Qt, Signal
+
+
+class MessageBanner(QFrame):
+    action_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("MessageBanner")
+        self._message = QLabel()
+        self._message.setObjectName("BannerMessage")
+        self._message.setWordWrap(True)
+        self._hint = QLabel()
+        self._hint.setWordWrap(True)
+        self._hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._button = QPushButton()
+        self._button.clicked.connect(self.action_requested)
+        texts = QVBoxLayout()
+        texts.addWidget(self._message)
+        texts.addWidget(self._hint)
+        layout = QHBoxLayout(self)
+        layout.addLayout(texts, 1)
+        layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    def show_message(self, kind: str, message: str, hint: str = "", reference: str = "",
+                     action: str = "") -> None:
+        """``kind`` is "error" or "warning"; it picks the colours in the style sheet."""
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self._message.setText(message)
+        details = hint
+        if reference:
+            details = (details + "  " if details else "") + _("Reference: {reference}").format(
+                reference=reference)
+        self._hint.setText(details)
+        self._hint.setVisible(bool(details))
+        self._button.setText(action or _("Try again"))
+        self.show()
+
+    @property
+    def text(self) -> str:
+        return self._message.text()
+
+    @property
+    def details(self) -> str:
+        return self._hint.text()
