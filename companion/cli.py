@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -17,13 +18,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("gui", help="open the window (the default)")
     sandbox = commands.add_parser("sandbox", help="run the local reference platform")
-    sandbox.add_argument("--host", default="127.0.0.1",
-                         help="address to listen on (default: loopback only)")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
+    )
     sandbox.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
-    sandbox.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
-                         help="inject a fault, e.g. latency=300, bandwidth=20000, "
-                              "drop-after=50000, status=503, retry-after=5, malformed-json, "
-                              "first-byte-delay=2000, path=/v1/assets, times=3")
+    sandbox.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME[=VALUE]",
+        help="inject a fault, e.g. latency=300, bandwidth=20000, "
+        "drop-after=50000, status=503, retry-after=5, malformed-json, "
+        "first-byte-delay=2000, path=/v1/assets, times=3",
+    )
     commands.add_parser("catalog", help="print the course catalogue")
     commands.add_parser("settings", help="list every setting, its value and where it comes from")
     return parser
@@ -67,10 +74,8 @@ def _run_sandbox(host: str, port: int, fault_specs: list[str]) -> int:
     print(f"Sandbox platform on {server.url}  (Ctrl+C to stop)", flush=True)
     if plan.is_active():
         print(f"Faults: {server.faults.as_dict()}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

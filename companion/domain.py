@@ -159,16 +159,21 @@ def parse_question(data: Any, where: str) -> Question:
     if kind not in ("single", "multiple"):
         raise ContractError(f"{where}.kind: unknown question kind {kind!r}")
     choices = tuple(
-        Choice(_field(c, "id", str, f"{where}.choices[{i}]"),
-               _field(c, "text", str, f"{where}.choices[{i}]"))
+        Choice(
+            _field(c, "id", str, f"{where}.choices[{i}]"),
+            _field(c, "text", str, f"{where}.choices[{i}]"),
+        )
         for i, c in enumerate(_list(data, "choices", where))
     )
     correct = frozenset(_list(data, "correct", where))
     if not correct or not correct <= {c.id for c in choices}:
         raise ContractError(f"{where}.correct: must name some of the choices")
     return Question(
-        id=_field(data, "id", str, where), kind=kind, prompt=_field(data, "prompt", str, where),
-        choices=choices, correct=correct,
+        id=_field(data, "id", str, where),
+        kind=kind,
+        prompt=_field(data, "prompt", str, where),
+        choices=choices,
+        correct=correct,
         explanation=_field(data, "explanation", str, where),
     )
 
@@ -209,12 +214,24 @@ def parse_manifest(data: Any) -> CourseManifest:
                 parse_block(b, f"{c_where}.blocks[{i}]")
                 for i, b in enumerate(_list(chapter, "blocks", c_where))
             )
-            chapters.append(Chapter(_field(chapter, "id", str, c_where),
-                                    _field(chapter, "title", str, c_where), blocks))
-        parts.append(Part(_field(part, "id", str, p_where), _field(part, "title", str, p_where),
-                          tuple(chapters)))
+            chapters.append(
+                Chapter(
+                    _field(chapter, "id", str, c_where),
+                    _field(chapter, "title", str, c_where),
+                    blocks,
+                )
+            )
+        parts.append(
+            Part(
+                _field(part, "id", str, p_where),
+                _field(part, "title", str, p_where),
+                tuple(chapters),
+            )
+        )
     return CourseManifest(
-        id=_field(data, "id", str, where), version=_field(data, "version", str, where),
-        title=_field(data, "title", str, where), language=_field(data, "language", str, where),
+        id=_field(data, "id", str, where),
+        version=_field(data, "version", str, where),
+        title=_field(data, "title", str, where),
+        language=_field(data, "language", str, where),
         parts=tuple(parts),
     )

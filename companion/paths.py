@@ -38,8 +38,9 @@ class Paths:
         policy_override = os.environ.get("COMPANION_POLICY_FILE")
         if home:
             root = Path(home)
-            paths = cls(root / "config", root / "data", root / "cache", root / "logs",
-                        root / "policy.toml")
+            paths = cls(
+                root / "config", root / "data", root / "cache", root / "logs", root / "policy.toml"
+            )
         else:
             paths = cls(
                 config_dir=Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR)),
@@ -50,8 +51,13 @@ class Paths:
                 / "policy.toml",
             )
         if policy_override:
-            paths = Paths(paths.config_dir, paths.data_dir, paths.cache_dir, paths.log_dir,
-                          Path(policy_override))
+            paths = Paths(
+                paths.config_dir,
+                paths.data_dir,
+                paths.cache_dir,
+                paths.log_dir,
+                Path(policy_override),
+            )
         return paths
 
     @property

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
+from werkzeug.wrappers import Response as BaseResponse
 
 from companion.sandbox.content import Content
 from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
@@ -42,8 +43,9 @@ class RequestIdMiddleware:
         return self.app(environ, with_id)
 
 
-def create_app(content: Content, faults: Faults | None = None,
-               learners: Learners | None = None) -> Flask:
+def create_app(
+    content: Content, faults: Faults | None = None, learners: Learners | None = None
+) -> Flask:
     app = Flask("companion.sandbox")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -60,11 +62,18 @@ def create_app(content: Content, faults: Faults | None = None,
 
 def problem(status: int, title: str, detail: str = "", **extra: Any) -> Response:
     """An RFC 9457 problem details response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": request.path, "request_id": request.environ.get("companion.request_id")}
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "request_id": request.environ.get("companion.request_id"),
+    }
     body.update(extra)
-    response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype="application/problem+json")
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
     return response
 
 
@@ -82,7 +91,7 @@ def _register_errors(app: Flask) -> None:
         return problem(500, "Internal Server Error", "The sandbox failed; see its log.")
 
 
-def _json_conditional(payload: Any, cache_control: str = "no-cache") -> Response:
+def _json_conditional(payload: Any, cache_control: str = "no-cache") -> BaseResponse:
     """JSON with a strong ETag; answers 304 to a matching If-None-Match."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     response = Response(body, mimetype="application/json")
@@ -93,11 +102,11 @@ def _json_conditional(payload: Any, cache_control: str = "no-cache") -> Response
 
 def _register_catalog(app: Flask, content: Content) -> None:
     @app.get("/v1/catalog")
-    def catalog() -> Response:
+    def catalog() -> BaseResponse:
         return _json_conditional({"courses": content.catalog()})
 
     @app.get("/v1/courses/<course_id>/manifest")
-    def manifest(course_id: str) -> Response:
+    def manifest(course_id: str) -> BaseResponse:
         course = content.courses.get(course_id)
         if course is None:
             raise NotFound(f"No course with id {course_id!r}.")
@@ -109,8 +118,14 @@ def _register_catalog(app: Flask, content: Content) -> None:
         if path is None:
             raise NotFound("No asset with this digest.")
         media_type = _media_type_of(content, sha256)
-        response = send_file(path, mimetype=media_type, conditional=True, etag=sha256,
-                             max_age=ONE_YEAR, last_modified=None)
+        response = send_file(
+            path,
+            mimetype=media_type,
+            conditional=True,
+            etag=sha256,
+            max_age=ONE_YEAR,
+            last_modified=None,
+        )
         response.cache_control.public = True
         response.cache_control.immutable = True
         response.cache_control.max_age = ONE_YEAR

@@ -27,8 +27,14 @@ BUILDER_VERSION = "1"
 _IMAGE_LINE = re.compile(r'^!\[(?P<alt>[^\]]*)\]\((?P<src>\S+?)(?:\s+"(?P<title>[^"]*)")?\)\s*$')
 _FILE_LINE = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<src>generated:\S+\.pdf)\)\s*$")
 _CHOICE_IDS = "abcdefghij"
-_MEDIA_TYPES = {".svg": "image/svg+xml", ".wav": "audio/wav", ".pdf": "application/pdf",
-                ".png": "image/png", ".jpg": "image/jpeg", ".mp4": "video/mp4"}
+_MEDIA_TYPES = {
+    ".svg": "image/svg+xml",
+    ".wav": "audio/wav",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".mp4": "video/mp4",
+}
 
 _markdown = MarkdownIt("commonmark").enable("table")
 
@@ -69,8 +75,10 @@ def load_or_build(source: Path, cache_root: Path) -> Content:
     if index.is_file():
         return _load(out, json.loads(index.read_text(encoding="utf-8")))
     content = build(source, out / "assets")
-    data = {cid: {"catalog_entry": c.catalog_entry, "manifest": c.manifest, "etag": c.etag}
-            for cid, c in content.courses.items()}
+    data = {
+        cid: {"catalog_entry": c.catalog_entry, "manifest": c.manifest, "etag": c.etag}
+        for cid, c in content.courses.items()
+    }
     temporary = index.with_suffix(".tmp")
     temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     temporary.replace(index)
@@ -116,31 +124,54 @@ class _CourseBuilder:
 
     def build(self) -> BuiltCourse:
         parts = [self._part(part) for part in self.spec["parts"]]
-        body = {"id": self.spec["id"], "title": self.spec["title"], "language": "fr",
-                "parts": parts}
+        body = {
+            "id": self.spec["id"],
+            "title": self.spec["title"],
+            "language": "fr",
+            "parts": parts,
+        }
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
         version = "2026.11-" + hashlib.sha256(canonical).hexdigest()[:8]
-        manifest = {"id": body["id"], "version": version, "title": body["title"],
-                    "language": "fr", "parts": parts}
+        manifest = {
+            "id": body["id"],
+            "version": version,
+            "title": body["title"],
+            "language": "fr",
+            "parts": parts,
+        }
         etag = '"' + hashlib.sha256(canonical).hexdigest()[:32] + '"'
         entry = {
-            "id": self.spec["id"], "title": self.spec["title"], "summary": self.spec["summary"],
-            "category": self.spec["category"], "level": self.spec["level"], "language": "fr",
-            "duration_minutes": self.spec["duration_minutes"], "version": version,
-            "size_bytes": sum(self.sizes.values()), "premium": self.spec["premium"],
+            "id": self.spec["id"],
+            "title": self.spec["title"],
+            "summary": self.spec["summary"],
+            "category": self.spec["category"],
+            "level": self.spec["level"],
+            "language": "fr",
+            "duration_minutes": self.spec["duration_minutes"],
+            "version": version,
+            "size_bytes": sum(self.sizes.values()),
+            "premium": self.spec["premium"],
         }
         return BuiltCourse(entry, manifest, etag)
 
     def _part(self, part: dict[str, Any]) -> dict[str, Any]:
         chapters = [
-            {"id": chapter["id"], "title": chapter["title"],
-             "blocks": list(self._blocks(chapter["markdown"]))}
+            {
+                "id": chapter["id"],
+                "title": chapter["title"],
+                "blocks": list(self._blocks(chapter["markdown"])),
+            }
             for chapter in part["chapters"]
         ]
         if "quiz" in part:
             quiz = part["quiz"]
-            chapters.append({"id": quiz["id"], "title": quiz["title"],
-                             "blocks": [{"type": "quiz", "quiz": _quiz(quiz)}]})
+            chapters.append(
+                {
+                    "id": quiz["id"],
+                    "title": quiz["title"],
+                    "blocks": [{"type": "quiz", "quiz": _quiz(quiz)}],
+                }
+            )
         return {"id": part["id"], "title": part["title"], "chapters": chapters}
 
     def _blocks(self, markdown: str) -> Iterator[dict[str, Any]]:
@@ -167,8 +198,12 @@ class _CourseBuilder:
             asset = self._asset(match["src"])
             kind = asset["media_type"].split("/")[0]
             block_type = kind if kind in ("audio", "video") else "image"
-            return {"type": block_type, "title": match["title"] or match["alt"],
-                    "alt": match["alt"], "asset": asset}
+            return {
+                "type": block_type,
+                "title": match["title"] or match["alt"],
+                "alt": match["alt"],
+                "asset": asset,
+            }
         return None
 
     def _text_block(self, lines: list[str]) -> dict[str, Any]:
@@ -204,12 +239,22 @@ class _CourseBuilder:
 def _quiz(spec: dict[str, Any]) -> dict[str, Any]:
     questions = []
     for question in spec["questions"]:
-        choices = [{"id": _CHOICE_IDS[i], "text": text}
-                   for i, text in enumerate(question["choices"])]
-        questions.append({
-            "id": question["id"], "kind": question["kind"], "prompt": question["prompt"],
-            "choices": choices, "correct": [_CHOICE_IDS[i] for i in question["correct"]],
-            "explanation": question["explanation"],
-        })
-    return {"id": spec["id"], "title": spec["title"], "pass_ratio": spec["pass_ratio"],
-            "questions": questions}
+        choices = [
+            {"id": _CHOICE_IDS[i], "text": text} for i, text in enumerate(question["choices"])
+        ]
+        questions.append(
+            {
+                "id": question["id"],
+                "kind": question["kind"],
+                "prompt": question["prompt"],
+                "choices": choices,
+                "correct": [_CHOICE_IDS[i] for i in question["correct"]],
+                "explanation": question["explanation"],
+            }
+        )
+    return {
+        "id": spec["id"],
+        "title": spec["title"],
+        "pass_ratio": spec["pass_ratio"],
+        "questions": questions,
+    }

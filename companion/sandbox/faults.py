@@ -36,9 +36,14 @@ class FaultPlan:
 
 
 _CLI_NAMES = {
-    "latency": "latency_ms", "first-byte-delay": "first_byte_delay_ms",
-    "bandwidth": "bandwidth_bps", "drop-after": "drop_after_bytes", "status": "status",
-    "retry-after": "retry_after", "malformed-json": "malformed_json", "path": "path_prefix",
+    "latency": "latency_ms",
+    "first-byte-delay": "first_byte_delay_ms",
+    "bandwidth": "bandwidth_bps",
+    "drop-after": "drop_after_bytes",
+    "status": "status",
+    "retry-after": "retry_after",
+    "malformed-json": "malformed_json",
+    "path": "path_prefix",
     "times": "times",
 }
 
@@ -74,11 +79,12 @@ class Faults:
     def __init__(self) -> None:
         self._plan = FaultPlan()
         self._lock = threading.Lock()
-        self.injected = 0  # how many requests a fault touched, for tests to assert on
+        self.injected = 0  # requests the current plan touched, for tests to assert on
 
     def set(self, plan: FaultPlan | None = None, **changes: Any) -> None:
         with self._lock:
             self._plan = replace(plan or FaultPlan(), **changes)
+            self.injected = 0
 
     def clear(self) -> None:
         self.set(FaultPlan())
@@ -134,13 +140,18 @@ class FaultMiddleware:
         return _shaped(body, plan)
 
 
-def _error_response(environ: dict[str, Any], start_response: Callable[..., Any],
-                    plan: FaultPlan) -> list[bytes]:
+def _error_response(
+    environ: dict[str, Any], start_response: Callable[..., Any], plan: FaultPlan
+) -> list[bytes]:
     status = plan.status or 503
     title = "Too Many Requests" if status == 429 else "Service Unavailable (injected fault)"
-    problem = {"type": "about:blank", "title": title, "status": status,
-               "detail": "Fault injected by the sandbox.",
-               "request_id": environ.get("companion.request_id", "")}
+    problem = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": "Fault injected by the sandbox.",
+        "request_id": environ.get("companion.request_id", ""),
+    }
     body = json.dumps(problem).encode()
     headers = [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body)))]
     if plan.retry_after is not None:

@@ -15,29 +15,51 @@ PREMIUM_PROGRAMME = "Accès premium demandeurs d'emploi"
 
 _PROFILES: dict[str, dict[str, Any]] = {
     "camille": {
-        "id": "u-1001", "name": "Camille Martin", "email": "camille.martin@example.org",
-        "entitlements": [{
-            "id": "ent-1001", "programme": PREMIUM_PROGRAMME, "status": "active",
-            "starts_on": "2026-09-01", "ends_on": "2027-08-31",
-            "activated_at": "2026-09-01T08:12:00Z",
-        }],
+        "id": "u-1001",
+        "name": "Camille Martin",
+        "email": "camille.martin@example.org",
+        "entitlements": [
+            {
+                "id": "ent-1001",
+                "programme": PREMIUM_PROGRAMME,
+                "status": "active",
+                "starts_on": "2026-09-01",
+                "ends_on": "2027-08-31",
+                "activated_at": "2026-09-01T08:12:00Z",
+            }
+        ],
         "enrollments": ["premier-site-html-css", "debuter-python"],
     },
     "karim": {
-        "id": "u-1002", "name": "Karim Benali", "email": "karim.benali@example.org",
-        "entitlements": [{
-            "id": "ent-1002", "programme": PREMIUM_PROGRAMME, "status": "pending",
-            "starts_on": None, "ends_on": None, "activated_at": None,
-        }],
+        "id": "u-1002",
+        "name": "Karim Benali",
+        "email": "karim.benali@example.org",
+        "entitlements": [
+            {
+                "id": "ent-1002",
+                "programme": PREMIUM_PROGRAMME,
+                "status": "pending",
+                "starts_on": None,
+                "ends_on": None,
+                "activated_at": None,
+            }
+        ],
         "enrollments": [],
     },
     "lea": {
-        "id": "u-1003", "name": "Léa Dubois", "email": "lea.dubois@example.org",
-        "entitlements": [{
-            "id": "ent-1003", "programme": PREMIUM_PROGRAMME, "status": "expired",
-            "starts_on": "2025-03-01", "ends_on": "2026-02-28",
-            "activated_at": "2025-03-02T10:40:00Z",
-        }],
+        "id": "u-1003",
+        "name": "Léa Dubois",
+        "email": "lea.dubois@example.org",
+        "entitlements": [
+            {
+                "id": "ent-1003",
+                "programme": PREMIUM_PROGRAMME,
+                "status": "expired",
+                "starts_on": "2025-03-01",
+                "ends_on": "2026-02-28",
+                "activated_at": "2025-03-02T10:40:00Z",
+            }
+        ],
         "enrollments": ["securite-chantier"],
     },
 }

@@ -13,8 +13,9 @@ from fpdf import FPDF
 
 _FIXED_DATE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # The PDF core fonts only cover Latin-1; these typographic characters are replaced.
-_LATIN1_FALLBACKS = str.maketrans({"œ": "oe", "Œ": "OE", "’": "'", "…": "...", "—": "-",
-                                   "–": "-", "\u202f": " ", "€": "EUR"})
+_LATIN1_FALLBACKS = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "’": "'", "…": "...", "—": "-", "–": "-", "\u202f": " ", "€": "EUR"}
+)
 
 
 def evacuation_signal_wav(seconds: float = 4.0, rate: int = 16_000) -> bytes:

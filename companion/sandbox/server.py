@@ -25,8 +25,13 @@ def default_cache_root() -> Path:
 class SandboxServer:
     """The sandbox listening on ``host`` (loopback by default) and an ephemeral port."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 cache_root: Path | None = None, content: Content | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        cache_root: Path | None = None,
+        content: Content | None = None,
+    ) -> None:
         self.faults = Faults()
         self.learners = Learners()
         self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
@@ -38,11 +43,12 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        name="sandbox-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="sandbox-server", daemon=True
+        )
         self._thread.start()
         log.info("sandbox listening on %s", self.url)
         return self
@@ -60,8 +66,12 @@ class SandboxServer:
     def __enter__(self) -> SandboxServer:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.stop()
 
 

@@ -60,8 +60,10 @@ class CatalogService:
         return CatalogResult(courses, fetched_at, online=False)
 
     def _save(self, courses: list[CatalogEntry], fetched_at: datetime) -> None:
-        payload = {"fetched_at": fetched_at.isoformat(),
-                   "courses": [dataclasses.asdict(course) for course in courses]}
+        payload = {
+            "fetched_at": fetched_at.isoformat(),
+            "courses": [dataclasses.asdict(course) for course in courses],
+        }
         try:
             write_json_atomic(self.cache_file, payload)
         except OSError as error:  # a full disk must not hide a catalogue we just fetched

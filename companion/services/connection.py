@@ -52,8 +52,7 @@ class PlatformConnection:
         except ImportError as error:
             raise UserFacingError(
                 _("No platform is configured and the demo platform is not installed."),
-                _("Set the platform address (platform.api_url) or install the sandbox "
-                  "extra."),
+                _("Set the platform address (platform.api_url) or install the sandbox extra."),
             ) from error
         self._sandbox = SandboxServer(cache_root=self.paths.cache_dir / "sandbox").start()
         log.info("demo mode: built-in sandbox platform at %s", self._sandbox.url)

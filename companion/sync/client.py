@@ -46,9 +46,16 @@ class PlatformUnreachable(UserFacingError):
 class PlatformError(UserFacingError):
     """The platform answered with an error (RFC 9457 problem details when it can)."""
 
-    def __init__(self, message: str, hint: str = "", *, status: int, request_id: str = "",
-                 problem: Mapping[str, Any] | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        status: int,
+        request_id: str = "",
+        problem: Mapping[str, Any] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message, hint, reference=request_id)
         self.status = status
         self.request_id = request_id
@@ -85,10 +92,16 @@ class HttpClient:
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         retry = _CappedRetry(
-            total=config.retries, connect=config.retries, read=config.retries,
-            status=config.retries, backoff_factor=config.backoff_factor, backoff_jitter=0.25,
-            status_forcelist=(429, 502, 503, 504), allowed_methods=frozenset({"GET", "HEAD"}),
-            respect_retry_after_header=True, raise_on_status=False,
+            total=config.retries,
+            connect=config.retries,
+            read=config.retries,
+            status=config.retries,
+            backoff_factor=config.backoff_factor,
+            backoff_jitter=0.25,
+            status_forcelist=(429, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
         )
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
         self.session.mount("http://", adapter)
@@ -107,35 +120,59 @@ class HttpClient:
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    def request(self, method: str, path: str, *, expect: tuple[int, ...] = (200,),
-                headers: Mapping[str, str] | None = None, stream: bool = False,
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: tuple[int, ...] = (200,),
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+        **kwargs: Any,
+    ) -> requests.Response:
         """Send one request; raise a user-facing error unless the status is expected."""
         request_id = uuid.uuid4().hex
         all_headers = {"X-Request-Id": request_id, **(headers or {})}
         timeout = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
         try:
-            response = self.session.request(method, self.url(path), headers=all_headers,
-                                            timeout=timeout, stream=stream, **kwargs)
+            response = self.session.request(
+                method,
+                self.url(path),
+                headers=all_headers,
+                timeout=timeout,
+                stream=stream,
+                **kwargs,
+            )
         except _RetryAfterTooLong as busy:
             raise _busy_error(busy.seconds, request_id) from None
         except requests.exceptions.SSLError as error:
             log.warning("TLS failure for %s %s [%s]: %s", method, path, request_id, error)
             raise PlatformUnreachable(
                 _("The platform's security certificate could not be verified."),
-                _("A proxy may be inspecting traffic: ask support staff about the "
-                  "certificate authority setting."),
-                reference=request_id) from error
+                _(
+                    "A proxy may be inspecting traffic: ask support staff about the "
+                    "certificate authority setting."
+                ),
+                reference=request_id,
+            ) from error
         except requests.exceptions.RequestException as error:
             if isinstance(error.__context__, _RetryAfterTooLong):
                 raise _busy_error(error.__context__.seconds, request_id) from None
-            log.info("platform unreachable for %s %s [%s]: %s", method, path, request_id,
-                     type(error).__name__)
+            log.info(
+                "platform unreachable for %s %s [%s]: %s",
+                method,
+                path,
+                request_id,
+                type(error).__name__,
+            )
             raise PlatformUnreachable(
                 _("The platform cannot be reached."),
-                _("Check your internet connection. Companion keeps working offline and "
-                  "will try again."),
-                reference=request_id) from error
+                _(
+                    "Check your internet connection. Companion keeps working offline and "
+                    "will try again."
+                ),
+                reference=request_id,
+            ) from error
         served_id = response.headers.get("X-Request-Id", request_id)
         log.debug("%s %s -> %s [%s]", method, path, response.status_code, served_id)
         if response.status_code not in expect:
@@ -158,9 +195,12 @@ def decode_json(response: requests.Response) -> Any:
         log.warning("unreadable JSON from %s [%s]", response.url, request_id)
         raise MalformedResponse(
             _("The platform sent an answer Companion cannot read."),
-            _("This is usually temporary. If it lasts, give support staff the reference "
-              "{reference}.").format(reference=request_id),
-            reference=request_id) from error
+            _(
+                "This is usually temporary. If it lasts, give support staff the reference "
+                "{reference}."
+            ).format(reference=request_id),
+            reference=request_id,
+        ) from error
 
 
 def _busy_error(seconds: float, request_id: str) -> PlatformError:
@@ -168,7 +208,10 @@ def _busy_error(seconds: float, request_id: str) -> PlatformError:
     return PlatformError(
         _("The platform is busy."),
         _("Companion will try again in about {minutes} min.").format(minutes=minutes),
-        status=503, request_id=request_id, retry_after=seconds)
+        status=503,
+        request_id=request_id,
+        retry_after=seconds,
+    )
 
 
 def error_from_response(response: requests.Response, request_id: str) -> PlatformError:
@@ -180,12 +223,23 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         except ValueError:
             problem = {}
     status = response.status_code
-    log.warning("platform error %s on %s [%s]: %s", status, response.request.path_url,
-                request_id, problem.get("title", ""))
+    log.warning(
+        "platform error %s on %s [%s]: %s",
+        status,
+        response.request.path_url,
+        request_id,
+        problem.get("title", ""),
+    )
     retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
     message, hint = _describe_status(status)
-    return PlatformError(message, hint, status=status, request_id=request_id,
-                         problem=problem, retry_after=retry_after)
+    return PlatformError(
+        message,
+        hint,
+        status=status,
+        request_id=request_id,
+        problem=problem,
+        retry_after=retry_after,
+    )
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -201,12 +255,18 @@ def _describe_status(status: int) -> tuple[str, str]:
     if status == 401:
         return _("Your session has ended."), _("Sign in again to continue syncing.")
     if status == 403:
-        return (_("Your account does not give access to this."),
-                _("Check your premium access in the Account view."))
+        return (
+            _("Your account does not give access to this."),
+            _("Check your premium access in the Account view."),
+        )
     if status == 404:
         return _("This item is no longer on the platform."), ""
     if status == 429 or status >= 500:
-        return (_("The platform is having trouble right now."),
-                _("Companion will try again later; your work is kept on this computer."))
-    return (_("The platform refused the request."),
-            _("If it happens again, contact support staff."))
+        return (
+            _("The platform is having trouble right now."),
+            _("Companion will try again later; your work is kept on this computer."),
+        )
+    return (
+        _("The platform refused the request."),
+        _("If it happens again, contact support staff."),
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from companion.domain import (
     CatalogEntry,
@@ -14,6 +15,8 @@ from companion.domain import (
 )
 from companion.i18n import _
 from companion.sync.client import HttpClient, MalformedResponse, decode_json
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,9 @@ class PlatformV1:
 
     def manifest(self, course_id: str, etag: str = "") -> Fetched:
         headers = {"If-None-Match": etag} if etag else {}
-        response = self.client.request("GET", f"/v1/courses/{_segment(course_id)}/manifest",
-                                       expect=(200, 304), headers=headers)
+        response = self.client.request(
+            "GET", f"/v1/courses/{_segment(course_id)}/manifest", expect=(200, 304), headers=headers
+        )
         if response.status_code == 304:
             return Fetched(None, etag)
         manifest = _parsed(parse_manifest, decode_json(response))
@@ -48,7 +52,7 @@ def _segment(value: str) -> str:
     return value
 
 
-def _parsed(parser: Any, data: Any) -> Any:
+def _parsed(parser: Callable[[Any], T], data: Any) -> T:
     try:
         return parser(data)
     except ContractError as error:

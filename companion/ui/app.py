@@ -45,8 +45,11 @@ class FirstCatalogPaint(QObject):
         window.catalog_view.list.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
-        if (not self.done and event.type() == QEvent.Type.Paint
-                and self.window.catalog_view.model.rowCount() > 0):
+        if (
+            not self.done
+            and event.type() == QEvent.Type.Paint
+            and self.window.catalog_view.model.rowCount() > 0
+        ):
             self.done = True
             QTimer.singleShot(0, lambda: print("companion: catalog painted", flush=True))
         return False

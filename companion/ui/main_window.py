@@ -96,8 +96,9 @@ class MainWindow(QMainWindow):
     def refresh_catalog(self) -> None:
         self.connection.set_state(ConnectionState.CONNECTING)
         self.catalog_view.show_loading()
-        run_in_background(self, self.context.catalog.refresh, self._catalog_ready,
-                          self._catalog_failed)
+        run_in_background(
+            self, self.context.catalog.refresh, self._catalog_ready, self._catalog_failed
+        )
 
     def _catalog_ready(self, result: CatalogResult) -> None:
         self._last_result = result
@@ -140,6 +141,9 @@ class MainWindow(QMainWindow):
 
     def _show_about(self) -> None:
         QMessageBox.about(
-            self, _("About Companion"),
+            self,
+            _("About Companion"),
             _("Companion {version}\nStudy your courses with or without a connection.").format(
-                version=__version__))
+                version=__version__
+            ),
+        )

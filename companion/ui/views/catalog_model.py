@@ -57,8 +57,14 @@ class CatalogModel(QAbstractListModel):
 
 
 def meta_line(course: CatalogEntry) -> str:
-    return " · ".join((course.category, course.level, formatting.duration(course.duration_minutes),
-                       formatting.size(course.size_bytes)))
+    return " · ".join(
+        (
+            course.category,
+            course.level,
+            formatting.duration(course.duration_minutes),
+            formatting.size(course.size_bytes),
+        )
+    )
 
 
 class CourseCardDelegate(QStyledItemDelegate):
@@ -84,12 +90,17 @@ class CourseCardDelegate(QStyledItemDelegate):
         inner = card.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
         y = self._draw_title(painter, option, inner, course.title)
         y = self._draw_line(painter, option, inner, y, meta_line(course), QColor("#4d5b69"))
-        self._draw_summary(painter, option, QRect(inner.left(), y, inner.width(),
-                                                  inner.bottom() - y), course.summary)
+        self._draw_summary(
+            painter,
+            option,
+            QRect(inner.left(), y, inner.width(), inner.bottom() - y),
+            course.summary,
+        )
         painter.restore()
 
-    def _draw_title(self, painter: QPainter, option: QStyleOptionViewItem, box: QRect,
-                    title: str) -> int:
+    def _draw_title(
+        self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, title: str
+    ) -> int:
         font = QFont(option.font)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
@@ -100,8 +111,15 @@ class CourseCardDelegate(QStyledItemDelegate):
         painter.drawText(box.left(), box.top() + metrics.ascent(), text)
         return box.top() + metrics.height() + 2
 
-    def _draw_line(self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, y: int,
-                   text: str, colour: QColor) -> int:
+    def _draw_line(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        box: QRect,
+        y: int,
+        text: str,
+        colour: QColor,
+    ) -> int:
         painter.setFont(option.font)
         painter.setPen(colour)
         metrics = QFontMetrics(option.font)
@@ -109,8 +127,9 @@ class CourseCardDelegate(QStyledItemDelegate):
         painter.drawText(box.left(), y + metrics.ascent(), elided)
         return y + metrics.height() + 4
 
-    def _draw_summary(self, painter: QPainter, option: QStyleOptionViewItem, box: QRect,
-                      summary: str) -> None:
+    def _draw_summary(
+        self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, summary: str
+    ) -> None:
         painter.setFont(option.font)
         painter.setPen(option.palette.text().color())
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap

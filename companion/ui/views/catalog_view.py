@@ -70,8 +70,11 @@ class CatalogView(QWidget):
             self.banner.hide()
         else:
             self.banner.show_message(
-                "warning", _("Offline: this is the catalogue saved on this computer."),
-                result.problem.message, result.problem.reference)
+                "warning",
+                _("Offline: this is the catalogue saved on this computer."),
+                result.problem.message,
+                result.problem.reference,
+            )
         self.retranslate()
 
     def show_error(self, message: str, hint: str, reference: str) -> None:
@@ -92,5 +95,6 @@ class CatalogView(QWidget):
             self._placeholder.setText(_("No course to show yet."))
         else:
             self._subtitle.setText(
-                ngettext("{n} course available", "{n} courses available", count).format(n=count))
+                ngettext("{n} course available", "{n} courses available", count).format(n=count)
+            )
         self.list.setAccessibleName(_("Courses"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from companion.i18n import _
 
-from companion.ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, Qt, Signal
+from companion.ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, Signal
 
 
 class MessageBanner(QFrame):
@@ -29,8 +29,9 @@ class MessageBanner(QFrame):
         layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
-    def show_message(self, kind: str, message: str, hint: str = "", reference: str = "",
-                     action: str = "") -> None:
+    def show_message(
+        self, kind: str, message: str, hint: str = "", reference: str = "", action: str = ""
+    ) -> None:
         """``kind`` is "error" or "warning"; it picks the colours in the style sheet."""
         self.setProperty("kind", kind)
         self.style().unpolish(self)
@@ -39,7 +40,8 @@ class MessageBanner(QFrame):
         details = hint
         if reference:
             details = (details + "  " if details else "") + _("Reference: {reference}").format(
-                reference=reference)
+                reference=reference
+            )
         self._hint.setText(details)
         self._hint.setVisible(bool(details))
         self._button.setText(action or _("Try again"))

@@ -15,8 +15,11 @@ class ConnectionState(Enum):
     OFFLINE = "offline"
 
 
-_COLOURS = {ConnectionState.CONNECTING: "#c58b00", ConnectionState.ONLINE: "#2e8b57",
-            ConnectionState.OFFLINE: "#b3261e"}
+_COLOURS = {
+    ConnectionState.CONNECTING: "#c58b00",
+    ConnectionState.ONLINE: "#2e8b57",
+    ConnectionState.OFFLINE: "#b3261e",
+}
 
 
 class ConnectionIndicator(QWidget):

@@ -1,0 +1,152 @@
+"""The app as a separate process, as a learner starts it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+
+def app_env(companion_home, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+    env.update(COMPANION_HOME=str(companion_home), **extra)
+    return env
+
+
+def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if needle in line:
+            return line
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"{needle!r} not seen; exit code {process.poll()}")
+
+
+def platforms() -> list[str]:
+    # A real X server when the run provides one (xvfb-run in .ci/run), offscreen always.
+    return ["offscreen", "xcb"] if os.environ.get("DISPLAY") else ["offscreen"]
+
+
+@pytest.mark.parametrize("qpa", platforms())
+def test_the_app_opens_a_window_listing_the_sandbox_courses(platform_env, companion_home, qpa):
+    env = app_env(
+        companion_home,
+        COMPANION_PLATFORM_API_URL=platform_env.url,
+        COMPANION_BENCH="1",
+        QT_QPA_PLATFORM=qpa,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_line(process, "catalog painted", timeout=60)
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=20)
+    log = (companion_home / "logs" / "companion.log").read_text(encoding="utf-8")
+    assert "Traceback" not in errors + log
+
+
+def test_demo_mode_needs_no_configuration(companion_home):
+    env = app_env(companion_home, COMPANION_BENCH="1", QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_line(process, "catalog painted", timeout=90)
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+    log = (companion_home / "logs" / "companion.log").read_text(encoding="utf-8")
+    assert "demo mode: built-in sandbox platform at http://127.0.0.1:" in log
+
+
+def test_the_catalog_command_prints_the_courses(platform_env, companion_home):
+    env = app_env(companion_home, COMPANION_PLATFORM_API_URL=platform_env.url)
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "catalog"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "securite-chantier" in result.stdout
+    assert len(result.stdout.strip().splitlines()) == 4
+
+
+def test_the_settings_command_lists_every_setting(companion_home):
+    env = app_env(companion_home, COMPANION_NETWORK_RETRIES="7")
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "network.retries = 7  [environment]" in result.stdout
+    assert "ui.language = 'fr'  [default]" in result.stdout
+
+
+def test_the_sandbox_command_serves_with_faults(companion_home):
+    env = app_env(companion_home)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "companion",
+            "sandbox",
+            "--port",
+            "0",
+            "--fault",
+            "status=503",
+            "--fault",
+            "retry-after=7",
+            "--fault",
+            "times=1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = wait_for_line(process, "Sandbox platform on", timeout=60)
+        url = line.split(" on ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        first = requests.get(f"{url}/v1/catalog", timeout=10)
+        assert first.status_code == 503 and first.headers["Retry-After"] == "7"
+        assert requests.get(f"{url}/v1/catalog", timeout=10).status_code == 200
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def test_bad_fault_options_are_refused_plainly(companion_home):
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "sandbox", "--fault", "boom=1"],
+        env=app_env(companion_home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "unknown fault 'boom'" in result.stderr

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from companion.context import AppContext
+from companion.sync.client import PlatformError, PlatformUnreachable
+from tests.conftest import unused_port
+
+
+def test_refresh_saves_a_copy_used_when_the_platform_fails(platform_env):
+    context = AppContext.create()
+    try:
+        online = context.catalog.refresh()
+        assert online.online and online.problem is None and len(online.courses) >= 4
+        platform_env.faults.set(status=503, retry_after=0)
+        offline = context.catalog.refresh()
+        assert not offline.online
+        assert isinstance(offline.problem, PlatformError)
+        assert [c.id for c in offline.courses] == [c.id for c in online.courses]
+        assert offline.fetched_at == online.fetched_at
+    finally:
+        context.close()
+
+
+def test_without_a_saved_copy_the_error_reaches_the_caller(monkeypatch):
+    monkeypatch.setenv("COMPANION_PLATFORM_API_URL", f"http://127.0.0.1:{unused_port()}")
+    monkeypatch.setenv("COMPANION_NETWORK_RETRIES", "0")
+    context = AppContext.create()
+    try:
+        with pytest.raises(PlatformUnreachable):
+            context.catalog.refresh()
+    finally:
+        context.close()
+
+
+def test_a_damaged_saved_copy_is_ignored(platform_env):
+    context = AppContext.create()
+    try:
+        context.catalog.cache_file.write_text('{"courses": [{"id": 3}], "fetched_at": "x"}')
+        assert context.catalog.cached() is None
+        platform_env.faults.set(status=503, retry_after=0)
+        with pytest.raises(PlatformError):
+            context.catalog.refresh()
+        assert "id" in context.catalog.cache_file.read_text()  # not overwritten by a failure
+    finally:
+        context.close()
+
+
+def test_demo_mode_starts_the_built_in_sandbox_on_loopback():
+    context = AppContext.create()
+    try:
+        assert context.connection.is_demo
+        result = context.catalog.refresh()
+        assert len(result.courses) >= 4
+        assert context.connection.api().client.base_url.startswith("http://127.0.0.1:")
+    finally:
+        context.close()

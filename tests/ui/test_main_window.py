@@ -1,0 +1,99 @@
+"""The first window, offscreen, against the real sandbox over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import unused_port
+from tests.ui.conftest import refreshed
+
+from companion.ui.qt import QColor
+from companion.ui.widgets.connection_indicator import ConnectionState
+
+
+def test_the_window_lists_the_catalogue_in_french(platform_env, make_window, qtbot, tmp_path):
+    window = refreshed(qtbot, make_window())
+    view = window.catalog_view
+    assert view.model.rowCount() == 4
+    titles = {view.model.index(row).data() for row in range(4)}
+    assert "Les bases de la sécurité sur un chantier" in titles
+    assert window.connection.state is ConnectionState.ONLINE
+    assert window.connection.text == "En ligne"
+    assert view.banner.isHidden()
+    assert window.windowTitle() == "Companion — étudier hors ligne"
+    assert "4 formations disponibles" in view._subtitle.text()
+    assert window.statusBar().isVisible()
+    shot = window.grab()
+    path = Path(tmp_path) / "catalogue.png"
+    assert shot.save(str(path))
+    image = shot.toImage()
+    colours = {
+        QColor(image.pixel(x, y)).name()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 20, "the window painted text and cards, not a blank surface"
+
+
+def test_the_gui_thread_does_not_wait_for_the_network(platform_env, make_window, qtbot):
+    platform_env.faults.set(latency_ms=1500, path_prefix="/v1/catalog")
+    window = make_window()
+    window.refresh_catalog()
+    # Had refresh blocked on HTTP, the courses would be there already.
+    assert window.catalog_view.model.rowCount() == 0
+    assert window.connection.state is ConnectionState.CONNECTING
+    qtbot.waitUntil(lambda: window.catalog_view.model.rowCount() == 4, timeout=20_000)
+
+
+def test_unreachable_platform_shows_a_clear_message_and_retry_works(
+    platform_env, make_window, qtbot
+):
+    platform_env.faults.set(status=503, retry_after=0)
+    window = refreshed(qtbot, make_window())
+    banner = window.catalog_view.banner
+    assert banner.isVisible()
+    assert banner.text == "La plateforme rencontre des difficultés en ce moment."
+    assert "Référence" in banner.details
+    assert window.connection.state is ConnectionState.OFFLINE
+    platform_env.faults.clear()
+    with qtbot.waitSignal(window.catalog_shown, timeout=20_000):
+        qtbot.mouseClick(banner._button, qtbot_left_button())
+    assert window.catalog_view.model.rowCount() == 4
+    assert banner.isHidden()
+
+
+def test_no_platform_at_all(monkeypatch, make_window, qtbot):
+    monkeypatch.setenv("COMPANION_PLATFORM_API_URL", f"http://127.0.0.1:{unused_port()}")
+    monkeypatch.setenv("COMPANION_NETWORK_RETRIES", "0")
+    window = refreshed(qtbot, make_window())
+    assert window.catalog_view.banner.text == "La plateforme est injoignable."
+    assert window.connection.text == "Hors ligne"
+
+
+def test_offline_start_shows_the_saved_catalogue(platform_env, make_window, qtbot):
+    refreshed(qtbot, make_window())
+    platform_env.faults.set(status=503, retry_after=0)
+    window = refreshed(qtbot, make_window())
+    assert window.catalog_view.model.rowCount() == 4
+    assert window.catalog_view.banner.text.startswith("Hors ligne")
+    assert window._updated_label.text().startswith("Copie enregistrée le")
+
+
+def test_switching_to_english_relabels_everything_and_is_remembered(
+    platform_env, make_window, qtbot
+):
+    window = refreshed(qtbot, make_window())
+    window.set_language("en")
+    assert window.windowTitle() == "Companion — study offline"
+    assert window.connection.text == "Online"
+    assert window._file_menu.title() == "&File"
+    assert "4 courses available" in window.catalog_view._subtitle.text()
+    assert window.context.settings.get("ui.language") == "en"
+    window.set_language("fr")
+    assert window._file_menu.title() == "&Fichier"
+
+
+def qtbot_left_button():
+    from companion.ui.qt import Qt
+
+    return Qt.MouseButton.LeftButton

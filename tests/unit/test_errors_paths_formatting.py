@@ -1,0 +1,47 @@
+import logging
+
+import pytest
+
+from companion import formatting, i18n
+from companion.errors import UserFacingError, describe
+from companion.paths import Paths, check_profile_name
+
+
+def test_user_facing_errors_keep_their_text(caplog):
+    message, hint, reference = describe(UserFacingError("Plain words", "Do this"))
+    assert (message, hint) == ("Plain words", "Do this")
+    assert reference.startswith("CMP-")
+
+
+def test_unexpected_errors_get_a_reference_logged_with_the_traceback(caplog):
+    caplog.set_level(logging.ERROR, logger="companion")
+    logging.getLogger("companion").propagate = True
+    try:
+        message, hint, reference = describe(KeyError("internal detail"))
+    finally:
+        logging.getLogger("companion").propagate = False
+    assert "internal detail" not in message + hint
+    assert reference in hint
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize("name", ["", "../etc", "a/b", "Camille", "x" * 41, "con sole", ".hidden"])
+def test_hostile_profile_names_are_refused(name):
+    with pytest.raises(UserFacingError):
+        check_profile_name(name)
+
+
+def test_profiles_get_separate_folders(companion_home):
+    paths = Paths.default()
+    assert paths.profile_dir("camille") != paths.profile_dir("karim")
+    assert paths.profile_dir("camille").is_relative_to(companion_home)
+    assert paths.shared_assets_dir.is_relative_to(companion_home)
+
+
+def test_formatting_follows_the_language():
+    i18n.install("fr")
+    assert formatting.size(1_500_000) == "1,5 Mo"
+    assert formatting.duration(150) == "2 h 30"
+    i18n.install("en")
+    assert formatting.size(1_500_000) == "1.5 MB"
+    assert formatting.duration(45) == "45 min"

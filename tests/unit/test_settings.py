@@ -1,0 +1,95 @@
+from pathlib import Path
+
+import pytest
+
+from companion.errors import UserFacingError
+from companion.settings import DECLARED, Settings, Source, UnknownSettingError
+
+
+def make(
+    tmp_path: Path, user: str = "", policy: str | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    user_file = tmp_path / "settings.toml"
+    if user:
+        user_file.write_text(user, encoding="utf-8")
+    policy_file = None
+    if policy is not None:
+        policy_file = tmp_path / "policy.toml"
+        policy_file.write_text(policy, encoding="utf-8")
+    return Settings(user_file, policy_file, environ or {})
+
+
+def test_defaults_come_from_the_declarations(tmp_path):
+    settings = make(tmp_path)
+    for setting in DECLARED:
+        assert settings.value_and_source(setting.key) == (setting.default, Source.DEFAULT)
+
+
+def test_layers_override_in_order(tmp_path):
+    settings = make(
+        tmp_path,
+        user='[network]\ntimeout_seconds = 30\n[ui]\nlanguage = "en"\n',
+        environ={"COMPANION_NETWORK_TIMEOUT_SECONDS": "45"},
+        policy="[kiosk]\nenabled = true\n",
+    )
+    assert settings.value_and_source("ui.language") == ("en", Source.USER)
+    assert settings.value_and_source("network.timeout_seconds") == (45.0, Source.ENVIRONMENT)
+    assert settings.value_and_source("kiosk.enabled") == (True, Source.POLICY)
+    assert settings.kiosk
+
+
+def test_policy_wins_over_the_environment_and_locks_the_setting(tmp_path):
+    settings = make(
+        tmp_path,
+        policy='[platform]\napi_url = "https://centre.example"\n',
+        environ={"COMPANION_PLATFORM_API_URL": "http://elsewhere"},
+    )
+    assert settings.get("platform.api_url") == "https://centre.example"
+    with pytest.raises(UserFacingError, match="managed by your organisation"):
+        settings.set("platform.api_url", "http://other")
+
+
+def test_set_writes_the_user_file_atomically_and_reads_back(tmp_path):
+    settings = make(tmp_path)
+    settings.set("ui.language", "en")
+    settings.set("network.retries", "5")
+    again = Settings(settings.user_file, None, {})
+    assert again.get("ui.language") == "en"
+    assert again.get("network.retries") == 5
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_invalid_values_are_refused_with_a_clear_message(tmp_path):
+    settings = make(tmp_path)
+    with pytest.raises(UserFacingError, match=r"ui\.language"):
+        settings.set("ui.language", "de")
+    with pytest.raises(UserFacingError, match="at least"):
+        settings.set("network.timeout_seconds", 0)
+
+
+def test_unknown_keys_are_errors(tmp_path):
+    settings = make(tmp_path)
+    with pytest.raises(UnknownSettingError):
+        settings.get("no.such.key")
+    with pytest.raises(UnknownSettingError):
+        settings.set("no.such.key", 1)
+
+
+def test_bad_files_and_values_are_ignored_not_fatal_and_not_overwritten(tmp_path):
+    broken = "this is [not toml"
+    settings = make(tmp_path, user=broken)
+    assert settings.get("ui.language") == "fr"
+    assert settings.user_file.read_text() == broken
+    typed = make(tmp_path, user='[network]\nretries = "many"\nunknown = 3\n')
+    assert typed.get("network.retries") == 3
+
+
+def test_renamed_keys_are_migrated(tmp_path):
+    settings = make(tmp_path, user='[platform]\nurl = "https://old.example"\n')
+    assert settings.get("platform.api_url") == "https://old.example"
+
+
+def test_every_setting_has_a_description_and_a_valid_default():
+    for setting in DECLARED:
+        assert setting.doc.strip()
+        assert setting.coerce(setting.default) == setting.default
