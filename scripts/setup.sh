@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Prepare this checkout: system libraries Qt needs, a virtual environment in .venv, and the
+# pinned, hash-checked dependencies. Safe to run again: it only does what is missing.
+#   scripts/setup.sh app   the app and its demo platform
+#   scripts/setup.sh dev   also the test, lint and benchmark tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-app}"
+lock="requirements/${profile}.txt"
+[[ -f "$lock" ]] || { echo "setup: unknown profile '$profile' (app or dev)" >&2; exit 2; }
+
+# Debian/Ubuntu libraries the Qt wheels load (xcb ones for a real X screen; xvfb for tests).
+system_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+    fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+    libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0)
+[[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl)
+
+install_system_packages() {
+    command -v dpkg-query >/dev/null || return 0  # not Debian: see README, "Install"
+    local missing=()
+    for package in "${system_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+            || missing+=("$package")
+    done
+    ((${#missing[@]})) || return 0
+    echo "setup: installing system packages: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+find_python() {
+    for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+        [[ -n "$candidate" ]] || continue
+        if command -v "$candidate" >/dev/null &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"; return 0
+        fi
+    done
+    echo "setup: Python 3.11 or newer is needed" >&2; exit 1
+}
+
+install_system_packages
+[[ -x .venv/bin/python ]] || "$(find_python)" -m venv .venv
+stamp=".venv/.installed-${profile}"
+wanted="$(sha256sum "$lock" pyproject.toml | sha256sum | cut -c1-16)"
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
+    echo "setup: installing the pinned dependencies ($lock)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+    echo "$wanted" > "$stamp"
+fi
