@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 BlockType = Literal["text", "image", "audio", "video", "file", "quiz"]
@@ -20,8 +19,7 @@ class ContractError(ValueError):
     """The platform's answer does not have the shape the API promises."""
 
 
-@dataclass(frozen=True)
-class CatalogEntry:
+class CatalogEntry(NamedTuple):
     id: str
     title: str
     summary: str
@@ -34,21 +32,18 @@ class CatalogEntry:
     premium: bool
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(NamedTuple):
     sha256: str
     size: int
     media_type: str
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     kind: Literal["single", "multiple"]
     prompt: str
@@ -57,38 +52,33 @@ class Question:
     explanation: str
 
 
-@dataclass(frozen=True)
-class Quiz:
+class Quiz(NamedTuple):
     id: str
     title: str
     pass_ratio: float
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     type: str
     title: str = ""
     asset: Asset | None = None
     quiz: Quiz | None = None
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(NamedTuple):
     id: str
     title: str
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     id: str
     title: str
     chapters: tuple[Chapter, ...]
 
 
-@dataclass(frozen=True)
-class CourseManifest:
+class CourseManifest(NamedTuple):
     id: str
     version: str
     title: str

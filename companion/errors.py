@@ -9,7 +9,7 @@ support staff can find the traceback in the support bundle.
 from __future__ import annotations
 
 import logging
-import secrets
+import os
 
 from companion.i18n import _
 
@@ -36,7 +36,8 @@ class Cancelled(Exception):
 
 
 def new_reference() -> str:
-    return "CMP-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    # os.urandom rather than the secrets module: this runs at start-up, where imports count.
+    return "CMP-" + "".join(_REFERENCE_ALPHABET[byte % 32] for byte in os.urandom(6))
 
 
 def describe(error: BaseException) -> tuple[str, str, str]:

@@ -8,8 +8,8 @@ diagnostics view or a support bundle, whatever a log call passes in.
 
 from __future__ import annotations
 
+import functools
 import logging
-import logging.handlers
 import re
 import threading
 from collections import deque
@@ -21,20 +21,24 @@ SUBSYSTEMS = ("sync", "store", "auth", "ui", "sandbox", "services")
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 REDACTED = "[redacted]"
 
-_SECRET_PATTERNS = (
-    # Authorization: Bearer <token>, Basic <credentials>
-    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
-    # JWTs (ID tokens, signed credentials): header.payload.signature
-    re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    # key=value or "key": "value" for secret-bearing names
-    re.compile(
-        r"(?i)(\"?\b(?:access_token|refresh_token|id_token|token|password|passwd|secret|"
-        r"client_secret|code_verifier|device_code|api_key|apikey|authorization)\b\"?"
-        r"\s*[:=]\s*\"?)([^\"&\s,;}]+)"
-    ),
-    # an authorisation code in a redirect URL
-    re.compile(r"(?i)([?&]code=)([^&\s]+)"),
-)
+
+@functools.cache
+def _secret_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use rather than at import, where start-up time counts."""
+    return (
+        # Authorization: Bearer <token>, Basic <credentials>
+        re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
+        # JWTs (ID tokens, signed credentials): header.payload.signature
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+        # key=value or "key": "value" for secret-bearing names
+        re.compile(
+            r"(?i)(\"?\b(?:access_token|refresh_token|id_token|token|password|passwd|secret|"
+            r"client_secret|code_verifier|device_code|api_key|apikey|authorization)\b\"?"
+            r"\s*[:=]\s*\"?)([^\"&\s,;}]+)"
+        ),
+        # an authorisation code in a redirect URL
+        re.compile(r"(?i)([?&]code=)([^&\s]+)"),
+    )
 
 
 class Redactor:
@@ -58,7 +62,7 @@ class Redactor:
             known = sorted(self._known, key=len, reverse=True)
         for secret in known:
             text = text.replace(secret, REDACTED)
-        for pattern in _SECRET_PATTERNS:
+        for pattern in _secret_patterns():
             if pattern.groups >= 2:
                 text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
             else:
@@ -107,6 +111,43 @@ class RingBufferHandler(logging.Handler):
         return list(self._lines)
 
 
+class DeferredRotatingFileHandler(logging.Handler):
+    """A rotating log file opened at the first record, not at start-up.
+
+    ``logging.handlers`` pulls in sockets, pickle and queues: a cost the window should not
+    pay before it paints, when nothing has been logged yet.
+    """
+
+    def __init__(self, path: Path, max_bytes: int = 1_000_000, backups: int = 3) -> None:
+        super().__init__()
+        self.path = path
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._file: logging.Handler | None = None
+
+    def _target(self) -> logging.Handler:
+        if self._file is None:
+            import logging.handlers
+
+            self._file = logging.handlers.RotatingFileHandler(
+                self.path, maxBytes=self.max_bytes, backupCount=self.backups, encoding="utf-8"
+            )
+            self._file.setFormatter(self.formatter)
+        return self._file
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._target().emit(record)  # Handler.handle holds our lock: one opener only
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 _ring: RingBufferHandler | None = None
 
 
@@ -129,11 +170,7 @@ def setup(log_dir: Path | None, level: str = "INFO", *, console: bool = False) -
     handlers: list[logging.Handler] = [ring_buffer()]
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_dir / "companion.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-            )
-        )
+        handlers.append(DeferredRotatingFileHandler(log_dir / "companion.log"))
     if console:
         handlers.append(logging.StreamHandler())
     _attach(root, handlers)

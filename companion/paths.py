@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 
@@ -24,8 +24,7 @@ DEFAULT_PROFILE = "default"
 _PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     config_dir: Path
     data_dir: Path
     cache_dir: Path

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
-
-import tomli_w
+from typing import Any, NamedTuple
 
 from companion.errors import UserFacingError
 from companion.i18n import N_, _
@@ -35,8 +31,7 @@ class Source(Enum):
     POLICY = "policy"
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     key: str
     type: type
     default: SettingValue
@@ -197,6 +192,8 @@ class Settings:
         self._save_user()
 
     def _save_user(self) -> None:
+        import tomli_w  # only needed when a learner changes a setting
+
         self.user_file.parent.mkdir(parents=True, exist_ok=True)
         nested: dict[str, Any] = {}
         for key, value in sorted(self._user.items()):
@@ -222,6 +219,8 @@ def _read_layer(path: Path, what: str) -> dict[str, SettingValue]:
     """Read a TOML layer; a broken file is reported and ignored, never overwritten."""
     if not path.exists():
         return {}
+    import tomllib  # most learners have no settings file; start-up skips this import
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

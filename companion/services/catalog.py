@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from companion.domain import CatalogEntry, ContractError, parse_catalog
 from companion.errors import UserFacingError
 from companion.services.connection import PlatformConnection
 from companion.store.files import read_json, write_json_atomic
-from companion.sync.client import PlatformError, PlatformUnreachable
 
 log = logging.getLogger("companion.services")
 
 
-@dataclass(frozen=True)
-class CatalogResult:
+class CatalogResult(NamedTuple):
     courses: list[CatalogEntry]
     fetched_at: datetime | None
     online: bool
@@ -37,12 +34,12 @@ class CatalogService:
         """
         try:
             courses = self.connection.api().catalog()
-        except (PlatformUnreachable, PlatformError, UserFacingError) as error:
+        except UserFacingError as error:  # unreachable, refused, unreadable
             cached = self.cached()
             if cached is None:
                 raise
             log.info("showing saved catalogue: %s", error.message)
-            return dataclasses.replace(cached, problem=error)
+            return cached._replace(problem=error)
         fetched_at = datetime.now(UTC)
         self._save(courses, fetched_at)
         return CatalogResult(courses, fetched_at, online=True)
@@ -62,7 +59,7 @@ class CatalogService:
     def _save(self, courses: list[CatalogEntry], fetched_at: datetime) -> None:
         payload = {
             "fetched_at": fetched_at.isoformat(),
-            "courses": [dataclasses.asdict(course) for course in courses],
+            "courses": [course._asdict() for course in courses],
         }
         try:
             write_json_atomic(self.cache_file, payload)

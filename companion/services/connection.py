@@ -10,11 +10,11 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.paths import Paths
 from companion.settings import Settings
-from companion.sync.client import HttpClient, NetworkConfig
-from companion.sync.platform_v1 import PlatformV1
 
 if TYPE_CHECKING:
     from companion.sandbox.server import SandboxServer
+    from companion.sync.client import NetworkConfig
+    from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.services")
 
@@ -40,6 +40,11 @@ class PlatformConnection:
     def api(self) -> PlatformV1:
         with self._lock:
             if self._api is None:
+                # Imported here, on a worker: the HTTP stack is the slowest import of all,
+                # and the window can paint the saved catalogue without it.
+                from companion.sync.client import HttpClient
+                from companion.sync.platform_v1 import PlatformV1
+
                 base_url = self._base_url()
                 self._api = PlatformV1(HttpClient(self._network_config(base_url)))
             return self._api
@@ -59,6 +64,8 @@ class PlatformConnection:
         return self._sandbox.url
 
     def _network_config(self, base_url: str) -> NetworkConfig:
+        from companion.sync.client import NetworkConfig
+
         return NetworkConfig(
             base_url=base_url,
             timeout_seconds=float(self.settings.get("network.timeout_seconds")),

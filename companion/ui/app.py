@@ -60,7 +60,7 @@ def run(profile: str) -> int:
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)
-    window.refresh_catalog()  # starts on a worker before the first paint
+    window.start()  # the saved catalogue, then the platform's, both read on workers
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
     window.show()

@@ -36,9 +36,16 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except BaseException as error:  # reported on the GUI thread, never swallowed
-            self.relay.failed.emit(error)
+            self._report(self.relay.failed, error)
         else:
-            self.relay.succeeded.emit(result)
+            self._report(self.relay.succeeded, result)
+
+    @staticmethod
+    def _report(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is quitting and the relay is gone: nobody to tell
+            log.debug("background result dropped at shutdown")
 
 
 _running: set[_Relay] = set()  # keeps relays alive until their job reports

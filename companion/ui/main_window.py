@@ -93,6 +93,22 @@ class MainWindow(QMainWindow):
 
     # --- catalogue ------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Show the catalogue saved on this computer at once, then ask the platform."""
+        run_in_background(
+            self,
+            self.context.catalog.cached,
+            self._saved_ready,
+            lambda _error: self.refresh_catalog(),
+        )
+
+    def _saved_ready(self, result: CatalogResult | None) -> None:
+        if result is not None and self._last_result is None:
+            self._last_result = result
+            self.catalog_view.show_result(result)
+            self._show_updated()
+        self.refresh_catalog()
+
     def refresh_catalog(self) -> None:
         self.connection.set_state(ConnectionState.CONNECTING)
         self.catalog_view.show_loading()
@@ -102,8 +118,9 @@ class MainWindow(QMainWindow):
 
     def _catalog_ready(self, result: CatalogResult) -> None:
         self._last_result = result
-        online = result.problem is None
-        self.connection.set_state(ConnectionState.ONLINE if online else ConnectionState.OFFLINE)
+        self.connection.set_state(
+            ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
+        )
         self.catalog_view.show_result(result)
         self._show_updated()
         self.catalog_shown.emit()
@@ -121,7 +138,7 @@ class MainWindow(QMainWindow):
             self._updated_label.setText("")
             return
         when = formatting.moment(result.fetched_at)
-        if result.problem is None:
+        if result.online:
             self._updated_label.setText(_("Catalogue updated {when}").format(when=when))
         else:
             self._updated_label.setText(_("Saved copy from {when}").format(when=when))

@@ -12,13 +12,13 @@ from companion.ui.qt import (
     QColor,
     QFont,
     QFontMetrics,
+    QListView,
     QModelIndex,
     QPainter,
     QPen,
     QPersistentModelIndex,
     QRect,
     QSize,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
@@ -80,7 +80,8 @@ class CourseCardDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         course: CatalogEntry = index.data(EntryRole)
         painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        view = self.parent()
+        selected = isinstance(view, QListView) and view.selectionModel().isSelected(index)
         palette = option.palette
         card = option.rect.adjusted(4, 4, -4, -4)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

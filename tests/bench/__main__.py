@@ -1,0 +1,13 @@
+"""Run benchmarks by name: python -m tests.bench startup [options]."""
+
+import sys
+
+from tests.bench import bench_startup
+
+BENCHMARKS = {"startup": bench_startup.main}
+
+if __name__ == "__main__":
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in BENCHMARKS:
+        raise SystemExit(f"usage: python -m tests.bench {{{'|'.join(BENCHMARKS)}}} [options]")
+    raise SystemExit(BENCHMARKS[name](sys.argv[2:]))

@@ -1,0 +1,73 @@
+"""Small helpers shared by the benchmarks: run a process until it prints a marker, medians."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_mib: float
+
+
+def resident_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def run_until_marker(
+    command: list[str],
+    marker: str,
+    env: dict[str, str],
+    idle_seconds: float = 2.0,
+    timeout: float = 60.0,
+) -> Sample:
+    """Seconds from spawn to ``marker`` on stdout, and resident memory after idling."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert process.stdout is not None
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            line = process.stdout.readline()
+            if marker in line:
+                elapsed = time.perf_counter() - started
+                break
+            if not line:
+                raise RuntimeError(f"{command} exited before {marker!r}")
+        else:
+            raise TimeoutError(marker)
+        time.sleep(idle_seconds)
+        return Sample(elapsed, resident_mib(process.pid))
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}"
+    )
