@@ -56,7 +56,8 @@ def test_the_app_opens_a_window_listing_the_sandbox_courses(platform_env, compan
     finally:
         process.terminate()
         _, errors = process.communicate(timeout=20)
-    log = (companion_home / "logs" / "companion.log").read_text(encoding="utf-8")
+    log_file = companion_home / "logs" / "companion.log"  # opened at the first record only
+    log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
     assert "Traceback" not in errors + log
 
 

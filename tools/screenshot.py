@@ -1,0 +1,44 @@
+"""Save a PNG of the main window once the catalogue is shown, for reviews and the README.
+
+    xvfb-run -a .venv/bin/python tools/screenshot.py out.png [--language en] [--offline]
+
+Uses the configured platform, or the built-in demo platform when none is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from companion.context import AppContext
+from companion.ui.app import create_application
+from companion.ui.main_window import MainWindow
+from companion.ui.qt import QTimer
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("output")
+    parser.add_argument("--language", choices=("fr", "en"))
+    args = parser.parse_args()
+    context = AppContext.create()
+    app = create_application(sys.argv)
+    window = MainWindow(context)
+    if args.language:
+        window.set_language(args.language)
+
+    def save() -> None:
+        window.grab().save(args.output)
+        app.quit()
+
+    window.catalog_shown.connect(lambda: QTimer.singleShot(300, save))
+    window.start()
+    window.show()
+    QTimer.singleShot(30_000, app.quit)
+    app.exec()
+    context.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
