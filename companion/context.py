@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from companion import i18n, logs
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
+from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
@@ -18,6 +19,7 @@ class AppContext:
     profile: str
     connection: PlatformConnection
     catalog: CatalogService
+    account: AccountService
 
     @classmethod
     def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
@@ -30,7 +32,8 @@ class AppContext:
         profile_dir.mkdir(parents=True, exist_ok=True)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")
-        return cls(paths, settings, profile, connection, catalog)
+        account = AccountService(connection, settings, profile, profile_dir)
+        return cls(paths, settings, profile, connection, catalog, account)
 
     def close(self) -> None:
         self.connection.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Literal, NamedTuple
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -93,6 +94,22 @@ class CourseManifest(NamedTuple):
                     if block.asset is not None:
                         seen.setdefault(block.asset.sha256, block.asset)
         return list(seen.values())
+
+
+class Entitlement(NamedTuple):
+    id: str
+    programme: str
+    status: str  # "pending", "active" or "expired"
+    starts_on: date | None
+    ends_on: date | None
+    activated_at: str | None
+
+
+class Account(NamedTuple):
+    id: str
+    name: str
+    email: str
+    entitlements: tuple[Entitlement, ...]
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -224,4 +241,46 @@ def parse_manifest(data: Any) -> CourseManifest:
         title=_field(data, "title", str, where),
         language=_field(data, "language", str, where),
         parts=tuple(parts),
+    )
+
+
+ENTITLEMENT_STATUSES = ("pending", "active", "expired")
+
+
+def _optional_date(data: Mapping[str, Any], name: str, where: str) -> date | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ContractError(f"{where}.{name}: expected a date")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ContractError(f"{where}.{name}: not an ISO date") from error
+
+
+def parse_account(data: Any) -> Account:
+    where = "me"
+    entitlements = []
+    for index, item in enumerate(_list(data, "entitlements", where)):
+        e_where = f"{where}.entitlements[{index}]"
+        status = _field(item, "status", str, e_where)
+        if status not in ENTITLEMENT_STATUSES:
+            raise ContractError(f"{e_where}.status: unknown status {status!r}")
+        activated = item.get("activated_at")
+        entitlements.append(
+            Entitlement(
+                id=_field(item, "id", str, e_where),
+                programme=_field(item, "programme", str, e_where),
+                status=status,
+                starts_on=_optional_date(item, "starts_on", e_where),
+                ends_on=_optional_date(item, "ends_on", e_where),
+                activated_at=activated if isinstance(activated, str) else None,
+            )
+        )
+    return Account(
+        id=_field(data, "id", str, where),
+        name=_field(data, "name", str, where),
+        email=_field(data, "email", str, where),
+        entitlements=tuple(entitlements),
     )

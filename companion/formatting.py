@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from companion.i18n import _, current_language
 
@@ -36,3 +36,7 @@ def moment(when: datetime) -> str:
     if current_language() == "fr":
         return local.strftime("%d/%m/%Y %H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def day(when: date) -> str:
+    return when.strftime("%d/%m/%Y") if current_language() == "fr" else when.isoformat()

@@ -83,3 +83,11 @@ def check_profile_name(name: str) -> str:
             _("Use 1 to 40 lower-case letters, digits, dashes or underscores."),
         )
     return name
+
+
+def list_profiles(paths: Paths) -> list[str]:
+    """Profiles that have a folder on this computer, in name order."""
+    folder = paths.data_dir / "profiles"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and _PROFILE_NAME.match(p.name))

@@ -110,6 +110,13 @@ DECLARED: tuple[Setting, ...] = (
         N_("How many times a failed request is retried, with growing pauses."),
         minimum=0,
     ),
+    Setting(
+        "auth.loopback_port",
+        int,
+        0,
+        N_("Port for the browser sign-in redirect on 127.0.0.1; 0 lets Companion choose."),
+        minimum=0,
+    ),
     Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
     Setting(
         "log.level",

@@ -11,9 +11,16 @@ import pytest
 # Before anything imports Qt: one offscreen QApplication for the whole session (STYLE 9).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
+
 from companion import i18n
 from companion.sandbox.content import Content, load_or_build, sources_dir
+from companion.sandbox.learners import Learners
 from companion.sandbox.server import SandboxServer
+
+# Choose the machine's real keyring now: keyring also considers every KeyringBackend subclass
+# it has seen, and the test helpers define an in-memory one that must stay opt-in.
+keyring.get_keyring()
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +49,12 @@ def _sandbox_server(sample_content: Content) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def sandbox(_sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
-    """The shared sandbox, with faults cleared before and after the test."""
+    """The shared sandbox, with faults cleared and provider settings reset per test."""
     _sandbox_server.faults.clear()
+    provider = _sandbox_server.oidc
+    provider.access_token_lifetime, provider.clock_offset_seconds = 600, 0
+    provider.device_interval, provider.device_lifetime = 5, 600
+    _sandbox_server.learners.records = Learners().records  # enrolments, activations undone
     yield _sandbox_server
     _sandbox_server.faults.clear()
 

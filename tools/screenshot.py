@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from companion.context import AppContext
+
 from companion.ui.app import create_application
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import QTimer

@@ -10,13 +10,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request, send_file
+from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 from werkzeug.wrappers import Response as BaseResponse
 
+from companion.sandbox import oidc
 from companion.sandbox.content import Content
 from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
 from companion.sandbox.learners import Learners
+from companion.sandbox.oidc import ProviderState
 
 log = logging.getLogger("companion.sandbox")
 
@@ -44,17 +46,22 @@ class RequestIdMiddleware:
 
 
 def create_app(
-    content: Content, faults: Faults | None = None, learners: Learners | None = None
+    content: Content,
+    faults: Faults | None = None,
+    learners: Learners | None = None,
+    provider: ProviderState | None = None,
 ) -> Flask:
     app = Flask("companion.sandbox")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     faults = faults or Faults()
     learners = learners or Learners()
+    provider = provider or ProviderState()
     app.extensions["companion"] = {"content": content, "faults": faults, "learners": learners}
     _register_errors(app)
     _register_catalog(app, content)
-    _register_me(app, content, learners)
+    oidc.register(app, learners, provider)
+    _register_me(app, content, learners, provider)
     _register_admin(app, faults)
     app.wsgi_app = RequestIdMiddleware(FaultMiddleware(app.wsgi_app, faults))  # type: ignore[method-assign]
     return app
@@ -145,15 +152,28 @@ def _media_type_of(content: Content, sha256: str) -> str:
     return cache.get(sha256, "application/octet-stream")
 
 
-def _register_me(app: Flask, content: Content, learners: Learners) -> None:
+def _register_me(app: Flask, content: Content, learners: Learners, provider: ProviderState) -> None:
     def current_learner() -> dict[str, Any]:
         header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        learner = learners.by_token(token) if scheme.lower() == "bearer" else None
-        if learner is None:
+        scheme, _, value = header.partition(" ")
+        token = provider.token_for_access(value) if scheme.lower() == "bearer" else None
+        if token is None or token.is_revoked() or token.is_expired():
             raise Unauthorized("A valid bearer token is required.")
-        g.learner = learner
+        learner: dict[str, Any] = token.user
         return learner
+
+    @app.post("/v1/me/entitlements/activate")
+    def activate() -> Response:
+        learner = current_learner()
+        body = request.get_json(silent=True)
+        job_seeker_id = body.get("job_seeker_id") if isinstance(body, dict) else None
+        if not isinstance(job_seeker_id, str):
+            return problem(400, "Bad Request", "Send a JSON object with a job_seeker_id string.")
+        status, detail = learners.activate(learner, job_seeker_id)
+        if status != 200:
+            title = "Conflict" if status == 409 else "Unprocessable Content"
+            return problem(status, title, detail)
+        return jsonify({k: learner[k] for k in ("id", "name", "email", "entitlements")})
 
     @app.get("/v1/me")
     def me() -> Response:

@@ -1,20 +1,23 @@
-"""Sample learners of the sandbox platform.
-
-Until sign-in lands (OpenID Connect), each learner is reached with a fixed development
-token, ``sandbox-<login>``, sent as a bearer token. These tokens exist only here.
-"""
+"""Sample learners of the sandbox platform. Every sample password is ``apprendre``."""
 
 from __future__ import annotations
 
 import copy
+import hmac
+import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 PREMIUM_PROGRAMME = "Accès premium demandeurs d'emploi"
+SAMPLE_PASSWORD = "apprendre"  # noqa: S105 - the documented demo password
+JOB_SEEKER_ID = re.compile(r"^[0-9]{7}[0-9A-Z]$")
 
 _PROFILES: dict[str, dict[str, Any]] = {
     "camille": {
+        "login": "camille",
+        "job_seeker_id": "2345678C",
         "id": "u-1001",
         "name": "Camille Martin",
         "email": "camille.martin@example.org",
@@ -31,6 +34,8 @@ _PROFILES: dict[str, dict[str, Any]] = {
         "enrollments": ["premier-site-html-css", "debuter-python"],
     },
     "karim": {
+        "login": "karim",
+        "job_seeker_id": "1234567K",
         "id": "u-1002",
         "name": "Karim Benali",
         "email": "karim.benali@example.org",
@@ -47,6 +52,8 @@ _PROFILES: dict[str, dict[str, Any]] = {
         "enrollments": [],
     },
     "lea": {
+        "login": "lea",
+        "job_seeker_id": "3456789L",
         "id": "u-1003",
         "name": "Léa Dubois",
         "email": "lea.dubois@example.org",
@@ -72,9 +79,30 @@ class Learners:
     records: dict[str, dict[str, Any]] = field(default_factory=lambda: copy.deepcopy(_PROFILES))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def by_token(self, token: str) -> dict[str, Any] | None:
-        login = token.removeprefix("sandbox-")
-        return self.records.get(login) if token.startswith("sandbox-") else None
+    def check_password(self, login: str, password: str) -> dict[str, Any] | None:
+        learner = self.records.get(login.strip().lower())
+        if learner is None or not hmac.compare_digest(password, SAMPLE_PASSWORD):
+            return None
+        return learner
+
+    def activate(self, learner: dict[str, Any], job_seeker_id: str) -> tuple[int, str]:
+        """Activate a pending premium access; returns (HTTP status, problem detail)."""
+        if not JOB_SEEKER_ID.match(job_seeker_id):
+            return 422, "The job-seeker identifier is 7 digits followed by a digit or letter."
+        if not hmac.compare_digest(job_seeker_id, learner["job_seeker_id"]):
+            return 422, "This identifier does not match the learner's registration."
+        with self.lock:
+            pending = [e for e in learner["entitlements"] if e["status"] == "pending"]
+            if not pending:
+                return 409, "There is no premium access waiting for activation."
+            today = date.today()
+            pending[0].update(
+                status="active",
+                starts_on=today.isoformat(),
+                ends_on=today.replace(year=today.year + 1).isoformat(),
+                activated_at=f"{today.isoformat()}T00:00:00Z",
+            )
+        return 200, ""
 
     def enroll(self, learner: dict[str, Any], course_id: str) -> bool:
         """Enrol once; returns False when the learner was enrolled already."""

@@ -14,6 +14,7 @@ from companion.sandbox.app import create_app
 from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.faults import Faults
 from companion.sandbox.learners import Learners
+from companion.sandbox.oidc import ProviderState
 
 log = logging.getLogger("companion.sandbox")
 
@@ -31,11 +32,15 @@ class SandboxServer:
         port: int = 0,
         cache_root: Path | None = None,
         content: Content | None = None,
+        provider: ProviderState | None = None,
+        learners: Learners | None = None,
     ) -> None:
         self.faults = Faults()
-        self.learners = Learners()
+        # Shared state lets a second server play an identity provider on another host.
+        self.learners = learners or Learners()
+        self.oidc = provider or ProviderState()
         self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
-        self.app = create_app(self.content, self.faults, self.learners)
+        self.app = create_app(self.content, self.faults, self.learners, self.oidc)
         _quiet_werkzeug()
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
         self._thread: threading.Thread | None = None

@@ -49,6 +49,11 @@ class PlatformConnection:
                 self._api = PlatformV1(HttpClient(self._network_config(base_url)))
             return self._api
 
+    def issuer(self) -> str:
+        """The OpenID provider: configured apart from the API, or the API's own address."""
+        configured = str(self.settings.get("platform.issuer")).strip()
+        return configured or self.api().client.base_url
+
     def _base_url(self) -> str:
         if not self.is_demo:
             return str(self.settings.get("platform.api_url"))

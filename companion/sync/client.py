@@ -118,6 +118,8 @@ class HttpClient:
             self.session.verify = self.config.ca_bundle  # never False: TLS is always verified
 
     def url(self, path: str) -> str:
+        if path.startswith(("https://", "http://")):
+            return path  # the identity provider may live on another host
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def request(

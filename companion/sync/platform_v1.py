@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+import requests
 
 from companion.domain import (
+    Account,
     CatalogEntry,
     ContractError,
     CourseManifest,
+    parse_account,
     parse_catalog,
     parse_manifest,
 )
 from companion.i18n import _
-from companion.sync.client import HttpClient, MalformedResponse, decode_json
+from companion.sync.client import HttpClient, MalformedResponse, PlatformError, decode_json
 
 T = TypeVar("T")
 
@@ -27,9 +31,42 @@ class Fetched:
     etag: str
 
 
+class BearerSource(Protocol):
+    """Gives an access token; told when the platform rejected one (see AuthSession)."""
+
+    def bearer(self) -> str: ...
+    def access_rejected(self, token: str) -> None: ...
+
+
 class PlatformV1:
-    def __init__(self, client: HttpClient) -> None:
+    def __init__(self, client: HttpClient, auth: BearerSource | None = None) -> None:
         self.client = client
+        self.auth = auth
+
+    def with_auth(self, auth: BearerSource) -> PlatformV1:
+        return PlatformV1(self.client, auth)
+
+    def me(self) -> Account:
+        return _parsed(parse_account, decode_json(self._authorized("GET", "/v1/me")))
+
+    def activate_entitlement(self, job_seeker_id: str) -> Account:
+        response = self._authorized(
+            "POST", "/v1/me/entitlements/activate", json={"job_seeker_id": job_seeker_id}
+        )
+        return _parsed(parse_account, decode_json(response))
+
+    def _authorized(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Send with the bearer token; after a 401, refresh once and try again."""
+        if self.auth is None:
+            raise RuntimeError("this call needs a signed-in session")
+        token = self.auth.bearer()
+        try:
+            return self.client.request(method, path, headers=_bearer(token), **kwargs)
+        except PlatformError as error:
+            if error.status != 401:
+                raise
+            self.auth.access_rejected(token)
+        return self.client.request(method, path, headers=_bearer(self.auth.bearer()), **kwargs)
 
     def catalog(self) -> list[CatalogEntry]:
         return _parsed(parse_catalog, self.client.get_json("/v1/catalog"))
@@ -43,6 +80,10 @@ class PlatformV1:
             return Fetched(None, etag)
         manifest = _parsed(parse_manifest, decode_json(response))
         return Fetched(manifest, response.headers.get("ETag", ""))
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _segment(value: str) -> str:

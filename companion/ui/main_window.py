@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from companion import __version__, formatting, i18n
 from companion.context import AppContext
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
+from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
     QAction,
     QActionGroup,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProcess,
     QStatusBar,
+    QTabWidget,
     Signal,
 )
+from companion.ui.views.account_view import AccountView
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 
@@ -36,13 +42,20 @@ class MainWindow(QMainWindow):
         self.context = context
         self.catalog_view = CatalogView()
         self.catalog_view.retry_requested.connect(self.refresh_catalog)
-        self.setCentralWidget(self.catalog_view)
+        self.account_view = AccountView(context.account)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.catalog_view, "")
+        self.tabs.addTab(self.account_view, "")
+        self.setCentralWidget(self.tabs)
         self.connection = ConnectionIndicator()
         self._platform_label = QLabel()
         self._updated_label = QLabel()
         status = QStatusBar()
         status.addWidget(self.connection)
         status.addWidget(self._updated_label)
+        self._profile_label = QLabel()
+        status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
         self.setStatusBar(status)
         self._build_menus()
@@ -56,10 +69,14 @@ class MainWindow(QMainWindow):
         self._refresh_action = QAction(self)
         self._refresh_action.setShortcut("F5")
         self._refresh_action.triggered.connect(self.refresh_catalog)
+        self._profile_action = QAction(self)
+        self._profile_action.triggered.connect(self._switch_profile)
         self._quit_action = QAction(self)
         self._quit_action.setShortcut("Ctrl+Q")
         self._quit_action.triggered.connect(self.close)
-        self._file_menu.addActions([self._refresh_action, self._quit_action])
+        self._file_menu.addActions([self._refresh_action, self._profile_action])
+        self._file_menu.addSeparator()
+        self._file_menu.addAction(self._quit_action)
         self._view_menu = bar.addMenu("")
         self._language_menu = self._view_menu.addMenu("")
         group = QActionGroup(self)
@@ -81,6 +98,10 @@ class MainWindow(QMainWindow):
         self._file_menu.setTitle(_("&File"))
         self._refresh_action.setText(_("&Refresh the catalogue"))
         self._quit_action.setText(_("&Quit"))
+        self._profile_action.setText(_("Switch &profile…"))
+        self.tabs.setTabText(0, _("Catalogue"))
+        self.tabs.setTabText(1, _("Account"))
+        self._profile_label.setText(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._help_menu.setTitle(_("&Help"))
@@ -90,11 +111,13 @@ class MainWindow(QMainWindow):
         self._show_updated()
         self.connection.retranslate()
         self.catalog_view.retranslate()
+        self.account_view.retranslate()
 
     # --- catalogue ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the catalogue saved on this computer at once, then ask the platform."""
+        """Show what is saved on this computer at once, then ask the platform."""
+        self.account_view.start()
         run_in_background(
             self,
             self.context.catalog.cached,
@@ -155,6 +178,27 @@ class MainWindow(QMainWindow):
         i18n.install(code)
         self._language_actions[code].setChecked(True)
         self.retranslate()
+
+    def _switch_profile(self) -> None:
+        """Profiles are switched explicitly: Companion restarts on the chosen one."""
+        existing = list_profiles(self.context.paths) or [self.context.profile]
+        name, chosen = QInputDialog.getItem(
+            self,
+            _("Switch profile"),
+            _("Learner profile (type a new name to create one):"),
+            existing,
+            existing.index(self.context.profile) if self.context.profile in existing else 0,
+            True,
+        )
+        if not chosen or name == self.context.profile:
+            return
+        try:
+            check_profile_name(name)
+        except UserFacingError as error:
+            QMessageBox.warning(self, error.message, error.hint)
+            return
+        QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
+        self.close()
 
     def _show_about(self) -> None:
         QMessageBox.about(

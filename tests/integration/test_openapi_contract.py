@@ -52,6 +52,11 @@ def check(openapi: OpenAPI, response: requests.Response) -> requests.Response:
     return response
 
 
+def bearer(sandbox, login: str) -> dict[str, str]:
+    token = sandbox.oidc.issue_token_for(sandbox.learners.records[login])
+    return {"Authorization": f"Bearer {token}"}
+
+
 def first_asset(sample_content, kind="audio"):
     for course in sample_content.courses.values():
         for part in course.manifest["parts"]:
@@ -114,9 +119,7 @@ def test_assets_are_immutable_and_support_ranges(sandbox, sample_content, openap
 def test_me_shows_entitlements(sandbox, openapi, login, status):
     response = check(
         openapi,
-        requests.get(
-            f"{sandbox.url}/v1/me", timeout=10, headers={"Authorization": f"Bearer sandbox-{login}"}
-        ),
+        requests.get(f"{sandbox.url}/v1/me", timeout=10, headers=bearer(sandbox, login)),
     )
     assert response.json()["entitlements"][0]["status"] == status
 
@@ -128,7 +131,7 @@ def test_me_requires_a_token(sandbox, openapi):
 
 
 def test_enrolment_is_idempotent(sandbox, openapi):
-    headers = {"Authorization": "Bearer sandbox-karim"}
+    headers = bearer(sandbox, "karim")
     url = f"{sandbox.url}/v1/me/enrollments"
     created = requests.post(
         url, json={"course_id": "creer-son-entreprise"}, headers=headers, timeout=10
@@ -162,3 +165,45 @@ def test_request_ids_are_echoed_when_well_formed(sandbox):
         f"{sandbox.url}/v1/catalog", headers={"X-Request-Id": "a b\tc"}, timeout=10
     )
     assert hostile.headers["X-Request-Id"] != "a b\tc"
+
+
+def test_discovery_and_keys(sandbox, openapi):
+    document = check(
+        openapi, requests.get(f"{sandbox.url}/.well-known/openid-configuration", timeout=10)
+    ).json()
+    assert document["issuer"] == sandbox.url
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    keys = check(openapi, requests.get(document["jwks_uri"], timeout=10)).json()["keys"]
+    assert keys[0]["kty"] == "RSA" and "d" not in keys[0]  # public part only
+
+
+def test_token_errors_and_device_codes_follow_the_contract(sandbox, openapi):
+    refused = requests.post(
+        f"{sandbox.url}/oauth/token",
+        timeout=10,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": "nope",
+            "client_id": "companion-desktop",
+        },
+    )
+    assert check(openapi, refused).status_code == 400
+    assert refused.json()["error"] == "invalid_grant"
+    codes = requests.post(
+        f"{sandbox.url}/oauth/device_authorization",
+        timeout=10,
+        data={"client_id": "companion-desktop", "scope": "openid"},
+    )
+    assert check(openapi, codes).json()["verification_uri"] == f"{sandbox.url}/device"
+
+
+def test_activation_answers_follow_the_contract(sandbox, openapi):
+    url = f"{sandbox.url}/v1/me/entitlements/activate"
+    wrong = requests.post(
+        url, json={"job_seeker_id": "7654321Z"}, headers=bearer(sandbox, "lea"), timeout=10
+    )
+    assert check(openapi, wrong).status_code == 422
+    nothing_pending = requests.post(
+        url, json={"job_seeker_id": "2345678C"}, headers=bearer(sandbox, "camille"), timeout=10
+    )
+    assert check(openapi, nothing_pending).status_code == 409

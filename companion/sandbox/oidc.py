@@ -1,0 +1,471 @@
+"""The sandbox's OpenID provider, built on Authlib's authorization server.
+
+Authorization code with PKCE (S256 required) and a loopback redirect on any port (RFC 8252),
+refresh tokens rotated at each use, the device authorization grant (RFC 8628), token
+revocation (RFC 7009), discovery and JWKS. ID tokens are RS256-signed with a key made at
+start. Pages: login, consent, and the device-code entry page. State lives in memory.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc8628 import (
+    DeviceAuthorizationEndpoint,
+    DeviceCodeGrant,
+    DeviceCredentialDict,
+)
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
+from flask import Flask, Response, redirect, request, session
+from joserfc.jwk import KeySet, RSAKey
+
+from companion.sandbox import pages
+from companion.sandbox.learners import Learners
+
+CLIENT_ID = "companion-desktop"
+SCOPES = ("openid", "profile", "email", "offline_access")
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+@dataclass
+class Client:
+    """The desktop app: a public client (no secret), loopback redirects on any port."""
+
+    client_id: str = CLIENT_ID
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> None:
+        return None
+
+    def get_allowed_scope(self, scope: str) -> str:
+        return " ".join(s for s in scope.split() if s in SCOPES)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        parts = urlsplit(redirect_uri)
+        return (
+            parts.scheme == "http"
+            and parts.hostname in ("127.0.0.1", "::1")
+            and parts.path == "/callback"
+            and parts.port is not None
+        )
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return False
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return method == "none"
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type == "code"
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in ("authorization_code", "refresh_token", DEVICE_GRANT)
+
+
+@dataclass
+class AuthorizationCode:
+    code: str
+    user: dict[str, Any]
+    redirect_uri: str
+    scope: str
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    auth_time: int
+    expires_at: float
+
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_nonce(self) -> str | None:
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        return self.auth_time
+
+    def get_acr(self) -> None:
+        return None
+
+    def get_amr(self) -> None:
+        return None
+
+
+@dataclass
+class Token:
+    user: dict[str, Any]
+    scope: str
+    access_token: str
+    refresh_token: str | None
+    issued_at: float
+    expires_in: int
+    revoked: bool = False
+
+    def check_client(self, client: Client) -> bool:
+        return client.get_client_id() == CLIENT_ID
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_expires_in(self) -> int:
+        return self.expires_in
+
+    def is_expired(self) -> bool:
+        return time.time() > self.issued_at + self.expires_in
+
+    def is_revoked(self) -> bool:
+        return self.revoked
+
+    def get_user(self) -> dict[str, Any]:
+        return self.user
+
+    def get_client(self) -> Client:
+        return Client()
+
+
+@dataclass
+class ProviderState:
+    """Everything the provider remembers, and the switches tests turn."""
+
+    key: RSAKey = field(
+        default_factory=lambda: RSAKey.generate_key(2048, {"kid": "sandbox-1", "use": "sig"})
+    )
+    codes: dict[str, AuthorizationCode] = field(default_factory=dict)
+    tokens: list[Token] = field(default_factory=list)
+    device_codes: dict[str, DeviceCredentialDict] = field(default_factory=dict)
+    device_grants: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
+    last_poll: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    access_token_lifetime: int = 600
+    device_interval: int = 5
+    device_lifetime: int = 600
+    clock_offset_seconds: int = 0  # the provider's clock, wrong on purpose in tests
+
+    def token_for_access(self, access_token: str) -> Token | None:
+        with self.lock:
+            for token in self.tokens:
+                if token.access_token == access_token:
+                    return token
+        return None
+
+    def issue_token_for(self, learner: dict[str, Any]) -> str:
+        """Test helper: an access token without going through a flow."""
+        token = Token(
+            learner,
+            " ".join(SCOPES),
+            secrets.token_urlsafe(32),
+            None,
+            time.time(),
+            self.access_token_lifetime,
+        )
+        with self.lock:
+            self.tokens.append(token)
+        return token.access_token
+
+    def revoke_all_for(self, login: str) -> None:
+        """Another device signed the learner out everywhere."""
+        with self.lock:
+            for token in self.tokens:
+                if token.user["login"] == login:
+                    token.revoked = True
+
+
+def _issuer() -> str:
+    return request.host_url.rstrip("/")
+
+
+class _OpenIDCode(OpenIDCode):
+    def __init__(self, state: ProviderState) -> None:
+        super().__init__(require_nonce=True)
+        self.state = state
+
+    def exists_nonce(self, nonce: str, req: Any) -> bool:
+        with self.state.lock:
+            return any(code.nonce == nonce for code in self.state.codes.values())
+
+    def resolve_client_private_key(self, client: Client) -> RSAKey:
+        return self.state.key
+
+    def get_client_algorithm(self, client: Client) -> str:
+        return "RS256"
+
+    def get_encode_header(self, client: Client) -> dict[str, str]:
+        return {"alg": "RS256", "kid": self.state.key.kid or ""}
+
+    def get_client_claims(self, client: Client) -> dict[str, Any]:
+        now = int(time.time()) + self.state.clock_offset_seconds
+        return {"iss": _issuer(), "iat": now, "exp": now + 300, "aud": [CLIENT_ID]}
+
+    def generate_user_info(self, user: dict[str, Any], scope: str) -> UserInfo:
+        info = UserInfo(sub=user["id"], name=user["name"])
+        if "email" in scope.split():
+            info["email"] = user["email"]
+        return info
+
+
+def _code_grant(state: ProviderState) -> type[grants.AuthorizationCodeGrant]:
+    class Grant(grants.AuthorizationCodeGrant):
+        TOKEN_ENDPOINT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
+
+        def save_authorization_code(self, code: str, req: Any) -> None:
+            data = req.payload.data
+            state.codes[code] = AuthorizationCode(
+                code,
+                req.user,
+                req.payload.redirect_uri,
+                req.payload.scope,
+                data.get("nonce"),
+                data.get("code_challenge"),
+                data.get("code_challenge_method"),
+                int(time.time()),
+                time.time() + 120,
+            )
+
+        def query_authorization_code(self, code: str, client: Client) -> Any:
+            found = state.codes.get(code)
+            return found if found and found.expires_at > time.time() else None
+
+        def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+            state.codes.pop(authorization_code.code, None)
+
+        def authenticate_user(self, authorization_code: AuthorizationCode) -> Any:
+            return authorization_code.user
+
+    return Grant
+
+
+def _refresh_grant(state: ProviderState) -> type[grants.RefreshTokenGrant]:
+    class Grant(grants.RefreshTokenGrant):
+        TOKEN_ENDPOINT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
+        INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: each refresh token works once
+
+        def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
+            with state.lock:
+                for token in state.tokens:
+                    if token.refresh_token == refresh_token and not token.revoked:
+                        return token
+            return None
+
+        def authenticate_user(self, credential: Token) -> Any:
+            return credential.user
+
+        def revoke_old_credential(self, credential: Token) -> None:
+            credential.revoked = True
+
+    return Grant
+
+
+def _device_grant(state: ProviderState) -> type[DeviceCodeGrant]:
+    class Grant(DeviceCodeGrant):
+        TOKEN_ENDPOINT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
+
+        def query_device_credential(self, device_code: str) -> Any:
+            return state.device_codes.get(device_code)
+
+        def query_user_grant(self, user_code: str) -> Any:
+            return state.device_grants.get(user_code)
+
+        def should_slow_down(self, credential: Any) -> bool:
+            now = time.time()
+            previous = state.last_poll.get(credential["device_code"])
+            state.last_poll[credential["device_code"]] = now
+            return previous is not None and now - previous < state.device_interval
+
+    return Grant
+
+
+def _device_endpoint(state: ProviderState) -> type[DeviceAuthorizationEndpoint]:
+    class Endpoint(DeviceAuthorizationEndpoint):
+        CLIENT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
+        USER_CODE_TYPE = "string"
+
+        def get_verification_uri(self) -> str:
+            return _issuer() + "/device"
+
+        def save_device_credential(self, client_id: str, scope: str, data: dict[str, Any]) -> None:
+            self.INTERVAL = state.device_interval
+            self.EXPIRES_IN = state.device_lifetime
+            credential = DeviceCredentialDict(client_id=client_id, scope=scope, **data)
+            credential["expires_at"] = int(time.time()) + state.device_lifetime
+            state.device_codes[data["device_code"]] = credential
+
+        def create_endpoint_response(self, req: Any) -> Any:
+            self.INTERVAL = state.device_interval
+            self.EXPIRES_IN = state.device_lifetime
+            return super().create_endpoint_response(req)
+
+    return Endpoint
+
+
+def _revocation_endpoint(state: ProviderState) -> type[RevocationEndpoint]:
+    class Endpoint(RevocationEndpoint):
+        CLIENT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
+
+        def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+            with state.lock:
+                for token in state.tokens:
+                    if token_string in (token.access_token, token.refresh_token):
+                        return token
+            return None
+
+        def revoke_token(self, token: Token, req: Any) -> None:
+            token.revoked = True
+
+    return Endpoint
+
+
+def register(app: Flask, learners: Learners, state: ProviderState) -> AuthorizationServer:
+    app.secret_key = secrets.token_bytes(32)
+    app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
+
+    def save_token(token: dict[str, Any], req: Any) -> None:
+        with state.lock:
+            state.tokens.append(
+                Token(
+                    req.user,
+                    token.get("scope", ""),
+                    token["access_token"],
+                    token.get("refresh_token"),
+                    time.time(),
+                    int(token["expires_in"]),
+                )
+            )
+
+    server = AuthorizationServer(
+        app, query_client=lambda cid: Client() if cid == CLIENT_ID else None, save_token=save_token
+    )
+    server.register_token_generator("default", _token_generator(state))
+    server.register_grant(_code_grant(state), [_OpenIDCode(state), CodeChallenge(required=True)])
+    server.register_grant(_refresh_grant(state))
+    server.register_grant(_device_grant(state))
+    server.register_endpoint(_device_endpoint(state))
+    server.register_endpoint(_revocation_endpoint(state))
+    _routes(app, server, learners, state)
+    return server
+
+
+def _token_generator(state: ProviderState) -> Any:
+    from authlib.oauth2.rfc6750 import BearerTokenGenerator
+
+    def make(*_args: Any, **_kwargs: Any) -> str:
+        return secrets.token_urlsafe(32)
+
+    return BearerTokenGenerator(make, make, lambda client, grant_type: state.access_token_lifetime)
+
+
+def discovery_document(issuer: str) -> dict[str, Any]:
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/oauth/authorize",
+        "token_endpoint": f"{issuer}/oauth/token",
+        "device_authorization_endpoint": f"{issuer}/oauth/device_authorization",
+        "revocation_endpoint": f"{issuer}/oauth/revoke",
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": list(SCOPES),
+        "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_GRANT],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+    }
+
+
+def _routes(
+    app: Flask, server: AuthorizationServer, learners: Learners, state: ProviderState
+) -> None:
+    @app.get("/.well-known/openid-configuration")
+    def openid_configuration() -> Any:
+        return discovery_document(_issuer())
+
+    @app.get("/.well-known/jwks.json")
+    def jwks() -> Any:
+        return KeySet([state.key]).as_dict(private=False)
+
+    @app.route("/oauth/login", methods=["GET", "POST"])
+    def login() -> Any:
+        target = request.values.get("next", "/")
+        if not target.startswith("/oauth/") and not target.startswith("/device"):
+            target = "/"
+        error = ""
+        if request.method == "POST":
+            learner = learners.check_password(
+                request.form.get("username", ""), request.form.get("password", "")
+            )
+            if learner is not None:
+                session["login"] = learner["login"]
+                return redirect(target)
+            error = "Identifiant ou mot de passe incorrect."
+        return Response(pages.login(target, error), mimetype="text/html")
+
+    def signed_in() -> dict[str, Any] | None:
+        return learners.records.get(session.get("login", ""))
+
+    @app.route("/oauth/authorize", methods=["GET", "POST"])
+    def authorize() -> Any:
+        learner = signed_in()
+        if learner is None:
+            return redirect("/oauth/login?next=" + _quoted(request.full_path))
+        try:
+            grant = server.get_consent_grant(end_user=learner)
+        except Exception as error:  # an invalid request: shown, never redirected
+            return Response(pages.error(str(error)), status=400, mimetype="text/html")
+        if request.method == "GET":
+            return Response(
+                pages.consent(learner, grant.request.payload.scope or ""), mimetype="text/html"
+            )
+        approved = request.form.get("decision") == "allow"
+        return server.create_authorization_response(
+            grant_user=learner if approved else None, grant=grant
+        )
+
+    @app.post("/oauth/token")
+    def token() -> Any:
+        return server.create_token_response()
+
+    @app.post("/oauth/device_authorization")
+    def device_authorization() -> Any:
+        return server.create_endpoint_response("device_authorization")
+
+    @app.post("/oauth/revoke")
+    def revoke() -> Any:
+        return server.create_endpoint_response("revocation")
+
+    @app.route("/device", methods=["GET", "POST"])
+    def device() -> Any:
+        learner = signed_in()
+        if learner is None:
+            return redirect("/oauth/login?next=" + _quoted(request.full_path))
+        user_code = request.values.get("user_code", "").strip().upper()
+        if request.method == "GET":
+            return Response(pages.device(user_code, ""), mimetype="text/html")
+        known = any(
+            c["user_code"] == user_code and not c.is_expired() for c in state.device_codes.values()
+        )
+        if not known:
+            return Response(
+                pages.device(user_code, "Code inconnu ou expiré."), status=400, mimetype="text/html"
+            )
+        approved = request.form.get("decision") == "allow"
+        state.device_grants[user_code] = (learner, approved)
+        return Response(pages.device_done(approved), mimetype="text/html")
+
+
+def _quoted(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="")

@@ -1,0 +1,169 @@
+"""The learner's account: sign-in (browser or another device), profile, entitlements.
+
+Sign-in and sign-out never touch what is stored locally for study (downloads, progress):
+a learner asked to sign in again loses nothing. The profile is saved so that a learner who
+signed in before sees their account offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from companion.domain import Account, ContractError, parse_account
+from companion.errors import UserFacingError
+from companion.i18n import _
+from companion.services.connection import PlatformConnection
+from companion.settings import Settings
+from companion.store.files import read_json, write_json_atomic
+
+if TYPE_CHECKING:  # imported on workers: the sign-in stack is not needed to paint
+    from companion.auth.oidc import DeviceAuthorization, Tokens
+    from companion.auth.session import AuthSession
+
+log = logging.getLogger("companion.services")
+
+JOB_SEEKER_ID = re.compile(r"^[0-9]{7}[0-9A-Z]$")
+
+
+def normalise_job_seeker_id(raw: str) -> str:
+    """Check the identifier's shape before asking the platform: 7 digits, then a digit or
+    a letter. Spaces and case are forgiven."""
+    value = re.sub(r"[\s.-]", "", raw).upper()
+    if not JOB_SEEKER_ID.match(value):
+        raise UserFacingError(
+            _("A job-seeker identifier is 7 digits followed by a digit or a letter."),
+            _("For example 1234567A. You will find it on your registration letter."),
+        )
+    return value
+
+
+class AccountService:
+    def __init__(
+        self, connection: PlatformConnection, settings: Settings, profile: str, profile_dir: Path
+    ) -> None:
+        self.connection = connection
+        self.settings = settings
+        self.profile = profile
+        self.account_file = profile_dir / "account.json"
+        self._lock = threading.Lock()
+        self._session: AuthSession | None = None
+
+    def session(self) -> AuthSession:
+        """The signed-in session (may block on the network or the keyring: use a worker)."""
+        with self._lock:
+            if self._session is None:
+                from companion.auth.oidc import OidcClient
+                from companion.auth.session import AuthSession
+                from companion.auth.vault import open_vault
+
+                issuer = self.connection.issuer()
+                oidc = OidcClient(self.connection.api().client, issuer)
+                vault = open_vault(f"{self.profile}@{issuer}", kiosk=self.settings.kiosk)
+                self._session = AuthSession(oidc, vault)
+            return self._session
+
+    def remembers_sign_in(self) -> bool:
+        """False when tokens live in memory only (kiosk, or no usable keyring)."""
+        return self.session().vault.persistent
+
+    def saved_account(self) -> Account | None:
+        data = read_json(self.account_file)
+        if data is None:
+            return None
+        try:
+            return parse_account(data)
+        except ContractError:
+            log.warning("ignoring damaged saved account %s", self.account_file)
+            return None
+
+    def is_signed_in(self) -> bool:
+        return self.session().has_credentials()
+
+    def sign_in_with_browser(
+        self, open_browser: Callable[[str], bool], cancelled: threading.Event
+    ) -> Account:
+        session = self.session()
+        port = int(self.settings.get("auth.loopback_port"))
+        tokens = session.oidc.sign_in_with_browser(open_browser, cancelled, port=port)
+        return self._signed_in(tokens)
+
+    def start_device_sign_in(self) -> DeviceAuthorization:
+        return self.session().oidc.start_device_sign_in()
+
+    def finish_device_sign_in(
+        self, authorization: DeviceAuthorization, cancelled: threading.Event
+    ) -> Account:
+        tokens = self.session().oidc.finish_device_sign_in(authorization, cancelled)
+        return self._signed_in(tokens)
+
+    def _signed_in(self, tokens: Tokens) -> Account:
+        self.session().adopt(tokens)
+        return self.refresh_account()
+
+    def refresh_account(self) -> Account:
+        """The profile and entitlements from the platform, saved for offline starts."""
+        account = self.connection.api().with_auth(self.session()).me()
+        self._save(account)
+        return account
+
+    def activate(self, raw_identifier: str) -> Account:
+        identifier = normalise_job_seeker_id(raw_identifier)
+        from companion.sync.client import PlatformError
+
+        try:
+            account = (
+                self.connection.api().with_auth(self.session()).activate_entitlement(identifier)
+            )
+        except PlatformError as error:
+            raise _activation_error(error) from error
+        self._save(account)
+        return account
+
+    def sign_out(self) -> None:
+        """Revoke and forget the tokens and the saved profile; study data stays."""
+        try:
+            self.session().sign_out()
+        finally:
+            self.account_file.unlink(missing_ok=True)
+
+    def _save(self, account: Account) -> None:
+        payload = {
+            "id": account.id,
+            "name": account.name,
+            "email": account.email,
+            "entitlements": [
+                {
+                    "id": e.id,
+                    "programme": e.programme,
+                    "status": e.status,
+                    "starts_on": e.starts_on.isoformat() if e.starts_on else None,
+                    "ends_on": e.ends_on.isoformat() if e.ends_on else None,
+                    "activated_at": e.activated_at,
+                }
+                for e in account.entitlements
+            ],
+        }
+        try:
+            write_json_atomic(self.account_file, payload)
+        except OSError as error:
+            log.warning("could not save the account for offline use: %s", error)
+
+
+def _activation_error(error: UserFacingError) -> UserFacingError:
+    status = getattr(error, "status", 0)
+    if status == 422:
+        return UserFacingError(
+            _("The platform does not recognise this identifier for your account."),
+            _("Check it on your registration letter, or ask your employment counsellor."),
+            reference=error.reference,
+        )
+    if status == 409:
+        return UserFacingError(
+            _("Your premium access is already active."), "", reference=error.reference
+        )
+    return error

@@ -1,0 +1,340 @@
+"""The account screen: sign in (browser or another device), profile, entitlements."""
+
+from __future__ import annotations
+
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+
+from companion import formatting
+from companion.auth.errors import SignInRequired
+from companion.domain import Account, Entitlement
+from companion.errors import describe
+from companion.i18n import _
+from companion.services.account import AccountService
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import (
+    QFont,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.qr import qr_pixmap
+
+
+def entitlement_text(entitlement: Entitlement) -> str:
+    if entitlement.status == "active" and entitlement.starts_on and entitlement.ends_on:
+        return _("Active from {start} to {end}").format(
+            start=formatting.day(entitlement.starts_on), end=formatting.day(entitlement.ends_on)
+        )
+    if entitlement.status == "expired" and entitlement.ends_on:
+        return _("Expired on {end}").format(end=formatting.day(entitlement.ends_on))
+    if entitlement.status == "pending":
+        return _("Waiting for activation")
+    return entitlement.status
+
+
+class AccountView(QWidget):
+    account_changed = Signal()  # after sign-in, sign-out or a refresh; tests wait on it
+
+    def __init__(
+        self, service: AccountService, open_browser: Callable[[str], bool] = webbrowser.open
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.open_browser = open_browser
+        self.account: Account | None = None
+        self._cancel = threading.Event()
+        self.banner = MessageBanner()
+        self.banner.action_requested.connect(self.banner.hide)
+        self._title = QLabel()
+        self._title.setObjectName("ViewTitle")
+        self.pages = QStackedWidget()
+        self._build_signed_out()
+        self._build_waiting()
+        self._build_device()
+        self._build_signed_in()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.addWidget(self._title)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.retranslate()
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _build_signed_out(self) -> None:
+        self.signed_out = QWidget()
+        self._intro = QLabel()
+        self._intro.setWordWrap(True)
+        self.browser_button = QPushButton()
+        self.browser_button.clicked.connect(self.sign_in_with_browser)
+        self.device_button = QPushButton()
+        self.device_button.clicked.connect(self.sign_in_with_device)
+        column = QVBoxLayout(self.signed_out)
+        column.addWidget(self._intro)
+        column.addWidget(self.browser_button)
+        column.addWidget(self.device_button)
+        column.addStretch(1)
+        self.pages.addWidget(self.signed_out)
+
+    def _build_waiting(self) -> None:
+        self.waiting = QWidget()
+        self._waiting_text = QLabel()
+        self._waiting_text.setWordWrap(True)
+        self._cancel_button = QPushButton()
+        self._cancel_button.clicked.connect(self.cancel_sign_in)
+        column = QVBoxLayout(self.waiting)
+        column.addWidget(self._waiting_text)
+        column.addWidget(self._cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        self.pages.addWidget(self.waiting)
+
+    def _build_device(self) -> None:
+        self.device = QWidget()
+        self._device_intro = QLabel()
+        self._device_intro.setWordWrap(True)
+        self.device_url = QLabel()
+        self.device_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.user_code = QLabel()
+        self.user_code.setObjectName("UserCode")
+        code_font = QFont("monospace")
+        code_font.setPointSize(30)
+        code_font.setBold(True)
+        self.user_code.setFont(code_font)
+        self.user_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.qr = QLabel()
+        self._device_expiry = QLabel()
+        self._device_cancel = QPushButton()
+        self._device_cancel.clicked.connect(self.cancel_sign_in)
+        texts = QVBoxLayout()
+        for widget in (self._device_intro, self.device_url, self.user_code, self._device_expiry):
+            texts.addWidget(widget)
+        texts.addWidget(self._device_cancel, 0, Qt.AlignmentFlag.AlignLeft)
+        texts.addStretch(1)
+        row = QHBoxLayout(self.device)
+        row.addLayout(texts, 1)
+        row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+        self.pages.addWidget(self.device)
+
+    def _build_signed_in(self) -> None:
+        self.signed_in = QWidget()
+        self.name = QLabel()
+        self.name.setObjectName("AccountName")
+        self.email = QLabel()
+        self._entitlements_title = QLabel()
+        self._entitlements_title.setObjectName("SectionTitle")
+        self.entitlements = QLabel()
+        self.entitlements.setWordWrap(True)
+        self.activation = QFrame()
+        self._activation_text = QLabel()
+        self._activation_text.setWordWrap(True)
+        self.job_seeker_id = QLineEdit()
+        self.job_seeker_id.setPlaceholderText("1234567A")
+        self.job_seeker_id.setMaxLength(16)
+        self.activate_button = QPushButton()
+        self.activate_button.clicked.connect(self.activate)
+        self.job_seeker_id.returnPressed.connect(self.activate)
+        activation_row = QHBoxLayout()
+        activation_row.addWidget(self.job_seeker_id)
+        activation_row.addWidget(self.activate_button)
+        activation_column = QVBoxLayout(self.activation)
+        activation_column.setContentsMargins(0, 0, 0, 0)
+        activation_column.addWidget(self._activation_text)
+        activation_column.addLayout(activation_row)
+        self.session_note = QLabel()
+        self.session_note.setWordWrap(True)
+        self.session_note.hide()
+        self.sign_out_button = QPushButton()
+        self.sign_out_button.clicked.connect(self.sign_out)
+        column = QVBoxLayout(self.signed_in)
+        for widget in (
+            self.name,
+            self.email,
+            self._entitlements_title,
+            self.entitlements,
+            self.activation,
+            self.session_note,
+        ):
+            column.addWidget(widget)
+        column.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        self.pages.addWidget(self.signed_in)
+
+    def retranslate(self) -> None:
+        self._title.setText(_("My account"))
+        self._intro.setText(
+            _("Sign in to follow your progress on every device and to see your premium access.")
+        )
+        self.browser_button.setText(_("Sign in with the browser"))
+        self.device_button.setText(_("Sign in with another device (QR code)"))
+        self._waiting_text.setText(_("Finish signing in in your web browser…"))
+        self._cancel_button.setText(_("Cancel"))
+        self._device_cancel.setText(_("Cancel"))
+        self._device_intro.setText(
+            _(
+                "On your phone or another computer, open this address "
+                "or scan the QR code, then type the code:"
+            )
+        )
+        self._entitlements_title.setText(_("Premium access"))
+        self._activation_text.setText(
+            _(
+                "Activate your premium access with your job-seeker "
+                "identifier (7 digits then a digit or a letter)."
+            )
+        )
+        self.activate_button.setText(_("Activate"))
+        self.sign_out_button.setText(_("Sign out"))
+        if self.account is not None:
+            self._show_account(self.account)
+
+    # --- start-up ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the saved account at once, then ask the platform for fresh details."""
+        run_in_background(self, self.service.saved_account, self._saved_ready, self._failed)
+
+    def _saved_ready(self, account: Account | None) -> None:
+        if account is None:
+            self.pages.setCurrentWidget(self.signed_out)
+            self.account_changed.emit()
+            return
+        self._show_account(account)
+        self.refresh()
+
+    def refresh(self) -> None:
+        run_in_background(self, self.service.refresh_account, self._signed_in_as, self._failed)
+
+    # --- sign-in -------------------------------------------------------------------------
+
+    def sign_in_with_browser(self) -> None:
+        self._cancel = threading.Event()
+        cancel = self._cancel
+        self.banner.hide()
+        self.pages.setCurrentWidget(self.waiting)
+        run_in_background(
+            self,
+            lambda: self.service.sign_in_with_browser(self.open_browser, cancel),
+            self._signed_in_as,
+            self._sign_in_failed,
+        )
+
+    def sign_in_with_device(self) -> None:
+        self._cancel = threading.Event()
+        self.banner.hide()
+        self.pages.setCurrentWidget(self.waiting)
+        run_in_background(
+            self, self.service.start_device_sign_in, self._show_device_code, self._sign_in_failed
+        )
+
+    def _show_device_code(self, authorization: object) -> None:
+        from companion.auth.oidc import DeviceAuthorization
+
+        assert isinstance(authorization, DeviceAuthorization)
+        self.device_url.setText(authorization.verification_uri)
+        self.user_code.setText(authorization.user_code)
+        self.qr.setPixmap(
+            qr_pixmap(authorization.verification_uri_complete or authorization.verification_uri)
+        )
+        minutes = max(1, round((authorization.expires_at - time.time()) / 60))
+        self._device_expiry.setText(
+            _("The code is valid for {minutes} min.").format(minutes=minutes)
+        )
+        self.pages.setCurrentWidget(self.device)
+        cancel = self._cancel
+        run_in_background(
+            self,
+            lambda: self.service.finish_device_sign_in(authorization, cancel),
+            self._signed_in_as,
+            self._sign_in_failed,
+        )
+
+    def cancel_sign_in(self) -> None:
+        self._cancel.set()
+        self.pages.setCurrentWidget(self.signed_out)
+
+    def _sign_in_failed(self, error: BaseException) -> None:
+        if self._cancel.is_set():
+            return
+        self.pages.setCurrentWidget(self.signed_out)
+        self._failed(error)
+
+    # --- account -------------------------------------------------------------------------
+
+    def _signed_in_as(self, account: Account) -> None:
+        self.banner.hide()
+        self._show_account(account)
+        QTimer.singleShot(0, self._check_session_note)
+        self.account_changed.emit()
+
+    def _check_session_note(self) -> None:
+        run_in_background(
+            self, self.service.remembers_sign_in, self._show_session_note, lambda _error: None
+        )
+
+    def _show_session_note(self, persistent: bool) -> None:
+        self.session_note.setText(
+            _(
+                "No secure keyring is available on this computer: you "
+                "will have to sign in again next time."
+            )
+        )
+        self.session_note.setVisible(not persistent)
+
+    def _show_account(self, account: Account) -> None:
+        self.account = account
+        self.name.setText(account.name)
+        self.email.setText(account.email)
+        lines = [f"{e.programme} — {entitlement_text(e)}" for e in account.entitlements]
+        self.entitlements.setText("\n".join(lines) or _("No premium access on this account."))
+        self.activation.setVisible(any(e.status == "pending" for e in account.entitlements))
+        self.pages.setCurrentWidget(self.signed_in)
+
+    def activate(self) -> None:
+        identifier = self.job_seeker_id.text()
+        self.activate_button.setEnabled(False)
+
+        def done(account: Account) -> None:
+            self.activate_button.setEnabled(True)
+            self.job_seeker_id.clear()
+            self._signed_in_as(account)
+
+        def failed(error: BaseException) -> None:
+            self.activate_button.setEnabled(True)
+            self._failed(error)
+
+        run_in_background(self, lambda: self.service.activate(identifier), done, failed)
+
+    def sign_out(self) -> None:
+        self.sign_out_button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self.sign_out_button.setEnabled(True)
+            self.account = None
+            self.pages.setCurrentWidget(self.signed_out)
+            self.account_changed.emit()
+
+        def failed(error: BaseException) -> None:
+            done(None)  # signed out locally even when the platform could not be told
+            self._failed(error)
+
+        run_in_background(self, self.service.sign_out, done, failed)
+
+    def _failed(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        if isinstance(error, SignInRequired):  # nothing local is lost: just sign in again
+            self.pages.setCurrentWidget(self.signed_out)
+        self.account_changed.emit()
