@@ -79,13 +79,15 @@ class AccountView(QWidget):
         self._intro = QLabel()
         self._intro.setWordWrap(True)
         self.browser_button = QPushButton()
+        self.browser_button.setObjectName("PrimaryButton")
         self.browser_button.clicked.connect(self.sign_in_with_browser)
         self.device_button = QPushButton()
         self.device_button.clicked.connect(self.sign_in_with_device)
         column = QVBoxLayout(self.signed_out)
         column.addWidget(self._intro)
-        column.addWidget(self.browser_button)
-        column.addWidget(self.device_button)
+        for button in (self.browser_button, self.device_button):
+            button.setMinimumWidth(320)
+            column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
         self.pages.addWidget(self.signed_out)
 
