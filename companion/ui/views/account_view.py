@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import webbrowser
 from collections.abc import Callable
 
 from companion import formatting
@@ -16,7 +15,6 @@ from companion.services.account import AccountService
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
-    QFont,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +29,12 @@ from companion.ui.qt import (
 )
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.qr import qr_pixmap
+
+
+def open_in_browser(url: str) -> bool:
+    import webbrowser  # imported when used: it pulls in subprocess and shlex
+
+    return webbrowser.open(url)
 
 
 def entitlement_text(entitlement: Entitlement) -> str:
@@ -49,7 +53,7 @@ class AccountView(QWidget):
     account_changed = Signal()  # after sign-in, sign-out or a refresh; tests wait on it
 
     def __init__(
-        self, service: AccountService, open_browser: Callable[[str], bool] = webbrowser.open
+        self, service: AccountService, open_browser: Callable[[str], bool] = open_in_browser
     ) -> None:
         super().__init__()
         self.service = service
@@ -110,11 +114,7 @@ class AccountView(QWidget):
         self.device_url = QLabel()
         self.device_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.user_code = QLabel()
-        self.user_code.setObjectName("UserCode")
-        code_font = QFont("monospace")
-        code_font.setPointSize(30)
-        code_font.setBold(True)
-        self.user_code.setFont(code_font)
+        self.user_code.setObjectName("UserCode")  # large monospace, from the style sheet
         self.user_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.qr = QLabel()
         self._device_expiry = QLabel()
