@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME[=VALUE]",
         help="inject a fault, e.g. latency=300, bandwidth=20000, "
-        "drop-after=50000, status=503, retry-after=5, malformed-json, "
+        "drop-after=50000, status=503, retry-after=5, malformed-json, corrupt, "
         "first-byte-delay=2000, path=/v1/assets, times=3",
     )
     commands.add_parser("catalog", help="print the course catalogue")

@@ -28,6 +28,7 @@ class FaultPlan:
     status: int | None = None  # answer with this error status instead (5xx or 429)
     retry_after: int | None = None  # seconds, sent with status
     malformed_json: bool = False  # break JSON bodies
+    corrupt: bool = False  # flip one byte in the middle of the body
     path_prefix: str = "/"
     times: int | None = None  # number of matching requests affected; None means all
 
@@ -43,6 +44,7 @@ _CLI_NAMES = {
     "status": "status",
     "retry-after": "retry_after",
     "malformed-json": "malformed_json",
+    "corrupt": "corrupt",
     "path": "path_prefix",
     "times": "times",
 }
@@ -56,7 +58,7 @@ def parse_cli(specs: Iterable[str]) -> FaultPlan:
         field_name = _CLI_NAMES.get(name.strip())
         if field_name is None:
             raise ValueError(f"unknown fault {name!r}; known: {', '.join(_CLI_NAMES)}")
-        if field_name == "malformed_json":
+        if field_name in ("malformed_json", "corrupt"):
             values[field_name] = raw.lower() not in ("0", "false", "no")
         elif field_name == "path_prefix":
             values[field_name] = raw
@@ -136,6 +138,8 @@ class FaultMiddleware:
         if plan.malformed_json and _is_json(headers):
             body = [_break_json(b"".join(body))]
             headers = _with_length(headers, len(body[0]))
+        elif plan.corrupt:
+            body = [_flip_middle_byte(b"".join(body))]
         start_response(captured["status"], headers)
         return _shaped(body, plan)
 
@@ -167,6 +171,13 @@ def _is_json(headers: list[tuple[str, str]]) -> bool:
 def _break_json(body: bytes) -> bytes:
     # Cut the document in half: a classic truncated answer from a failing proxy.
     return body[: max(1, len(body) // 2)] or b"{"
+
+
+def _flip_middle_byte(body: bytes) -> bytes:
+    if not body:
+        return body
+    middle = len(body) // 2
+    return body[:middle] + bytes([body[middle] ^ 0xFF]) + body[middle + 1 :]
 
 
 def _with_length(headers: list[tuple[str, str]], length: int) -> list[tuple[str, str]]:

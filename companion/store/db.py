@@ -1,0 +1,131 @@
+"""SQLite files with WAL, versioned migrations and an integrity check at opening.
+
+Each profile has two files. ``progress.db`` holds what the learner did (irreplaceable);
+``library.db`` holds what can be fetched again (manifests, download state, the search
+index). A damaged library file is set aside and rebuilt; the progress file is never touched
+by that recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from companion.errors import UserFacingError
+from companion.i18n import _
+
+log = logging.getLogger("companion.store")
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+class DamagedDatabase(Exception):
+    pass
+
+
+class Database:
+    """One SQLite file. Writes go through ``write()`` (one at a time); reads may run anywhere."""
+
+    def __init__(self, path: Path, migrations: Sequence[Migration]) -> None:
+        self.path = path
+        self.migrations = list(migrations)
+        self._write_lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = self._connect()
+        self._check_integrity()
+        self._migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, check_same_thread=False, timeout=10, isolation_level=None
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoint, fast
+        connection.execute("PRAGMA foreign_keys=ON")
+        return connection
+
+    def _check_integrity(self) -> None:
+        try:
+            row = self.connection.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise DamagedDatabase(str(error)) from error
+        if row is None or row[0] != "ok":
+            raise DamagedDatabase(str(row[0] if row else "no answer"))
+
+    @property
+    def version(self) -> int:
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > len(self.migrations):
+            raise UserFacingError(
+                _("This data was written by a newer version of Companion."),
+                _("Update Companion to open it; nothing has been changed."),
+            )
+        for number in range(current, len(self.migrations)):
+            with self.write() as connection:
+                step = self.migrations[number]
+                if callable(step):
+                    step(connection)
+                else:
+                    for statement in _statements(step):
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version={number + 1}")
+            log.info("migrated %s to version %d", self.path.name, number + 1)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction: committed when the block ends, rolled back when it raises."""
+        with self._write_lock:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        return self.connection.execute(sql, parameters).fetchall()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";\n") if part.strip()]
+
+
+def open_rebuildable(path: Path, migrations: Sequence[Migration]) -> Database:
+    """Open a cache database; if it is damaged, set it aside and start afresh."""
+    try:
+        return Database(path, migrations)
+    except (DamagedDatabase, sqlite3.DatabaseError) as error:
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        log.warning("%s is damaged (%s); moved to %s and rebuilt", path.name, error, aside.name)
+        for suffix in ("", "-wal", "-shm"):
+            companion_file = Path(f"{path}{suffix}")
+            if companion_file.exists():
+                companion_file.replace(Path(f"{aside}{suffix}"))
+        return Database(path, migrations)
+
+
+def open_precious(path: Path, migrations: Sequence[Migration]) -> Database:
+    """Open the learner's own data; a damaged file is reported, never replaced."""
+    try:
+        return Database(path, migrations)
+    except (DamagedDatabase, sqlite3.DatabaseError) as error:
+        log.error("%s failed its integrity check: %s", path, error)
+        raise UserFacingError(
+            _("Your progress file is damaged."),
+            _("Companion has not changed it. Give support staff the file {name}.").format(
+                name=path.name
+            ),
+        ) from error

@@ -1,0 +1,58 @@
+"""Schema migrations, one list per database file; a step is never edited once released."""
+
+from __future__ import annotations
+
+from companion.store.db import Migration
+
+LIBRARY: list[Migration] = [
+    # 1: courses kept for offline study, their chapters and the assets each chapter needs
+    """
+    CREATE TABLE courses (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, version TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '', manifest TEXT NOT NULL, fetched_at REAL NOT NULL);
+    CREATE TABLE chapters (
+        course_id TEXT NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+        chapter_id TEXT NOT NULL, part_id TEXT NOT NULL, position INTEGER NOT NULL,
+        title TEXT NOT NULL, PRIMARY KEY (course_id, chapter_id));
+    CREATE TABLE chapter_assets (
+        course_id TEXT NOT NULL, chapter_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL, media_type TEXT NOT NULL,
+        PRIMARY KEY (course_id, chapter_id, sha256),
+        FOREIGN KEY (course_id, chapter_id) REFERENCES chapters ON DELETE CASCADE)
+    """,
+    # 2: offline search, accent-insensitive for French
+    """
+    CREATE VIRTUAL TABLE chapter_text USING fts5(
+        course_id UNINDEXED, chapter_id UNINDEXED, title, body,
+        tokenize = 'unicode61 remove_diacritics 2')
+    """,
+]
+
+PROGRESS: list[Migration] = [
+    # 1: where the learner stopped reading, and quiz attempts
+    """
+    CREATE TABLE reading_positions (
+        course_id TEXT NOT NULL, chapter_id TEXT NOT NULL, position REAL NOT NULL,
+        updated_at REAL NOT NULL, PRIMARY KEY (course_id, chapter_id));
+    CREATE TABLE quiz_attempts (
+        id TEXT PRIMARY KEY, course_id TEXT NOT NULL, quiz_id TEXT NOT NULL,
+        score REAL NOT NULL, passed INTEGER NOT NULL, answers TEXT NOT NULL,
+        taken_at REAL NOT NULL)
+    """,
+]
+
+ASSETS: list[Migration] = [
+    # 1: the shared, content-addressed asset store: files, and who holds them
+    """
+    CREATE TABLE assets (
+        sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, last_used REAL NOT NULL);
+    CREATE TABLE holdings (
+        owner TEXT NOT NULL, course_id TEXT NOT NULL, pinned INTEGER NOT NULL DEFAULT 0,
+        last_used REAL NOT NULL, PRIMARY KEY (owner, course_id));
+    CREATE TABLE refs (
+        owner TEXT NOT NULL, course_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+        PRIMARY KEY (owner, course_id, sha256),
+        FOREIGN KEY (owner, course_id) REFERENCES holdings ON DELETE CASCADE);
+    CREATE INDEX refs_by_asset ON refs (sha256)
+    """,
+]

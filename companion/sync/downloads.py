@@ -1,0 +1,237 @@
+"""Downloads that survive weak connections: resumable, verified, bounded, throttled.
+
+Each asset is fetched into ``.partial/<sha>.part``; after a cut (or an app restart) the
+download resumes with ``Range`` and ``If-Range`` (the asset's ETag is its digest), so a
+server that changed the bytes answers 200 and we start over instead of splicing two
+versions. Bytes are hashed as they arrive; a file whose digest differs is deleted and never
+shown. Failures are retried with exponential backoff and jitter, honouring Retry-After.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from companion.domain import Asset
+from companion.errors import Cancelled, UserFacingError
+from companion.i18n import _
+from companion.store.assets import AssetStore, disk_full_error
+from companion.sync.client import HttpClient, PlatformError, PlatformUnreachable
+
+log = logging.getLogger("companion.sync")
+
+CHUNK = 64 * 1024  # small enough for progress and pause on a slow link
+MAX_RETRY_AFTER = 60.0
+
+
+class CorruptDownload(UserFacingError):
+    """The bytes received do not match the digest the manifest promised."""
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        ceiling = min(self.max_delay, self.base_delay * 2**attempt)
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
+
+
+class Throttle:
+    """A shared bandwidth cap (bytes per second) for every parallel download."""
+
+    def __init__(self, bytes_per_second: int = 0) -> None:
+        self.rate = bytes_per_second
+        self._lock = threading.Lock()
+        self._next = time.monotonic()
+
+    def spend(self, amount: int) -> None:
+        if self.rate <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            self._next = max(self._next, now) + amount / self.rate
+            pause = self._next - now  # these bytes are paid for once their time has passed
+        if pause > 0:
+            time.sleep(pause)
+
+
+@dataclass
+class Control:
+    """What the UI can do to running downloads."""
+
+    cancelled: threading.Event
+    resumed: threading.Event  # cleared while paused
+
+    @classmethod
+    def new(cls) -> Control:
+        resumed = threading.Event()
+        resumed.set()
+        return cls(threading.Event(), resumed)
+
+    def checkpoint(self) -> None:
+        while not self.resumed.wait(0.2):
+            if self.cancelled.is_set():
+                break
+        if self.cancelled.is_set():
+            raise Cancelled()
+
+
+class Downloader:
+    def __init__(
+        self,
+        client: HttpClient,
+        store: AssetStore,
+        *,
+        parallel: int = 3,
+        throttle: Throttle | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.parallel = max(1, parallel)
+        self.throttle = throttle or Throttle()
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.bytes_fetched = 0  # on the wire, for the benchmarks and diagnostics
+        self._count_lock = threading.Lock()
+
+    def fetch_all(
+        self,
+        assets: Sequence[Asset],
+        control: Control,
+        progress: Callable[[int], None] = lambda _n: None,
+    ) -> None:
+        """Fetch what is missing, ``parallel`` at a time, in the given (priority) order."""
+        missing = [a for a in assets if not self.store.has(a.sha256)]
+        if not missing:
+            return
+        with ThreadPoolExecutor(self.parallel, thread_name_prefix="download") as pool:
+            futures = [pool.submit(self.fetch, asset, control, progress) for asset in missing]
+            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                control.cancelled.set()  # stop the others; their partial files are kept
+                wait(futures)
+                error = failed[0].exception()
+                assert error is not None
+                raise error
+
+    def fetch(
+        self, asset: Asset, control: Control, progress: Callable[[int], None] = lambda _n: None
+    ) -> None:
+        if self.store.has(asset.sha256):
+            return
+        for attempt in range(self.retry.attempts):
+            control.checkpoint()
+            try:
+                self._attempt(asset, control, progress)
+                return
+            except CorruptDownload:
+                if attempt >= 1:
+                    raise
+                log.warning(
+                    "asset %s did not match its digest; fetching it again", asset.sha256[:12]
+                )
+            except (PlatformUnreachable, PlatformError, requests.RequestException) as error:
+                retry_after = getattr(error, "retry_after", None)
+                status = getattr(error, "status", 0)
+                if status and status < 500 and status != 429:
+                    raise
+                if attempt == self.retry.attempts - 1:
+                    raise _gave_up(error) from error
+                pause = self.retry.delay(attempt, retry_after)
+                log.info(
+                    "download of %s interrupted (%s); retrying in %.1f s",
+                    asset.sha256[:12],
+                    type(error).__name__,
+                    pause,
+                )
+                self.sleep(pause)
+
+    def _attempt(self, asset: Asset, control: Control, progress: Callable[[int], None]) -> None:
+        partial = self.store.partial_path(asset.sha256)
+        digest = hashlib.sha256()
+        offset = 0
+        if partial.exists():
+            offset = partial.stat().st_size
+            if offset > asset.size:
+                partial.unlink()
+                offset = 0
+            else:
+                with partial.open("rb") as existing:  # resume: the hash needs the start too
+                    for block in iter(lambda: existing.read(CHUNK), b""):
+                        digest.update(block)
+        if offset < asset.size or asset.size == 0:
+            offset, digest = self._receive(asset, partial, offset, digest, control, progress)
+        if offset != asset.size or digest.hexdigest() != asset.sha256:
+            partial.unlink(missing_ok=True)
+            raise CorruptDownload(
+                _("A downloaded file was damaged on the way."),
+                _("Companion fetches it again; if it keeps happening, tell support staff."),
+            )
+        self.store.commit(asset.sha256, asset.size)
+
+    def _receive(
+        self,
+        asset: Asset,
+        path: Path,
+        offset: int,
+        digest: Any,
+        control: Control,
+        progress: Callable[[int], None],
+    ) -> tuple[int, Any]:
+        headers = {"Accept": "*/*"}
+        if offset:
+            headers.update({"Range": f"bytes={offset}-", "If-Range": f'"{asset.sha256}"'})
+        response = self.client.request(
+            "GET", f"/v1/assets/{asset.sha256}", stream=True, expect=(200, 206), headers=headers
+        )
+        with response:
+            if response.status_code == 200 and offset:
+                offset = 0  # the server sends everything again: start over cleanly
+                digest = hashlib.sha256()
+            mode = "ab" if offset else "wb"
+            try:
+                with path.open(mode) as out:
+                    for block in response.iter_content(CHUNK):
+                        control.checkpoint()
+                        self.throttle.spend(len(block))
+                        out.write(block)
+                        digest.update(block)
+                        offset += len(block)
+                        with self._count_lock:
+                            self.bytes_fetched += len(block)
+                        progress(len(block))
+                        if offset > asset.size:
+                            break
+            except OSError as error:
+                if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise disk_full_error() from error
+                raise
+        return offset, digest
+
+
+def _gave_up(error: BaseException) -> UserFacingError:
+    if isinstance(error, UserFacingError):
+        return error
+    return PlatformUnreachable(
+        _("The download was interrupted too many times."),
+        _("Companion will continue where it stopped when the connection is back."),
+    )
