@@ -43,7 +43,7 @@ def downloader(url: str, store: AssetStore, **options) -> tuple[Downloader, list
 def test_a_whole_file_is_verified_then_made_visible(sandbox, sample_content, store):
     asset = audio_asset(sample_content)
     fetcher, _ = downloader(sandbox.url, store)
-    seen = []
+    seen: list[int] = []
     fetcher.fetch(asset, Control.new(), seen.append)
     assert store.path(asset.sha256).read_bytes()[:4] == b"RIFF"
     assert sum(seen) == asset.size == fetcher.bytes_fetched
