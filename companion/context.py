@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion import i18n, logs
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
@@ -10,6 +13,10 @@ from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
+
+if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
+    from companion.services.library import LibraryService
+    from companion.services.quiz import QuizService
 
 
 @dataclass
@@ -20,6 +27,35 @@ class AppContext:
     connection: PlatformConnection
     catalog: CatalogService
     account: AccountService
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _library: LibraryService | None = None
+    _quizzes: QuizService | None = None
+
+    @property
+    def profile_dir(self) -> Path:
+        return self.paths.profile_dir(self.profile)
+
+    def library(self) -> LibraryService:
+        with self._lock:
+            if self._library is None:
+                from companion.services.library import LibraryService
+
+                self._library = LibraryService(
+                    self.connection,
+                    self.settings,
+                    self.profile,
+                    self.profile_dir,
+                    self.paths.shared_assets_dir,
+                )
+            return self._library
+
+    def quizzes(self) -> QuizService:
+        with self._lock:
+            if self._quizzes is None:
+                from companion.services.quiz import QuizService
+
+                self._quizzes = QuizService(self.profile_dir)
+            return self._quizzes
 
     @classmethod
     def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
@@ -36,4 +72,9 @@ class AppContext:
         return cls(paths, settings, profile, connection, catalog, account)
 
     def close(self) -> None:
+        with self._lock:
+            for service in (self._library, self._quizzes):
+                if service is not None:
+                    service.close()
+            self._library = self._quizzes = None
         self.connection.close()

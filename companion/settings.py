@@ -117,6 +117,27 @@ DECLARED: tuple[Setting, ...] = (
         N_("Port for the browser sign-in redirect on 127.0.0.1; 0 lets Companion choose."),
         minimum=0,
     ),
+    Setting(
+        "storage.budget_mb",
+        int,
+        5000,
+        N_("Disk space course files may use, in megabytes; older courses make room."),
+        minimum=50,
+    ),
+    Setting("downloads.parallel", int, 3, N_("Files downloaded at the same time."), minimum=1),
+    Setting(
+        "downloads.bandwidth_kbps",
+        int,
+        0,
+        N_("Download speed limit in kilobytes per second; 0 means no limit."),
+        minimum=0,
+    ),
+    Setting(
+        "downloads.metered",
+        bool,
+        False,
+        N_("Metered connection: large files (videos, audio) wait until you allow them."),
+    ),
     Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
     Setting(
         "log.level",

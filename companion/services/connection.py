@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from companion.settings import Settings
 
 if TYPE_CHECKING:
     from companion.sandbox.server import SandboxServer
-    from companion.sync.client import NetworkConfig
+    from companion.sync.client import HttpClient, NetworkConfig
     from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.services")
@@ -48,6 +49,13 @@ class PlatformConnection:
                 base_url = self._base_url()
                 self._api = PlatformV1(HttpClient(self._network_config(base_url)))
             return self._api
+
+    def download_client(self) -> HttpClient:
+        """A client without transport-level retries: the downloader resumes by itself."""
+        from companion.sync.client import HttpClient
+
+        base = self.api().client.base_url
+        return HttpClient(dataclasses.replace(self._network_config(base), retries=0))
 
     def issuer(self) -> str:
         """The OpenID provider: configured apart from the API, or the API's own address."""

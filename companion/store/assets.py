@@ -88,6 +88,12 @@ class AssetStore:
                 (int(pinned), owner, course_id),
             )
 
+    def is_pinned(self, owner: str, course_id: str) -> bool:
+        rows = self.db.read(
+            "SELECT pinned FROM holdings WHERE owner = ? AND course_id = ?", (owner, course_id)
+        )
+        return bool(rows and rows[0]["pinned"])
+
     def release(self, owner: str, course_id: str) -> int:
         """Drop a course's references and collect what nobody holds; returns bytes freed."""
         with self.db.write() as connection:

@@ -29,12 +29,16 @@ class DamagedDatabase(Exception):
 
 
 class Database:
-    """One SQLite file. Writes go through ``write()`` (one at a time); reads may run anywhere."""
+    """One SQLite file, one connection used from any thread, one statement at a time.
+
+    The lock serialises writes (one transaction at a time) and keeps ``close()`` from
+    pulling the connection away from a worker in the middle of a query.
+    """
 
     def __init__(self, path: Path, migrations: Sequence[Migration]) -> None:
         self.path = path
         self.migrations = list(migrations)
-        self._write_lock = threading.Lock()
+        self._lock = threading.RLock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = self._connect()
         self._check_integrity()
@@ -83,7 +87,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A transaction: committed when the block ends, rolled back when it raises."""
-        with self._write_lock:
+        with self._lock:
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
@@ -93,10 +97,12 @@ class Database:
             self.connection.execute("COMMIT")
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
-        return self.connection.execute(sql, parameters).fetchall()
+        with self._lock:
+            return self.connection.execute(sql, parameters).fetchall()
 
     def close(self) -> None:
-        self.connection.close()
+        with self._lock:
+            self.connection.close()
 
 
 def _statements(script: str) -> list[str]:

@@ -28,6 +28,11 @@ LIBRARY: list[Migration] = [
     """,
 ]
 
+LIBRARY.append(
+    # 3: which manifest version a chapter was last downloaded at, to say "update available"
+    "ALTER TABLE chapters ADD COLUMN downloaded_version TEXT"
+)
+
 PROGRESS: list[Migration] = [
     # 1: where the learner stopped reading, and quiz attempts
     """

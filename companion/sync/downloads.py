@@ -24,8 +24,9 @@ from typing import Any
 import requests
 
 from companion.domain import Asset
-from companion.errors import Cancelled, UserFacingError
+from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.jobs import Control
 from companion.store.assets import AssetStore, disk_full_error
 from companion.sync.client import HttpClient, PlatformError, PlatformUnreachable
 
@@ -69,27 +70,6 @@ class Throttle:
             pause = self._next - now  # these bytes are paid for once their time has passed
         if pause > 0:
             time.sleep(pause)
-
-
-@dataclass
-class Control:
-    """What the UI can do to running downloads."""
-
-    cancelled: threading.Event
-    resumed: threading.Event  # cleared while paused
-
-    @classmethod
-    def new(cls) -> Control:
-        resumed = threading.Event()
-        resumed.set()
-        return cls(threading.Event(), resumed)
-
-    def checkpoint(self) -> None:
-        while not self.resumed.wait(0.2):
-            if self.cancelled.is_set():
-                break
-        if self.cancelled.is_set():
-            raise Cancelled()
 
 
 class Downloader:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from companion import __version__, formatting, i18n
 from companion.context import AppContext
@@ -26,7 +27,9 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.views.account_view import AccountView
+from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
+from companion.ui.views.library_view import LibraryView
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 
 log = logging.getLogger("companion.ui")
@@ -43,9 +46,12 @@ class MainWindow(QMainWindow):
         self.catalog_view = CatalogView()
         self.catalog_view.retry_requested.connect(self.refresh_catalog)
         self.account_view = AccountView(context.account)
+        self.library_view = LibraryView(context)
+        self.catalog_view.list.activated.connect(self._open_in_library)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.catalog_view, "")
+        self.tabs.addTab(self.library_view, "")
         self.tabs.addTab(self.account_view, "")
         self.setCentralWidget(self.tabs)
         self.connection = ConnectionIndicator()
@@ -100,7 +106,8 @@ class MainWindow(QMainWindow):
         self._quit_action.setText(_("&Quit"))
         self._profile_action.setText(_("Switch &profile…"))
         self.tabs.setTabText(0, _("Catalogue"))
-        self.tabs.setTabText(1, _("Account"))
+        self.tabs.setTabText(1, _("Library"))
+        self.tabs.setTabText(2, _("Account"))
         self._profile_label.setText(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
@@ -112,6 +119,7 @@ class MainWindow(QMainWindow):
         self.connection.retranslate()
         self.catalog_view.retranslate()
         self.account_view.retranslate()
+        self.library_view.retranslate()
 
     # --- catalogue ------------------------------------------------------------------
 
@@ -129,6 +137,7 @@ class MainWindow(QMainWindow):
         if result is not None and self._last_result is None:
             self._last_result = result
             self.catalog_view.show_result(result)
+            self.library_view.set_courses(result.courses)
             self._show_updated()
         self.refresh_catalog()
 
@@ -145,6 +154,7 @@ class MainWindow(QMainWindow):
             ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
         )
         self.catalog_view.show_result(result)
+        self.library_view.set_courses(result.courses)
         self._show_updated()
         self.catalog_shown.emit()
 
@@ -178,6 +188,12 @@ class MainWindow(QMainWindow):
         i18n.install(code)
         self._language_actions[code].setChecked(True)
         self.retranslate()
+
+    def _open_in_library(self, index: Any) -> None:
+        course = index.data(EntryRole)
+        if course is not None:
+            self.tabs.setCurrentWidget(self.library_view)
+            self.library_view.select_course(course.id)
 
     def _switch_profile(self) -> None:
         """Profiles are switched explicitly: Companion restarts on the chosen one."""

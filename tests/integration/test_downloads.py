@@ -12,9 +12,10 @@ import pytest
 
 from companion.domain import Asset
 from companion.errors import Cancelled, UserFacingError
+from companion.jobs import Control
 from companion.store.assets import AssetStore
 from companion.sync.client import HttpClient, NetworkConfig, PlatformUnreachable
-from companion.sync.downloads import Control, CorruptDownload, Downloader, Throttle
+from companion.sync.downloads import CorruptDownload, Downloader, Throttle
 from tests.conftest import unused_port
 
 
@@ -140,7 +141,7 @@ def test_a_download_killed_with_sigkill_resumes_after_restart(
         "from companion.domain import Asset;"
         "from companion.store.assets import AssetStore;"
         "from companion.sync.client import HttpClient, NetworkConfig;"
-        "from companion.sync.downloads import Control, Downloader;"
+        "from companion.jobs import Control; from companion.sync.downloads import Downloader;"
         f"store = AssetStore(__import__('pathlib').Path({str(store.root)!r}));"
         f"asset = Asset({asset.sha256!r}, {asset.size}, 'audio/wav');"
         f"client = HttpClient(NetworkConfig(base_url={sandbox.url!r}, retries=0));"
@@ -181,6 +182,7 @@ def test_a_full_disk_is_reported_and_loses_nothing(sandbox, sample_content, tmp_
     )
     if mounted.returncode != 0:
         pytest.skip("needs root to mount a small file system")
+    store = None
     try:
         store = AssetStore(small)
         filler = small / "filler"
@@ -193,6 +195,8 @@ def test_a_full_disk_is_reported_and_loses_nothing(sandbox, sample_content, tmp_
         fetcher.fetch(asset, Control.new())  # room again: it completes
         assert store.has(asset.sha256)
     finally:
+        if store is not None:
+            store.db.close()  # an open database keeps the file system busy
         subprocess.run(["umount", str(small)], check=False)
 
 

@@ -1,0 +1,462 @@
+"""Courses kept for offline study: download, chapter states, reading, search, storage.
+
+Manifests are refreshed with their ETag (a 304 costs a few hundred bytes). Assets go to the
+shared store; this profile holds references to them. Text is indexed for offline search
+when its chapter is downloaded.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from companion.domain import Asset, Block, Chapter, CourseManifest, parse_manifest
+from companion.errors import UserFacingError
+from companion.i18n import _
+from companion.services.connection import PlatformConnection
+from companion.settings import Settings
+from companion.store import schema
+from companion.store.assets import AssetStore
+from companion.store.db import Database, open_rebuildable
+
+if TYPE_CHECKING:
+    from companion.jobs import Control
+
+log = logging.getLogger("companion.services")
+
+NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE = "not_downloaded", "offline", "update_available"
+LARGE_FILE_BYTES = 2_000_000  # held back on a metered connection
+# Text first (readable soonest), then images, documents, audio, video.
+_PRIORITY = {"text": 0, "image": 1, "application": 2, "audio": 3, "video": 4}
+
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "span",
+    "sub",
+    "sup",
+}
+
+
+class DownloadReport(NamedTuple):
+    fetched_assets: int
+    held_back: int  # large files waiting for permission on a metered connection
+
+
+class SearchHit(NamedTuple):
+    course_id: str
+    chapter_id: str
+    chapter_title: str
+    snippet: str  # sanitised HTML with <mark> around the matches
+
+
+class LibraryService:
+    def __init__(
+        self,
+        connection: PlatformConnection,
+        settings: Settings,
+        profile: str,
+        profile_dir: Path,
+        assets_dir: Path,
+    ) -> None:
+        self.connection = connection
+        self.settings = settings
+        self.profile = profile
+        self.db: Database = open_rebuildable(profile_dir / "library.db", schema.LIBRARY)
+        self.assets = AssetStore(assets_dir)
+
+    # --- manifests ----------------------------------------------------------------------
+
+    def manifest(self, course_id: str) -> CourseManifest | None:
+        rows = self.db.read("SELECT manifest FROM courses WHERE id = ?", (course_id,))
+        return parse_manifest(json.loads(rows[0]["manifest"])) if rows else None
+
+    def update_manifest(self, course_id: str) -> CourseManifest:
+        """The course's manifest, fetched only when the platform's copy changed."""
+        rows = self.db.read("SELECT etag FROM courses WHERE id = ?", (course_id,))
+        etag = rows[0]["etag"] if rows else ""
+        fetched = self.connection.api().manifest(course_id, etag)
+        if fetched.manifest is None:
+            stored = self.manifest(course_id)
+            assert stored is not None
+            return stored
+        self._store_manifest(fetched.manifest, fetched.etag)
+        return fetched.manifest
+
+    def _store_manifest(self, manifest: CourseManifest, etag: str) -> None:
+        with self.db.write() as c:
+            previous = {
+                row["chapter_id"]: row["downloaded_version"]
+                for row in c.execute(
+                    "SELECT chapter_id, downloaded_version FROM chapters WHERE course_id = ?",
+                    (manifest.id,),
+                )
+            }
+            c.execute(
+                "INSERT INTO courses (id, title, version, etag, manifest, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+                " version = excluded.version, etag = excluded.etag,"
+                " manifest = excluded.manifest, fetched_at = excluded.fetched_at",
+                (
+                    manifest.id,
+                    manifest.title,
+                    manifest.version,
+                    etag,
+                    json.dumps(_manifest_json(manifest), ensure_ascii=False),
+                    time.time(),
+                ),
+            )
+            c.execute("DELETE FROM chapters WHERE course_id = ?", (manifest.id,))
+            position = 0
+            for part in manifest.parts:
+                for chapter in part.chapters:
+                    c.execute(
+                        "INSERT INTO chapters (course_id, chapter_id, part_id, position, title,"
+                        " downloaded_version) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            manifest.id,
+                            chapter.id,
+                            part.id,
+                            position,
+                            chapter.title,
+                            previous.get(chapter.id),
+                        ),
+                    )
+                    c.executemany(
+                        "INSERT OR IGNORE INTO chapter_assets VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (manifest.id, chapter.id, a.sha256, a.size, a.media_type)
+                            for a in _chapter_assets(chapter)
+                        ],
+                    )
+                    position += 1
+
+    # --- downloads ----------------------------------------------------------------------
+
+    def download(
+        self,
+        course_id: str,
+        control: Control,
+        progress: Callable[[int, int], None] = lambda _done, _total: None,
+        part_id: str | None = None,
+        chapter_id: str | None = None,
+        allow_large: bool = False,
+    ) -> DownloadReport:
+        """Fetch a whole course, one part or one chapter. ``progress(done, total)`` bytes."""
+        from companion.sync.downloads import Downloader, Throttle
+
+        manifest = self.update_manifest(course_id)
+        chapters = [
+            c
+            for p in manifest.parts
+            if part_id in (None, p.id)
+            for c in p.chapters
+            if chapter_id in (None, c.id)
+        ]
+        if not chapters:
+            raise UserFacingError(_("This part of the course no longer exists."))
+        wanted = _ordered(a for c in chapters for b in c.blocks for a in _block_assets(b))
+        held = []
+        if bool(self.settings.get("downloads.metered")) and not allow_large:
+            held = [a for a in wanted if a.size > LARGE_FILE_BYTES]
+            wanted = [a for a in wanted if a.size <= LARGE_FILE_BYTES]
+        missing = [a for a in wanted if not self.assets.has(a.sha256)]
+        total = sum(a.size for a in missing)
+        budget = int(self.settings.get("storage.budget_mb")) * 1_000_000
+        self.assets.make_room(total, budget, keep=(self.profile, course_id))
+        done = 0
+
+        def advance(amount: int) -> None:
+            nonlocal done
+            done += amount
+            progress(done, total)
+
+        rate = int(self.settings.get("downloads.bandwidth_kbps")) * 1000
+        downloader = Downloader(
+            self.connection.download_client(),
+            self.assets,
+            parallel=int(self.settings.get("downloads.parallel")),
+            throttle=Throttle(rate),
+        )
+        try:
+            downloader.fetch_all(missing, control, advance)
+        finally:
+            self._record_holdings(manifest)  # whatever arrived stays usable and counted
+        self._mark_and_index(manifest, chapters)
+        return DownloadReport(len(missing), len(held))
+
+    def _record_holdings(self, manifest: CourseManifest) -> None:
+        present = [a.sha256 for a in manifest.assets() if self.assets.has(a.sha256)]
+        if present:
+            self.assets.hold(self.profile, manifest.id, present)
+
+    def _mark_and_index(self, manifest: CourseManifest, chapters: list[Chapter]) -> None:
+        with self.db.write() as c:
+            for chapter in chapters:
+                if not all(self.assets.has(a.sha256) for a in _chapter_assets(chapter)):
+                    continue  # held back or failed: not offline yet
+                c.execute(
+                    "UPDATE chapters SET downloaded_version = ? WHERE course_id = ? "
+                    "AND chapter_id = ?",
+                    (manifest.version, manifest.id, chapter.id),
+                )
+                c.execute(
+                    "DELETE FROM chapter_text WHERE course_id = ? AND chapter_id = ?",
+                    (manifest.id, chapter.id),
+                )
+                c.execute(
+                    "INSERT INTO chapter_text (course_id, chapter_id, title, body) "
+                    "VALUES (?, ?, ?, ?)",
+                    (manifest.id, chapter.id, chapter.title, self._plain_text(chapter)),
+                )
+
+    # --- states, reading, search ----------------------------------------------------------
+
+    def chapter_states(self, course_id: str) -> dict[str, str]:
+        rows = self.db.read(
+            "SELECT chapter_id, downloaded_version FROM chapters WHERE course_id = ?", (course_id,)
+        )
+        needs = self._assets_by_chapter(course_id)
+        states = {}
+        for row in rows:
+            complete = all(self.assets.has(sha) for sha in needs.get(row["chapter_id"], []))
+            if complete and row["downloaded_version"] is not None:
+                states[row["chapter_id"]] = OFFLINE
+            elif row["downloaded_version"] is not None:
+                states[row["chapter_id"]] = UPDATE_AVAILABLE
+            else:
+                states[row["chapter_id"]] = NOT_DOWNLOADED
+        return states
+
+    def _assets_by_chapter(self, course_id: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for row in self.db.read(
+            "SELECT chapter_id, sha256 FROM chapter_assets WHERE course_id = ?", (course_id,)
+        ):
+            found.setdefault(row["chapter_id"], []).append(row["sha256"])
+        return found
+
+    def chapter_html(self, course_id: str, chapter_id: str) -> str:
+        """The chapter for the reader: sanitised HTML, images from the local store."""
+        manifest = self.manifest(course_id)
+        chapter = _find_chapter(manifest, chapter_id) if manifest else None
+        if chapter is None:
+            raise UserFacingError(_("This chapter is not on this computer."))
+        self.assets.touch(self.profile, course_id)
+        return "\n".join(self._block_html(block) for block in chapter.blocks)
+
+    def _block_html(self, block: Block) -> str:
+        asset = block.asset
+        if block.type == "quiz" and block.quiz is not None:
+            return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
+        if asset is None or not self.assets.has(asset.sha256):
+            missing = html.escape(_("Not downloaded yet."))
+            return f"<p><em>{missing}</em></p>"
+        path = self.assets.path(asset.sha256)
+        if block.type == "text":
+            return sanitise(path.read_text(encoding="utf-8"))
+        title = html.escape(block.title)
+        if block.type == "image":
+            return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
+        return f"<p><a href='asset:{asset.sha256}'>{title or html.escape(block.type)}</a></p>"
+
+    def _plain_text(self, chapter: Chapter) -> str:
+        import nh3
+
+        parts = []
+        for block in chapter.blocks:
+            if block.type == "text" and block.asset and self.assets.has(block.asset.sha256):
+                raw = self.assets.path(block.asset.sha256).read_text(encoding="utf-8")
+                parts.append(html.unescape(nh3.clean(raw, tags=set())))
+            elif block.title:
+                parts.append(block.title)
+        return "\n".join(parts)
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        query = _fts_query(text)
+        if not query:
+            return []
+        rows = self.db.read(
+            "SELECT course_id, chapter_id, title, snippet(chapter_text, 3, '\x02', '\x03', "
+            "'…', 12) AS snippet FROM chapter_text WHERE chapter_text MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [
+            SearchHit(r["course_id"], r["chapter_id"], r["title"], _marked(r["snippet"]))
+            for r in rows
+        ]
+
+    def openable_copy(self, sha256: str, open_dir: Path) -> Path:
+        """A copy with a proper file extension, for the system's viewer or player."""
+        import mimetypes
+        import shutil
+
+        rows = self.db.read(
+            "SELECT media_type FROM chapter_assets WHERE sha256 = ? LIMIT 1", (sha256,)
+        )
+        if not rows or not self.assets.has(sha256):
+            raise UserFacingError(_("This file is not on this computer."))
+        suffix = mimetypes.guess_extension(rows[0]["media_type"]) or ""
+        target = open_dir / f"{sha256[:16]}{suffix}"
+        if not target.exists():
+            open_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.assets.path(sha256), target)
+        return target
+
+    def chapter(self, course_id: str, chapter_id: str) -> Chapter | None:
+        manifest = self.manifest(course_id)
+        return _find_chapter(manifest, chapter_id) if manifest else None
+
+    # --- storage ------------------------------------------------------------------------
+
+    def remove(self, course_id: str) -> int:
+        with self.db.write() as c:
+            c.execute("DELETE FROM chapter_text WHERE course_id = ?", (course_id,))
+            c.execute(
+                "UPDATE chapters SET downloaded_version = NULL WHERE course_id = ?", (course_id,)
+            )
+        return self.assets.release(self.profile, course_id)
+
+    def pin(self, course_id: str, pinned: bool) -> None:
+        self.assets.set_pinned(self.profile, course_id, pinned)
+
+    def is_pinned(self, course_id: str) -> bool:
+        return self.assets.is_pinned(self.profile, course_id)
+
+    def storage(self) -> dict[str, int]:
+        return self.assets.course_bytes(self.profile)
+
+    def close(self) -> None:
+        self.db.close()
+        self.assets.db.close()
+
+
+def sanitise(fragment: str) -> str:
+    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads."""
+    import nh3
+
+    return str(
+        nh3.clean(
+            fragment,
+            tags=ALLOWED_TAGS,
+            attributes={
+                "a": {"href", "title"},
+                "code": {"class"},
+                "th": {"align"},
+                "td": {"align"},
+                "span": {"class"},
+            },
+            url_schemes={"https", "mailto"},
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def _fts_query(text: str) -> str:
+    # Each word becomes a quoted prefix term: no FTS syntax from the learner reaches SQLite.
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    return " ".join(f'"{w}"*' for w in words[:12])
+
+
+def _marked(snippet: str) -> str:
+    return html.escape(snippet).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def _block_assets(block: Block) -> list[Asset]:
+    return [block.asset] if block.asset is not None else []
+
+
+def _chapter_assets(chapter: Chapter) -> list[Asset]:
+    return [a for b in chapter.blocks for a in _block_assets(b)]
+
+
+def _ordered(assets: Iterable[Asset]) -> list[Asset]:
+    unique = {a.sha256: a for a in assets}
+    return sorted(
+        unique.values(),
+        key=lambda a: (
+            _PRIORITY.get(a.media_type.split("/")[0] if "/" in a.media_type else "", 9),
+            a.size,
+        ),
+    )
+
+
+def _find_chapter(manifest: CourseManifest, chapter_id: str) -> Chapter | None:
+    for part in manifest.parts:
+        for chapter in part.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+    return None
+
+
+def _manifest_json(manifest: CourseManifest) -> dict[str, object]:
+    def block(b: Block) -> dict[str, object]:
+        data: dict[str, object] = {"type": b.type, "title": b.title}
+        if b.asset is not None:
+            data["asset"] = b.asset._asdict()
+        if b.quiz is not None:
+            data["quiz"] = {
+                "id": b.quiz.id,
+                "title": b.quiz.title,
+                "pass_ratio": b.quiz.pass_ratio,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "kind": q.kind,
+                        "prompt": q.prompt,
+                        "choices": [c._asdict() for c in q.choices],
+                        "correct": sorted(q.correct),
+                        "explanation": q.explanation,
+                    }
+                    for q in b.quiz.questions
+                ],
+            }
+        return data
+
+    return {
+        "id": manifest.id,
+        "version": manifest.version,
+        "title": manifest.title,
+        "language": manifest.language,
+        "parts": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "chapters": [
+                    {"id": c.id, "title": c.title, "blocks": [block(b) for b in c.blocks]}
+                    for c in p.chapters
+                ],
+            }
+            for p in manifest.parts
+        ],
+    }

@@ -1,0 +1,481 @@
+"""The offline library: courses, their outline with each chapter's state, downloads with
+progress, storage, search, and the reader."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from companion import formatting
+from companion.context import AppContext
+from companion.domain import CatalogEntry, CourseManifest
+from companion.errors import UserFacingError, describe
+from companion.i18n import _
+from companion.services.library import NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE, SearchHit
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import (
+    QCheckBox,
+    QDesktopServices,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QObject,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from companion.ui.views.reader_view import ReaderView
+from companion.ui.widgets.banner import MessageBanner
+
+IdRole = Qt.ItemDataRole.UserRole + 2
+
+
+def state_text(state: str) -> str:
+    return {
+        OFFLINE: _("Offline"),
+        NOT_DOWNLOADED: _("Not downloaded"),
+        UPDATE_AVAILABLE: _("Update available"),
+    }.get(state, _("Downloading…"))
+
+
+class ProgressRelay(QObject):
+    """Carries progress from the download worker to the GUI thread, at most 10 times a second."""
+
+    progressed = Signal(object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = 0.0
+
+    def report(self, done: int, total: int) -> None:  # called on the worker
+        now = time.monotonic()
+        if done >= total or now - self._last >= 0.1:
+            self._last = now
+            self.progressed.emit(done, total)
+
+
+class LibraryView(QWidget):
+    changed = Signal()  # a download, removal or manifest refresh finished; tests wait on it
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.course_id: str | None = None
+        self.manifest: CourseManifest | None = None
+        self.control: Any = None
+        self._started = 0.0
+        self.relay = ProgressRelay()
+        self.relay.progressed.connect(self._show_progress)
+        self.banner = MessageBanner()
+        self.banner.action_requested.connect(self.banner.hide)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search)
+        self.results = QListWidget()
+        self.results.hide()
+        self.results.itemActivated.connect(self._open_hit)
+        self.courses = QListWidget()
+        self.courses.currentItemChanged.connect(self._course_selected)
+        self.outline = QTreeWidget()
+        self.outline.setColumnCount(2)
+        self.outline.itemActivated.connect(self._open_item)
+        self._build_controls()
+        self.reader = ReaderView()
+        self.reader.back_requested.connect(self._back_to_outline)
+        self.reader.neighbour_requested.connect(self._open_neighbour)
+        self.reader.quiz.submitted.connect(self._submit_quiz)
+        self.reader.open_asset = self._open_asset
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._library_page())
+        self.pages.addWidget(self.reader)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self._reading: tuple[str, str] | None = None
+        self.retranslate()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        self.download_course = QPushButton()
+        self.download_course.setObjectName("PrimaryButton")
+        self.download_course.clicked.connect(lambda: self.start_download())
+        self.download_chapter = QPushButton()
+        self.download_chapter.clicked.connect(self._download_selected_chapter)
+        self.pause = QPushButton()
+        self.pause.setCheckable(True)
+        self.pause.toggled.connect(self._pause_toggled)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self._cancel_download)
+        self.pin = QCheckBox()
+        self.pin.toggled.connect(self._pin_toggled)
+        self.remove = QPushButton()
+        self.remove.clicked.connect(self._remove)
+        self.progress = QProgressBar()
+        self.progress_text = QLabel()
+        self.storage = QLabel()
+        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+            widget.hide()
+
+    def _library_page(self) -> QWidget:
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.course_title = QLabel()
+        self.course_title.setObjectName("SectionTitle")
+        column.addWidget(self.course_title)
+        column.addWidget(self.outline, 1)
+        row = QHBoxLayout()
+        for widget in (self.download_course, self.download_chapter, self.pause, self.cancel):
+            row.addWidget(widget)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(self.progress)
+        column.addWidget(self.progress_text)
+        storage_row = QHBoxLayout()
+        storage_row.addWidget(self.pin)
+        storage_row.addWidget(self.storage, 1)
+        storage_row.addWidget(self.remove)
+        column.addLayout(storage_row)
+        splitter = QSplitter()
+        splitter.addWidget(self.courses)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 600])
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.search)
+        outer.addWidget(self.results)
+        outer.addWidget(splitter, 1)
+        return page
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search the downloaded courses…"))
+        self.outline.setHeaderLabels([_("Chapter"), _("State")])
+        self.download_course.setText(_("Download the course"))
+        self.download_chapter.setText(_("Download this chapter"))
+        self.pause.setText(_("Pause"))
+        self.cancel.setText(_("Cancel"))
+        self.pin.setText(_("Keep offline"))
+        self.remove.setText(_("Remove from this computer"))
+        self.reader.retranslate()
+        if self.course_id is not None:
+            self._refresh_outline()
+
+    # --- courses -------------------------------------------------------------------------
+
+    def set_courses(self, courses: list[CatalogEntry]) -> None:
+        current = self.course_id
+        self.courses.clear()
+        for course in courses:
+            item = QListWidgetItem(course.title)
+            item.setData(IdRole, course.id)
+            self.courses.addItem(item)
+            if course.id == current:
+                self.courses.setCurrentItem(item)
+        if current is None and self.courses.count():
+            self.courses.setCurrentRow(0)
+
+    def select_course(self, course_id: str) -> None:
+        for row in range(self.courses.count()):
+            item = self.courses.item(row)
+            if item.data(IdRole) == course_id:
+                self.courses.setCurrentItem(item)
+
+    def _course_selected(self, item: QListWidgetItem | None, _previous: object) -> None:
+        if item is None:
+            return
+        self.course_id = str(item.data(IdRole))
+        self.course_title.setText(item.text())
+        self._refresh_outline()
+
+    def _refresh_outline(self) -> None:
+        course_id = self.course_id
+        if course_id is None:
+            return
+
+        def load() -> tuple[CourseManifest | None, dict[str, str], int, bool]:
+            library = self.context.library()
+            manifest = library.manifest(course_id)
+            if manifest is None:
+                try:
+                    manifest = library.update_manifest(course_id)
+                except UserFacingError:  # offline and never fetched: nothing to outline yet
+                    manifest = None
+            return (
+                manifest,
+                library.chapter_states(course_id),
+                library.storage().get(course_id, 0),
+                library.is_pinned(course_id),
+            )
+
+        def show(loaded: tuple[CourseManifest | None, dict[str, str], int, bool]) -> None:
+            if course_id == self.course_id:  # the learner may have moved on meanwhile
+                self._show_outline(loaded)
+
+        run_in_background(self, load, show, self._failed)
+
+    def _show_outline(
+        self, loaded: tuple[CourseManifest | None, dict[str, str], int, bool]
+    ) -> None:
+        manifest, states, used, pinned = loaded
+        self.manifest = manifest
+        self.outline.clear()
+        if manifest is None:
+            self.storage.setText(_("Connect once to see this course's outline."))
+            self.changed.emit()
+            return
+        for part in manifest.parts:
+            part_item = QTreeWidgetItem([part.title, ""])
+            self.outline.addTopLevelItem(part_item)
+            for chapter in part.chapters:
+                child = QTreeWidgetItem(
+                    [chapter.title, state_text(states.get(chapter.id, NOT_DOWNLOADED))]
+                )
+                child.setData(0, IdRole, chapter.id)
+                part_item.addChild(child)
+            part_item.setExpanded(True)
+        self.outline.resizeColumnToContents(0)
+        self.pin.blockSignals(True)
+        self.pin.setChecked(pinned)
+        self.pin.blockSignals(False)
+        self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
+        self.changed.emit()
+
+    # --- downloads -----------------------------------------------------------------------
+
+    def start_download(self, chapter_id: str | None = None, allow_large: bool = False) -> None:
+        from companion.jobs import Control
+
+        if self.course_id is None or self.control is not None:
+            return
+        course_id = self.course_id
+        self.control = control = Control.new()
+        self._started = time.monotonic()
+        self.banner.hide()
+        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+            widget.show()
+        self.progress.setValue(0)
+        self.progress_text.setText(_("Preparing the download…"))
+        run_in_background(
+            self,
+            lambda: self.context.library().download(
+                course_id,
+                control,
+                self.relay.report,
+                chapter_id=chapter_id,
+                allow_large=allow_large,
+            ),
+            self._download_done,
+            self._download_failed,
+        )
+
+    def _download_selected_chapter(self) -> None:
+        item = self.outline.currentItem()
+        chapter_id = item.data(0, IdRole) if item is not None else None
+        if chapter_id:
+            self.start_download(chapter_id=str(chapter_id))
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(1000)
+        self.progress.setValue(int(1000 * done / total) if total else 1000)
+        elapsed = max(0.001, time.monotonic() - self._started)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0
+        self.progress_text.setText(
+            _("{done} of {total} — about {seconds} s left").format(
+                done=formatting.size(done), total=formatting.size(total), seconds=round(left)
+            )
+        )
+
+    def _finish_download(self) -> None:
+        self.control = None
+        self.pause.setChecked(False)
+        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+            widget.hide()
+        self._refresh_outline()
+
+    def _download_done(self, report: Any) -> None:
+        self._finish_download()
+        if report.held_back:
+            self.banner.show_message(
+                "warning",
+                _("Large files wait for a non-metered connection."),
+                _("{count} file(s) were not downloaded.").format(count=report.held_back),
+                action=_("Close"),
+            )
+
+    def _download_failed(self, error: BaseException) -> None:
+        self._finish_download()
+        self._failed(error)
+
+    def _pause_toggled(self, paused: bool) -> None:
+        if self.control is None:
+            return
+        if paused:
+            self.control.resumed.clear()
+            self.pause.setText(_("Resume"))
+        else:
+            self.control.resumed.set()
+            self.pause.setText(_("Pause"))
+
+    def _cancel_download(self) -> None:
+        if self.control is not None:
+            self.control.cancelled.set()
+            self.control.resumed.set()
+
+    def _pin_toggled(self, pinned: bool) -> None:
+        course_id = self.course_id
+        if course_id is not None:
+            run_in_background(
+                self,
+                lambda: self.context.library().pin(course_id, pinned),
+                lambda _r: None,
+                self._failed,
+            )
+
+    def _remove(self) -> None:
+        course_id = self.course_id
+        if course_id is not None:
+            run_in_background(
+                self,
+                lambda: self.context.library().remove(course_id),
+                lambda _r: self._refresh_outline(),
+                self._failed,
+            )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _open_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        chapter_id = item.data(0, IdRole)
+        if chapter_id and self.course_id:
+            self.open_chapter(self.course_id, str(chapter_id))
+
+    def open_chapter(self, course_id: str, chapter_id: str) -> None:
+        def load() -> tuple[Any, str, float]:
+            library = self.context.library()
+            chapter = library.chapter(course_id, chapter_id)
+            page = library.chapter_html(course_id, chapter_id)
+            return chapter, page, self.context.quizzes().position(course_id, chapter_id)
+
+        def show(loaded: tuple[Any, str, float]) -> None:
+            chapter, page, position = loaded
+            self._reading = (course_id, chapter_id)
+            self.reader.show_chapter(chapter, page, position)
+            self.pages.setCurrentWidget(self.reader)
+            self.changed.emit()
+
+        self._save_position()
+        run_in_background(self, load, show, self._failed)
+
+    def _open_neighbour(self, step: int) -> None:
+        if self._reading is None or self.manifest is None:
+            return
+        order = [c.id for p in self.manifest.parts for c in p.chapters]
+        index = order.index(self._reading[1]) + step
+        if 0 <= index < len(order):
+            self.open_chapter(self._reading[0], order[index])
+
+    def _back_to_outline(self) -> None:
+        self._save_position()
+        self._reading = None
+        self.pages.setCurrentIndex(0)
+        self._refresh_outline()
+
+    def _save_position(self) -> None:
+        if self._reading is None or self.reader.pages.currentIndex() != 0:
+            return
+        course_id, chapter_id = self._reading
+        position = self.reader.position()
+        run_in_background(
+            self,
+            lambda: self.context.quizzes().save_position(course_id, chapter_id, position),
+            lambda _r: None,
+            self._failed,
+        )
+
+    def _submit_quiz(self, answers: dict[str, frozenset[str]]) -> None:
+        quiz = self.reader.quiz.quiz
+        if quiz is None or self._reading is None:
+            return
+        course_id = self._reading[0]
+        run_in_background(
+            self,
+            lambda: self.context.quizzes().submit(course_id, quiz, answers),
+            self._quiz_graded,
+            self._failed,
+        )
+
+    def _quiz_graded(self, result: Any) -> None:
+        self.reader.quiz.show_result(result)
+        self.changed.emit()
+
+    def _open_asset(self, sha256: str) -> None:
+        open_dir = self.context.paths.cache_dir / "open"
+
+        def opened(path: Any) -> None:
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                self.banner.show_message(
+                    "warning",
+                    _("No application on this computer can open this file."),
+                    str(path),
+                    action=_("Close"),
+                )
+
+        run_in_background(
+            self,
+            lambda: self.context.library().openable_copy(sha256, open_dir),
+            opened,
+            self._failed,
+        )
+
+    # --- search --------------------------------------------------------------------------
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self.results.hide()
+            return
+        run_in_background(
+            self, lambda: self.context.library().search(text), self._show_hits, self._failed
+        )
+
+    def _show_hits(self, hits: list[SearchHit]) -> None:
+        self.results.clear()
+        for hit in hits:
+            item = QListWidgetItem(f"{hit.chapter_title} — {_strip_marks(hit.snippet)}")
+            item.setData(IdRole, (hit.course_id, hit.chapter_id))
+            item.setToolTip(hit.snippet)
+            self.results.addItem(item)
+        if not hits:
+            self.results.addItem(_("No match in the downloaded courses."))
+        self.results.setVisible(True)
+        self.results.setMaximumHeight(160)
+        self.changed.emit()
+
+    def _open_hit(self, item: QListWidgetItem) -> None:
+        target = item.data(IdRole)
+        if target:
+            self.open_chapter(*target)
+
+    def _failed(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.changed.emit()
+
+
+def _strip_marks(snippet: str) -> str:
+    import html
+
+    return html.unescape(snippet.replace("<mark>", "«").replace("</mark>", "»"))

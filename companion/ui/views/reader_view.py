@@ -1,0 +1,166 @@
+"""Reading a chapter offline, and taking a quiz; positions and attempts saved at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from companion.domain import Chapter, Quiz
+from companion.i18n import _
+from companion.services.quiz import QuizResult
+
+from companion.ui.qt import (
+    QButtonGroup,
+    QCheckBox,
+    QDesktopServices,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QStackedWidget,
+    QTextBrowser,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+class QuizWidget(QWidget):
+    submitted = Signal(object)  # {question id: frozenset of choice ids}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quiz: Quiz | None = None
+        self._inputs: dict[str, list[tuple[str, QCheckBox | QRadioButton]]] = {}
+        self._groups: list[QButtonGroup] = []
+        self._column = QVBoxLayout(self)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.submit_button = QPushButton()
+        self.submit_button.clicked.connect(self._submit)
+
+    def show_quiz(self, quiz: Quiz) -> None:
+        self.quiz = quiz
+        while self._column.count():
+            item = self._column.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None and widget not in (self.result, self.submit_button):
+                widget.deleteLater()
+        self._inputs.clear()
+        self._groups.clear()
+        for number, question in enumerate(quiz.questions, start=1):
+            prompt = QLabel(f"<b>{number}. {_escape(question.prompt)}</b>")
+            prompt.setWordWrap(True)
+            self._column.addWidget(prompt)
+            group = QButtonGroup(self)
+            group.setExclusive(question.kind == "single")
+            self._groups.append(group)
+            inputs = []
+            for choice in question.choices:
+                box: QCheckBox | QRadioButton = (
+                    QRadioButton(choice.text)
+                    if question.kind == "single"
+                    else QCheckBox(choice.text)
+                )
+                group.addButton(box)
+                self._column.addWidget(box)
+                inputs.append((choice.id, box))
+            self._inputs[question.id] = inputs
+        self.submit_button.setText(_("Check my answers"))
+        self.result.clear()
+        self._column.addWidget(self.submit_button)
+        self._column.addWidget(self.result)
+        self._column.addStretch(1)
+
+    def answers(self) -> dict[str, frozenset[str]]:
+        return {
+            qid: frozenset(cid for cid, box in boxes if box.isChecked())
+            for qid, boxes in self._inputs.items()
+        }
+
+    def _submit(self) -> None:
+        self.submitted.emit(self.answers())
+
+    def show_result(self, result: QuizResult) -> None:
+        lines = [
+            _("Score: {score} % — {verdict}").format(
+                score=round(result.score * 100),
+                verdict=_("passed") if result.passed else _("not passed yet"),
+            )
+        ]
+        for number, item in enumerate(result.questions, start=1):
+            mark = "✔" if item.correct else "✘"
+            lines.append(f"{mark} {number}. {_escape(item.question.explanation)}")
+        self.result.setText("<br>".join(lines))
+
+
+class ReaderView(QWidget):
+    back_requested = Signal()
+    neighbour_requested = Signal(int)  # -1 previous chapter, +1 next
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QLabel()
+        self.title.setObjectName("ViewTitle")
+        self.title.setWordWrap(True)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._open_link)
+        self.quiz = QuizWidget()
+        quiz_scroll = QScrollArea()
+        quiz_scroll.setWidgetResizable(True)
+        quiz_scroll.setWidget(self.quiz)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.browser)
+        self.pages.addWidget(quiz_scroll)
+        self.back_button = QPushButton()
+        self.previous_button = QPushButton()
+        self.next_button = QPushButton()
+        self.back_button.clicked.connect(self.back_requested)
+        self.previous_button.clicked.connect(lambda: self.neighbour_requested.emit(-1))
+        self.next_button.clicked.connect(lambda: self.neighbour_requested.emit(1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.open_asset: Callable[[str], None] = lambda _sha: None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.back_button.setText(_("Back to the outline"))
+        self.previous_button.setText(_("Previous"))
+        self.next_button.setText(_("Next"))
+
+    def show_chapter(self, chapter: Chapter, page: str, position: float) -> None:
+        self.title.setText(chapter.title)
+        quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+        if quiz is not None:
+            self.quiz.show_quiz(quiz)
+            self.pages.setCurrentIndex(1)
+            return
+        self.browser.setHtml(page)
+        self.pages.setCurrentIndex(0)
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(int(position * max(1, bar.maximum())))
+
+    def position(self) -> float:
+        bar = self.browser.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() == "asset":
+            self.open_asset(url.path())
+        elif url.scheme() in ("https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

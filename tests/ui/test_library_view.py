@@ -1,0 +1,63 @@
+"""The offline library in the window: download, read offline, take a quiz, search."""
+
+from __future__ import annotations
+
+from companion.services.library import OFFLINE
+from tests.ui.conftest import refreshed
+
+from companion.ui.qt import Qt
+
+
+def outline_states(view) -> dict[str, str]:
+    states = {}
+    for top in range(view.outline.topLevelItemCount()):
+        part = view.outline.topLevelItem(top)
+        for row in range(part.childCount()):
+            child = part.child(row)
+            states[child.text(0)] = child.text(1)
+    return states
+
+
+def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot, tmp_path):
+    window = refreshed(qtbot, make_window())
+    view = window.library_view
+    window.tabs.setCurrentWidget(view)
+    view.select_course("securite-chantier")
+    qtbot.waitUntil(
+        lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
+    )
+    assert set(outline_states(view).values()) == {"Non téléchargé"}
+    qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Hors ligne"}, timeout=30_000)
+    assert view.banner.isHidden(), view.banner.text + " " + view.banner.details
+    assert "Ko" in view.storage.text()
+    window.grab().save(str(tmp_path / "library.png"))
+
+    platform_env.faults.set(status=503, retry_after=0)  # offline from here on
+    first_part = view.outline.topLevelItem(0)
+    assert first_part is not None
+    chapter_item = first_part.child(1)
+    assert chapter_item is not None
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        view._open_item(chapter_item)
+    assert view.pages.currentWidget() is view.reader
+    assert "EPI" in view.reader.browser.toPlainText()
+    window.grab().save(str(tmp_path / "reader.png"))
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.mouseClick(view.reader.next_button, Qt.MouseButton.LeftButton)
+    quiz = view.reader.quiz
+    assert view.reader.pages.currentIndex() == 1 and quiz.quiz is not None
+    for question in quiz.quiz.questions:  # answer everything right
+        for choice_id, box in quiz._inputs[question.id]:
+            box.setChecked(choice_id in question.correct)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
+    assert "100 %" in quiz.result.text() and "réussi" in quiz.result.text()
+    window.grab().save(str(tmp_path / "quiz.png"))
+
+    qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        view.search.setText("evacuation")
+    assert view.results.count() >= 1
+    assert "Reconnaître l'alerte" in view.results.item(0).text()
+    assert window.context.library().chapter_states("securite-chantier")["sec-p2-c1"] == OFFLINE
