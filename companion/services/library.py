@@ -383,13 +383,17 @@ def sanitise(fragment: str) -> str:
 
 
 def _fts_query(text: str) -> str:
-    # Each word becomes a quoted prefix term: no FTS syntax from the learner reaches SQLite.
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
-    return " ".join(f'"{w}"*' for w in words[:12])
+    """Quoted terms, so no FTS syntax typed by the learner reaches SQLite; the last word is
+    a prefix, since it may still be being typed."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w][:12]
+    if not words:
+        return ""
+    return " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
 
 
 def _marked(snippet: str) -> str:
-    return html.escape(snippet).replace("\x02", "<mark>").replace("\x03", "</mark>")
+    flat = " ".join(snippet.split())  # one line: snippets cut across paragraphs
+    return html.escape(flat).replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
 def _block_assets(block: Block) -> list[Asset]:

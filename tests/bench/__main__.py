@@ -2,9 +2,9 @@
 
 import sys
 
-from tests.bench import bench_startup
+from tests.bench import bench_library, bench_startup
 
-BENCHMARKS = {"startup": bench_startup.main}
+BENCHMARKS = {"startup": bench_startup.main, "library": bench_library.main}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""

@@ -132,8 +132,8 @@ def test_course_html_is_sanitised():
 @pytest.mark.parametrize(
     ("typed", "query"),
     [
-        ("sécurité chantier", '"sécurité"* "chantier"*'),
-        ('"unbalanced OR NEAR(', '"unbalanced"* "OR"* "NEAR"*'),
+        ("sécurité chanti", '"sécurité" "chanti"*'),
+        ('"unbalanced OR NEAR(', '"unbalanced" "OR" "NEAR"*'),
         ("  ", ""),
     ],
 )
