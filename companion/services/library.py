@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("companion.services")
 
 NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE = "not_downloaded", "offline", "update_available"
+PARTIAL = "partial"
 LARGE_FILE_BYTES = 2_000_000  # held back on a metered connection
 # Text first (readable soonest), then images, documents, audio, video.
 _PRIORITY = {"text": 0, "image": 1, "application": 2, "audio": 3, "video": 4}
@@ -349,6 +350,21 @@ class LibraryService:
 
     def pin(self, course_id: str, pinned: bool) -> None:
         self.assets.set_pinned(self.profile, course_id, pinned)
+
+    def course_states(self) -> dict[str, str]:
+        """Per course: OFFLINE when every chapter is, "partial" when some are."""
+        states: dict[str, str] = {}
+        for row in self.db.read("SELECT DISTINCT course_id FROM chapters"):
+            chapter_states = set(self.chapter_states(row["course_id"]).values())
+            if chapter_states == {OFFLINE}:
+                states[row["course_id"]] = OFFLINE
+            elif OFFLINE in chapter_states or UPDATE_AVAILABLE in chapter_states:
+                states[row["course_id"]] = PARTIAL
+        return states
+
+    def usage(self) -> tuple[int, int]:
+        """(bytes used by course files on this machine, the storage budget)."""
+        return self.assets.used_bytes(), int(self.settings.get("storage.budget_mb")) * 1_000_000
 
     def is_pinned(self, course_id: str) -> bool:
         return self.assets.is_pinned(self.profile, course_id)

@@ -31,6 +31,8 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Hors ligne"}, timeout=30_000)
     assert view.banner.isHidden(), view.banner.text + " " + view.banner.details
     assert "Ko" in view.storage.text()
+    qtbot.waitUntil(lambda: view.courses.currentItem().text().startswith("✔"), timeout=10_000)
+    assert "Ko sur" in view.usage.text()
     window.grab().save(str(tmp_path / "library.png"))
 
     platform_env.faults.set(status=503, retry_after=0)  # offline from here on

@@ -11,7 +11,13 @@ from companion.context import AppContext
 from companion.domain import CatalogEntry, CourseManifest
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
-from companion.services.library import NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE, SearchHit
+from companion.services.library import (
+    NOT_DOWNLOADED,
+    OFFLINE,
+    PARTIAL,
+    UPDATE_AVAILABLE,
+    SearchHit,
+)
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
@@ -39,6 +45,7 @@ from companion.ui.views.reader_view import ReaderView
 from companion.ui.widgets.banner import MessageBanner
 
 IdRole = Qt.ItemDataRole.UserRole + 2
+TitleRole = Qt.ItemDataRole.UserRole + 3
 
 
 def state_text(state: str) -> str:
@@ -46,6 +53,7 @@ def state_text(state: str) -> str:
         OFFLINE: _("Offline"),
         NOT_DOWNLOADED: _("Not downloaded"),
         UPDATE_AVAILABLE: _("Update available"),
+        PARTIAL: _("Partly offline"),
     }.get(state, _("Downloading…"))
 
 
@@ -126,6 +134,8 @@ class LibraryView(QWidget):
         self.progress = QProgressBar()
         self.progress_text = QLabel()
         self.storage = QLabel()
+        self.usage = QLabel()
+        self.usage.setObjectName("ViewSubtitle")
         for widget in (self.pause, self.cancel, self.progress, self.progress_text):
             widget.hide()
 
@@ -157,6 +167,7 @@ class LibraryView(QWidget):
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.search)
+        outer.addWidget(self.usage)
         outer.addWidget(self.results)
         outer.addWidget(splitter, 1)
         return page
@@ -178,15 +189,40 @@ class LibraryView(QWidget):
 
     def set_courses(self, courses: list[CatalogEntry]) -> None:
         current = self.course_id
+        self.courses.blockSignals(True)
         self.courses.clear()
         for course in courses:
             item = QListWidgetItem(course.title)
             item.setData(IdRole, course.id)
+            item.setData(TitleRole, course.title)
             self.courses.addItem(item)
             if course.id == current:
                 self.courses.setCurrentItem(item)
+        self.courses.blockSignals(False)
         if current is None and self.courses.count():
             self.courses.setCurrentRow(0)
+        self._refresh_course_states()
+
+    def _refresh_course_states(self) -> None:
+        def load() -> tuple[dict[str, str], tuple[int, int]]:
+            library = self.context.library()
+            return library.course_states(), library.usage()
+
+        run_in_background(self, load, self._show_course_states, self._failed)
+
+    def _show_course_states(self, loaded: tuple[dict[str, str], tuple[int, int]]) -> None:
+        states, (used, budget) = loaded
+        marks = {OFFLINE: "✔ ", PARTIAL: "◐ "}
+        for row in range(self.courses.count()):
+            item = self.courses.item(row)
+            state = states.get(str(item.data(IdRole)), "")
+            item.setText(marks.get(state, "") + str(item.data(TitleRole)))
+            item.setToolTip(state_text(state) if state else state_text(NOT_DOWNLOADED))
+        self.usage.setText(
+            _("Course files use {used} of {budget}").format(
+                used=formatting.size(used), budget=formatting.size(budget)
+            )
+        )
 
     def select_course(self, course_id: str) -> None:
         for row in range(self.courses.count()):
@@ -302,6 +338,7 @@ class LibraryView(QWidget):
 
     def _finish_download(self) -> None:
         self.control = None
+        self._refresh_course_states()
         self.pause.setChecked(False)
         for widget in (self.pause, self.cancel, self.progress, self.progress_text):
             widget.hide()
@@ -349,11 +386,13 @@ class LibraryView(QWidget):
     def _remove(self) -> None:
         course_id = self.course_id
         if course_id is not None:
+
+            def removed(_freed: object) -> None:
+                self._refresh_outline()
+                self._refresh_course_states()
+
             run_in_background(
-                self,
-                lambda: self.context.library().remove(course_id),
-                lambda _r: self._refresh_outline(),
-                self._failed,
+                self, lambda: self.context.library().remove(course_id), removed, self._failed
             )
 
     # --- reading -------------------------------------------------------------------------
