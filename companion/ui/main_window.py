@@ -4,33 +4,35 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion import __version__, formatting, i18n
 from companion.context import AppContext
+from companion.domain import CatalogEntry
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
 from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 
+from companion.ui import qt
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
     QAction,
     QActionGroup,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QProcess,
     QStatusBar,
     QTabWidget,
     Signal,
 )
-from companion.ui.views.account_view import AccountView
 from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
-from companion.ui.views.library_view import LibraryView
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
+from companion.ui.widgets.lazy_tab import LazyTab
+
+if TYPE_CHECKING:  # built when their tab is first opened
+    from companion.ui.views.account_view import AccountView
+    from companion.ui.views.library_view import LibraryView
 
 log = logging.getLogger("companion.ui")
 
@@ -45,14 +47,16 @@ class MainWindow(QMainWindow):
         self.context = context
         self.catalog_view = CatalogView()
         self.catalog_view.retry_requested.connect(self.refresh_catalog)
-        self.account_view = AccountView(context.account)
-        self.library_view = LibraryView(context)
+        # Only the catalogue is built before the first paint; the other tabs when opened.
+        self._courses: list[CatalogEntry] = []
+        self._library_tab = LazyTab(self._make_library_view)
+        self._account_tab = LazyTab(self._make_account_view)
         self.catalog_view.list.activated.connect(self._open_in_library)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.catalog_view, "")
-        self.tabs.addTab(self.library_view, "")
-        self.tabs.addTab(self.account_view, "")
+        self.tabs.addTab(self._library_tab, "")
+        self.tabs.addTab(self._account_tab, "")
         self.setCentralWidget(self.tabs)
         self.connection = ConnectionIndicator()
         self._platform_label = QLabel()
@@ -118,14 +122,14 @@ class MainWindow(QMainWindow):
         self._show_updated()
         self.connection.retranslate()
         self.catalog_view.retranslate()
-        self.account_view.retranslate()
-        self.library_view.retranslate()
+        for tab in (self._library_tab, self._account_tab):
+            if tab.created:
+                tab.view().retranslate()
 
     # --- catalogue ------------------------------------------------------------------
 
     def start(self) -> None:
         """Show what is saved on this computer at once, then ask the platform."""
-        self.account_view.start()
         run_in_background(
             self,
             self.context.catalog.cached,
@@ -137,7 +141,7 @@ class MainWindow(QMainWindow):
         if result is not None and self._last_result is None:
             self._last_result = result
             self.catalog_view.show_result(result)
-            self.library_view.set_courses(result.courses)
+            self._show_courses(result.courses)
             self._show_updated()
         self.refresh_catalog()
 
@@ -154,7 +158,7 @@ class MainWindow(QMainWindow):
             ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
         )
         self.catalog_view.show_result(result)
-        self.library_view.set_courses(result.courses)
+        self._show_courses(result.courses)
         self._show_updated()
         self.catalog_shown.emit()
 
@@ -182,23 +186,58 @@ class MainWindow(QMainWindow):
         try:
             self.context.settings.set("ui.language", code)
         except UserFacingError as error:
-            QMessageBox.information(self, error.message, error.hint)
+            qt.QMessageBox.information(self, error.message, error.hint)
             self._language_actions[i18n.current_language()].setChecked(True)
             return
         i18n.install(code)
         self._language_actions[code].setChecked(True)
         self.retranslate()
 
+    @property
+    def library_view(self) -> LibraryView:
+        return self._library_tab.view()
+
+    @property
+    def account_view(self) -> AccountView:
+        return self._account_tab.view()
+
+    def show_library(self) -> LibraryView:
+        self.tabs.setCurrentWidget(self._library_tab)
+        return self.library_view
+
+    def show_account(self) -> AccountView:
+        self.tabs.setCurrentWidget(self._account_tab)
+        return self.account_view
+
+    def _make_library_view(self) -> LibraryView:
+        from companion.ui.views.library_view import LibraryView
+
+        view = LibraryView(self.context)
+        if self._courses:
+            view.set_courses(self._courses)
+        return view
+
+    def _make_account_view(self) -> AccountView:
+        from companion.ui.views.account_view import AccountView
+
+        view = AccountView(self.context.account)
+        view.start()
+        return view
+
+    def _show_courses(self, courses: list[CatalogEntry]) -> None:
+        self._courses = courses
+        if self._library_tab.created:
+            self.library_view.set_courses(courses)
+
     def _open_in_library(self, index: Any) -> None:
         course = index.data(EntryRole)
         if course is not None:
-            self.tabs.setCurrentWidget(self.library_view)
-            self.library_view.select_course(course.id)
+            self.show_library().select_course(course.id)
 
     def _switch_profile(self) -> None:
         """Profiles are switched explicitly: Companion restarts on the chosen one."""
         existing = list_profiles(self.context.paths) or [self.context.profile]
-        name, chosen = QInputDialog.getItem(
+        name, chosen = qt.QInputDialog.getItem(
             self,
             _("Switch profile"),
             _("Learner profile (type a new name to create one):"),
@@ -211,13 +250,13 @@ class MainWindow(QMainWindow):
         try:
             check_profile_name(name)
         except UserFacingError as error:
-            QMessageBox.warning(self, error.message, error.hint)
+            qt.QMessageBox.warning(self, error.message, error.hint)
             return
-        QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
+        qt.QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
         self.close()
 
     def _show_about(self) -> None:
-        QMessageBox.about(
+        qt.QMessageBox.about(
             self,
             _("About Companion"),
             _("Companion {version}\nStudy your courses with or without a connection.").format(

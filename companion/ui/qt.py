@@ -1,4 +1,12 @@
-"""The one place that imports PySide6 (STYLE 2): swapping bindings touches only this file."""
+"""The one place that imports PySide6 (STYLE 2): swapping bindings touches only this file.
+
+PySide6 sets up each Python type the first time it is imported, which costs up to a few
+milliseconds per class. The names the first window needs are imported now; the others
+(the library, reader and account screens' widgets) on first use, through ``__getattr__``.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -6,14 +14,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QProcess,
     QRect,
     QRunnable,
     QSize,
     Qt,
     QThreadPool,
     QTimer,
-    QUrl,
     Signal,
     Slot,
     qInstallMessageHandler,
@@ -22,7 +28,6 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QColor,
-    QDesktopServices,
     QFont,
     QFontMetrics,
     QGuiApplication,
@@ -30,40 +35,82 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
-    QCheckBox,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
-    QRadioButton,
-    QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QStatusBar,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabWidget,
-    QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QProcess, QUrl
+    from PySide6.QtGui import QDesktopServices, QPixmap
+    from PySide6.QtWidgets import (
+        QButtonGroup,
+        QCheckBox,
+        QInputDialog,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMessageBox,
+        QProgressBar,
+        QRadioButton,
+        QScrollArea,
+        QSplitter,
+        QTextBrowser,
+        QTreeWidget,
+        QTreeWidgetItem,
+    )
+
+_LATER = {
+    "QProcess": "PySide6.QtCore",
+    "QUrl": "PySide6.QtCore",
+    "QDesktopServices": "PySide6.QtGui",
+    "QPixmap": "PySide6.QtGui",
+    **dict.fromkeys(
+        (
+            "QButtonGroup",
+            "QCheckBox",
+            "QInputDialog",
+            "QLineEdit",
+            "QListWidget",
+            "QListWidgetItem",
+            "QMessageBox",
+            "QProgressBar",
+            "QRadioButton",
+            "QScrollArea",
+            "QSplitter",
+            "QTextBrowser",
+            "QTreeWidget",
+            "QTreeWidgetItem",
+        ),
+        "PySide6.QtWidgets",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(name)
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # once is enough
+    return value
+
 
 __all__ = [
     "QAbstractListModel",
@@ -103,6 +150,7 @@ __all__ = [
     "QRect",
     "QRunnable",
     "QScrollArea",
+    "QShowEvent",
     "QSize",
     "QSizePolicy",
     "QSplitter",

@@ -236,7 +236,7 @@ def gui_stall(scratch: Path) -> None:
         deadline = time.monotonic() + 20
         while view.courses.count() == 0 and time.monotonic() < deadline:
             app.processEvents()
-        window.tabs.setCurrentWidget(view)
+        window.show_library()
         view.select_course("securite-chantier")
         gaps: list[float] = []
         last = [time.perf_counter()]

@@ -28,7 +28,7 @@ def no_keyring():
 def window(platform_env, make_window, qtbot):
     platform_env.oidc.device_interval = 1
     created = refreshed(qtbot, make_window())
-    created.tabs.setCurrentWidget(created.account_view)
+    created.show_account()
     qtbot.waitUntil(
         lambda: created.account_view.pages.currentWidget() is created.account_view.signed_out,
         timeout=10_000,

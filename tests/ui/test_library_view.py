@@ -21,7 +21,7 @@ def outline_states(view) -> dict[str, str]:
 def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot, tmp_path):
     window = refreshed(qtbot, make_window())
     view = window.library_view
-    window.tabs.setCurrentWidget(view)
+    window.show_library()
     view.select_course("securite-chantier")
     qtbot.waitUntil(
         lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
