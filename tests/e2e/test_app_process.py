@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -36,6 +37,24 @@ def platforms() -> list[str]:
     return ["offscreen", "xcb"] if os.environ.get("DISPLAY") else ["offscreen"]
 
 
+def run_until_painted(env: dict[str, str], timeout: float) -> tuple[str, str]:
+    """Start the app, wait for its list to paint, stop it; returns (stderr, log file)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_line(process, "catalog painted", timeout=timeout)
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=20)
+    log_file = Path(env["COMPANION_HOME"]) / "logs" / "companion.log"  # opened lazily
+    return errors, log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+
+
 @pytest.mark.parametrize("qpa", platforms())
 def test_the_app_opens_a_window_listing_the_sandbox_courses(platform_env, companion_home, qpa):
     env = app_env(
@@ -44,38 +63,13 @@ def test_the_app_opens_a_window_listing_the_sandbox_courses(platform_env, compan
         COMPANION_BENCH="1",
         QT_QPA_PLATFORM=qpa,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "companion"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_line(process, "catalog painted", timeout=60)
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=20)
-    log_file = companion_home / "logs" / "companion.log"  # opened at the first record only
-    log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    errors, log = run_until_painted(env, timeout=60)
     assert "Traceback" not in errors + log
 
 
 def test_demo_mode_needs_no_configuration(companion_home):
     env = app_env(companion_home, COMPANION_BENCH="1", QT_QPA_PLATFORM="offscreen")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "companion"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_line(process, "catalog painted", timeout=90)
-    finally:
-        process.terminate()
-        process.communicate(timeout=20)
-    log = (companion_home / "logs" / "companion.log").read_text(encoding="utf-8")
+    _errors, log = run_until_painted(env, timeout=90)
     assert "demo mode: built-in sandbox platform at http://127.0.0.1:" in log
 
 
