@@ -62,4 +62,8 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
         view.search.setText("evacuation")
     assert view.results.count() >= 1
     assert "Reconnaître l'alerte" in view.results.item(0).text()
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        view._open_hit(view.results.item(0))
+    # The match is selected in the chapter, accents as written there.
+    assert view.reader.browser.textCursor().selectedText().lower() == "évacuation"
     assert window.context.library().chapter_states("securite-chantier")["sec-p2-c1"] == OFFLINE

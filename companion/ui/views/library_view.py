@@ -402,7 +402,7 @@ class LibraryView(QWidget):
         if chapter_id and self.course_id:
             self.open_chapter(self.course_id, str(chapter_id))
 
-    def open_chapter(self, course_id: str, chapter_id: str) -> None:
+    def open_chapter(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
         def load() -> tuple[Any, str, float]:
             library = self.context.library()
             chapter = library.chapter(course_id, chapter_id)
@@ -412,7 +412,9 @@ class LibraryView(QWidget):
         def show(loaded: tuple[Any, str, float]) -> None:
             chapter, page, position = loaded
             self._reading = (course_id, chapter_id)
-            self.reader.show_chapter(chapter, page, position)
+            self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
+            if highlight:
+                self.reader.browser.find(highlight)  # selects and scrolls to the match
             self.pages.setCurrentWidget(self.reader)
             self.changed.emit()
 
@@ -494,7 +496,7 @@ class LibraryView(QWidget):
         self.results.clear()
         for hit in hits:
             item = QListWidgetItem(f"{hit.chapter_title} — {_strip_marks(hit.snippet)}")
-            item.setData(IdRole, (hit.course_id, hit.chapter_id))
+            item.setData(IdRole, (hit.course_id, hit.chapter_id, _first_mark(hit.snippet)))
             item.setToolTip(hit.snippet)
             self.results.addItem(item)
         if not hits:
@@ -512,6 +514,15 @@ class LibraryView(QWidget):
         message, hint, reference = describe(error)
         self.banner.show_message("error", message, hint, reference, action=_("Close"))
         self.changed.emit()
+
+
+def _first_mark(snippet: str) -> str:
+    """The matched word as written in the chapter (accents included), for the reader."""
+    import html
+
+    start = snippet.find("<mark>")
+    end = snippet.find("</mark>", start)
+    return html.unescape(snippet[start + 6 : end]) if start >= 0 and end > start else ""
 
 
 def _strip_marks(snippet: str) -> str:
