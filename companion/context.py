@@ -15,6 +15,7 @@ from companion.services.connection import PlatformConnection
 from companion.settings import Settings
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
+    from companion.auth.session import AuthSession
     from companion.services.library import LibraryService
     from companion.services.quiz import QuizService
 
@@ -46,8 +47,12 @@ class AppContext:
                     self.profile,
                     self.profile_dir,
                     self.paths.shared_assets_dir,
+                    session=self._signed_in_session,
                 )
             return self._library
+
+    def _signed_in_session(self) -> AuthSession | None:
+        return self.account.session() if self.account.is_signed_in() else None
 
     def quizzes(self) -> QuizService:
         with self._lock:

@@ -26,6 +26,7 @@ from companion.store.db import Database, open_rebuildable
 
 if TYPE_CHECKING:
     from companion.jobs import Control
+    from companion.sync.platform_v1 import BearerSource
 
 log = logging.getLogger("companion.services")
 
@@ -88,12 +89,52 @@ class LibraryService:
         profile: str,
         profile_dir: Path,
         assets_dir: Path,
+        session: Callable[[], BearerSource | None] = lambda: None,
     ) -> None:
         self.connection = connection
+        self.session = session  # the signed-in session, or None
         self.settings = settings
         self.profile = profile
         self.db: Database = open_rebuildable(profile_dir / "library.db", schema.LIBRARY)
         self.assets = AssetStore(assets_dir)
+
+    # --- the learner's courses -----------------------------------------------------------
+
+    def my_courses(self) -> list[str]:
+        """Courses enrolled on the platform (when it answers) or added on this computer,
+        newest first; the platform's list is kept for offline starts."""
+        session = self.session()
+        if session is not None:
+            try:
+                enrolled = self.connection.api().with_auth(session).enrollments()
+            except UserFacingError as error:
+                log.info("enrolments not refreshed: %s", error.message)
+            else:
+                self._remember(enrolled, enrolled=True)
+        rows = self.db.read("SELECT course_id FROM my_courses ORDER BY added_at DESC")
+        return [row["course_id"] for row in rows]
+
+    def add_course(self, course_id: str) -> None:
+        """Add a course to the learner's library; enrol on the platform when signed in."""
+        self._remember([course_id], enrolled=False)
+        session = self.session()
+        if session is None:
+            return
+        try:
+            self.connection.api().with_auth(session).enroll(course_id)
+        except UserFacingError as error:  # enrolment is retried at the next add or refresh
+            log.info("enrolment in %s not sent: %s", course_id, error.message)
+        else:
+            self._remember([course_id], enrolled=True)
+
+    def _remember(self, course_ids: list[str], enrolled: bool) -> None:
+        with self.db.write() as c:
+            c.executemany(
+                "INSERT INTO my_courses (course_id, enrolled, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (course_id) DO UPDATE SET "
+                "enrolled = MAX(enrolled, excluded.enrolled)",
+                [(course_id, int(enrolled), time.time()) for course_id in course_ids],
+            )
 
     # --- manifests ----------------------------------------------------------------------
 
@@ -176,6 +217,7 @@ class LibraryService:
         from companion.sync.downloads import Downloader, Throttle
 
         manifest = self.update_manifest(course_id)
+        self.add_course(course_id)
         chapters = [
             c
             for p in manifest.parts

@@ -33,6 +33,15 @@ LIBRARY.append(
     "ALTER TABLE chapters ADD COLUMN downloaded_version TEXT"
 )
 
+LIBRARY.append(
+    # 4: the learner's own courses: enrolled on the platform, or added on this computer
+    """
+    CREATE TABLE my_courses (
+        course_id TEXT PRIMARY KEY, enrolled INTEGER NOT NULL DEFAULT 0,
+        added_at REAL NOT NULL)
+    """
+)
+
 PROGRESS: list[Migration] = [
     # 1: where the learner stopped reading, and quiz attempts
     """

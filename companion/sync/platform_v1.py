@@ -49,6 +49,21 @@ class PlatformV1:
     def me(self) -> Account:
         return _parsed(parse_account, decode_json(self._authorized("GET", "/v1/me")))
 
+    def enrollments(self) -> list[str]:
+        data = decode_json(self._authorized("GET", "/v1/me/enrollments"))
+        try:
+            return [str(item["course_id"]) for item in data["enrollments"]]
+        except (KeyError, TypeError) as error:
+            raise MalformedResponse(
+                _("The platform sent an answer Companion cannot read."),
+                _("This is usually temporary. If it lasts, contact support staff."),
+            ) from error
+
+    def enroll(self, course_id: str) -> None:
+        self._authorized(
+            "POST", "/v1/me/enrollments", json={"course_id": course_id}, expect=(200, 201)
+        )
+
     def activate_entitlement(self, job_seeker_id: str) -> Account:
         response = self._authorized(
             "POST", "/v1/me/entitlements/activate", json={"job_seeker_id": job_seeker_id}

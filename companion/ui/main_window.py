@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     def _open_in_library(self, index: Any) -> None:
         course = index.data(EntryRole)
         if course is not None:
-            self.show_library().select_course(course.id)
+            self.show_library().add_course(course.id)
 
     def _switch_profile(self) -> None:
         """Profiles are switched explicitly: Companion restarts on the chosen one."""

@@ -237,7 +237,7 @@ def gui_stall(scratch: Path) -> None:
         while view.courses.count() == 0 and time.monotonic() < deadline:
             app.processEvents()
         window.show_library()
-        view.select_course("securite-chantier")
+        view.add_course("securite-chantier")
         gaps: list[float] = []
         last = [time.perf_counter()]
 

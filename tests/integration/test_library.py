@@ -124,3 +124,29 @@ def test_stored_manifests_parse_back(context):
     library = context.library()
     fetched = library.update_manifest(COURSE)
     assert library.manifest(COURSE) == fetched
+
+
+def test_my_courses_offline_and_signed_in(context, platform_env, monkeypatch):
+    import threading
+
+    import keyring
+
+    from tests.auth_helpers import Browser, MemoryKeyring
+
+    library = context.library()
+    assert library.my_courses() == []
+    library.add_course("debuter-python")  # not signed in: kept on this computer only
+    assert library.my_courses() == ["debuter-python"]
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        context.account.sign_in_with_browser(Browser("camille"), threading.Event())
+        mine = library.my_courses()  # the platform's enrolments join the local list
+        assert {"premier-site-html-css", "debuter-python"} <= set(mine)
+        library.add_course("securite-chantier")  # enrols on the platform too
+        camille = platform_env.learners.records["camille"]
+        assert "securite-chantier" in camille["enrollments"]
+        platform_env.faults.set(status=503, retry_after=0)
+        assert "securite-chantier" in library.my_courses()  # offline: the saved list
+    finally:
+        keyring.set_keyring(previous)

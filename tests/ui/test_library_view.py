@@ -22,7 +22,7 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     window = refreshed(qtbot, make_window())
     view = window.library_view
     window.show_library()
-    view.select_course("securite-chantier")
+    view.add_course("securite-chantier")
     qtbot.waitUntil(
         lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
     )

@@ -134,6 +134,10 @@ class LibraryView(QWidget):
         self.progress = QProgressBar()
         self.progress_text = QLabel()
         self.storage = QLabel()
+        self.empty_hint = QLabel()
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        self._catalog: dict[str, CatalogEntry] = {}
         self.usage = QLabel()
         self.usage.setObjectName("ViewSubtitle")
         for widget in (self.pause, self.cancel, self.progress, self.progress_text):
@@ -168,12 +172,16 @@ class LibraryView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.search)
         outer.addWidget(self.usage)
+        outer.addWidget(self.empty_hint)
         outer.addWidget(self.results)
         outer.addWidget(splitter, 1)
         return page
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search the downloaded courses…"))
+        self.empty_hint.setText(
+            _("Your library is empty: double-click a course in the Catalogue to add it.")
+        )
         self.outline.setHeaderLabels([_("Chapter"), _("State")])
         self.download_course.setText(_("Download the course"))
         self.download_chapter.setText(_("Download this chapter"))
@@ -188,19 +196,29 @@ class LibraryView(QWidget):
     # --- courses -------------------------------------------------------------------------
 
     def set_courses(self, courses: list[CatalogEntry]) -> None:
-        current = self.course_id
+        """The catalogue is known: show the learner's own courses from it."""
+        self._catalog = {course.id: course for course in courses}
+        run_in_background(
+            self, self.context.library().my_courses, self._show_my_courses, self._failed
+        )
+
+    def _show_my_courses(self, course_ids: list[str], select: str | None = None) -> None:
+        current = select or self.course_id
         self.courses.blockSignals(True)
         self.courses.clear()
-        for course in courses:
-            item = QListWidgetItem(course.title)
-            item.setData(IdRole, course.id)
-            item.setData(TitleRole, course.title)
+        for course_id in course_ids:
+            entry = self._catalog.get(course_id)
+            title = entry.title if entry else course_id
+            item = QListWidgetItem(title)
+            item.setData(IdRole, course_id)
+            item.setData(TitleRole, title)
             self.courses.addItem(item)
-            if course.id == current:
-                self.courses.setCurrentItem(item)
         self.courses.blockSignals(False)
-        if current is None and self.courses.count():
-            self.courses.setCurrentRow(0)
+        self.empty_hint.setVisible(not course_ids)
+        wanted = current if current in course_ids else (course_ids[0] if course_ids else None)
+        self.course_id = None
+        if wanted is not None:
+            self.select_course(wanted)
         self._refresh_course_states()
 
     def _refresh_course_states(self) -> None:
@@ -229,6 +247,19 @@ class LibraryView(QWidget):
             item = self.courses.item(row)
             if item.data(IdRole) == course_id:
                 self.courses.setCurrentItem(item)
+                return
+
+    def add_course(self, course_id: str) -> None:
+        """From the catalogue: put the course in the learner's library and show it."""
+
+        def add() -> list[str]:
+            library = self.context.library()
+            library.add_course(course_id)
+            return library.my_courses()
+
+        run_in_background(
+            self, add, lambda ids: self._show_my_courses(ids, select=course_id), self._failed
+        )
 
     def _course_selected(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
