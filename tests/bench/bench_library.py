@@ -252,7 +252,7 @@ def gui_stall(scratch: Path) -> None:
         view.start_download()
         started = time.monotonic()
         while (
-            view.control is not None or time.monotonic() - started < 0.5
+            view.downloading or time.monotonic() - started < 0.5
         ) and time.monotonic() - started < 60:
             app.processEvents()
             time.sleep(0.001)

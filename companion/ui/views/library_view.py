@@ -4,7 +4,7 @@ progress, storage, search, and the reader."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion import formatting
 from companion.context import AppContext
@@ -20,6 +20,9 @@ from companion.services.library import (
 )
 
 from companion.ui.bridge import run_in_background
+
+if TYPE_CHECKING:
+    from companion.services.downloads import DownloadQueue
 from companion.ui.qt import (
     QCheckBox,
     QDesktopServices,
@@ -57,20 +60,24 @@ def state_text(state: str) -> str:
     }.get(state, _("Downloading…"))
 
 
-class ProgressRelay(QObject):
-    """Carries progress from the download worker to the GUI thread, at most 10 times a second."""
+class QueueRelay(QObject):
+    """Carries download-queue events from its thread to the GUI thread; progress at most
+    ten times a second, so a fast download never floods the event loop."""
 
-    progressed = Signal(object, object)
+    arrived = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self._last = 0.0
 
-    def report(self, done: int, total: int) -> None:  # called on the worker
-        now = time.monotonic()
-        if done >= total or now - self._last >= 0.1:
+    def deliver(self, event: Any) -> None:  # called on the queue's thread
+        if event.kind == "progress":
+            done, total = event.data
+            now = time.monotonic()
+            if done < total and now - self._last < 0.1:
+                return
             self._last = now
-            self.progressed.emit(done, total)
+        self.arrived.emit(event)
 
 
 class LibraryView(QWidget):
@@ -81,10 +88,10 @@ class LibraryView(QWidget):
         self.context = context
         self.course_id: str | None = None
         self.manifest: CourseManifest | None = None
-        self.control: Any = None
+        self.queue: DownloadQueue | None = None
         self._started = 0.0
-        self.relay = ProgressRelay()
-        self.relay.progressed.connect(self._show_progress)
+        self.relay = QueueRelay()
+        self.relay.arrived.connect(self._on_queue_event)
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self.banner.hide)
         self.search = QLineEdit()
@@ -133,6 +140,9 @@ class LibraryView(QWidget):
         self.remove.clicked.connect(self._remove)
         self.progress = QProgressBar()
         self.progress_text = QLabel()
+        self.waiting = QLabel()
+        self.waiting.setWordWrap(True)
+        self.waiting.hide()
         self.storage = QLabel()
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
@@ -158,6 +168,7 @@ class LibraryView(QWidget):
         column.addLayout(row)
         column.addWidget(self.progress)
         column.addWidget(self.progress_text)
+        column.addWidget(self.waiting)
         storage_row = QHBoxLayout()
         storage_row.addWidget(self.pin)
         storage_row.addWidget(self.storage, 1)
@@ -324,30 +335,15 @@ class LibraryView(QWidget):
     # --- downloads -----------------------------------------------------------------------
 
     def start_download(self, chapter_id: str | None = None, allow_large: bool = False) -> None:
-        from companion.jobs import Control
-
-        if self.course_id is None or self.control is not None:
+        """Queue the selected course (or one of its chapters); chapters go first."""
+        if self.course_id is None:
             return
-        course_id = self.course_id
-        self.control = control = Control.new()
-        self._started = time.monotonic()
+        if self.queue is None:
+            from companion.services.downloads import DownloadQueue
+
+            self.queue = DownloadQueue(self.context.library, self.relay.deliver)
         self.banner.hide()
-        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
-            widget.show()
-        self.progress.setValue(0)
-        self.progress_text.setText(_("Preparing the download…"))
-        run_in_background(
-            self,
-            lambda: self.context.library().download(
-                course_id,
-                control,
-                self.relay.report,
-                chapter_id=chapter_id,
-                allow_large=allow_large,
-            ),
-            self._download_done,
-            self._download_failed,
-        )
+        self.queue.enqueue(self.course_id, chapter_id, allow_large)
 
     def _download_selected_chapter(self) -> None:
         item = self.outline.currentItem()
@@ -355,54 +351,86 @@ class LibraryView(QWidget):
         if chapter_id:
             self.start_download(chapter_id=str(chapter_id))
 
-    def _show_progress(self, done: int, total: int) -> None:
+    @property
+    def downloading(self) -> bool:
+        return self.queue is not None and self.queue.current is not None
+
+    def _on_queue_event(self, event: Any) -> None:
+        if event.kind == "started":
+            self._started = time.monotonic()
+            for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+                widget.show()
+            self.progress.setValue(0)
+            self.progress_text.setText(
+                _("Preparing the download of “{title}”…").format(
+                    title=self._title_of(event.job.course_id)
+                )
+            )
+        elif event.kind == "progress":
+            self._show_progress(event.job.course_id, *event.data)
+        elif event.kind in ("finished", "failed", "cancelled"):
+            self._job_ended(event)
+        elif event.kind == "idle":
+            self.pause.setChecked(False)
+            for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+                widget.hide()
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        waiting = self.queue.waiting() if self.queue is not None else []
+        self.waiting.setVisible(bool(waiting))
+        self.waiting.setText(
+            _("Waiting: {titles}").format(
+                titles=", ".join(self._title_of(job.course_id) for job in waiting)
+            )
+        )
+
+    def _title_of(self, course_id: str) -> str:
+        entry = self._catalog.get(course_id)
+        return entry.title if entry else course_id
+
+    def _show_progress(self, course_id: str, done: int, total: int) -> None:
         self.progress.setMaximum(1000)
         self.progress.setValue(int(1000 * done / total) if total else 1000)
         elapsed = max(0.001, time.monotonic() - self._started)
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0
         self.progress_text.setText(
-            _("{done} of {total} — about {seconds} s left").format(
-                done=formatting.size(done), total=formatting.size(total), seconds=round(left)
+            _("“{title}”: {done} of {total} — about {seconds} s left").format(
+                title=self._title_of(course_id),
+                done=formatting.size(done),
+                total=formatting.size(total),
+                seconds=round(left),
             )
         )
 
-    def _finish_download(self) -> None:
-        self.control = None
+    def _job_ended(self, event: Any) -> None:
         self._refresh_course_states()
-        self.pause.setChecked(False)
-        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
-            widget.hide()
-        self._refresh_outline()
-
-    def _download_done(self, report: Any) -> None:
-        self._finish_download()
-        if report.held_back:
+        if event.job.course_id == self.course_id:
+            self._refresh_outline()
+        if event.kind == "failed":
+            self._failed(event.data)
+        elif event.kind == "finished" and event.data.held_back:
             self.banner.show_message(
                 "warning",
                 _("Large files wait for a non-metered connection."),
-                _("{count} file(s) were not downloaded.").format(count=report.held_back),
+                _("{count} file(s) were not downloaded.").format(count=event.data.held_back),
                 action=_("Close"),
             )
 
-    def _download_failed(self, error: BaseException) -> None:
-        self._finish_download()
-        self._failed(error)
-
     def _pause_toggled(self, paused: bool) -> None:
-        if self.control is None:
+        if self.queue is None:
             return
         if paused:
-            self.control.resumed.clear()
+            self.queue.pause()
             self.pause.setText(_("Resume"))
         else:
-            self.control.resumed.set()
+            self.queue.resume()
             self.pause.setText(_("Pause"))
 
     def _cancel_download(self) -> None:
-        if self.control is not None:
-            self.control.cancelled.set()
-            self.control.resumed.set()
+        if self.queue is not None:
+            self.queue.cancel_current()
 
     def _pin_toggled(self, pinned: bool) -> None:
         course_id = self.course_id
