@@ -58,12 +58,46 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     window.grab().save(str(tmp_path / "quiz.png"))
 
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(view.changed, timeout=10_000):
-        view.search.setText("evacuation")
-    assert view.results.count() >= 1
+    view.search.setText("evacuation")
+    qtbot.waitUntil(lambda: view.results.count() >= 1 and view.results.isVisible(), timeout=10_000)
     assert "Reconnaître l'alerte" in view.results.item(0).text()
-    with qtbot.waitSignal(view.changed, timeout=10_000):
-        view._open_hit(view.results.item(0))
+    view._open_hit(view.results.item(0))
     # The match is selected in the chapter, accents as written there.
-    assert view.reader.browser.textCursor().selectedText().lower() == "évacuation"
+    qtbot.waitUntil(
+        lambda: (
+            view.pages.currentWidget() is view.reader
+            and view.reader.browser.textCursor().selectedText().lower() == "évacuation"
+        ),
+        timeout=10_000,
+    )
     assert window.context.library().chapter_states("securite-chantier")["sec-p2-c1"] == OFFLINE
+
+
+def test_storage_dialog_pins_and_removes(platform_env, make_window, qtbot):
+    window = refreshed(qtbot, make_window())
+    view = window.show_library()
+    view.add_course("securite-chantier")
+    qtbot.waitUntil(
+        lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
+    )
+    qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Hors ligne"}, timeout=30_000)
+    view.show_storage()
+    dialog = view.storage_dialog
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 1, timeout=10_000)
+    row = dialog.table.topLevelItem(0)
+    assert row.text(0) == "Les bases de la sécurité sur un chantier"
+    assert row.text(1).endswith("Ko")
+    actions = dialog.table.itemWidget(row, 2)
+    keep = actions.layout().itemAt(0).widget()
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        keep.setChecked(True)
+    assert window.context.library().is_pinned("securite-chantier")
+    remove = dialog.table.itemWidget(dialog.table.topLevelItem(0), 2).layout().itemAt(1).widget()
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 0, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: set(outline_states(view).values()) == {"Non téléchargé"}, timeout=10_000
+    )

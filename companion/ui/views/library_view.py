@@ -150,6 +150,9 @@ class LibraryView(QWidget):
         self._catalog: dict[str, CatalogEntry] = {}
         self.usage = QLabel()
         self.usage.setObjectName("ViewSubtitle")
+        self.storage_button = QPushButton()
+        self.storage_button.clicked.connect(self.show_storage)
+        self.storage_dialog: Any = None
         for widget in (self.pause, self.cancel, self.progress, self.progress_text):
             widget.hide()
 
@@ -182,7 +185,10 @@ class LibraryView(QWidget):
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.search)
-        outer.addWidget(self.usage)
+        usage_row = QHBoxLayout()
+        usage_row.addWidget(self.usage, 1)
+        usage_row.addWidget(self.storage_button)
+        outer.addLayout(usage_row)
         outer.addWidget(self.empty_hint)
         outer.addWidget(self.results)
         outer.addWidget(splitter, 1)
@@ -190,6 +196,7 @@ class LibraryView(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search the downloaded courses…"))
+        self.storage_button.setText(_("Manage storage…"))
         self.empty_hint.setText(
             _("Your library is empty: double-click a course in the Catalogue to add it.")
         )
@@ -453,6 +460,15 @@ class LibraryView(QWidget):
             run_in_background(
                 self, lambda: self.context.library().remove(course_id), removed, self._failed
             )
+
+    def show_storage(self) -> None:
+        from companion.ui.views.storage_dialog import StorageDialog
+
+        titles = {course_id: entry.title for course_id, entry in self._catalog.items()}
+        self.storage_dialog = StorageDialog(self.context, titles)
+        self.storage_dialog.changed.connect(self._refresh_course_states)
+        self.storage_dialog.changed.connect(self._refresh_outline)
+        self.storage_dialog.show()
 
     # --- reading -------------------------------------------------------------------------
 
