@@ -58,6 +58,7 @@ class Quiz(NamedTuple):
     title: str
     pass_ratio: float
     questions: tuple[Question, ...]
+    activity_id: str = ""  # the xAPI activity IRI the platform gives; "" if none
 
 
 class Block(NamedTuple):
@@ -71,6 +72,7 @@ class Chapter(NamedTuple):
     id: str
     title: str
     blocks: tuple[Block, ...]
+    activity_id: str = ""
 
 
 class Part(NamedTuple):
@@ -85,6 +87,7 @@ class CourseManifest(NamedTuple):
     title: str
     language: str
     parts: tuple[Part, ...]
+    activity_id: str = ""
 
     def assets(self) -> list[Asset]:
         seen: dict[str, Asset] = {}
@@ -194,6 +197,7 @@ def parse_quiz(data: Any, where: str) -> Quiz:
         questions=tuple(
             parse_question(q, f"{where}.questions[{i}]") for i, q in enumerate(questions)
         ),
+        activity_id=_optional_iri(data, where),
     )
 
 
@@ -226,6 +230,7 @@ def parse_manifest(data: Any) -> CourseManifest:
                     _field(chapter, "id", str, c_where),
                     _field(chapter, "title", str, c_where),
                     blocks,
+                    _optional_iri(chapter, c_where),
                 )
             )
         parts.append(
@@ -241,7 +246,15 @@ def parse_manifest(data: Any) -> CourseManifest:
         title=_field(data, "title", str, where),
         language=_field(data, "language", str, where),
         parts=tuple(parts),
+        activity_id=_optional_iri(data, where),
     )
+
+
+def _optional_iri(data: Mapping[str, Any], where: str) -> str:
+    value = data.get("activity_id", "")
+    if not isinstance(value, str) or (value and not value.startswith(("https://", "http://"))):
+        raise ContractError(f"{where}.activity_id: expected an http(s) IRI")
+    return value
 
 
 ENTITLEMENT_STATUSES = ("pending", "active", "expired")

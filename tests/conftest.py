@@ -55,6 +55,7 @@ def sandbox(_sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
     provider.access_token_lifetime, provider.clock_offset_seconds = 600, 0
     provider.device_interval, provider.device_lifetime = 5, 600
     _sandbox_server.learners.records = Learners().records  # enrolments, activations undone
+    _sandbox_server.statements.clear()
     yield _sandbox_server
     _sandbox_server.faults.clear()
 

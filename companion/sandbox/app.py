@@ -18,6 +18,7 @@ from companion.sandbox import oidc
 from companion.sandbox.content import Content
 from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
 from companion.sandbox.learners import Learners
+from companion.sandbox.lrs import Conflict, StatementStore, problem_with
 from companion.sandbox.oidc import ProviderState
 
 log = logging.getLogger("companion.sandbox")
@@ -50,6 +51,7 @@ def create_app(
     faults: Faults | None = None,
     learners: Learners | None = None,
     provider: ProviderState | None = None,
+    statements: StatementStore | None = None,
 ) -> Flask:
     app = Flask("companion.sandbox")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -61,7 +63,9 @@ def create_app(
     _register_errors(app)
     _register_catalog(app, content)
     oidc.register(app, learners, provider)
-    _register_me(app, content, learners, provider)
+    statements = statements or StatementStore()
+    app.extensions["companion"]["statements"] = statements
+    _register_me(app, content, learners, provider, statements)
     _register_admin(app, faults)
     app.wsgi_app = RequestIdMiddleware(FaultMiddleware(app.wsgi_app, faults))  # type: ignore[method-assign]
     return app
@@ -152,7 +156,13 @@ def _media_type_of(content: Content, sha256: str) -> str:
     return cache.get(sha256, "application/octet-stream")
 
 
-def _register_me(app: Flask, content: Content, learners: Learners, provider: ProviderState) -> None:
+def _register_me(
+    app: Flask,
+    content: Content,
+    learners: Learners,
+    provider: ProviderState,
+    statements: StatementStore,
+) -> None:
     def current_learner() -> dict[str, Any]:
         header = request.headers.get("Authorization", "")
         scheme, _, value = header.partition(" ")
@@ -161,6 +171,40 @@ def _register_me(app: Flask, content: Content, learners: Learners, provider: Pro
             raise Unauthorized("A valid bearer token is required.")
         learner: dict[str, Any] = token.user
         return learner
+
+    @app.post("/v1/xapi/statements")
+    def post_statements() -> Response | tuple[Response, int]:
+        learner = current_learner()
+        body = request.get_json(silent=True)
+        batch: list[Any] = body if isinstance(body, list) else [body]
+        reasons = {i: problem_with(s, learner["id"]) for i, s in enumerate(batch)}
+        refused = {i: reason for i, reason in reasons.items() if reason}
+        if refused:  # xAPI: one bad statement refuses the whole batch
+            return problem(
+                400,
+                "Bad Request",
+                "Some statements are not valid xAPI.",
+                invalid=[{"index": i, "reason": r} for i, r in refused.items()],
+            )
+        try:
+            ids = statements.save(learner["id"], batch)
+        except Conflict as conflict:
+            return problem(
+                409, "Conflict", f"Statement {conflict} was already stored with other content."
+            )
+        return jsonify(ids), 200
+
+    @app.get("/v1/xapi/statements")
+    def get_statements() -> Response:
+        learner = current_learner()
+        try:
+            cursor = int(request.args.get("since", "0") or 0)
+            limit = min(500, max(1, int(request.args.get("limit", "100"))))
+        except ValueError:
+            return problem(400, "Bad Request", "since and limit must be integers.")
+        found, following = statements.since(learner["id"], max(0, cursor), limit)
+        more = following < statements.arrivals()
+        return jsonify({"statements": found, "cursor": str(following), "more": more})
 
     @app.post("/v1/me/entitlements/activate")
     def activate() -> Response:

@@ -23,7 +23,9 @@ from markdown_it import MarkdownIt
 
 from companion.sandbox import media
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
+# xAPI activity ids: stable IRIs that do not depend on the port a sandbox listens on.
+ACTIVITY_BASE = "https://plateforme.sandbox.companion.test/xapi/activities/courses"
 _IMAGE_LINE = re.compile(r'^!\[(?P<alt>[^\]]*)\]\((?P<src>\S+?)(?:\s+"(?P<title>[^"]*)")?\)\s*$')
 _FILE_LINE = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<src>generated:\S+\.pdf)\)\s*$")
 _CHOICE_IDS = "abcdefghij"
@@ -128,6 +130,7 @@ class _CourseBuilder:
             "id": self.spec["id"],
             "title": self.spec["title"],
             "language": "fr",
+            "activity_id": f"{ACTIVITY_BASE}/{self.spec['id']}",
             "parts": parts,
         }
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
@@ -137,6 +140,7 @@ class _CourseBuilder:
             "version": version,
             "title": body["title"],
             "language": "fr",
+            "activity_id": body["activity_id"],
             "parts": parts,
         }
         etag = '"' + hashlib.sha256(canonical).hexdigest()[:32] + '"'
@@ -159,6 +163,7 @@ class _CourseBuilder:
             {
                 "id": chapter["id"],
                 "title": chapter["title"],
+                "activity_id": self._activity("chapters", chapter["id"]),
                 "blocks": list(self._blocks(chapter["markdown"])),
             }
             for chapter in part["chapters"]
@@ -169,10 +174,22 @@ class _CourseBuilder:
                 {
                     "id": quiz["id"],
                     "title": quiz["title"],
-                    "blocks": [{"type": "quiz", "quiz": _quiz(quiz)}],
+                    "activity_id": self._activity("chapters", quiz["id"]),
+                    "blocks": [
+                        {
+                            "type": "quiz",
+                            "quiz": {
+                                **_quiz(quiz),
+                                "activity_id": self._activity("quizzes", quiz["id"]),
+                            },
+                        }
+                    ],
                 }
             )
         return {"id": part["id"], "title": part["title"], "chapters": chapters}
+
+    def _activity(self, kind: str, item: str) -> str:
+        return f"{ACTIVITY_BASE}/{self.spec['id']}/{kind}/{item}"
 
     def _blocks(self, markdown: str) -> Iterator[dict[str, Any]]:
         pending: list[str] = []

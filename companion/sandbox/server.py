@@ -14,6 +14,7 @@ from companion.sandbox.app import create_app
 from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.faults import Faults
 from companion.sandbox.learners import Learners
+from companion.sandbox.lrs import StatementStore
 from companion.sandbox.oidc import ProviderState
 
 log = logging.getLogger("companion.sandbox")
@@ -39,8 +40,9 @@ class SandboxServer:
         # Shared state lets a second server play an identity provider on another host.
         self.learners = learners or Learners()
         self.oidc = provider or ProviderState()
+        self.statements = StatementStore()
         self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
-        self.app = create_app(self.content, self.faults, self.learners, self.oidc)
+        self.app = create_app(self.content, self.faults, self.learners, self.oidc, self.statements)
         _quiet_werkzeug()
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
         self._thread: threading.Thread | None = None

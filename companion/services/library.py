@@ -488,6 +488,7 @@ def _manifest_json(manifest: CourseManifest) -> dict[str, object]:
             data["asset"] = b.asset._asdict()
         if b.quiz is not None:
             data["quiz"] = {
+                "activity_id": b.quiz.activity_id,
                 "id": b.quiz.id,
                 "title": b.quiz.title,
                 "pass_ratio": b.quiz.pass_ratio,
@@ -510,12 +511,18 @@ def _manifest_json(manifest: CourseManifest) -> dict[str, object]:
         "version": manifest.version,
         "title": manifest.title,
         "language": manifest.language,
+        "activity_id": manifest.activity_id,
         "parts": [
             {
                 "id": p.id,
                 "title": p.title,
                 "chapters": [
-                    {"id": c.id, "title": c.title, "blocks": [block(b) for b in c.blocks]}
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "activity_id": c.activity_id,
+                        "blocks": [block(b) for b in c.blocks],
+                    }
                     for c in p.chapters
                 ],
             }

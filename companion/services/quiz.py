@@ -1,4 +1,6 @@
-"""Quizzes graded on this computer, with explanations; every attempt saved at once."""
+"""Progress on this computer: quizzes graded with explanations, chapters completed, reading
+positions. Each action is committed with its xAPI statement in one transaction: the outbox
+never misses an action and never holds one that did not happen."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from companion.domain import Question, Quiz
+from companion import xapi
+from companion.domain import Chapter, Question, Quiz
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.store import schema
@@ -48,11 +51,24 @@ class QuizService:
         self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
 
     def submit(
-        self, course_id: str, quiz: Quiz, answers: Mapping[str, frozenset[str]]
+        self,
+        course_id: str,
+        quiz: Quiz,
+        answers: Mapping[str, frozenset[str]],
+        course_activity: str = "",
     ) -> QuizResult:
         score, passed, results = grade(quiz, answers)
         attempt_id = str(uuid.uuid4())
+        made = xapi.statement(
+            "passed" if passed else "failed",
+            quiz.activity_id or _fallback(course_id, quiz.id),
+            "quiz",
+            quiz.title,
+            course_activity=course_activity,
+            result=xapi.quiz_result(score, passed),
+        )
         with self.db.write() as c:  # saved before the learner sees the result
+            _queue(c, made)
             c.execute(
                 "INSERT INTO quiz_attempts (id, course_id, quiz_id, score, passed, answers,"
                 " taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -76,6 +92,37 @@ class QuizService:
         best = rows[0]["best"]
         return None if best is None else float(best)
 
+    def complete_chapter(self, course_id: str, chapter: Chapter, course_activity: str = "") -> bool:
+        """Record that the learner finished a chapter; False when it was already done."""
+        with self.db.write() as c:
+            added = c.execute(
+                "INSERT OR IGNORE INTO chapter_completions VALUES (?, ?, ?)",
+                (course_id, chapter.id, time.time()),
+            ).rowcount
+            if added:
+                _queue(
+                    c,
+                    xapi.statement(
+                        "completed",
+                        chapter.activity_id or _fallback(course_id, chapter.id),
+                        "chapter",
+                        chapter.title,
+                        course_activity=course_activity,
+                        result={"completion": True},
+                    ),
+                )
+        return bool(added)
+
+    def completed_chapters(self, course_id: str) -> set[str]:
+        rows = self.db.read(
+            "SELECT chapter_id FROM chapter_completions WHERE course_id = ?", (course_id,)
+        )
+        return {row["chapter_id"] for row in rows}
+
+    def pending_statements(self) -> list[dict[str, Any]]:
+        rows = self.db.read("SELECT statement FROM outbox WHERE set_aside = 0 ORDER BY created_at")
+        return [json.loads(row["statement"]) for row in rows]
+
     def save_position(self, course_id: str, chapter_id: str, position: float) -> None:
         with self.db.write() as c:
             c.execute(
@@ -94,3 +141,15 @@ class QuizService:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _queue(connection: Any, made: dict[str, object]) -> None:
+    connection.execute(
+        "INSERT INTO outbox (id, statement, created_at) VALUES (?, ?, ?)",
+        (made["id"], json.dumps(made, ensure_ascii=False), time.time()),
+    )
+
+
+def _fallback(course_id: str, item: str) -> str:
+    # A platform that gives no activity id still gets a stable, valid IRI.
+    return f"urn:companion:{course_id}:{item}"

@@ -70,3 +70,17 @@ ASSETS: list[Migration] = [
     CREATE INDEX refs_by_asset ON refs (sha256)
     """,
 ]
+
+PROGRESS.append(
+    # 2: statements waiting to be sent (written in the same transaction as the progress they
+    #    describe), and chapters the learner finished
+    """
+    CREATE TABLE outbox (
+        id TEXT PRIMARY KEY, statement TEXT NOT NULL, created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+        set_aside INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE chapter_completions (
+        course_id TEXT NOT NULL, chapter_id TEXT NOT NULL, completed_at REAL NOT NULL,
+        PRIMARY KEY (course_id, chapter_id))
+    """
+)

@@ -55,6 +55,12 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     with qtbot.waitSignal(view.changed, timeout=10_000):
         qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
     assert "100 %" in quiz.result.text() and "réussi" in quiz.result.text()
+    progress = window.context.quizzes()
+    qtbot.waitUntil(
+        lambda: "sec-p1-c2" in progress.completed_chapters("securite-chantier"), timeout=10_000
+    )  # "Next" at the end of a chapter completes it
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in progress.pending_statements()]
+    assert verbs == ["completed", "passed"]
     window.grab().save(str(tmp_path / "quiz.png"))
 
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)

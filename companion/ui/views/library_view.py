@@ -499,10 +499,22 @@ class LibraryView(QWidget):
     def _open_neighbour(self, step: int) -> None:
         if self._reading is None or self.manifest is None:
             return
-        order = [c.id for p in self.manifest.parts for c in p.chapters]
-        index = order.index(self._reading[1]) + step
-        if 0 <= index < len(order):
-            self.open_chapter(self._reading[0], order[index])
+        chapters = [c for p in self.manifest.parts for c in p.chapters]
+        order = [c.id for c in chapters]
+        index = order.index(self._reading[1])
+        if step > 0 and self.reader.pages.currentIndex() == 0:
+            self._complete(self._reading[0], chapters[index])  # read to the end: done
+        if 0 <= index + step < len(order):
+            self.open_chapter(self._reading[0], order[index + step])
+
+    def _complete(self, course_id: str, chapter: Any) -> None:
+        course_activity = self.manifest.activity_id if self.manifest else ""
+        run_in_background(
+            self,
+            lambda: self.context.quizzes().complete_chapter(course_id, chapter, course_activity),
+            lambda _added: None,
+            self._failed,
+        )
 
     def _back_to_outline(self) -> None:
         self._save_position()
@@ -529,7 +541,9 @@ class LibraryView(QWidget):
         course_id = self._reading[0]
         run_in_background(
             self,
-            lambda: self.context.quizzes().submit(course_id, quiz, answers),
+            lambda: self.context.quizzes().submit(
+                course_id, quiz, answers, self.manifest.activity_id if self.manifest else ""
+            ),
             self._quiz_graded,
             self._failed,
         )
