@@ -123,6 +123,43 @@ class QuizService:
         rows = self.db.read("SELECT statement FROM outbox WHERE set_aside = 0 ORDER BY created_at")
         return [json.loads(row["statement"]) for row in rows]
 
+    # --- the outbox, drained by the sync (companion/sync/outbox.py) ---------------------
+
+    def take(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.db.read(
+            "SELECT id, statement FROM outbox WHERE set_aside = 0 "
+            "ORDER BY created_at, rowid LIMIT ?",
+            (limit,),
+        )
+        return [(row["id"], json.loads(row["statement"])) for row in rows]
+
+    def acknowledge(self, ids: list[str]) -> None:
+        """The platform has the statements: only now do they leave the outbox."""
+        with self.db.write() as c:
+            c.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+
+    def set_aside(self, statement_id: str, reason: str) -> None:
+        with self.db.write() as c:
+            c.execute(
+                "UPDATE outbox SET set_aside = 1, last_error = ? WHERE id = ?",
+                (reason, statement_id),
+            )
+
+    def note_failure(self, ids: list[str], reason: str) -> None:
+        with self.db.write() as c:
+            c.executemany(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                [(reason, i) for i in ids],
+            )
+
+    def set_aside_statements(self) -> list[tuple[str, str]]:
+        """Statements the platform refused as invalid, with why: for diagnostics."""
+        rows = self.db.read("SELECT id, last_error FROM outbox WHERE set_aside = 1")
+        return [(row["id"], row["last_error"] or "") for row in rows]
+
+    def pending_count(self) -> int:
+        return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
+
     def save_position(self, course_id: str, chapter_id: str, position: float) -> None:
         with self.db.write() as c:
             c.execute(

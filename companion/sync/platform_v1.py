@@ -49,6 +49,16 @@ class PlatformV1:
     def me(self) -> Account:
         return _parsed(parse_account, decode_json(self._authorized("GET", "/v1/me")))
 
+    def post_statements(self, statements: list[dict[str, Any]]) -> list[str]:
+        """Send a batch; the platform keeps each statement id once (resending is harmless)."""
+        data = decode_json(self._authorized("POST", "/v1/xapi/statements", json=statements))
+        if not isinstance(data, list):
+            raise MalformedResponse(
+                _("The platform sent an answer Companion cannot read."),
+                _("This is usually temporary. If it lasts, contact support staff."),
+            )
+        return [str(item) for item in data]
+
     def enrollments(self) -> list[str]:
         data = decode_json(self._authorized("GET", "/v1/me/enrollments"))
         try:

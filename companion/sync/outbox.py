@@ -1,0 +1,79 @@
+"""Drain the outbox: statements leave it only once the platform has acknowledged them.
+
+Batches go in the order the actions happened. A learning record store refuses a whole
+batch for one bad statement (xAPI); the batch is then split in halves until the bad one is
+alone, and that one is set aside (shown in diagnostics) so the rest is not blocked. Any
+other failure (offline, 5xx, 429) stops the push with everything still queued: the caller
+tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NamedTuple, Protocol
+
+from companion import xapi
+from companion.sync.client import PlatformError
+from companion.sync.platform_v1 import PlatformV1
+
+log = logging.getLogger("companion.sync")
+
+BATCH = 500
+
+
+class Outbox(Protocol):
+    def take(self, limit: int) -> list[tuple[str, dict[str, Any]]]: ...
+    def acknowledge(self, ids: list[str]) -> None: ...
+    def set_aside(self, statement_id: str, reason: str) -> None: ...
+    def note_failure(self, ids: list[str], reason: str) -> None: ...
+
+
+class PushReport(NamedTuple):
+    sent: int
+    set_aside: int
+
+
+def push(
+    outbox: Outbox, api: PlatformV1, learner_id: str, home_page: str, batch: int = BATCH
+) -> PushReport:
+    """Send everything queued, oldest first; raises what stops it (offline, busy)."""
+    sent = set_aside = 0
+    while pending := outbox.take(batch):
+        done, refused = _send(outbox, api, pending, learner_id, home_page)
+        sent, set_aside = sent + done, set_aside + refused
+    return PushReport(sent, set_aside)
+
+
+def _send(
+    outbox: Outbox,
+    api: PlatformV1,
+    pending: list[tuple[str, dict[str, Any]]],
+    learner_id: str,
+    home_page: str,
+) -> tuple[int, int]:
+    ids = [statement_id for statement_id, _ in pending]
+    statements = [xapi.with_actor(s, learner_id, home_page) for _, s in pending]
+    try:
+        api.post_statements(statements)
+    except PlatformError as error:
+        if error.status != 400:
+            outbox.note_failure(ids, f"{error.status} {error.message}")
+            raise
+        if len(pending) == 1:
+            reason = _reason(error)
+            log.warning("statement %s refused as invalid and set aside: %s", ids[0], reason)
+            outbox.set_aside(ids[0], reason)
+            return 0, 1
+        middle = len(pending) // 2
+        first = _send(outbox, api, pending[:middle], learner_id, home_page)
+        second = _send(outbox, api, pending[middle:], learner_id, home_page)
+        return first[0] + second[0], first[1] + second[1]
+    outbox.acknowledge(ids)
+    return len(ids), 0
+
+
+def _reason(error: PlatformError) -> str:
+    invalid = error.problem.get("invalid")
+    if isinstance(invalid, list) and invalid and isinstance(invalid[0], dict):
+        return str(invalid[0].get("reason", error.message))
+    return str(error.problem.get("detail") or error.message)
