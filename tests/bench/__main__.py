@@ -2,9 +2,13 @@
 
 import sys
 
-from tests.bench import bench_library, bench_startup
+from tests.bench import bench_library, bench_startup, bench_sync
 
-BENCHMARKS = {"startup": bench_startup.main, "library": bench_library.main}
+BENCHMARKS = {
+    "startup": bench_startup.main,
+    "library": bench_library.main,
+    "sync": bench_sync.main,
+}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""

@@ -1,0 +1,115 @@
+"""Progress sync benchmarks (issue 5, first rows).
+
+    scripts/run-bench sync [--statements 10000]
+
+Pushing N queued statements with the outbox push (batches of 500) against one request per
+statement, in the same run, to a sandbox running in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from companion import xapi
+from companion.domain import Chapter
+from companion.services.quiz import QuizService
+from companion.sync.client import HttpClient, NetworkConfig
+from companion.sync.outbox import push
+from companion.sync.platform_v1 import PlatformV1
+from tests.bench.bench_library import SandboxProcess
+from tests.bench.harness import machine
+
+HOME = "https://plateforme.sandbox.companion.test"
+
+
+class Token:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def bearer(self) -> str:
+        return self.value
+
+    def access_rejected(self, token: str) -> None:
+        pass
+
+
+def sign_in(url: str) -> str:
+    """The device flow against the sandbox process, approved by a scripted browser."""
+    from tests.auth_helpers import approve_device
+
+    codes = requests.post(
+        f"{url}/oauth/device_authorization",
+        timeout=10,
+        data={"client_id": "companion-desktop", "scope": "openid"},
+    ).json()
+    approve_device(codes["verification_uri_complete"], "camille")
+    while True:
+        answer = requests.post(
+            f"{url}/oauth/token",
+            timeout=10,
+            data={
+                "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code": codes["device_code"],
+                "client_id": "companion-desktop",
+            },
+        ).json()
+        if "access_token" in answer:
+            return str(answer["access_token"])
+        time.sleep(codes.get("interval", 5))
+
+
+def queued(folder: Path, n: int) -> QuizService:
+    service = QuizService(folder)
+    for i in range(n):
+        service.complete_chapter(
+            "c",
+            Chapter(
+                f"ch{i}", f"Chapitre {i}", (), f"{HOME}/xapi/activities/courses/c/chapters/{i}"
+            ),
+        )
+    return service
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--statements", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    server = SandboxProcess()
+    try:
+        token = sign_in(server.url)
+        client = HttpClient(NetworkConfig(base_url=server.url, retries=0))
+        api = PlatformV1(client, Token(token))
+        with tempfile.TemporaryDirectory() as folder:
+            service = queued(Path(folder) / "batched", args.statements)
+            started = time.perf_counter()
+            report = push(service, api, "u-1001", HOME)
+            batched = time.perf_counter() - started
+            assert report.sent == args.statements and service.pending_count() == 0
+            single = queued(Path(folder) / "single", args.statements)
+            sample = single.take(args.statements)[: min(500, args.statements)]
+            started = time.perf_counter()
+            for _statement_id, statement in sample:  # one request each, timed on a sample
+                api.post_statements([xapi.with_actor(statement, "u-1001", HOME)])
+            per_request = (time.perf_counter() - started) / len(sample)
+    finally:
+        server.close()
+    one_by_one = per_request * args.statements
+    print(f"machine: {machine()}")
+    print("| measure | one request per statement | batched push | ratio | aim |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| push {args.statements} queued statements | {one_by_one:.1f} s (extrapolated from "
+        f"{len(sample)} requests, {per_request * 1000:.1f} ms each) | {batched:.2f} s | "
+        f"{one_by_one / batched:.0f}× faster | ≥ 20× and < 2 s |"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
