@@ -134,9 +134,52 @@ class QuizService:
         return [(row["id"], json.loads(row["statement"])) for row in rows]
 
     def acknowledge(self, ids: list[str]) -> None:
-        """The platform has the statements: only now do they leave the outbox."""
+        """The platform has the statements: only now do they leave the outbox (and join
+        the facts progress is computed from)."""
         with self.db.write() as c:
+            for statement_id in ids:
+                row = c.execute(
+                    "SELECT statement FROM outbox WHERE id = ?", (statement_id,)
+                ).fetchone()
+                if row is not None:
+                    _know(c, json.loads(row["statement"]))
             c.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+
+    def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int:
+        """Statements from other devices, kept once each, with the cursor, atomically."""
+        with self.db.write() as c:
+            added = sum(_know(c, s) for s in statements)
+            c.execute(
+                "INSERT INTO sync_state VALUES ('pull_cursor', ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = excluded.value",
+                (cursor,),
+            )
+        return added
+
+    def pull_cursor(self) -> str:
+        rows = self.db.read("SELECT value FROM sync_state WHERE key = 'pull_cursor'")
+        return str(rows[0]["value"]) if rows else "0"
+
+    def completed_activities(self) -> set[str]:
+        """Chapters completed on any device: once one says so, it is so."""
+        rows = self.db.read(
+            "SELECT object_id FROM known_statements WHERE verb = 'completed' "
+            "UNION SELECT json_extract(statement, '$.object.id') FROM outbox "
+            "WHERE json_extract(statement, '$.verb.id') LIKE '%/completed'"
+        )
+        return {row[0] for row in rows}
+
+    def best_scores(self) -> dict[str, float]:
+        """Best score per quiz activity, over every device: the best one wins."""
+        rows = self.db.read(
+            "SELECT object_id, MAX(score) AS best FROM ("
+            " SELECT object_id, score FROM known_statements WHERE score IS NOT NULL"
+            " UNION ALL SELECT json_extract(statement, '$.object.id'),"
+            " json_extract(statement, '$.result.score.scaled') FROM outbox"
+            " WHERE json_extract(statement, '$.result.score.scaled') IS NOT NULL)"
+            " GROUP BY object_id"
+        )
+        return {row["object_id"]: float(row["best"]) for row in rows}
 
     def set_aside(self, statement_id: str, reason: str) -> None:
         with self.db.write() as c:
@@ -190,3 +233,22 @@ def _queue(connection: Any, made: dict[str, object]) -> None:
 def _fallback(course_id: str, item: str) -> str:
     # A platform that gives no activity id still gets a stable, valid IRI.
     return f"urn:companion:{course_id}:{item}"
+
+
+def _know(connection: Any, statement: dict[str, Any]) -> int:
+    """Remember a statement as a fact; returns 1 if it was new."""
+    result = statement.get("result") or {}
+    score = (result.get("score") or {}).get("scaled")
+    return int(
+        connection.execute(
+            "INSERT OR IGNORE INTO known_statements VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                statement["id"],
+                str(statement["verb"]["id"]).rsplit("/", 1)[-1],
+                statement["object"]["id"],
+                score,
+                None if "success" not in result else int(bool(result["success"])),
+                statement.get("timestamp", ""),
+            ),
+        ).rowcount
+    )

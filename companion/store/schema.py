@@ -84,3 +84,15 @@ PROGRESS.append(
         PRIMARY KEY (course_id, chapter_id))
     """
 )
+
+PROGRESS.append(
+    # 3: statements known to be on the platform, from this device or pulled from others,
+    #    and the pull cursor. Derived progress is computed from these facts.
+    """
+    CREATE TABLE known_statements (
+        id TEXT PRIMARY KEY, verb TEXT NOT NULL, object_id TEXT NOT NULL,
+        score REAL, success INTEGER, timestamp TEXT NOT NULL);
+    CREATE INDEX known_by_object ON known_statements (object_id, verb);
+    CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """
+)

@@ -59,6 +59,23 @@ class PlatformV1:
             )
         return [str(item) for item in data]
 
+    def statements_since(
+        self, cursor: str, limit: int = 500
+    ) -> tuple[list[dict[str, Any]], str, bool]:
+        """The learner's statements from every device after ``cursor``, one page."""
+        response = self._authorized(
+            "GET", "/v1/xapi/statements", params={"since": cursor, "limit": limit}
+        )
+        data = decode_json(response)
+        try:
+            statements = [s for s in data["statements"] if isinstance(s, dict)]
+            return statements, str(data["cursor"]), bool(data["more"])
+        except (KeyError, TypeError) as error:
+            raise MalformedResponse(
+                _("The platform sent an answer Companion cannot read."),
+                _("This is usually temporary. If it lasts, contact support staff."),
+            ) from error
+
     def enrollments(self) -> list[str]:
         data = decode_json(self._authorized("GET", "/v1/me/enrollments"))
         try:
