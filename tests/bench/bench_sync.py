@@ -22,6 +22,7 @@ from companion.services.quiz import QuizService
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.outbox import push
 from companion.sync.platform_v1 import PlatformV1
+from companion.sync.pull import pull
 from tests.bench.bench_library import SandboxProcess
 from tests.bench.harness import machine
 
@@ -91,6 +92,12 @@ def main(argv: list[str]) -> int:
             report = push(service, api, "u-1001", HOME)
             batched = time.perf_counter() - started
             assert report.sent == args.statements and service.pending_count() == 0
+            other_device = QuizService(Path(folder) / "other-device")
+            started = time.perf_counter()
+            pulled = pull(other_device, api)
+            pulling = time.perf_counter() - started
+            assert pulled == args.statements
+            completed = len(other_device.completed_activities())
             single = queued(Path(folder) / "single", args.statements)
             sample = single.take(args.statements)[: min(500, args.statements)]
             started = time.perf_counter()
@@ -107,6 +114,10 @@ def main(argv: list[str]) -> int:
         f"| push {args.statements} queued statements | {one_by_one:.1f} s (extrapolated from "
         f"{len(sample)} requests, {per_request * 1000:.1f} ms each) | {batched:.2f} s | "
         f"{one_by_one / batched:.0f}× faster | ≥ 20× and < 2 s |"
+    )
+    print(
+        f"| pull and merge {args.statements} statements made on another device | — | "
+        f"{pulling:.2f} s ({completed} completed chapters derived) | — | < 2 s |"
     )
     return 0
 
