@@ -33,6 +33,7 @@ class PlatformConnection:
         self._lock = threading.Lock()
         self._api: PlatformV1 | None = None
         self._sandbox: SandboxServer | None = None
+        self._downloads: HttpClient | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -51,11 +52,17 @@ class PlatformConnection:
             return self._api
 
     def download_client(self) -> HttpClient:
-        """A client without transport-level retries: the downloader resumes by itself."""
+        """A client without transport-level retries: the downloader resumes by itself.
+        One per connection, so its connection pool is reused and closed with it."""
         from companion.sync.client import HttpClient
 
         base = self.api().client.base_url
-        return HttpClient(dataclasses.replace(self._network_config(base), retries=0))
+        with self._lock:
+            if self._downloads is None:
+                self._downloads = HttpClient(
+                    dataclasses.replace(self._network_config(base), retries=0)
+                )
+            return self._downloads
 
     def issuer(self) -> str:
         """The OpenID provider: configured apart from the API, or the API's own address."""
@@ -89,9 +96,11 @@ class PlatformConnection:
 
     def close(self) -> None:
         with self._lock:
-            if self._api is not None:
-                self._api.client.close()
+            for client in (self._api.client if self._api else None, self._downloads):
+                if client is not None:
+                    client.close()
             if self._sandbox is not None:
                 self._sandbox.stop()
             self._api = None
+            self._downloads = None
             self._sandbox = None
