@@ -117,12 +117,15 @@ class LibraryService:
     def add_course(self, course_id: str) -> None:
         """Add a course to the learner's library; enrol on the platform when signed in."""
         self._remember([course_id], enrolled=False)
-        session = self.session()
+        enrolled = self.db.read(
+            "SELECT enrolled FROM my_courses WHERE course_id = ?", (course_id,)
+        )[0]["enrolled"]
+        session = self.session() if not enrolled else None  # each download adds: ask once
         if session is None:
             return
         try:
             self.connection.api().with_auth(session).enroll(course_id)
-        except UserFacingError as error:  # enrolment is retried at the next add or refresh
+        except UserFacingError as error:  # tried again at the next add (or download)
             log.info("enrolment in %s not sent: %s", course_id, error.message)
         else:
             self._remember([course_id], enrolled=True)
