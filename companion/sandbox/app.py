@@ -128,7 +128,7 @@ def _register_catalog(app: Flask, content: Content) -> None:
         path = content.asset_path(sha256)
         if path is None:
             raise NotFound("No asset with this digest.")
-        media_type = _media_type_of(content, sha256)
+        media_type = content.media_type(sha256)
         response = send_file(
             path,
             mimetype=media_type,
@@ -142,18 +142,6 @@ def _register_catalog(app: Flask, content: Content) -> None:
         response.cache_control.max_age = ONE_YEAR
         response.headers["Accept-Ranges"] = "bytes"
         return response
-
-
-def _media_type_of(content: Content, sha256: str) -> str:
-    cache: dict[str, str] = content.__dict__.setdefault("_media_types", {})
-    if not cache:
-        for course in content.courses.values():
-            for part in course.manifest["parts"]:
-                for chapter in part["chapters"]:
-                    for block in chapter["blocks"]:
-                        if "asset" in block:
-                            cache[block["asset"]["sha256"]] = block["asset"]["media_type"]
-    return cache.get(sha256, "application/octet-stream")
 
 
 def _register_me(

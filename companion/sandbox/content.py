@@ -62,6 +62,18 @@ class Content:
     def catalog(self) -> list[dict[str, Any]]:
         return [course.catalog_entry for course in self.courses.values()]
 
+    def media_type(self, sha256: str) -> str:
+        """The type the manifests give the asset; read from them each time, so a course
+        changed while the sandbox runs (as tests do) is never served with a stale type."""
+        for course in self.courses.values():
+            for part in course.manifest["parts"]:
+                for chapter in part["chapters"]:
+                    for block in chapter["blocks"]:
+                        asset = block.get("asset")
+                        if asset is not None and asset["sha256"] == sha256:
+                            return str(asset["media_type"])
+        return "application/octet-stream"
+
 
 def sources_dir() -> Path:
     from companion.resources import resource
