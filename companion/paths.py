@@ -50,13 +50,7 @@ class Paths(NamedTuple):
                 / "policy.toml",
             )
         if policy_override:
-            paths = Paths(
-                paths.config_dir,
-                paths.data_dir,
-                paths.cache_dir,
-                paths.log_dir,
-                Path(policy_override),
-            )
+            paths = paths._replace(policy_file=Path(policy_override))
         return paths
 
     @property
