@@ -17,7 +17,6 @@ from pathlib import Path
 import requests
 
 from companion import xapi
-from companion.domain import Chapter
 from companion.services.quiz import QuizService
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.outbox import push
@@ -25,19 +24,7 @@ from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import pull
 from tests.bench.bench_library import SandboxProcess
 from tests.bench.harness import machine
-
-HOME = "https://plateforme.sandbox.companion.test"
-
-
-class Token:
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def bearer(self) -> str:
-        return self.value
-
-    def access_rejected(self, token: str) -> None:
-        pass
+from tests.sync_helpers import HOME, StaticToken, complete_chapters
 
 
 def sign_in(url: str) -> str:
@@ -65,18 +52,6 @@ def sign_in(url: str) -> str:
         time.sleep(codes.get("interval", 5))
 
 
-def queued(folder: Path, n: int) -> QuizService:
-    service = QuizService(folder)
-    for i in range(n):
-        service.complete_chapter(
-            "c",
-            Chapter(
-                f"ch{i}", f"Chapitre {i}", (), f"{HOME}/xapi/activities/courses/c/chapters/{i}"
-            ),
-        )
-    return service
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--statements", type=int, default=10_000)
@@ -85,9 +60,9 @@ def main(argv: list[str]) -> int:
     try:
         token = sign_in(server.url)
         client = HttpClient(NetworkConfig(base_url=server.url, retries=0))
-        api = PlatformV1(client, Token(token))
+        api = PlatformV1(client, StaticToken(token))
         with tempfile.TemporaryDirectory() as folder:
-            service = queued(Path(folder) / "batched", args.statements)
+            service = complete_chapters(QuizService(Path(folder) / "batched"), args.statements)
             started = time.perf_counter()
             report = push(service, api, "u-1001", HOME)
             batched = time.perf_counter() - started
@@ -98,7 +73,7 @@ def main(argv: list[str]) -> int:
             pulling = time.perf_counter() - started
             assert pulled == args.statements
             completed = len(other_device.completed_activities())
-            single = queued(Path(folder) / "single", args.statements)
+            single = complete_chapters(QuizService(Path(folder) / "single"), args.statements)
             sample = single.take(args.statements)[: min(500, args.statements)]
             started = time.perf_counter()
             for _statement_id, statement in sample:  # one request each, timed on a sample

@@ -12,7 +12,8 @@ from companion.services.quiz import QuizService
 from companion.sync.client import PlatformError, PlatformUnreachable
 from companion.sync.outbox import push
 from companion.sync.pull import pull
-from tests.integration.test_push import HOME, api_for
+from tests.integration.test_push import api_for
+from tests.sync_helpers import HOME
 
 QUIZ = Quiz(
     "q",

@@ -6,47 +6,22 @@ import json
 
 import pytest
 
-from companion.domain import Chapter
 from companion.services.quiz import QuizService
 from companion.sync.client import HttpClient, NetworkConfig, PlatformError, PlatformUnreachable
 from companion.sync.outbox import push
 from companion.sync.platform_v1 import PlatformV1
-
-HOME = "https://plateforme.sandbox.companion.test"
-
-
-class Token:
-    """A real access token from the sandbox's provider, for a session-less test."""
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def bearer(self) -> str:
-        return self.value
-
-    def access_rejected(self, token: str) -> None:
-        pass
+from tests.sync_helpers import HOME, StaticToken, complete_chapters
 
 
 def api_for(sandbox, login="camille") -> PlatformV1:
     token = sandbox.oidc.issue_token_for(sandbox.learners.records[login])
     client = HttpClient(NetworkConfig(base_url=sandbox.url, retries=0, timeout_seconds=5))
-    return PlatformV1(client, Token(token))
-
-
-def fill(service: QuizService, n: int) -> None:
-    for i in range(n):
-        service.complete_chapter(
-            "c",
-            Chapter(
-                f"ch{i}", f"Chapitre {i}", (), f"{HOME}/xapi/activities/courses/c/chapters/{i}"
-            ),
-        )
+    return PlatformV1(client, StaticToken(token))
 
 
 def test_everything_is_sent_in_batches_and_leaves_the_outbox(sandbox, tmp_path):
     service = QuizService(tmp_path)
-    fill(service, 250)
+    complete_chapters(service, 250)
     report = push(service, api_for(sandbox), "u-1001", HOME, batch=100)
     assert report.sent == 250 and report.set_aside == 0
     assert service.pending_count() == 0
@@ -55,7 +30,7 @@ def test_everything_is_sent_in_batches_and_leaves_the_outbox(sandbox, tmp_path):
 
 def test_one_invalid_statement_is_set_aside_and_the_rest_goes(sandbox, tmp_path):
     service = QuizService(tmp_path)
-    fill(service, 40)
+    complete_chapters(service, 40)
     bad_id = service.take(40)[17][0]
     with service.db.write() as c:  # a statement the platform will refuse
         row = json.loads(
@@ -71,7 +46,7 @@ def test_one_invalid_statement_is_set_aside_and_the_rest_goes(sandbox, tmp_path)
 
 def test_an_outage_keeps_everything_queued(sandbox, tmp_path):
     service = QuizService(tmp_path)
-    fill(service, 10)
+    complete_chapters(service, 10)
     sandbox.faults.set(status=503, retry_after=0, path_prefix="/v1/xapi")
     with pytest.raises(PlatformError):
         push(service, api_for(sandbox), "u-1001", HOME)
@@ -82,7 +57,7 @@ def test_an_outage_keeps_everything_queued(sandbox, tmp_path):
 
 def test_a_lost_acknowledgement_resends_without_duplicates(sandbox, tmp_path):
     service = QuizService(tmp_path)
-    fill(service, 30)
+    complete_chapters(service, 30)
     # The platform stores the batch but the answer never arrives.
     sandbox.faults.set(drop_after_bytes=1, path_prefix="/v1/xapi", times=1)
     with pytest.raises(PlatformUnreachable):
