@@ -73,14 +73,19 @@ def test_demo_mode_needs_no_configuration(companion_home):
     assert "demo mode: built-in sandbox platform at http://127.0.0.1:" in log
 
 
-def test_the_catalog_command_prints_the_courses(platform_env, companion_home):
-    env = app_env(companion_home, COMPANION_PLATFORM_API_URL=platform_env.url)
-    result = subprocess.run(
-        [sys.executable, "-m", "companion", "catalog"],
+def run_command(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "companion", *arguments],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def test_the_catalog_command_prints_the_courses(platform_env, companion_home):
+    result = run_command(
+        app_env(companion_home, COMPANION_PLATFORM_API_URL=platform_env.url), "catalog"
     )
     assert result.returncode == 0, result.stderr
     assert "securite-chantier" in result.stdout
@@ -88,14 +93,7 @@ def test_the_catalog_command_prints_the_courses(platform_env, companion_home):
 
 
 def test_the_settings_command_lists_every_setting(companion_home):
-    env = app_env(companion_home, COMPANION_NETWORK_RETRIES="7")
-    result = subprocess.run(
-        [sys.executable, "-m", "companion", "settings"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_command(app_env(companion_home, COMPANION_NETWORK_RETRIES="7"), "settings")
     assert result.returncode == 0, result.stderr
     assert "network.retries = 7  [environment]" in result.stdout
     assert "ui.language = 'fr'  [default]" in result.stdout
@@ -136,12 +134,6 @@ def test_the_sandbox_command_serves_with_faults(companion_home):
 
 
 def test_bad_fault_options_are_refused_plainly(companion_home):
-    result = subprocess.run(
-        [sys.executable, "-m", "companion", "sandbox", "--fault", "boom=1"],
-        env=app_env(companion_home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_command(app_env(companion_home), "sandbox", "--fault", "boom=1")
     assert result.returncode == 2
     assert "unknown fault 'boom'" in result.stderr

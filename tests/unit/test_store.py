@@ -43,7 +43,11 @@ def test_a_newer_schema_is_refused_untouched(tmp_path):
         Database(path, schema.LIBRARY)
 
 
-def damage(path):
+def damaged(path, migrations):
+    """A database file written, checkpointed, closed, then with its header overwritten."""
+    db = Database(path, migrations)
+    db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
     data = bytearray(path.read_bytes())
     data[0:16] = b"this is not db!!"
     path.write_bytes(bytes(data))
@@ -51,10 +55,7 @@ def damage(path):
 
 def test_a_damaged_library_is_set_aside_and_rebuilt(tmp_path):
     path = tmp_path / "library.db"
-    db = Database(path, schema.LIBRARY)
-    db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    damage(path)
+    damaged(path, schema.LIBRARY)
     rebuilt = open_rebuildable(path, schema.LIBRARY)
     assert rebuilt.version == len(schema.LIBRARY)
     assert list(tmp_path.glob("library.db.damaged-*"))
@@ -62,10 +63,7 @@ def test_a_damaged_library_is_set_aside_and_rebuilt(tmp_path):
 
 def test_damaged_progress_is_reported_and_never_replaced(tmp_path):
     path = tmp_path / "progress.db"
-    db = Database(path, schema.PROGRESS)
-    db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    damage(path)
+    damaged(path, schema.PROGRESS)
     before = path.read_bytes()
     with pytest.raises(UserFacingError, match="progress file is damaged"):
         open_precious(path, schema.PROGRESS)

@@ -1,6 +1,7 @@
 """Progress and its statements, committed together; statements valid against xAPI rules."""
 
 import json
+import sqlite3
 
 import jsonschema
 import pytest
@@ -44,7 +45,7 @@ def test_an_action_and_its_statement_commit_together(tmp_path, monkeypatch):
     fixed = xapi.statement("failed", QUIZ.activity_id, "quiz", QUIZ.title)
     monkeypatch.setattr(xapi, "statement", lambda *a, **k: dict(fixed))
     service.submit("c", QUIZ, {})
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         service.submit("c", QUIZ, {})  # the outbox refuses the second copy...
     attempts = service.db.read("SELECT COUNT(*) FROM quiz_attempts")[0][0]
     assert attempts == 1  # ...and the attempt that came with it is rolled back too
