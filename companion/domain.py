@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any, Literal, NamedTuple
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-BlockType = Literal["text", "image", "audio", "video", "file", "quiz"]
 BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz")
 
 

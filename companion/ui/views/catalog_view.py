@@ -51,7 +51,6 @@ class CatalogView(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.banner)
         layout.addWidget(self._pages, 1)
-        self._result: CatalogResult | None = None
         self._loading = True
         self.retranslate()
 
@@ -63,7 +62,6 @@ class CatalogView(QWidget):
 
     def show_result(self, result: CatalogResult) -> None:
         self._loading = False
-        self._result = result
         self.model.set_courses(result.courses)
         self._pages.setCurrentWidget(self.list if result.courses else self._placeholder)
         if result.problem is None:
