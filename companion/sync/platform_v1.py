@@ -53,10 +53,7 @@ class PlatformV1:
         """Send a batch; the platform keeps each statement id once (resending is harmless)."""
         data = decode_json(self._authorized("POST", "/v1/xapi/statements", json=statements))
         if not isinstance(data, list):
-            raise MalformedResponse(
-                _("The platform sent an answer Companion cannot read."),
-                _("This is usually temporary. If it lasts, contact support staff."),
-            )
+            raise _unreadable()
         return [str(item) for item in data]
 
     def statements_since(
@@ -71,20 +68,14 @@ class PlatformV1:
             statements = [s for s in data["statements"] if isinstance(s, dict)]
             return statements, str(data["cursor"]), bool(data["more"])
         except (KeyError, TypeError) as error:
-            raise MalformedResponse(
-                _("The platform sent an answer Companion cannot read."),
-                _("This is usually temporary. If it lasts, contact support staff."),
-            ) from error
+            raise _unreadable() from error
 
     def enrollments(self) -> list[str]:
         data = decode_json(self._authorized("GET", "/v1/me/enrollments"))
         try:
             return [str(item["course_id"]) for item in data["enrollments"]]
         except (KeyError, TypeError) as error:
-            raise MalformedResponse(
-                _("The platform sent an answer Companion cannot read."),
-                _("This is usually temporary. If it lasts, contact support staff."),
-            ) from error
+            raise _unreadable() from error
 
     def enroll(self, course_id: str) -> None:
         self._authorized(
@@ -139,7 +130,11 @@ def _parsed(parser: Callable[[Any], T], data: Any) -> T:
     try:
         return parser(data)
     except ContractError as error:
-        raise MalformedResponse(
-            _("The platform sent an answer Companion cannot read."),
-            _("This is usually temporary. If it lasts, contact support staff."),
-        ) from error
+        raise _unreadable() from error
+
+
+def _unreadable() -> MalformedResponse:
+    return MalformedResponse(
+        _("The platform sent an answer Companion cannot read."),
+        _("This is usually temporary. If it lasts, contact support staff."),
+    )
