@@ -17,7 +17,7 @@ from companion.settings import Settings
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
     from companion.services.library import LibraryService
-    from companion.services.quiz import QuizService
+    from companion.services.progress import ProgressService
 
 
 @dataclass
@@ -30,7 +30,7 @@ class AppContext:
     account: AccountService
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _library: LibraryService | None = None
-    _quizzes: QuizService | None = None
+    _progress: ProgressService | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -54,13 +54,13 @@ class AppContext:
     def _signed_in_session(self) -> AuthSession | None:
         return self.account.session() if self.account.is_signed_in() else None
 
-    def quizzes(self) -> QuizService:
+    def progress(self) -> ProgressService:
         with self._lock:
-            if self._quizzes is None:
-                from companion.services.quiz import QuizService
+            if self._progress is None:
+                from companion.services.progress import ProgressService
 
-                self._quizzes = QuizService(self.profile_dir)
-            return self._quizzes
+                self._progress = ProgressService(self.profile_dir)
+            return self._progress
 
     @classmethod
     def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
@@ -78,8 +78,8 @@ class AppContext:
 
     def close(self) -> None:
         with self._lock:
-            for service in (self._library, self._quizzes):
+            for service in (self._library, self._progress):
                 if service is not None:
                     service.close()
-            self._library = self._quizzes = None
+            self._library = self._progress = None
         self.connection.close()

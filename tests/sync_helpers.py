@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from companion.domain import Chapter
-from companion.services.quiz import QuizService
+from companion.services.progress import ProgressService
 
 HOME = "https://plateforme.sandbox.companion.test"
 
@@ -21,7 +21,7 @@ class StaticToken:
         pass
 
 
-def complete_chapters(service: QuizService, n: int) -> QuizService:
+def complete_chapters(service: ProgressService, n: int) -> ProgressService:
     """Queue ``n`` chapter completions (one statement each) in ``service``'s outbox."""
     for i in range(n):
         activity = f"{HOME}/xapi/activities/courses/c/chapters/{i}"

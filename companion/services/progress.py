@@ -46,7 +46,7 @@ def grade(
     return score, score >= quiz.pass_ratio, tuple(results)
 
 
-class QuizService:
+class ProgressService:
     def __init__(self, profile_dir: Path) -> None:
         self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 from companion import xapi
-from companion.services.quiz import QuizService
+from companion.services.progress import ProgressService
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.outbox import push
 from companion.sync.platform_v1 import PlatformV1
@@ -62,18 +62,18 @@ def main(argv: list[str]) -> int:
         client = HttpClient(NetworkConfig(base_url=server.url, retries=0))
         api = PlatformV1(client, StaticToken(token))
         with tempfile.TemporaryDirectory() as folder:
-            service = complete_chapters(QuizService(Path(folder) / "batched"), args.statements)
+            service = complete_chapters(ProgressService(Path(folder) / "batched"), args.statements)
             started = time.perf_counter()
             report = push(service, api, "u-1001", HOME)
             batched = time.perf_counter() - started
             assert report.sent == args.statements and service.pending_count() == 0
-            other_device = QuizService(Path(folder) / "other-device")
+            other_device = ProgressService(Path(folder) / "other-device")
             started = time.perf_counter()
             pulled = pull(other_device, api)
             pulling = time.perf_counter() - started
             assert pulled == args.statements
             completed = len(other_device.completed_activities())
-            single = complete_chapters(QuizService(Path(folder) / "single"), args.statements)
+            single = complete_chapters(ProgressService(Path(folder) / "single"), args.statements)
             sample = single.take(args.statements)[: min(500, args.statements)]
             started = time.perf_counter()
             for _statement_id, statement in sample:  # one request each, timed on a sample

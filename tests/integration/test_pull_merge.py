@@ -8,7 +8,7 @@ import random
 import pytest
 
 from companion.domain import Chapter, Choice, Question, Quiz
-from companion.services.quiz import QuizService
+from companion.services.progress import ProgressService
 from companion.sync.client import PlatformError, PlatformUnreachable
 from companion.sync.outbox import push
 from companion.sync.pull import pull
@@ -31,14 +31,14 @@ def chapter(i: int) -> Chapter:
     return Chapter(f"ch{i}", f"Chapitre {i}", (), f"{HOME}/xapi/activities/courses/c/ch{i}")
 
 
-def sync(device: QuizService, api) -> None:
+def sync(device: ProgressService, api) -> None:
     push(device, api, "u-1001", HOME)
     pull(device, api)
 
 
 def test_two_devices_converge(sandbox, tmp_path):
     api = api_for(sandbox)
-    laptop, kiosk = QuizService(tmp_path / "laptop"), QuizService(tmp_path / "kiosk")
+    laptop, kiosk = ProgressService(tmp_path / "laptop"), ProgressService(tmp_path / "kiosk")
     laptop.complete_chapter("c", chapter(1))
     laptop.submit("c", QUIZ, {"q1": frozenset({"b"})})  # 50 %
     kiosk.complete_chapter("c", chapter(2))
@@ -58,7 +58,7 @@ def test_random_interleavings_with_faults_converge(sandbox, tmp_path, seed):
     """Random actions and syncs on three devices, with lost answers along the way."""
     rng = random.Random(seed)
     api = api_for(sandbox)
-    devices = [QuizService(tmp_path / f"device-{i}") for i in range(3)]
+    devices = [ProgressService(tmp_path / f"device-{i}") for i in range(3)]
     made = 0
     for _ in range(30):
         device = rng.choice(devices)

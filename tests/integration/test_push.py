@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from companion.services.quiz import QuizService
+from companion.services.progress import ProgressService
 from companion.sync.client import HttpClient, NetworkConfig, PlatformError, PlatformUnreachable
 from companion.sync.outbox import push
 from companion.sync.platform_v1 import PlatformV1
@@ -20,7 +20,7 @@ def api_for(sandbox, login="camille") -> PlatformV1:
 
 
 def test_everything_is_sent_in_batches_and_leaves_the_outbox(sandbox, tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     complete_chapters(service, 250)
     report = push(service, api_for(sandbox), "u-1001", HOME, batch=100)
     assert report.sent == 250 and report.set_aside == 0
@@ -29,7 +29,7 @@ def test_everything_is_sent_in_batches_and_leaves_the_outbox(sandbox, tmp_path):
 
 
 def test_one_invalid_statement_is_set_aside_and_the_rest_goes(sandbox, tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     complete_chapters(service, 40)
     bad_id = service.take(40)[17][0]
     with service.db.write() as c:  # a statement the platform will refuse
@@ -45,7 +45,7 @@ def test_one_invalid_statement_is_set_aside_and_the_rest_goes(sandbox, tmp_path)
 
 
 def test_an_outage_keeps_everything_queued(sandbox, tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     complete_chapters(service, 10)
     sandbox.faults.set(status=503, retry_after=0, path_prefix="/v1/xapi")
     with pytest.raises(PlatformError):
@@ -56,7 +56,7 @@ def test_an_outage_keeps_everything_queued(sandbox, tmp_path):
 
 
 def test_a_lost_acknowledgement_resends_without_duplicates(sandbox, tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     complete_chapters(service, 30)
     # The platform stores the batch but the answer never arrives.
     sandbox.faults.set(drop_after_bytes=1, path_prefix="/v1/xapi", times=1)

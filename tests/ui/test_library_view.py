@@ -55,7 +55,7 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     with qtbot.waitSignal(view.changed, timeout=10_000):
         qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
     assert "100 %" in quiz.result.text() and "réussi" in quiz.result.text()
-    progress = window.context.quizzes()
+    progress = window.context.progress()
     qtbot.waitUntil(
         lambda: "sec-p1-c2" in progress.completed_chapters("securite-chantier"), timeout=10_000
     )  # "Next" at the end of a chapter completes it

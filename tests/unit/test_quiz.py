@@ -2,7 +2,7 @@ import pytest
 
 from companion.domain import Choice, Question, Quiz
 from companion.errors import UserFacingError
-from companion.services.quiz import QuizService, grade
+from companion.services.progress import ProgressService, grade
 
 QUIZ = Quiz(
     "q",
@@ -41,16 +41,16 @@ def test_two_answers_to_a_single_choice_question_are_refused():
 
 
 def test_attempts_are_saved_and_the_best_kept(tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     service.submit("c", QUIZ, {"q1": frozenset({"b"})})
     service.submit("c", QUIZ, {"q1": frozenset({"b"}), "q2": frozenset({"a", "c"})})
     assert service.best_score("c", "q") == pytest.approx(2 / 3)
     service.close()
-    assert QuizService(tmp_path).best_score("c", "q") == pytest.approx(2 / 3)  # on disk
+    assert ProgressService(tmp_path).best_score("c", "q") == pytest.approx(2 / 3)  # on disk
 
 
 def test_reading_positions_are_remembered(tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     service.save_position("c", "ch1", 0.4)
     service.save_position("c", "ch1", 0.6)
     assert service.position("c", "ch1") == 0.6 and service.position("c", "ch2") == 0.0

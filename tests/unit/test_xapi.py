@@ -9,7 +9,7 @@ import pytest
 from companion import xapi
 from companion.domain import Chapter, Choice, Question, Quiz
 from companion.resources import resource
-from companion.services.quiz import QuizService
+from companion.services.progress import ProgressService
 
 SCHEMA = json.loads(resource("xapi-statement.schema.json").read_text(encoding="utf-8"))
 QUIZ = Quiz(
@@ -27,7 +27,7 @@ def valid(statement):
 
 
 def test_quiz_attempts_and_completions_queue_valid_statements(tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     service.submit("c", QUIZ, {"q1": frozenset({"b"})}, "https://p.example/courses/c")
     assert service.complete_chapter("c", CHAPTER)
     assert not service.complete_chapter("c", CHAPTER)  # once is enough
@@ -41,7 +41,7 @@ def test_quiz_attempts_and_completions_queue_valid_statements(tmp_path):
 
 
 def test_an_action_and_its_statement_commit_together(tmp_path, monkeypatch):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     fixed = xapi.statement("failed", QUIZ.activity_id, "quiz", QUIZ.title)
     monkeypatch.setattr(xapi, "statement", lambda *a, **k: dict(fixed))
     service.submit("c", QUIZ, {})
@@ -52,7 +52,7 @@ def test_an_action_and_its_statement_commit_together(tmp_path, monkeypatch):
 
 
 def test_a_platform_without_activity_ids_still_gets_valid_iris(tmp_path):
-    service = QuizService(tmp_path)
+    service = ProgressService(tmp_path)
     service.complete_chapter("c", Chapter("ch2", "Sans id", ()))
     valid(service.pending_statements()[0])
 

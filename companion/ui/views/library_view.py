@@ -482,7 +482,7 @@ class LibraryView(QWidget):
             library = self.context.library()
             chapter = library.chapter(course_id, chapter_id)
             page = library.chapter_html(course_id, chapter_id)
-            return chapter, page, self.context.quizzes().position(course_id, chapter_id)
+            return chapter, page, self.context.progress().position(course_id, chapter_id)
 
         def show(loaded: tuple[Any, str, float]) -> None:
             chapter, page, position = loaded
@@ -511,7 +511,7 @@ class LibraryView(QWidget):
         course_activity = self.manifest.activity_id if self.manifest else ""
         run_in_background(
             self,
-            lambda: self.context.quizzes().complete_chapter(course_id, chapter, course_activity),
+            lambda: self.context.progress().complete_chapter(course_id, chapter, course_activity),
             lambda _added: None,
             self._failed,
         )
@@ -529,7 +529,7 @@ class LibraryView(QWidget):
         position = self.reader.position()
         run_in_background(
             self,
-            lambda: self.context.quizzes().save_position(course_id, chapter_id, position),
+            lambda: self.context.progress().save_position(course_id, chapter_id, position),
             lambda _r: None,
             self._failed,
         )
@@ -541,7 +541,7 @@ class LibraryView(QWidget):
         course_id = self._reading[0]
         run_in_background(
             self,
-            lambda: self.context.quizzes().submit(
+            lambda: self.context.progress().submit(
                 course_id, quiz, answers, self.manifest.activity_id if self.manifest else ""
             ),
             self._quiz_graded,

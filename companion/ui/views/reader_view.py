@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from companion.domain import Chapter, Quiz
 from companion.i18n import _
-from companion.services.quiz import QuizResult
+from companion.services.progress import QuizResult
 
 from companion.ui.qt import (
     QButtonGroup,
