@@ -138,6 +138,13 @@ DECLARED: tuple[Setting, ...] = (
         False,
         N_("Metered connection: large files (videos, audio) wait until you allow them."),
     ),
+    Setting(
+        "sync.interval_minutes",
+        int,
+        15,
+        N_("Minutes between two syncs with the platform when nothing changed."),
+        minimum=1,
+    ),
     Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
     Setting(
         "log.level",

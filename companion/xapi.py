@@ -8,6 +8,7 @@ in (or on a kiosk between two learners' sessions) is never attributed to the wro
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +34,7 @@ def statement(
     name: str,
     *,
     course_activity: str = "",
+    course_name: str = "",
     result: dict[str, Any] | None = None,
     when: datetime | None = None,
 ) -> dict[str, Any]:
@@ -50,10 +52,22 @@ def statement(
     if result:
         made["result"] = result
     if course_activity:
-        made["context"] = {
-            "contextActivities": {"parent": [{"objectType": "Activity", "id": course_activity}]}
-        }
+        parent: dict[str, Any] = {"objectType": "Activity", "id": course_activity}
+        if course_name:  # lets another device name the course in its attestation
+            kind = ACTIVITY_TYPES["course"]
+            parent["definition"] = {"type": kind, "name": {"fr-FR": course_name}}
+        made["context"] = {"contextActivities": {"parent": [parent]}}
     return made
+
+
+def course_of(made: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The course a statement belongs to (its parent activity) and the course's name."""
+    parents = ((made.get("context") or {}).get("contextActivities") or {}).get("parent") or []
+    if not parents or not isinstance(parents[0], dict):
+        return None, None
+    names = (parents[0].get("definition") or {}).get("name") or {}
+    name = (names.get("fr-FR") or next(iter(names.values()), None)) if names else None
+    return parents[0].get("id"), name
 
 
 def with_actor(made: dict[str, Any], learner_id: str, home_page: str) -> dict[str, Any]:
@@ -69,6 +83,21 @@ def quiz_result(score: float, passed: bool) -> dict[str, Any]:
         "success": passed,
         "completion": True,
     }
+
+
+_DURATION = re.compile(
+    r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def duration_seconds(value: object) -> float | None:
+    """Seconds in an ISO 8601 duration as xAPI uses them (days, hours, minutes, seconds)."""
+    match = _DURATION.match(value) if isinstance(value, str) and value != "P" else None
+    if match is None or value == "PT":
+        return None
+    parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
+    return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
 
 
 def iso_duration(seconds: float) -> str:

@@ -8,15 +8,25 @@ import json
 import time
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from companion import xapi
-from companion.domain import Chapter, Question, Quiz
+from companion.domain import Chapter, CourseManifest, Question, Quiz
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.store import schema
 from companion.store.db import Database, open_precious
+
+
+class Fact(NamedTuple):
+    verb: str
+    object_id: str
+    timestamp: str
+    seconds: float | None
+    course: str | None
+    course_name: str | None
 
 
 class QuestionResult(NamedTuple):
@@ -46,6 +56,9 @@ def grade(
     return score, score >= quiz.pass_ratio, tuple(results)
 
 
+MIN_STUDY_SECONDS = 10  # shorter visits (a chapter skimmed past) are not study time
+
+
 class ProgressService:
     def __init__(self, profile_dir: Path) -> None:
         self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
@@ -55,7 +68,7 @@ class ProgressService:
         course_id: str,
         quiz: Quiz,
         answers: Mapping[str, frozenset[str]],
-        course_activity: str = "",
+        course: CourseManifest | None = None,
     ) -> QuizResult:
         score, passed, results = grade(quiz, answers)
         attempt_id = str(uuid.uuid4())
@@ -64,7 +77,7 @@ class ProgressService:
             quiz.activity_id or _fallback(course_id, quiz.id),
             "quiz",
             quiz.title,
-            course_activity=course_activity,
+            **_course_context(course),
             result=xapi.quiz_result(score, passed),
         )
         with self.db.write() as c:  # saved before the learner sees the result
@@ -82,6 +95,8 @@ class ProgressService:
                     time.time(),
                 ),
             )
+            if passed and course is not None:
+                _complete_course_if_done(c, course)
         return QuizResult(attempt_id, score, passed, results)
 
     def best_score(self, course_id: str, quiz_id: str) -> float | None:
@@ -92,7 +107,9 @@ class ProgressService:
         best = rows[0]["best"]
         return None if best is None else float(best)
 
-    def complete_chapter(self, course_id: str, chapter: Chapter, course_activity: str = "") -> bool:
+    def complete_chapter(
+        self, course_id: str, chapter: Chapter, course: CourseManifest | None = None
+    ) -> bool:
         """Record that the learner finished a chapter; False when it was already done."""
         with self.db.write() as c:
             added = c.execute(
@@ -107,11 +124,45 @@ class ProgressService:
                         chapter.activity_id or _fallback(course_id, chapter.id),
                         "chapter",
                         chapter.title,
-                        course_activity=course_activity,
+                        **_course_context(course),
                         result={"completion": True},
                     ),
                 )
+            if course is not None:
+                _complete_course_if_done(c, course)
         return bool(added)
+
+    def record_study(
+        self,
+        course_id: str,
+        chapter: Chapter,
+        seconds: float,
+        course: CourseManifest | None = None,
+        started_at: float | None = None,
+    ) -> bool:
+        """Keep one study session (time actually spent on a chapter); False if too short.
+
+        Each session is its own statement, so time studied on several devices adds up
+        and a session delivered twice still counts once."""
+        if seconds < MIN_STUDY_SECONDS:
+            return False
+        started = time.time() - seconds if started_at is None else started_at
+        made = xapi.statement(
+            "experienced",
+            chapter.activity_id or _fallback(course_id, chapter.id),
+            "chapter",
+            chapter.title,
+            **_course_context(course),
+            result={"duration": xapi.iso_duration(seconds)},
+            when=datetime.fromtimestamp(started, UTC),
+        )
+        with self.db.write() as c:
+            _queue(c, made)
+            c.execute(
+                "INSERT INTO study_sessions VALUES (?, ?, ?, ?, ?)",
+                (made["id"], course_id, chapter.id, started, seconds),
+            )
+        return True
 
     def completed_chapters(self, course_id: str) -> set[str]:
         rows = self.db.read(
@@ -134,27 +185,24 @@ class ProgressService:
         return [(row["id"], json.loads(row["statement"])) for row in rows]
 
     def acknowledge(self, ids: list[str]) -> None:
-        """The platform has the statements: only now do they leave the outbox (and join
-        the facts progress is computed from)."""
+        """The platform has the statements: only now do they leave the outbox."""
         with self.db.write() as c:
-            for statement_id in ids:
-                row = c.execute(
-                    "SELECT statement FROM outbox WHERE id = ?", (statement_id,)
-                ).fetchone()
-                if row is not None:
-                    _know(c, json.loads(row["statement"]))
             c.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
 
     def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int:
         """Statements from other devices, kept once each, with the cursor, atomically."""
         with self.db.write() as c:
             added = sum(_know(c, s) for s in statements)
-            c.execute(
-                "INSERT INTO sync_state VALUES ('pull_cursor', ?) ON CONFLICT (key) "
-                "DO UPDATE SET value = excluded.value",
-                (cursor,),
-            )
+            _set_state(c, "pull_cursor", cursor)
         return added
+
+    def last_sync(self) -> float | None:
+        rows = self.db.read("SELECT value FROM sync_state WHERE key = 'last_sync'")
+        return float(rows[0]["value"]) if rows else None
+
+    def note_sync(self, when: float) -> None:
+        with self.db.write() as c:
+            _set_state(c, "last_sync", repr(when))
 
     def pull_cursor(self) -> str:
         rows = self.db.read("SELECT value FROM sync_state WHERE key = 'pull_cursor'")
@@ -162,27 +210,39 @@ class ProgressService:
 
     def completed_activities(self) -> set[str]:
         """Chapters completed on any device: once one says so, it is so."""
-        rows = self.db.read(
-            "SELECT object_id FROM known_statements WHERE verb = 'completed' "
-            "UNION SELECT json_extract(statement, '$.object.id') FROM outbox "
-            "WHERE json_extract(statement, '$.verb.id') LIKE '%/completed'"
-        )
+        rows = self.db.read("SELECT object_id FROM known_statements WHERE verb = 'completed'")
         return {row[0] for row in rows}
 
     def best_scores(self) -> dict[str, float]:
         """Best score per quiz activity, over every device: the best one wins."""
         rows = self.db.read(
-            "SELECT object_id, MAX(score) AS best FROM ("
-            " SELECT object_id, score FROM known_statements WHERE score IS NOT NULL"
-            " UNION ALL SELECT json_extract(statement, '$.object.id'),"
-            " json_extract(statement, '$.result.score.scaled') FROM outbox"
-            " WHERE json_extract(statement, '$.result.score.scaled') IS NOT NULL)"
-            " GROUP BY object_id"
+            "SELECT object_id, MAX(score) AS best FROM known_statements"
+            " WHERE score IS NOT NULL GROUP BY object_id"
         )
         return {row["object_id"]: float(row["best"]) for row in rows}
 
+    def time_studied(self) -> dict[str, float]:
+        """Seconds studied per course activity, over every device: the sum of sessions."""
+        rows = self.db.read(
+            "SELECT course, SUM(seconds) AS total FROM known_statements"
+            " WHERE verb = 'experienced' AND seconds IS NOT NULL AND course IS NOT NULL"
+            " GROUP BY course"
+        )
+        return {row["course"]: float(row["total"]) for row in rows}
+
+    def facts_for_report(self) -> list[Fact]:
+        """Study sessions and completions (every device), for the training-time report."""
+        rows = self.db.read(
+            "SELECT verb, object_id, timestamp, seconds, course, course_name"
+            " FROM known_statements WHERE verb IN ('experienced', 'completed')"
+            " ORDER BY timestamp"
+        )
+        return [Fact(*row) for row in rows]
+
     def set_aside(self, statement_id: str, reason: str) -> None:
+        """The platform refused it as invalid: kept for diagnostics, no longer progress."""
         with self.db.write() as c:
+            c.execute("DELETE FROM known_statements WHERE id = ?", (statement_id,))
             c.execute(
                 "UPDATE outbox SET set_aside = 1, last_error = ? WHERE id = ?",
                 (reason, statement_id),
@@ -223,11 +283,65 @@ class ProgressService:
         self.db.close()
 
 
-def _queue(connection: Any, made: dict[str, object]) -> None:
+def _queue(connection: Any, made: dict[str, Any]) -> None:
+    """An action's statement: a fact at once (progress shows it), and queued to be sent."""
     connection.execute(
         "INSERT INTO outbox (id, statement, created_at) VALUES (?, ?, ?)",
         (made["id"], json.dumps(made, ensure_ascii=False), time.time()),
     )
+    _know(connection, made)
+
+
+def _set_state(connection: Any, key: str, value: str) -> None:
+    connection.execute(
+        "INSERT INTO sync_state VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+class _CourseContext(TypedDict, total=False):
+    course_activity: str
+    course_name: str
+
+
+def _course_context(course: CourseManifest | None) -> _CourseContext:
+    if course is None:
+        return {}
+    return {
+        "course_activity": course.activity_id or _fallback(course.id, "course"),
+        "course_name": course.title,
+    }
+
+
+def course_requirements(course: CourseManifest) -> set[tuple[str, str]]:
+    """What completes a course: every chapter read, every quiz passed (on any device)."""
+    needed = set()
+    for part in course.parts:
+        for chapter in part.chapters:
+            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+            if quiz is not None:
+                needed.add(("passed", quiz.activity_id or _fallback(course.id, quiz.id)))
+            else:
+                needed.add(("completed", chapter.activity_id or _fallback(course.id, chapter.id)))
+    return needed
+
+
+def _complete_course_if_done(connection: Any, course: CourseManifest) -> None:
+    """Queue "course completed" once, in the transaction of the action that completed it."""
+    activity = course.activity_id or _fallback(course.id, "course")
+    known = {
+        (row[0], row[1])
+        for row in connection.execute(
+            "SELECT DISTINCT verb, object_id FROM known_statements"
+            " WHERE verb IN ('completed', 'passed')"
+        )
+    }
+    needed = course_requirements(course)
+    if not needed or not needed <= known or ("completed", activity) in known:
+        return
+    done = {"completion": True}
+    _queue(connection, xapi.statement("completed", activity, "course", course.title, result=done))
 
 
 def _fallback(course_id: str, item: str) -> str:
@@ -239,9 +353,11 @@ def _know(connection: Any, statement: dict[str, Any]) -> int:
     """Remember a statement as a fact; returns 1 if it was new."""
     result = statement.get("result") or {}
     score = (result.get("score") or {}).get("scaled")
+    course, course_name = xapi.course_of(statement)
     return int(
         connection.execute(
-            "INSERT OR IGNORE INTO known_statements VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO known_statements (id, verb, object_id, score, success,"
+            " timestamp, seconds, course, course_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 statement["id"],
                 str(statement["verb"]["id"]).rsplit("/", 1)[-1],
@@ -249,6 +365,9 @@ def _know(connection: Any, statement: dict[str, Any]) -> int:
                 score,
                 None if "success" not in result else int(bool(result["success"])),
                 statement.get("timestamp", ""),
+                xapi.duration_seconds(result.get("duration")),
+                course,
+                course_name,
             ),
         ).rowcount
     )

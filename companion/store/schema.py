@@ -96,3 +96,29 @@ PROGRESS.append(
     CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
     """
 )
+
+PROGRESS.append(
+    # 4: this device's own statements become facts as soon as they are made (not when
+    #    acknowledged), with what the attestation and merge rules need: time studied and
+    #    the course each statement belongs to. Study sessions and certificates are kept.
+    """
+    ALTER TABLE known_statements ADD COLUMN seconds REAL;
+    ALTER TABLE known_statements ADD COLUMN course TEXT;
+    ALTER TABLE known_statements ADD COLUMN course_name TEXT;
+    INSERT OR IGNORE INTO known_statements (id, verb, object_id, score, success, timestamp)
+        SELECT id, replace(json_extract(statement, '$.verb.id'),
+                           'http://adlnet.gov/expapi/verbs/', ''),
+               json_extract(statement, '$.object.id'),
+               json_extract(statement, '$.result.score.scaled'),
+               json_extract(statement, '$.result.success'),
+               json_extract(statement, '$.timestamp')
+        FROM outbox WHERE set_aside = 0;
+    CREATE TABLE study_sessions (
+        id TEXT PRIMARY KEY, course_id TEXT NOT NULL, chapter_id TEXT NOT NULL,
+        started_at REAL NOT NULL, seconds REAL NOT NULL);
+    CREATE TABLE certificates (
+        id TEXT PRIMARY KEY, course_id TEXT NOT NULL, title TEXT NOT NULL,
+        issued_at TEXT NOT NULL, credential TEXT NOT NULL, has_pdf INTEGER NOT NULL DEFAULT 0,
+        fetched_at REAL NOT NULL)
+    """
+)

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from companion import xapi
-from companion.domain import Chapter, Choice, Question, Quiz
+from companion.domain import Block, Chapter, Choice, CourseManifest, Part, Question, Quiz
 from companion.resources import resource
 from companion.services.progress import ProgressService
 
@@ -20,6 +20,20 @@ QUIZ = Quiz(
     activity_id="https://p.example/xapi/activities/courses/c/quizzes/q",
 )
 CHAPTER = Chapter("ch1", "Les dangers", (), "https://p.example/xapi/activities/courses/c/ch1")
+COURSE = CourseManifest(
+    "c",
+    "1",
+    "Sécurité sur un chantier",
+    "fr",
+    (
+        Part(
+            "p1",
+            "Partie 1",
+            (CHAPTER, Chapter("quiz", QUIZ.title, (Block("quiz", quiz=QUIZ),))),
+        ),
+    ),
+    "https://p.example/xapi/activities/courses/c",
+)
 
 
 def valid(statement):
@@ -28,11 +42,13 @@ def valid(statement):
 
 def test_quiz_attempts_and_completions_queue_valid_statements(tmp_path):
     service = ProgressService(tmp_path)
-    service.submit("c", QUIZ, {"q1": frozenset({"b"})}, "https://p.example/courses/c")
-    assert service.complete_chapter("c", CHAPTER)
+    service.submit("c", QUIZ, {"q1": frozenset({"b"})}, COURSE)
+    assert service.complete_chapter("c", CHAPTER, COURSE)
     assert not service.complete_chapter("c", CHAPTER)  # once is enough
     queued = service.pending_statements()
-    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in queued] == ["passed", "completed"]
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in queued]
+    assert verbs == ["passed", "completed", "completed"]  # quiz, chapter, then the course
+    assert queued[2]["object"]["id"] == COURSE.activity_id
     assert queued[0]["result"]["score"]["scaled"] == 1.0
     assert "actor" not in queued[0]  # the sender adds the learner signed in at that time
     for statement in queued:
@@ -60,3 +76,56 @@ def test_a_platform_without_activity_ids_still_gets_valid_iris(tmp_path):
 @pytest.mark.parametrize(("seconds", "text"), [(0, "PT0S"), (61.5, "PT1M1.5S"), (3723, "PT1H2M3S")])
 def test_iso_durations(seconds, text):
     assert xapi.iso_duration(seconds) == text
+
+
+def test_study_sessions_become_statements_with_their_duration(tmp_path):
+    service = ProgressService(tmp_path)
+    assert not service.record_study("c", CHAPTER, 4.0, COURSE)  # a glance is not study
+    assert service.record_study("c", CHAPTER, 125.5, COURSE)
+    assert service.record_study("c", CHAPTER, 60.0, COURSE)
+    queued = service.pending_statements()
+    assert [s["result"]["duration"] for s in queued] == ["PT2M5.5S", "PT1M0S"]
+    parent = queued[0]["context"]["contextActivities"]["parent"][0]
+    assert parent["definition"]["name"] == {"fr-FR": "Sécurité sur un chantier"}
+    for statement in queued:
+        valid(statement)
+    assert service.time_studied() == {COURSE.activity_id: 185.5}
+
+
+def test_time_studied_adds_sessions_from_other_devices_once_each(tmp_path):
+    laptop, kiosk = ProgressService(tmp_path / "a"), ProgressService(tmp_path / "b")
+    laptop.record_study("c", CHAPTER, 600, COURSE)
+    kiosk.record_study("c", CHAPTER, 300, COURSE)
+    from_kiosk = kiosk.pending_statements()
+    laptop.merge_pulled(from_kiosk, "1")
+    laptop.merge_pulled(from_kiosk + laptop.pending_statements(), "2")  # delivered twice
+    assert laptop.time_studied() == {COURSE.activity_id: 900}
+
+
+def test_the_course_is_completed_once_whichever_device_finished_the_last_part(tmp_path):
+    laptop, kiosk = ProgressService(tmp_path / "a"), ProgressService(tmp_path / "b")
+    kiosk.submit("c", QUIZ, {"q1": frozenset({"b"})}, COURSE)  # passed on the kiosk
+    laptop.merge_pulled(kiosk.pending_statements(), "1")
+    laptop.complete_chapter("c", CHAPTER, COURSE)
+    laptop.complete_chapter("c", CHAPTER, COURSE)
+    courses = [s for s in laptop.pending_statements() if s["object"]["id"] == COURSE.activity_id]
+    assert len(courses) == 1
+    valid(courses[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("PT0S", 0),
+        ("PT1M1.5S", 61.5),
+        ("PT1H2M3S", 3723),
+        ("P1DT1S", 86401),
+        ("PT", None),
+        ("P", None),
+        ("1H", None),
+        (None, None),
+        ("PT-1S", None),
+    ],
+)
+def test_durations_are_read_back(text, seconds):
+    assert xapi.duration_seconds(text) == seconds

@@ -508,10 +508,10 @@ class LibraryView(QWidget):
             self.open_chapter(self._reading[0], order[index + step])
 
     def _complete(self, course_id: str, chapter: Any) -> None:
-        course_activity = self.manifest.activity_id if self.manifest else ""
+        manifest = self.manifest
         run_in_background(
             self,
-            lambda: self.context.progress().complete_chapter(course_id, chapter, course_activity),
+            lambda: self.context.progress().complete_chapter(course_id, chapter, manifest),
             lambda _added: None,
             self._failed,
         )
@@ -538,12 +538,10 @@ class LibraryView(QWidget):
         quiz = self.reader.quiz.quiz
         if quiz is None or self._reading is None:
             return
-        course_id = self._reading[0]
+        course_id, manifest = self._reading[0], self.manifest
         run_in_background(
             self,
-            lambda: self.context.progress().submit(
-                course_id, quiz, answers, self.manifest.activity_id if self.manifest else ""
-            ),
+            lambda: self.context.progress().submit(course_id, quiz, answers, manifest),
             self._quiz_graded,
             self._failed,
         )

@@ -1,0 +1,259 @@
+"""The sync scheduler: when to push and pull, and what to tell the UI. No Qt here.
+
+One worker thread runs every sync, so two never overlap. It wakes:
+- after the learner does something (debounced: a burst of answers becomes one sync);
+- periodically, to bring in what other devices did;
+- when the network comes back, and when the learner asks ("sync now");
+- once more, briefly, when the app quits.
+
+A failure makes it wait, with exponential backoff and jitter, or as long as the platform's
+Retry-After asks. Offline it waits for the network to come back (or the next, ever rarer
+probe) and never spins. Statements leave the outbox only once acknowledged, so a sync cut
+at any point (even by killing the app) loses nothing: the next one sends the rest again and
+the platform keeps each statement once.
+
+Every change of state is reported to ``listener`` as a ``SyncStatus``, from the worker
+thread: the Qt bridge turns it into a signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, Protocol
+
+from companion.auth.errors import SignInRequired
+from companion.errors import UserFacingError, describe
+from companion.sync.client import PlatformError, PlatformUnreachable
+from companion.sync.outbox import Outbox, push
+from companion.sync.platform_v1 import PlatformV1
+from companion.sync.pull import Facts, pull
+from companion.sync.status import Phase, SyncStatus
+
+log = logging.getLogger("companion.sync")
+
+
+class Target(NamedTuple):
+    """Who progress is sent for, and where: given only while a learner is signed in."""
+
+    api: PlatformV1
+    learner_id: str
+    home_page: str
+
+
+class ProgressStore(Outbox, Facts, Protocol):
+    def pending_count(self) -> int: ...
+    def set_aside_statements(self) -> list[tuple[str, str]]: ...
+    def last_sync(self) -> float | None: ...
+    def note_sync(self, when: float) -> None: ...
+
+
+Step = Callable[[Target], Any]  # more to do after push and pull (certificates, say)
+
+
+class Backoff:
+    """Exponential delays with jitter, so that many clients back off out of step."""
+
+    def __init__(
+        self, base: float = 2.0, cap: float = 300.0, rng: Callable[[], float] = random.random
+    ) -> None:
+        self.base = base
+        self.cap = cap
+        self.rng = rng
+        self.failures = 0
+
+    def next(self) -> float:
+        ceiling = min(self.cap, self.base * 2.0 ** min(self.failures, 30))
+        self.failures += 1
+        return ceiling * (0.5 + self.rng() / 2)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: ProgressStore,
+        target: Callable[[], Target | None],
+        listener: Callable[[SyncStatus], None],
+        *,
+        debounce: float = 2.0,
+        period: float = 900.0,
+        backoff: Backoff | None = None,
+        steps: Sequence[Step] = (),
+    ) -> None:
+        self.store = store
+        self.target = target
+        self.listener = listener
+        self.debounce = debounce
+        self.period = period
+        self.backoff = backoff or Backoff()
+        self.steps = list(steps)
+        self._cond = threading.Condition()
+        self._due: float | None = None  # monotonic time of the next sync, if any
+        self._recount = False
+        self._stopping = False
+        self._flush_at_stop = False
+        self._waiting_for_network = False
+        self._thread: threading.Thread | None = None
+        self._status = SyncStatus(Phase.IDLE, 0, 0, None)
+        self.syncs = 0  # completed syncs, for diagnostics and tests
+
+    # --- what the app tells the engine -----------------------------------------------
+
+    def start(self, first_sync_in: float = 0.0) -> None:
+        with self._cond:
+            self._due = time.monotonic() + first_sync_in
+        self._thread = threading.Thread(target=self._run, name="companion-sync", daemon=True)
+        self._thread.start()
+
+    def changed(self) -> None:
+        """The learner did something: show the new count now, sync after a short pause."""
+        with self._cond:
+            self._recount = True
+            if self._status.phase in (Phase.IDLE, Phase.SYNCING):  # not while backing off
+                self._plan(time.monotonic() + self.debounce)
+            self._cond.notify()
+
+    def sync_now(self) -> None:
+        """The learner asked: try at once, whatever the backoff said."""
+        self._now("asked")
+
+    def network_changed(self, online: bool) -> None:
+        if online:
+            if self._waiting_for_network or self._status.phase is Phase.OFFLINE:
+                self._now("network back")
+            return
+        with self._cond:
+            self._waiting_for_network = True
+
+    def stop(self, flush_seconds: float = 2.0) -> None:
+        """At quit: one last push if there is time, then stop. Nothing is lost either way:
+        what is not acknowledged stays queued for the next start."""
+        with self._cond:
+            self._stopping = True
+            self._flush_at_stop = flush_seconds > 0
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(flush_seconds if flush_seconds > 0 else 1.0)
+
+    def status(self) -> SyncStatus:
+        return self._status
+
+    # --- the worker ------------------------------------------------------------------
+
+    def _now(self, why: str) -> None:
+        log.debug("sync requested: %s", why)
+        with self._cond:
+            self.backoff.reset()
+            self._waiting_for_network = False
+            self._due = time.monotonic()
+            self._cond.notify()
+
+    def _plan(self, when: float) -> None:
+        self._due = when if self._due is None else min(self._due, when)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopping and not self._recount and not self._is_due():
+                    self._cond.wait(self._wait_time())
+                if self._stopping:
+                    break
+                recount_only = not self._is_due()
+                self._recount = False
+                if not recount_only:
+                    self._due = None
+            if recount_only:
+                self._recounted()
+            else:
+                self._sync()
+        if self._flush_at_stop:
+            self._flush()
+
+    def _is_due(self) -> bool:
+        return self._due is not None and time.monotonic() >= self._due
+
+    def _wait_time(self) -> float | None:
+        return None if self._due is None else max(0.0, self._due - time.monotonic())
+
+    def _sync(self) -> None:
+        target = self._guarded(self.target)
+        if target is None:
+            self._publish(Phase.SIGNED_OUT)
+            return
+        self._publish(Phase.SYNCING)
+        try:
+            push(self.store, target.api, target.learner_id, target.home_page)
+            pull(self.store, target.api)
+            for step in self.steps:
+                step(target)
+        except Exception as error:  # every failure is reported and retried, never raised
+            self._failed(error)
+            return
+        self.syncs += 1
+        self.backoff.reset()
+        self.store.note_sync(time.time())
+        with self._cond:
+            self._plan(time.monotonic() + self.period)
+        self._publish(Phase.IDLE)
+
+    def _failed(self, error: Exception) -> None:
+        message, hint, reference = describe(error)
+        if isinstance(error, SignInRequired):
+            self._publish(Phase.SIGNED_OUT, message, hint, reference)
+            return  # the learner signing in again calls sync_now
+        delay = self.backoff.next()
+        if isinstance(error, PlatformError) and error.retry_after:
+            delay = max(error.retry_after, 1.0)
+        phase = Phase.OFFLINE if isinstance(error, PlatformUnreachable) else Phase.FAILING
+        log.info("sync failed (%s), next attempt in %.0f s [%s]", phase, delay, reference)
+        with self._cond:
+            self._due = time.monotonic() + delay  # not sooner, even after a change
+        self._publish(phase, message, hint, reference, retry_in=delay)
+
+    def _flush(self) -> None:
+        target = self._guarded(self.target)
+        if target is None:
+            return
+        try:
+            push(self.store, target.api, target.learner_id, target.home_page)
+        except Exception as error:
+            log.info("last push at quit did not finish (%s); kept for next time", error)
+
+    def _guarded(self, make: Callable[[], Target | None]) -> Target | None:
+        try:
+            return make()
+        except UserFacingError as error:
+            log.info("no sync target: %s", error)
+            return None
+
+    def _recounted(self) -> None:
+        """New numbers, same state: a problem stays on screen until a sync succeeds."""
+        now = self._status
+        retry_in = None if self._due is None else max(0.0, self._due - time.monotonic())
+        self._publish(now.phase, now.message, now.hint, now.reference, retry_in)
+
+    def _publish(
+        self,
+        phase: Phase,
+        message: str = "",
+        hint: str = "",
+        reference: str = "",
+        retry_in: float | None = None,
+    ) -> None:
+        try:
+            pending, aside = self.store.pending_count(), len(self.store.set_aside_statements())
+            last = self.store.last_sync()
+        except Exception as error:  # the store closed under us at quit: nothing to show
+            log.debug("status not published: %s", error)
+            return
+        self._status = SyncStatus(phase, pending, aside, last, message, hint, reference, retry_in)
+        try:
+            self.listener(self._status)
+        except Exception:  # a listener's bug must not stop the sync
+            log.exception("sync listener failed")
