@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,10 @@ if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
+    from companion.sync.engine import SyncEngine, Target
+    from companion.sync_status import SyncStatus
+
+QUIT_FLUSH_SECONDS = 2.0  # how long quitting may wait for a last push
 
 
 @dataclass
@@ -31,6 +36,7 @@ class AppContext:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _library: LibraryService | None = None
     _progress: ProgressService | None = None
+    sync: SyncEngine | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -62,6 +68,30 @@ class AppContext:
                 self._progress = ProgressService(self.profile_dir)
             return self._progress
 
+    def start_sync(self, listener: Callable[[SyncStatus], None]) -> SyncEngine:
+        """Start the background sync of progress (call from a worker: it opens files and
+        imports the HTTP stack). Every saved action then wakes it."""
+        from companion.sync.engine import SyncEngine
+
+        progress = self.progress()
+        with self._lock:
+            if self.sync is None:
+                minutes = int(self.settings.get("sync.interval_minutes"))
+                self.sync = SyncEngine(progress, self._sync_target, listener, period=minutes * 60)
+                progress.listeners.append(self.sync.changed)
+                self.sync.start()
+            return self.sync
+
+    def _sync_target(self) -> Target | None:
+        """The signed-in learner and the platform, or None: progress then waits, queued."""
+        from companion.sync.engine import Target
+
+        if not self.account.is_signed_in():
+            return None
+        account = self.account.saved_account() or self.account.refresh_account()
+        api = self.connection.api().with_auth(self.account.session())
+        return Target(api, account.id, self.connection.issuer())
+
     @classmethod
     def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
         paths = Paths.default()
@@ -77,9 +107,11 @@ class AppContext:
         return cls(paths, settings, profile, connection, catalog, account)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop(flush_seconds=QUIT_FLUSH_SECONDS)
         with self._lock:
             for service in (self._library, self._progress):
                 if service is not None:
                     service.close()
-            self._library = self._progress = None
+            self._library = self._progress = self.sync = None
         self.connection.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypedDict
@@ -62,6 +62,11 @@ MIN_STUDY_SECONDS = 10  # shorter visits (a chapter skimmed past) are not study 
 class ProgressService:
     def __init__(self, profile_dir: Path) -> None:
         self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
+        self.listeners: list[Callable[[], None]] = []  # told after each saved action
+
+    def _saved(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def submit(
         self,
@@ -97,6 +102,7 @@ class ProgressService:
             )
             if passed and course is not None:
                 _complete_course_if_done(c, course)
+        self._saved()
         return QuizResult(attempt_id, score, passed, results)
 
     def best_score(self, course_id: str, quiz_id: str) -> float | None:
@@ -130,6 +136,8 @@ class ProgressService:
                 )
             if course is not None:
                 _complete_course_if_done(c, course)
+        if added:
+            self._saved()
         return bool(added)
 
     def record_study(
@@ -162,6 +170,7 @@ class ProgressService:
                 "INSERT INTO study_sessions VALUES (?, ?, ?, ?, ?)",
                 (made["id"], course_id, chapter.id, started, seconds),
             )
+        self._saved()
         return True
 
     def completed_chapters(self, course_id: str) -> set[str]:

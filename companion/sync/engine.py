@@ -31,7 +31,7 @@ from companion.sync.client import PlatformError, PlatformUnreachable
 from companion.sync.outbox import Outbox, push
 from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import Facts, pull
-from companion.sync.status import Phase, SyncStatus
+from companion.sync_status import Phase, SyncStatus
 
 log = logging.getLogger("companion.sync")
 

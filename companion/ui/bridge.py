@@ -78,3 +78,15 @@ def run_in_background(
     relay.succeeded.connect(succeeded)
     relay.failed.connect(failed)
     QThreadPool.globalInstance().start(_Job(work, relay))
+
+
+class SyncRelay(QObject):
+    """Carries the sync engine's reports, made on its own thread, to the GUI thread."""
+
+    status = Signal(object)  # a companion.sync_status.SyncStatus
+
+    def report(self, status: object) -> None:
+        try:
+            self.status.emit(status)
+        except RuntimeError:  # the window is gone at quit: nobody to tell
+            log.debug("sync status dropped at shutdown")

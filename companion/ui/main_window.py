@@ -15,7 +15,7 @@ from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 
 from companion.ui import qt
-from companion.ui.bridge import run_in_background
+from companion.ui.bridge import SyncRelay, run_in_background
 from companion.ui.qt import (
     QAction,
     QActionGroup,
@@ -29,6 +29,7 @@ from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 from companion.ui.widgets.lazy_tab import LazyTab
+from companion.ui.widgets.sync_indicator import SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
     from companion.ui.views.account_view import AccountView
@@ -60,10 +61,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.connection = ConnectionIndicator()
         self._platform_label = QLabel()
-        self._updated_label = QLabel()
+        self.sync_indicator = SyncIndicator()
+        self.sync_indicator.sync_requested.connect(self.sync_now)
+        self._sync_relay = SyncRelay(self)
+        self._sync_relay.status.connect(self.sync_indicator.show_status)
         status = QStatusBar()
         status.addWidget(self.connection)
-        status.addWidget(self._updated_label)
+        status.addWidget(self.sync_indicator, 1)  # takes the room left; shortens with "…"
         self._profile_label = QLabel()
         status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
@@ -79,12 +83,15 @@ class MainWindow(QMainWindow):
         self._refresh_action = QAction(self)
         self._refresh_action.setShortcut("F5")
         self._refresh_action.triggered.connect(self.refresh_catalog)
+        self._sync_action = QAction(self)
+        self._sync_action.setShortcut("Ctrl+Shift+S")
+        self._sync_action.triggered.connect(self.sync_now)
         self._profile_action = QAction(self)
         self._profile_action.triggered.connect(self._switch_profile)
         self._quit_action = QAction(self)
         self._quit_action.setShortcut("Ctrl+Q")
         self._quit_action.triggered.connect(self.close)
-        self._file_menu.addActions([self._refresh_action, self._profile_action])
+        self._file_menu.addActions([self._refresh_action, self._sync_action, self._profile_action])
         self._file_menu.addSeparator()
         self._file_menu.addAction(self._quit_action)
         self._view_menu = bar.addMenu("")
@@ -107,6 +114,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Companion — study offline"))
         self._file_menu.setTitle(_("&File"))
         self._refresh_action.setText(_("&Refresh the catalogue"))
+        self._sync_action.setText(_("&Sync progress now"))
         self._quit_action.setText(_("&Quit"))
         self._profile_action.setText(_("Switch &profile…"))
         self.tabs.setTabText(0, _("Catalogue"))
@@ -121,6 +129,7 @@ class MainWindow(QMainWindow):
         self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
         self._show_updated()
         self.connection.retranslate()
+        self.sync_indicator.retranslate()
         self.catalog_view.retranslate()
         for tab in (self._library_tab, self._account_tab):
             if tab.created:
@@ -136,6 +145,22 @@ class MainWindow(QMainWindow):
             self._saved_ready,
             lambda _error: self.refresh_catalog(),
         )
+        run_in_background(
+            self,
+            lambda: self.context.start_sync(self._sync_relay.report),
+            lambda _engine: None,
+            self._sync_failed_to_start,
+        )
+
+    # --- progress sync --------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if self.context.sync is not None:
+            self.context.sync.sync_now()
+
+    def _sync_failed_to_start(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.catalog_view.show_error(message, hint, reference)
 
     def _saved_ready(self, result: CatalogResult | None) -> None:
         if result is not None and self._last_result is None:
@@ -157,6 +182,8 @@ class MainWindow(QMainWindow):
         self.connection.set_state(
             ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
         )
+        if result.online and self.context.sync is not None:
+            self.context.sync.network_changed(True)  # back online: send what waited
         self.catalog_view.show_result(result)
         self._show_courses(result.courses)
         self._show_updated()
@@ -172,13 +199,13 @@ class MainWindow(QMainWindow):
     def _show_updated(self) -> None:
         result = self._last_result
         if result is None or result.fetched_at is None:
-            self._updated_label.setText("")
+            self.catalog_view.updated.setText("")
             return
         when = formatting.moment(result.fetched_at)
         if result.online:
-            self._updated_label.setText(_("Catalogue updated {when}").format(when=when))
+            self.catalog_view.updated.setText(_("Catalogue updated {when}").format(when=when))
         else:
-            self._updated_label.setText(_("Saved copy from {when}").format(when=when))
+            self.catalog_view.updated.setText(_("Saved copy from {when}").format(when=when))
 
     # --- language and about ---------------------------------------------------------
 
@@ -221,6 +248,7 @@ class MainWindow(QMainWindow):
         from companion.ui.views.account_view import AccountView
 
         view = AccountView(self.context.account)
+        view.account_changed.connect(self.sync_now)  # signed in: send what waited
         view.start()
         return view
 

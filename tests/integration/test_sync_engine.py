@@ -13,7 +13,7 @@ from companion.services.progress import ProgressService
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.engine import Backoff, SyncEngine, Target
 from companion.sync.platform_v1 import PlatformV1
-from companion.sync.status import Phase, SyncStatus
+from companion.sync_status import Phase, SyncStatus
 from tests.integration.test_push import api_for
 from tests.sync_helpers import HOME, complete_chapters
 

@@ -76,7 +76,7 @@ def test_offline_start_shows_the_saved_catalogue(platform_env, make_window, qtbo
     window = refreshed(qtbot, make_window())
     assert window.catalog_view.model.rowCount() == 4
     assert window.catalog_view.banner.text.startswith("Hors ligne")
-    assert window._updated_label.text().startswith("Copie enregistrée le")
+    assert window.catalog_view.updated.text().startswith("Copie enregistrée le")
 
 
 def test_switching_to_english_relabels_everything_and_is_remembered(

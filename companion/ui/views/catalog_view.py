@@ -7,6 +7,7 @@ from companion.services.catalog import CatalogResult
 
 from companion.ui.qt import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListView,
     QStackedWidget,
@@ -29,6 +30,8 @@ class CatalogView(QWidget):
         self._title.setObjectName("ViewTitle")
         self._subtitle = QLabel()
         self._subtitle.setObjectName("ViewSubtitle")
+        self.updated = QLabel()  # when the catalogue was fetched, set by the window
+        self.updated.setObjectName("ViewSubtitle")
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self.retry_requested)
         self.list = QListView()
@@ -47,7 +50,11 @@ class CatalogView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
-        layout.addWidget(self._subtitle)
+        subtitle_row = QHBoxLayout()
+        subtitle_row.addWidget(self._subtitle)
+        subtitle_row.addStretch(1)
+        subtitle_row.addWidget(self.updated)
+        layout.addLayout(subtitle_row)
         layout.addSpacing(8)
         layout.addWidget(self.banner)
         layout.addWidget(self._pages, 1)

@@ -1,0 +1,156 @@
+"""The sync state, always in the status bar: what waits to be sent, when the last sync
+succeeded, and the current problem in plain words with its reference for support staff."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from companion import formatting
+from companion.i18n import _, ngettext
+from companion.sync_status import Phase, SyncStatus
+
+from companion.ui.qt import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSize,
+    QSizePolicy,
+    Qt,
+    QWidget,
+    Signal,
+)
+
+_COLOURS = {
+    Phase.IDLE: "#2e8b57",
+    Phase.SYNCING: "#1f5fa8",
+    Phase.OFFLINE: "#c58b00",
+    Phase.FAILING: "#b3261e",
+    Phase.SIGNED_OUT: "#6b6b6b",
+}
+
+
+class _ElidedLabel(QLabel):
+    """One line that shortens itself with "…" when the status bar is narrow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.full_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(120)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's API
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.full_text) + 8, hint.height())
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's API
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
+
+
+class SyncIndicator(QWidget):
+    sync_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: SyncStatus | None = None
+        self._shown_at = time.monotonic()
+        self._icon = QLabel("⟳")
+        self._label = _ElidedLabel()
+        self._label.setObjectName("SyncStatus")
+        self.reference = QLabel()  # selectable: support staff copy it from here
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button = QPushButton()
+        self.button.setFlat(True)
+        self.button.clicked.connect(self.sync_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self._icon)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(self.reference)
+        layout.addWidget(self.button)
+        self.retranslate()
+
+    def show_status(self, status: SyncStatus) -> None:
+        self.status = status
+        self._shown_at = time.monotonic()
+        self._icon.setStyleSheet(f"color: {_COLOURS[status.phase]};")
+        self.retranslate()
+
+    @property
+    def text(self) -> str:
+        """Everything the line says (it may be shortened on screen)."""
+        return " · ".join(part for part in (self._label.full_text, self.reference.text()) if part)
+
+    def retranslate(self) -> None:
+        self.button.setText(_("Sync now"))
+        status = self.status
+        if status is None:
+            self._label.set_full_text(_("Progress: not synced yet"))
+            return
+        self.button.setEnabled(status.phase is not Phase.SYNCING)
+        self._label.set_full_text(" · ".join(part for part in self._parts(status) if part))
+        troubled = status.phase in (Phase.OFFLINE, Phase.FAILING) and status.reference
+        self.reference.setText(
+            _("ref. {reference}").format(reference=status.reference) if troubled else ""
+        )
+        self.setToolTip("\n".join(part for part in self._details(status) if part))
+
+    def _parts(self, status: SyncStatus) -> list[str]:
+        pending = (
+            ngettext("{n} action to send", "{n} actions to send", status.pending).format(
+                n=status.pending
+            )
+            if status.pending
+            else ""
+        )
+        if status.phase is Phase.SYNCING:
+            return [_("Syncing progress…"), pending]
+        if status.phase is Phase.SIGNED_OUT:
+            return [pending or _("Progress saved on this computer"), _("sign in to sync it")]
+        if status.phase in (Phase.OFFLINE, Phase.FAILING):
+            problem = (
+                _("Offline, progress kept")
+                if status.phase is Phase.OFFLINE
+                else _("Sync failed: {m}")
+            ).format(m=status.message.rstrip("."))
+            return [problem, pending, self._retry()]
+        if pending:
+            return [pending]
+        return [self._last_sync(status) or _("Progress synced")]
+
+    def _details(self, status: SyncStatus) -> list[str]:
+        lines = [status.message, status.hint, self._last_sync(status)]
+        if status.set_aside:
+            lines.append(
+                ngettext(
+                    "{n} action refused by the platform (see diagnostics)",
+                    "{n} actions refused by the platform (see diagnostics)",
+                    status.set_aside,
+                ).format(n=status.set_aside)
+            )
+        if status.reference and status.phase in (Phase.OFFLINE, Phase.FAILING):
+            lines.append(_("Reference: {reference}").format(reference=status.reference))
+        return lines
+
+    @staticmethod
+    def _last_sync(status: SyncStatus) -> str:
+        if status.last_success is None:
+            return ""
+        when = formatting.moment(datetime.fromtimestamp(status.last_success).astimezone())
+        return _("Last sync {when}").format(when=when)
+
+    def _retry(self) -> str:
+        if self.status is None or self.status.retry_in is None:
+            return ""
+        left = max(0.0, self.status.retry_in - (time.monotonic() - self._shown_at))
+        if left < 60:
+            return _("next try in {n} s").format(n=max(1, round(left)))
+        return _("next try in {n} min").format(n=round(left / 60))

@@ -1,0 +1,70 @@
+"""The sync state in the status bar, with the engine syncing to the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+
+from companion.sync_status import Phase
+from tests.auth_helpers import Browser, MemoryKeyring
+from tests.sync_helpers import complete_chapters
+from tests.ui.conftest import refreshed
+
+from companion.ui.qt import Qt
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def phase_is(window, phase, pending=None):
+    status = window.sync_indicator.status
+    return status is not None and status.phase is phase and pending in (None, status.pending)
+
+
+def test_progress_made_before_sign_in_is_sent_after_it(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path
+):
+    window = refreshed(qtbot, make_window())
+    window.start()
+    qtbot.waitUntil(lambda: phase_is(window, Phase.SIGNED_OUT), timeout=20_000)
+    complete_chapters(window.context.progress(), 2)  # studied before signing in
+    qtbot.waitUntil(lambda: phase_is(window, Phase.SIGNED_OUT, 2), timeout=10_000)
+    assert "2 actions à envoyer" in window.sync_indicator.text
+    assert "connectez-vous" in window.sync_indicator.text
+    view = window.show_account()
+    view.open_browser = Browser("camille")
+    qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
+    assert "Dernière synchronisation" in window.sync_indicator.text
+    assert platform_env.statements.count() == 2
+    window.grab().save(str(tmp_path / "synced.png"))
+
+
+def test_a_failing_sync_says_why_with_a_reference_and_sync_now_retries(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path
+):
+    window = refreshed(qtbot, make_window())
+    view = window.show_account()
+    view.open_browser = Browser("camille")
+    with qtbot.waitSignal(view.account_changed, timeout=20_000):
+        qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    platform_env.faults.set(status=500, path_prefix="/v1/xapi")
+    window.start()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    complete_chapters(window.context.progress(), 1)
+    qtbot.waitUntil(lambda: phase_is(window, Phase.FAILING), timeout=20_000)
+    indicator = window.sync_indicator
+    assert "Échec de la synchronisation" in indicator.text
+    assert "1 action à envoyer" in indicator.text
+    assert "prochain essai" in indicator.text
+    assert "Référence : " in indicator.toolTip()
+    window.grab().save(str(tmp_path / "failing.png"))
+    platform_env.faults.clear()
+    qtbot.mouseClick(indicator.button, Qt.MouseButton.LeftButton)  # "Synchroniser"
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=20_000)
+    assert platform_env.statements.count() == 1
