@@ -152,6 +152,11 @@ class MainWindow(QMainWindow):
             self._sync_failed_to_start,
         )
 
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        if self._library_tab.created:  # the chapter being read: its study time is kept
+            self.library_view.study.pause(wait=True)
+        super().closeEvent(event)
+
     # --- progress sync --------------------------------------------------------------
 
     def sync_now(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from companion.services.library import OFFLINE
+from companion.services.study_clock import StudyClock
 from tests.ui.conftest import refreshed
+from tests.unit.test_study_clock import FakeTime
 
 from companion.ui.qt import Qt
 
@@ -40,11 +42,15 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     assert first_part is not None
     chapter_item = first_part.child(1)
     assert chapter_item is not None
+    mono, wall = FakeTime(), FakeTime()  # study time is minutes: moved by hand, not waited
+    view.study.clock = StudyClock(mono, wall)
     with qtbot.waitSignal(view.changed, timeout=10_000):
         view._open_item(chapter_item)
     assert view.pages.currentWidget() is view.reader
     assert "EPI" in view.reader.browser.toPlainText()
     window.grab().save(str(tmp_path / "reader.png"))
+    mono.now += 95
+    view.reader.browser.verticalScrollBar().setValue(40)  # a sign of life
     with qtbot.waitSignal(view.changed, timeout=10_000):
         qtbot.mouseClick(view.reader.next_button, Qt.MouseButton.LeftButton)
     quiz = view.reader.quiz
@@ -59,11 +65,14 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     qtbot.waitUntil(
         lambda: "sec-p1-c2" in progress.completed_chapters("securite-chantier"), timeout=10_000
     )  # "Next" at the end of a chapter completes it
-    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in progress.pending_statements()]
-    assert verbs == ["completed", "passed"]
     window.grab().save(str(tmp_path / "quiz.png"))
-
+    mono.now += 30
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    course = "https://plateforme.sandbox.companion.test/xapi/activities/courses/securite-chantier"
+    qtbot.waitUntil(lambda: progress.time_studied() == {course: 125.0}, timeout=10_000)
+    verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in progress.pending_statements())
+    assert verbs == ["completed", "experienced", "experienced", "passed"]
+
     view.search.setText("evacuation")
     qtbot.waitUntil(lambda: view.results.count() >= 1 and view.results.isVisible(), timeout=10_000)
     assert "Reconnaître l'alerte" in view.results.item(0).text()

@@ -45,6 +45,7 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.views.reader_view import ReaderView
+from companion.ui.views.study_tracker import Studied, StudyTracker
 from companion.ui.widgets.banner import MessageBanner
 
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -111,6 +112,12 @@ class LibraryView(QWidget):
         self.reader.neighbour_requested.connect(self._open_neighbour)
         self.reader.quiz.submitted.connect(self._submit_quiz)
         self.reader.open_asset = self._open_asset
+        self.study = StudyTracker(
+            [self.reader.browser, self.reader.browser.viewport(), self.reader.quiz],
+            self._record_study,
+        )
+        self.reader.browser.verticalScrollBar().valueChanged.connect(self.study.touch)
+        self.reader.quiz.submitted.connect(self.study.touch)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._library_page())
         self.pages.addWidget(self.reader)
@@ -487,6 +494,7 @@ class LibraryView(QWidget):
         def show(loaded: tuple[Any, str, float]) -> None:
             chapter, page, position = loaded
             self._reading = (course_id, chapter_id)
+            self.study.begin(course_id, chapter, self.manifest)
             self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
             if highlight:
                 self.reader.browser.find(highlight)  # selects and scrolls to the match
@@ -518,9 +526,33 @@ class LibraryView(QWidget):
 
     def _back_to_outline(self) -> None:
         self._save_position()
+        self.study.end()
         self._reading = None
         self.pages.setCurrentIndex(0)
         self._refresh_outline()
+
+    def _record_study(self, studied: Studied, wait: bool) -> None:
+        def record() -> bool:
+            return self.context.progress().record_study(
+                studied.course_id,
+                studied.chapter,
+                studied.span.seconds,
+                studied.course,
+                studied.span.started_at,
+            )
+
+        if wait:  # quitting: one small write, done before the database closes
+            record()
+        else:
+            run_in_background(self, record, lambda _kept: None, self._failed)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        self.study.pause()  # another tab, or the window closing: this session is over
+        super().hideEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        self.study.resume()
+        super().showEvent(event)
 
     def _save_position(self) -> None:
         if self._reading is None or self.reader.pages.currentIndex() != 0:
