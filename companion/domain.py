@@ -98,6 +98,30 @@ class CourseManifest(NamedTuple):
         return list(seen.values())
 
 
+def fallback_activity(course_id: str, item: str) -> str:
+    """A stable, valid IRI for a platform that gives no activity id."""
+    return f"urn:companion:{course_id}:{item}"
+
+
+def course_activity(course: CourseManifest) -> str:
+    return course.activity_id or fallback_activity(course.id, "course")
+
+
+def completion_requirements(course: CourseManifest) -> set[tuple[str, str]]:
+    """What completes a course, as (verb, activity) facts: every chapter read, every quiz
+    passed, on any device. The platform issues the certificate by the same rule."""
+    needed = set()
+    for part in course.parts:
+        for chapter in part.chapters:
+            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+            if quiz is not None:
+                needed.add(("passed", quiz.activity_id or fallback_activity(course.id, quiz.id)))
+            else:
+                activity = chapter.activity_id or fallback_activity(course.id, chapter.id)
+                needed.add(("completed", activity))
+    return needed
+
+
 class Entitlement(NamedTuple):
     id: str
     programme: str

@@ -56,6 +56,7 @@ def sandbox(_sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
     provider.device_interval, provider.device_lifetime = 5, 600
     _sandbox_server.learners.records = Learners().records  # enrolments, activations undone
     _sandbox_server.statements.clear()
+    _sandbox_server.certificates.clear()
     yield _sandbox_server
     _sandbox_server.faults.clear()
 

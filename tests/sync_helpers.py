@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from companion.domain import Chapter
+from typing import Any
+
+from companion import xapi
+from companion.domain import Chapter, completion_requirements, parse_manifest
 from companion.services.progress import ProgressService
 
 HOME = "https://plateforme.sandbox.companion.test"
@@ -27,3 +30,15 @@ def complete_chapters(service: ProgressService, n: int) -> ProgressService:
         activity = f"{HOME}/xapi/activities/courses/c/chapters/{i}"
         service.complete_chapter("c", Chapter(f"ch{i}", f"Chapitre {i}", (), activity))
     return service
+
+
+def completing_statements(manifest: dict[str, Any], learner_id: str = "u-1001") -> list[dict]:
+    """The statements that complete a sandbox course: every chapter read, every quiz passed."""
+    needed = completion_requirements(parse_manifest(manifest))
+    made = []
+    for verb, activity in sorted(needed):
+        result = xapi.quiz_result(1.0, True) if verb == "passed" else {"completion": True}
+        kind = "quiz" if verb == "passed" else "chapter"
+        statement = xapi.statement(verb, activity, kind, activity, result=result)
+        made.append(xapi.with_actor(statement, learner_id, HOME))
+    return made

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 from werkzeug.wrappers import Response as BaseResponse
 
 from companion.sandbox import oidc
+from companion.sandbox.certificates import Certificates, Issued
 from companion.sandbox.content import Content
 from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
 from companion.sandbox.learners import Learners
@@ -52,6 +53,7 @@ def create_app(
     learners: Learners | None = None,
     provider: ProviderState | None = None,
     statements: StatementStore | None = None,
+    certificates: Certificates | None = None,
 ) -> Flask:
     app = Flask("companion.sandbox")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -65,7 +67,9 @@ def create_app(
     oidc.register(app, learners, provider)
     statements = statements or StatementStore()
     app.extensions["companion"]["statements"] = statements
+    certificates = certificates or Certificates(content, provider.key)
     _register_me(app, content, learners, provider, statements)
+    _register_certificates(app, provider, statements, certificates)
     _register_admin(app, faults)
     app.wsgi_app = RequestIdMiddleware(FaultMiddleware(app.wsgi_app, faults))  # type: ignore[method-assign]
     return app
@@ -152,13 +156,7 @@ def _register_me(
     statements: StatementStore,
 ) -> None:
     def current_learner() -> dict[str, Any]:
-        header = request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
-        token = provider.token_for_access(value) if scheme.lower() == "bearer" else None
-        if token is None or token.is_revoked() or token.is_expired():
-            raise Unauthorized("A valid bearer token is required.")
-        learner: dict[str, Any] = token.user
-        return learner
+        return _current_learner(provider)
 
     @app.post("/v1/xapi/statements")
     def post_statements() -> Response | tuple[Response, int]:
@@ -228,6 +226,50 @@ def _register_me(
             raise NotFound(f"No course with id {course_id!r}.")
         created = learners.enroll(learner, course_id)
         return jsonify({"course_id": course_id}), 201 if created else 200
+
+
+def _current_learner(provider: ProviderState) -> dict[str, Any]:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = provider.token_for_access(value) if scheme.lower() == "bearer" else None
+    if token is None or token.is_revoked() or token.is_expired():
+        raise Unauthorized("A valid bearer token is required.")
+    learner: dict[str, Any] = token.user
+    return learner
+
+
+def _register_certificates(
+    app: Flask, provider: ProviderState, statements: StatementStore, certificates: Certificates
+) -> None:
+    @app.after_request
+    def award(response: Response) -> Response:
+        # After statements are stored: a completed course earns its certificate.
+        stored = request.method == "POST" and response.status_code == 200
+        if stored and request.path == "/v1/xapi/statements":
+            learner = _current_learner(provider)
+            certificates.award(learner, statements, request.host_url.rstrip("/"))
+        return response
+
+    @app.get("/v1/me/certificates")
+    def list_certificates() -> Response:
+        learner = _current_learner(provider)
+        found = sorted(certificates.of(learner["id"]), key=lambda c: c.issued_at)
+        return jsonify({"certificates": [c.summary() for c in found]})
+
+    def issued(certificate_id: str) -> Issued:
+        made = certificates.find(_current_learner(provider)["id"], certificate_id)
+        if made is None:
+            raise NotFound(f"No certificate {certificate_id!r} for this learner.")
+        return made
+
+    @app.get("/v1/me/certificates/<certificate_id>.pdf")
+    def certificate_pdf(certificate_id: str) -> Response:
+        pdf = issued(certificate_id).pdf(request.host_url.rstrip("/"))
+        return Response(pdf, mimetype="application/pdf")
+
+    @app.get("/v1/me/certificates/<certificate_id>")
+    def certificate(certificate_id: str) -> Response:
+        return Response(issued(certificate_id).credential, mimetype="application/vc+jwt")
 
 
 def _register_admin(app: Flask, faults: Faults) -> None:

@@ -81,6 +81,16 @@ class StatementStore:
                     found.append(self._by_id[statement_id]["statement"])
             return found, position
 
+    def facts(self, learner_id: str) -> set[tuple[str, str]]:
+        """(verb, activity) pairs the learner's statements establish, from every device."""
+        with self._lock:
+            return {
+                (str(kept["verb"]["id"]).rsplit("/", 1)[-1], str(kept["object"]["id"]))
+                for owner, statement_id in self._order
+                if owner == learner_id
+                for kept in (self._by_id[statement_id]["statement"],)
+            }
+
     def arrivals(self) -> int:
         """Where the next statement will be: the cursor that reads nothing new."""
         with self._lock:

@@ -63,6 +63,54 @@ def course_handout_pdf(title: str, chapters: Sequence[str], memo: Sequence[str])
     return bytes(pdf.output())
 
 
+def certificate_pdf(
+    learner: str, course: str, issued_at: datetime, credential_id: str, issuer: str
+) -> bytes:
+    """The printable rendition of a certificate (the signed credential is the proof)."""
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_creation_date(issued_at)
+    pdf.set_title(_latin1(f"Certificat - {course}"))
+    pdf.set_author("Plateforme de formation (sandbox)")
+    pdf.add_page()
+    pdf.set_draw_color(31, 95, 139)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_y(40)
+    pdf.set_font("Helvetica", "B", 30)
+    pdf.set_text_color(31, 95, 139)
+    pdf.cell(0, 16, "Certificat de réussite", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "", 14)
+    pdf.set_text_color(40, 40, 40)
+    pdf.cell(0, 9, "décerné à", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.cell(0, 14, _latin1(learner), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 14)
+    pdf.cell(
+        0, 9, "pour avoir suivi en entier la formation", align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 11, _latin1(course), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.cell(0, 8, f"Le {issued_at:%d/%m/%Y}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(175)
+    pdf.set_font("Helvetica", "", 9)
+    pdf.set_text_color(100, 100, 100)
+    pdf.cell(
+        0, 5, _latin1(f"Identifiant : {credential_id}"), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.cell(
+        0,
+        5,
+        _latin1(f"Émis et signé par {issuer} (Open Badges 3.0)"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
 def _section(pdf: FPDF, heading: str) -> None:
     pdf.set_font("Helvetica", "B", 13)
     pdf.set_text_color(30, 30, 30)

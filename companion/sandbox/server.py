@@ -11,6 +11,7 @@ from types import TracebackType
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from companion.sandbox.app import create_app
+from companion.sandbox.certificates import Certificates
 from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.faults import Faults
 from companion.sandbox.learners import Learners
@@ -42,7 +43,15 @@ class SandboxServer:
         self.oidc = provider or ProviderState()
         self.statements = StatementStore()
         self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
-        self.app = create_app(self.content, self.faults, self.learners, self.oidc, self.statements)
+        self.certificates = Certificates(self.content, self.oidc.key)
+        self.app = create_app(
+            self.content,
+            self.faults,
+            self.learners,
+            self.oidc,
+            self.statements,
+            self.certificates,
+        )
         _quiet_werkzeug()
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
         self._thread: threading.Thread | None = None

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypedDict
 
 from companion import xapi
-from companion.domain import Chapter, CourseManifest, Question, Quiz
+from companion.domain import (
+    Chapter,
+    CourseManifest,
+    Question,
+    Quiz,
+    completion_requirements,
+    course_activity,
+    fallback_activity,
+)
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.store import schema
@@ -79,7 +87,7 @@ class ProgressService:
         attempt_id = str(uuid.uuid4())
         made = xapi.statement(
             "passed" if passed else "failed",
-            quiz.activity_id or _fallback(course_id, quiz.id),
+            quiz.activity_id or fallback_activity(course_id, quiz.id),
             "quiz",
             quiz.title,
             **_course_context(course),
@@ -127,7 +135,7 @@ class ProgressService:
                     c,
                     xapi.statement(
                         "completed",
-                        chapter.activity_id or _fallback(course_id, chapter.id),
+                        chapter.activity_id or fallback_activity(course_id, chapter.id),
                         "chapter",
                         chapter.title,
                         **_course_context(course),
@@ -157,7 +165,7 @@ class ProgressService:
         started = time.time() - seconds if started_at is None else started_at
         made = xapi.statement(
             "experienced",
-            chapter.activity_id or _fallback(course_id, chapter.id),
+            chapter.activity_id or fallback_activity(course_id, chapter.id),
             "chapter",
             chapter.title,
             **_course_context(course),
@@ -318,27 +326,14 @@ def _course_context(course: CourseManifest | None) -> _CourseContext:
     if course is None:
         return {}
     return {
-        "course_activity": course.activity_id or _fallback(course.id, "course"),
+        "course_activity": course_activity(course),
         "course_name": course.title,
     }
 
 
-def course_requirements(course: CourseManifest) -> set[tuple[str, str]]:
-    """What completes a course: every chapter read, every quiz passed (on any device)."""
-    needed = set()
-    for part in course.parts:
-        for chapter in part.chapters:
-            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
-            if quiz is not None:
-                needed.add(("passed", quiz.activity_id or _fallback(course.id, quiz.id)))
-            else:
-                needed.add(("completed", chapter.activity_id or _fallback(course.id, chapter.id)))
-    return needed
-
-
 def _complete_course_if_done(connection: Any, course: CourseManifest) -> None:
     """Queue "course completed" once, in the transaction of the action that completed it."""
-    activity = course.activity_id or _fallback(course.id, "course")
+    activity = course_activity(course)
     known = {
         (row[0], row[1])
         for row in connection.execute(
@@ -346,16 +341,11 @@ def _complete_course_if_done(connection: Any, course: CourseManifest) -> None:
             " WHERE verb IN ('completed', 'passed')"
         )
     }
-    needed = course_requirements(course)
+    needed = completion_requirements(course)
     if not needed or not needed <= known or ("completed", activity) in known:
         return
     done = {"completion": True}
     _queue(connection, xapi.statement("completed", activity, "course", course.title, result=done))
-
-
-def _fallback(course_id: str, item: str) -> str:
-    # A platform that gives no activity id still gets a stable, valid IRI.
-    return f"urn:companion:{course_id}:{item}"
 
 
 def _know(connection: Any, statement: dict[str, Any]) -> int:

@@ -12,13 +12,19 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from companion.resources import resource
+from tests.sync_helpers import completing_statements
 
 SPEC_PATH = resource("openapi.yaml")
 
 
 @pytest.fixture(scope="module")
 def openapi() -> OpenAPI:
-    config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    config = Config(
+        extra_media_type_deserializers={
+            "application/problem+json": json.loads,
+            "application/vc+jwt": lambda data: data.decode("ascii"),
+        }
+    )
     return OpenAPI.from_file_path(str(SPEC_PATH), config=config)
 
 
@@ -207,3 +213,24 @@ def test_activation_answers_follow_the_contract(sandbox, openapi):
         url, json={"job_seeker_id": "2345678C"}, headers=bearer(sandbox, "camille"), timeout=10
     )
     assert check(openapi, nothing_pending).status_code == 409
+
+
+def test_a_completed_course_earns_a_certificate_in_both_forms(sandbox, openapi, sample_content):
+    headers = bearer(sandbox, "camille")
+    course = sample_content.courses["securite-chantier"]
+    statements = completing_statements(course.manifest)
+    sent = requests.post(sandbox.url + "/v1/xapi/statements", json=statements[:-1], headers=headers)
+    check(openapi, sent)
+    listed = check(openapi, requests.get(sandbox.url + "/v1/me/certificates", headers=headers))
+    assert listed.json() == {"certificates": []}  # one requirement still missing
+    requests.post(sandbox.url + "/v1/xapi/statements", json=statements, headers=headers)
+    listed = check(openapi, requests.get(sandbox.url + "/v1/me/certificates", headers=headers))
+    [summary] = listed.json()["certificates"]
+    assert summary["course_id"] == "securite-chantier"
+    url = f"{sandbox.url}/v1/me/certificates/{summary['id']}"
+    credential = check(openapi, requests.get(url, headers=headers))
+    assert credential.text.count(".") == 2
+    pdf = check(openapi, requests.get(url + ".pdf", headers=headers))
+    assert pdf.content.startswith(b"%PDF")
+    other = bearer(sandbox, "karim")  # another learner cannot fetch it
+    assert check(openapi, requests.get(url, headers=other)).status_code == 404
