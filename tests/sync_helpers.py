@@ -32,7 +32,9 @@ def complete_chapters(service: ProgressService, n: int) -> ProgressService:
     return service
 
 
-def completing_statements(manifest: dict[str, Any], learner_id: str = "u-1001") -> list[dict]:
+def completing_statements(
+    manifest: dict[str, Any], learner_id: str = "u-1001"
+) -> list[dict[str, Any]]:
     """The statements that complete a sandbox course: every chapter read, every quiz passed."""
     needed = completion_requirements(parse_manifest(manifest))
     made = []
