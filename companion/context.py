@@ -17,6 +17,7 @@ from companion.settings import Settings
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
+    from companion.services.certificates import Certificate, CertificateService
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
     from companion.sync.engine import SyncEngine, Target
@@ -37,6 +38,7 @@ class AppContext:
     _library: LibraryService | None = None
     _progress: ProgressService | None = None
     sync: SyncEngine | None = None
+    _certificates: CertificateService | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -77,10 +79,37 @@ class AppContext:
         with self._lock:
             if self.sync is None:
                 minutes = int(self.settings.get("sync.interval_minutes"))
-                self.sync = SyncEngine(progress, self._sync_target, listener, period=minutes * 60)
+                self.sync = SyncEngine(
+                    progress,
+                    self._sync_target,
+                    listener,
+                    period=minutes * 60,
+                    steps=[self._fetch_certificates],
+                )
                 progress.listeners.append(self.sync.changed)
                 self.sync.start()
             return self.sync
+
+    def certificates(self) -> CertificateService:
+        progress = self.progress()
+        with self._lock:
+            if self._certificates is None:
+                from companion.services.certificates import CertificateService
+
+                folder = self.profile_dir / "certificates"
+                self._certificates = CertificateService(progress.db, folder)
+            return self._certificates
+
+    def my_certificates(self) -> list[Certificate]:
+        """The certificates kept here, verified offline for the learner last signed in."""
+        account = self.account.saved_account()
+        issuer = self.connection.api().client.base_url
+        return self.certificates().certificates(issuer, account.id if account else "")
+
+    def _fetch_certificates(self, target: Target) -> None:
+        from companion.sync.certificates import fetch_certificates
+
+        fetch_certificates(self.certificates(), target.api)
 
     def _sync_target(self) -> Target | None:
         """The signed-in learner and the platform, or None: progress then waits, queued."""
@@ -113,5 +142,5 @@ class AppContext:
             for service in (self._library, self._progress):
                 if service is not None:
                     service.close()
-            self._library = self._progress = self.sync = None
+            self._library = self._progress = self.sync = self._certificates = None
         self.connection.close()

@@ -98,6 +98,25 @@ class CourseManifest(NamedTuple):
         return list(seen.values())
 
 
+class CertificateSummary(NamedTuple):
+    """A certificate as the platform lists it; the signed credential is fetched apart."""
+
+    id: str
+    course_id: str
+    title: str
+    issued_at: str
+
+
+_SAFE_CERTIFICATE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def check_certificate_id(certificate_id: str) -> str:
+    """A certificate id becomes a file name: refuse anything that could leave its folder."""
+    if not _SAFE_CERTIFICATE_ID.match(certificate_id):
+        raise ValueError(f"unsafe certificate id: {certificate_id!r}")
+    return certificate_id
+
+
 def fallback_activity(course_id: str, item: str) -> str:
     """A stable, valid IRI for a platform that gives no activity id."""
     return f"urn:companion:{course_id}:{item}"

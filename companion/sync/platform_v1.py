@@ -11,8 +11,10 @@ import requests
 from companion.domain import (
     Account,
     CatalogEntry,
+    CertificateSummary,
     ContractError,
     CourseManifest,
+    check_certificate_id,
     parse_account,
     parse_catalog,
     parse_manifest,
@@ -69,6 +71,42 @@ class PlatformV1:
             return statements, str(data["cursor"]), bool(data["more"])
         except (KeyError, TypeError) as error:
             raise _unreadable() from error
+
+    def certificates(self) -> list[CertificateSummary]:
+        data = decode_json(self._authorized("GET", "/v1/me/certificates"))
+        try:
+            return [
+                CertificateSummary(
+                    check_certificate_id(str(item["id"])),
+                    str(item["course_id"]),
+                    str(item["title"]),
+                    str(item["issued_at"]),
+                )
+                for item in data["certificates"]
+            ]
+        except (KeyError, TypeError, ValueError) as error:  # ValueError: a hostile id
+            raise _unreadable() from error
+
+    def signing_keys(self) -> dict[str, Any]:
+        """The platform's public keys (JWKS), which certificates are verified against."""
+        data = decode_json(self.client.request("GET", "/.well-known/jwks.json"))
+        if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+            raise _unreadable()
+        return data
+
+    def certificate_credential(self, certificate_id: str) -> str:
+        """The signed credential (compact VC-JWT), as issued."""
+        path = f"/v1/me/certificates/{_segment(certificate_id)}"
+        text = self._authorized("GET", path).text.strip()
+        if text.count(".") != 2 or any(c.isspace() for c in text):
+            raise _unreadable()
+        return text
+
+    def certificate_pdf(self, certificate_id: str) -> bytes:
+        response = self._authorized("GET", f"/v1/me/certificates/{_segment(certificate_id)}.pdf")
+        if not response.content.startswith(b"%PDF-"):
+            raise _unreadable()
+        return response.content
 
     def enrollments(self) -> list[str]:
         data = decode_json(self._authorized("GET", "/v1/me/enrollments"))
