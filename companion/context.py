@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion import i18n, logs
+from companion.i18n import _
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
@@ -17,6 +19,7 @@ from companion.settings import Settings
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
+    from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
@@ -105,6 +108,14 @@ class AppContext:
         account = self.account.saved_account()
         issuer = self.connection.api().client.base_url
         return self.certificates().certificates(issuer, account.id if account else "")
+
+    def attestation(self) -> Report:
+        """The training-time report, from what this computer knows (every device's sync)."""
+        from companion.services.attestation import build
+
+        account = self.account.saved_account()
+        learner = f"{account.name} ({account.email})" if account else _("not signed in")
+        return build(self.progress().facts_for_report(), learner, date.today())
 
     def _fetch_certificates(self, target: Target) -> None:
         from companion.sync.certificates import fetch_certificates

@@ -33,6 +33,7 @@ from companion.ui.widgets.sync_indicator import SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
     from companion.ui.views.account_view import AccountView
+    from companion.ui.views.certificates_view import CertificatesView
     from companion.ui.views.library_view import LibraryView
 
 log = logging.getLogger("companion.ui")
@@ -52,12 +53,14 @@ class MainWindow(QMainWindow):
         self._courses: list[CatalogEntry] = []
         self._library_tab = LazyTab(self._make_library_view)
         self._account_tab = LazyTab(self._make_account_view)
+        self._certificates_tab = LazyTab(self._make_certificates_view)
         self.catalog_view.list.activated.connect(self._open_in_library)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.catalog_view, "")
         self.tabs.addTab(self._library_tab, "")
         self.tabs.addTab(self._account_tab, "")
+        self.tabs.addTab(self._certificates_tab, "")
         self.setCentralWidget(self.tabs)
         self.connection = ConnectionIndicator()
         self._platform_label = QLabel()
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         self.sync_indicator.sync_requested.connect(self.sync_now)
         self._sync_relay = SyncRelay(self)
         self._sync_relay.status.connect(self.sync_indicator.show_status)
+        self._sync_relay.status.connect(self._synced)
         status = QStatusBar()
         status.addWidget(self.connection)
         status.addWidget(self.sync_indicator, 1)  # takes the room left; shortens with "…"
@@ -120,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(0, _("Catalogue"))
         self.tabs.setTabText(1, _("Library"))
         self.tabs.setTabText(2, _("Account"))
+        self.tabs.setTabText(3, _("Certificates"))
         self._profile_label.setText(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
@@ -131,7 +136,7 @@ class MainWindow(QMainWindow):
         self.connection.retranslate()
         self.sync_indicator.retranslate()
         self.catalog_view.retranslate()
-        for tab in (self._library_tab, self._account_tab):
+        for tab in (self._library_tab, self._account_tab, self._certificates_tab):
             if tab.created:
                 tab.view().retranslate()
 
@@ -162,6 +167,12 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         if self.context.sync is not None:
             self.context.sync.sync_now()
+
+    def _synced(self, status: Any) -> None:
+        # A sync may have brought certificates: an open wallet shows them.
+        wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
+        if status.phase == "idle" and wallet_open:
+            self.certificates_view.refresh()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:
         message, hint, reference = describe(error)
@@ -233,6 +244,14 @@ class MainWindow(QMainWindow):
     def account_view(self) -> AccountView:
         return self._account_tab.view()
 
+    @property
+    def certificates_view(self) -> CertificatesView:
+        return self._certificates_tab.view()
+
+    def show_certificates(self) -> CertificatesView:
+        self.tabs.setCurrentWidget(self._certificates_tab)
+        return self.certificates_view
+
     def show_library(self) -> LibraryView:
         self.tabs.setCurrentWidget(self._library_tab)
         return self.library_view
@@ -256,6 +275,11 @@ class MainWindow(QMainWindow):
         view.account_changed.connect(self.sync_now)  # signed in: send what waited
         view.start()
         return view
+
+    def _make_certificates_view(self) -> CertificatesView:
+        from companion.ui.views.certificates_view import CertificatesView
+
+        return CertificatesView(self.context)
 
     def _show_courses(self, courses: list[CatalogEntry]) -> None:
         self._courses = courses

@@ -58,10 +58,11 @@ from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ obj
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess, QUrl
-    from PySide6.QtGui import QDesktopServices, QPixmap
+    from PySide6.QtGui import QDesktopServices, QPageSize, QPdfWriter, QPixmap, QTextDocument
     from PySide6.QtWidgets import (
         QButtonGroup,
         QCheckBox,
+        QFileDialog,
         QInputDialog,
         QLineEdit,
         QListWidget,
@@ -81,10 +82,14 @@ _LATER = {
     "QUrl": "PySide6.QtCore",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
+    "QPageSize": "PySide6.QtGui",
+    "QPdfWriter": "PySide6.QtGui",
+    "QTextDocument": "PySide6.QtGui",
     **dict.fromkeys(
         (
             "QButtonGroup",
             "QCheckBox",
+            "QFileDialog",
             "QInputDialog",
             "QLineEdit",
             "QListWidget",
@@ -122,6 +127,7 @@ __all__ = [
     "QColor",
     "QDesktopServices",
     "QEvent",
+    "QFileDialog",
     "QFont",
     "QFontMetrics",
     "QFrame",
@@ -138,8 +144,10 @@ __all__ = [
     "QMessageBox",
     "QModelIndex",
     "QObject",
+    "QPageSize",
     "QPainter",
     "QPalette",
+    "QPdfWriter",
     "QPen",
     "QPersistentModelIndex",
     "QPixmap",
@@ -160,6 +168,7 @@ __all__ = [
     "QStyledItemDelegate",
     "QTabWidget",
     "QTextBrowser",
+    "QTextDocument",
     "QThreadPool",
     "QTimer",
     "QTreeWidget",

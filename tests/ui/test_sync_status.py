@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import keyring
-import pytest
-
 from companion.sync_status import Phase
-from tests.auth_helpers import Browser, MemoryKeyring
+from tests.auth_helpers import Browser
 from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 
 from companion.ui.qt import Qt
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def phase_is(window, phase, pending=None):

@@ -1,0 +1,267 @@
+"""The certificate wallet, and the training-time attestation.
+
+Certificates are verified offline each time the wallet is shown; each says plainly whether
+it is authentic. Both forms can be exported: the PDF to print, the signed credential for
+anyone who wants to check it. The attestation is made from local data, offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from companion import formatting
+from companion.context import AppContext
+from companion.errors import UserFacingError, describe
+from companion.i18n import _
+from companion.services.certificates import Certificate, Verdict
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import (
+    QDesktopServices,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    Qt,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from companion.ui.widgets.banner import MessageBanner
+
+ChooseFile = Callable[[str, str], str]  # (suggested name, filter) -> chosen path, "" if none
+
+_MARKS = {Verdict.VALID: "✔"}
+
+
+def verdict_text(verdict: Verdict) -> str:
+    return {
+        Verdict.VALID: _("Authentic: signed by the platform, in your name."),
+        Verdict.TAMPERED: _("Not authentic: this certificate was altered or is damaged."),
+        Verdict.UNKNOWN_KEY: _("Not checked yet: sync once online to get the platform's keys."),
+        Verdict.OTHER_ISSUER: _("Not issued by your platform."),
+        Verdict.NOT_YOURS: _("Issued to another learner."),
+        Verdict.NOT_YET_VALID: _("Dated in the future: check this computer's date and time."),
+        Verdict.EXPIRED: _("Expired."),
+    }[verdict]
+
+
+class CertificatesView(QWidget):
+    changed = Signal()  # the list or an export finished; tests wait on it
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.certificates: list[Certificate] = []
+        self.choose_file: ChooseFile = self._ask_where
+        self.title = QLabel()
+        self.title.setObjectName("ViewTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("ViewSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.banner = MessageBanner()
+        self.banner.action_requested.connect(self.banner.hide)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._selected)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_pdf = QPushButton()
+        self.open_pdf.setObjectName("PrimaryButton")
+        self.export_pdf = QPushButton()
+        self.export_credential = QPushButton()
+        self.open_pdf.clicked.connect(self._open_pdf)
+        self.export_pdf.clicked.connect(lambda: self._export("pdf"))
+        self.export_credential.clicked.connect(lambda: self._export("jwt"))
+        self.attestation_title = QLabel()
+        self.attestation_title.setObjectName("SectionTitle")
+        self.attestation_text = QLabel()
+        self.attestation_text.setWordWrap(True)
+        self.export_attestation = QPushButton()
+        self.export_attestation.clicked.connect(self._export_attestation)
+        self._lay_out()
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        actions = QHBoxLayout()
+        for button in (self.open_pdf, self.export_pdf, self.export_credential):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        attestation = QHBoxLayout()
+        attestation.addWidget(self.export_attestation)
+        attestation.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        for widget in (self.title, self.subtitle, self.banner, self.empty):
+            layout.addWidget(widget)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.details)
+        layout.addLayout(actions)
+        layout.addSpacing(16)
+        layout.addWidget(self.attestation_title)
+        layout.addWidget(self.attestation_text)
+        layout.addLayout(attestation)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("My certificates"))
+        self.subtitle.setText(
+            _("Checked on this computer, even without a connection. New ones arrive at each sync.")
+        )
+        self.empty.setText(
+            _(
+                "No certificate yet. Complete every chapter and pass every quiz of a course "
+                "to earn one."
+            )
+        )
+        self.open_pdf.setText(_("Open the PDF"))
+        self.export_pdf.setText(_("Save the PDF…"))
+        self.export_credential.setText(_("Save the signed certificate…"))
+        self.attestation_title.setText(_("Training-time attestation"))
+        self.attestation_text.setText(
+            _(
+                "Time studied and chapters completed, per course and per week, as a PDF to "
+                "give to your employment counsellor."
+            )
+        )
+        self.export_attestation.setText(_("Save the attestation (PDF)…"))
+        self._show(self.certificates)
+
+    # --- the wallet --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        run_in_background(self, self.context.my_certificates, self._show_loaded, self._failed)
+
+    def _show_loaded(self, certificates: list[Certificate]) -> None:
+        self._show(certificates)
+        self.changed.emit()
+
+    def _show(self, certificates: list[Certificate]) -> None:
+        current = self.list.currentRow()
+        self.certificates = certificates
+        self.list.clear()
+        for certificate in certificates:
+            mark = _MARKS.get(certificate.verdict, "⚠")
+            issued = _("issued on {day}").format(day=_day(certificate.issued_at))
+            item = QListWidgetItem(f"{mark}  {certificate.achievement} — {issued}")
+            item.setToolTip(verdict_text(certificate.verdict))
+            self.list.addItem(item)
+        self.empty.setVisible(not certificates)
+        self.list.setVisible(bool(certificates))
+        if certificates:
+            self.list.setCurrentRow(min(max(current, 0), len(certificates) - 1))
+        self._selected(self.list.currentRow())
+
+    def selected(self) -> Certificate | None:
+        row = self.list.currentRow()
+        return self.certificates[row] if 0 <= row < len(self.certificates) else None
+
+    def _selected(self, _row: int) -> None:
+        certificate = self.selected()
+        for button in (self.open_pdf, self.export_pdf, self.export_credential):
+            button.setEnabled(certificate is not None)
+        if certificate is None:
+            self.details.clear()
+            return
+        self.open_pdf.setEnabled(certificate.has_pdf)
+        self.export_pdf.setEnabled(certificate.has_pdf)
+        identifier = _("Certificate id: {id}").format(id=certificate.id)
+        self.details.setText(
+            f"<b>{_escape(certificate.achievement)}</b><br>"
+            f"{_escape(verdict_text(certificate.verdict))}<br>"
+            f"<span style='color:#4d5b69'>{_escape(identifier)}</span>"
+        )
+
+    # --- files ---------------------------------------------------------------------------
+
+    def _open_pdf(self) -> None:
+        certificate = self.selected()
+        if certificate is None:
+            return
+        path = self.context.certificates().pdf_path(certificate.id)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._failed(UserFacingError(_("No application on this computer can open PDFs.")))
+
+    def _export(self, form: str) -> None:
+        certificate = self.selected()
+        if certificate is None:
+            return
+        name = _file_name(certificate.achievement)
+        if form == "pdf":
+            chosen = self.choose_file(f"{name}.pdf", _("PDF documents (*.pdf)"))
+            save = self.context.certificates().export_pdf
+        else:
+            chosen = self.choose_file(f"{name}.jwt", _("Signed certificates (*.jwt)"))
+            save = self.context.certificates().export_credential
+        if chosen:
+            run_in_background(
+                self, lambda: save(certificate.id, Path(chosen)), self._saved, self._failed
+            )
+
+    def _export_attestation(self) -> None:
+        chosen = self.choose_file(_("training-time-attestation.pdf"), _("PDF documents (*.pdf)"))
+        if not chosen:
+            return
+
+        def write(report: Any) -> None:  # Qt draws the PDF: on the GUI thread, a few ms
+            from companion.services.attestation import to_html
+
+            from companion.ui.pdf import write_pdf
+
+            try:
+                write_pdf(to_html(report), Path(chosen), _("Training-time attestation"))
+            except OSError as error:
+                self._failed(
+                    UserFacingError(
+                        _("The file could not be saved: {reason}").format(reason=error),
+                        _("Choose another folder, or free some space, and try again."),
+                    )
+                )
+                return
+            self._saved(None)
+
+        run_in_background(self, self.context.attestation, write, self._failed)
+
+    def _saved(self, _result: object) -> None:
+        self.banner.hide()
+        self.changed.emit()
+
+    def _ask_where(self, suggested: str, file_filter: str) -> str:
+        start = str(Path.home() / suggested)
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save as"), start, file_filter)
+        return str(chosen)
+
+    def _failed(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.changed.emit()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        self.refresh()  # verified again each time: keys or the clock may have changed
+        super().showEvent(event)
+
+
+def _day(issued_at: str) -> str:
+    try:
+        return formatting.day(datetime.fromisoformat(issued_at).astimezone().date())
+    except ValueError:
+        return issued_at
+
+
+def _file_name(title: str) -> str:
+    """A safe file name from a course title (the learner may still change it)."""
+    kept = "".join(c if c.isalnum() or c in " -_" else " " for c in title)
+    return "-".join(kept.split())[:80] or "certificat"
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

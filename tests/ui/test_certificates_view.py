@@ -1,0 +1,94 @@
+"""The certificate wallet and the attestation, with a certificate earned over real HTTP."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pypdf import PdfReader
+
+from companion.domain import parse_manifest
+from companion.sync_status import Phase
+from tests.auth_helpers import Browser
+from tests.integration.test_certificates import COURSE, earn
+from tests.ui.conftest import refreshed
+from tests.ui.test_sync_status import phase_is
+
+from companion.ui.qt import Qt
+
+
+def test_a_certificate_arrives_verifies_and_exports_with_the_attestation(
+    platform_env,
+    memory_keyring,
+    make_window,
+    qtbot,
+    tmp_path,
+    sample_content,
+):
+    window = refreshed(qtbot, make_window())
+    account = window.show_account()
+    account.open_browser = Browser("camille")
+    with qtbot.waitSignal(account.account_changed, timeout=20_000):
+        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    wallet = window.show_certificates()
+    qtbot.waitUntil(lambda: wallet.empty.isVisible(), timeout=10_000)
+    assert "Aucun certificat" in wallet.empty.text()
+
+    earn(platform_env, sample_content, tmp_path)  # the course, finished on two other devices
+    course = parse_manifest(sample_content.courses[COURSE].manifest)
+    chapter = course.parts[0].chapters[0]
+    window.start()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    window.context.progress().record_study(COURSE, chapter, 3725, course)  # studied here too
+    window.sync_now()
+    qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
+    assert wallet.list.item(0).text().startswith("✔  Les bases de la sécurité sur un chantier")
+    assert "Authentique" in wallet.details.text()
+    window.grab().save(str(tmp_path / "wallet.png"))
+
+    exported = {
+        "pdf": tmp_path / "certificat.pdf",
+        "jwt": tmp_path / "certificat.jwt",
+        "attestation": tmp_path / "attestation.pdf",
+    }
+    for form, button in (
+        ("pdf", wallet.export_pdf),
+        ("jwt", wallet.export_credential),
+        ("attestation", wallet.export_attestation),
+    ):
+        wallet.choose_file = _answer(exported[form])
+        with qtbot.waitSignal(wallet.changed, timeout=10_000):
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert exported[form].is_file(), wallet.banner.text
+    assert "Camille Martin" in PdfReader(exported["pdf"]).pages[0].extract_text()
+    assert exported["jwt"].read_text(encoding="ascii").count(".") == 2
+    attestation = pdf_text(exported["attestation"])
+    for expected in (
+        "Attestation de temps de formation",
+        "Camille Martin (camille.martin@example.org)",
+        "Les bases de la sécurité sur un chantier",
+        "1 h 02",
+    ):
+        assert expected in attestation, attestation
+
+
+def test_a_failed_export_says_so_and_keeps_the_certificate(
+    platform_env, make_window, qtbot, tmp_path
+):
+    window = refreshed(qtbot, make_window())
+    wallet = window.show_certificates()
+    wallet.choose_file = lambda _name, _filter: str(tmp_path / "missing-folder" / "a.pdf")
+    with qtbot.waitSignal(wallet.changed, timeout=10_000):
+        qtbot.mouseClick(wallet.export_attestation, Qt.MouseButton.LeftButton)
+    assert "n'a pas pu être enregistré" in wallet.banner.text
+
+
+def _answer(path):
+    """The save dialog, answered: the file the learner would pick."""
+    return lambda _name, _filter: str(path)
+
+
+def pdf_text(path) -> str:
+    """The words of a PDF's first page, spaced and with ligatures undone, for assertions."""
+    text = PdfReader(path).pages[0].extract_text()
+    return " ".join(unicodedata.normalize("NFKC", text).split())
