@@ -38,7 +38,13 @@ def push(
 ) -> PushReport:
     """Send everything queued, oldest first; raises what stops it (offline, busy)."""
     sent = set_aside = 0
+    previous: list[str] = []
     while pending := outbox.take(batch):
+        ids = [statement_id for statement_id, _ in pending]
+        if ids == previous:  # acknowledged but still queued: never loop on it
+            log.error("outbox did not drain after an acknowledgement; stopping this push")
+            break
+        previous = ids
         done, refused = _send(outbox, api, pending, learner_id, home_page)
         sent, set_aside = sent + done, set_aside + refused
     return PushReport(sent, set_aside)

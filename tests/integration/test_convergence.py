@@ -1,0 +1,123 @@
+"""Property: devices of one learner converge, whatever happens between them.
+
+Hypothesis draws a history of actions on three devices (chapters completed, quizzes taken,
+study sessions), syncs in any order, answers lost after the platform stored a batch, and
+statements delivered twice. After everyone syncs at the end, all devices must derive the
+same progress, that progress must be exactly what the actions imply, outboxes are empty
+and the platform holds each statement once. Real HTTP, real SQLite, every example.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from companion.domain import Chapter
+from companion.services.progress import ProgressService
+from companion.sync.client import PlatformError, PlatformUnreachable
+from companion.sync.outbox import push
+from companion.sync.pull import pull
+from tests.integration.test_pull_merge import QUIZ, chapter
+from tests.integration.test_push import api_for
+from tests.sync_helpers import HOME
+
+DEVICES = 3
+COURSE_ACTIVITY = f"{HOME}/xapi/activities/courses/c"
+
+actions = st.one_of(
+    st.tuples(st.just("complete"), st.integers(0, DEVICES - 1), st.integers(0, 5)),
+    st.tuples(st.just("quiz"), st.integers(0, DEVICES - 1), st.integers(0, 3)),
+    st.tuples(st.just("study"), st.integers(0, DEVICES - 1), st.integers(10, 5000)),
+    st.tuples(st.just("sync"), st.integers(0, DEVICES - 1), st.just(0)),
+    st.tuples(st.just("sync_answer_lost"), st.integers(0, DEVICES - 1), st.just(0)),
+    st.tuples(st.just("pull_everything_again"), st.integers(0, DEVICES - 1), st.just(0)),
+)
+
+
+class Expected:
+    """What the actions imply, computed independently of the code under test."""
+
+    def __init__(self) -> None:
+        self.completed: set[str] = set()
+        self.best: dict[str, float] = {}
+        self.seconds = 0.0
+        self.statements = 0
+
+
+def act(device: ProgressService, kind: str, value: int, expected: Expected) -> None:
+    if kind == "complete":
+        target = chapter(value)
+        if device.complete_chapter("c", target):
+            expected.statements += 1
+        expected.completed.add(target.activity_id)
+    elif kind == "quiz":  # value's bits: which questions are answered right
+        answers = {
+            q.id: q.correct if value >> i & 1 else frozenset({"z"})
+            for i, q in enumerate(QUIZ.questions)
+        }
+        result = device.submit("c", QUIZ, answers)
+        expected.best[QUIZ.activity_id] = max(expected.best.get(QUIZ.activity_id, 0), result.score)
+        expected.statements += 1
+    elif kind == "study":
+        studied = Chapter("s", "Étude", (), f"{HOME}/xapi/activities/courses/c/s")
+        device.record_study("c", studied, value, _course())
+        expected.seconds += value
+        expected.statements += 1
+
+
+def _course():
+    from companion.domain import CourseManifest
+
+    return CourseManifest("c", "1", "Cours", "fr", (), COURSE_ACTIVITY)
+
+
+def sync(device: ProgressService, api, server, kind: str) -> None:
+    if kind == "sync_answer_lost":  # the platform stores the batch; the answer never comes
+        server.faults.set(drop_after_bytes=1, path_prefix="/v1/xapi", times=1)
+    if kind == "pull_everything_again":  # every statement delivered a second time
+        with device.db.write() as c:
+            c.execute("UPDATE sync_state SET value = '0' WHERE key = 'pull_cursor'")
+    with contextlib.suppress(PlatformUnreachable, PlatformError):
+        push(device, api, "u-1001", HOME)
+        pull(device, api)
+    server.faults.clear()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=st.lists(actions, min_size=1, max_size=40))
+def test_devices_converge_whatever_the_order_and_the_faults(_sandbox_server, history):
+    server = _sandbox_server
+    server.statements.clear()
+    server.faults.clear()
+    api = api_for(server)
+    folder = Path(tempfile.mkdtemp(prefix="convergence-"))
+    devices = [ProgressService(folder / f"device-{i}") for i in range(DEVICES)]
+    expected = Expected()
+    try:
+        for kind, index, value in history:
+            if kind.startswith(("sync", "pull")):
+                sync(devices[index], api, server, kind)
+            else:
+                act(devices[index], kind, value, expected)
+        for _round in range(2):  # the second round brings everyone the others' last
+            for device in devices:
+                sync(device, api, server, "sync")
+        for device in devices:
+            assert device.pending_count() == 0
+            assert device.completed_activities() == expected.completed
+            assert device.best_scores() == expected.best
+            assert device.time_studied().get(COURSE_ACTIVITY, 0.0) == expected.seconds
+        assert server.statements.count() == expected.statements  # each exactly once
+    finally:
+        for device in devices:
+            device.close()
+        shutil.rmtree(folder, ignore_errors=True)
