@@ -62,6 +62,18 @@ def sandbox(_sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
+def memory_keyring() -> Iterator[keyring.backend.KeyringBackend]:
+    """A working keyring that forgets everything after the test."""
+    from tests.auth_helpers import MemoryKeyring  # after the real keyring is pinned above
+
+    previous = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def platform_env(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> SandboxServer:
     """Point the app at the sandbox through the environment, with quick retries."""
     monkeypatch.setenv("COMPANION_PLATFORM_API_URL", sandbox.url)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -65,3 +70,41 @@ def test_a_lost_acknowledgement_resends_without_duplicates(sandbox, tmp_path):
     assert service.pending_count() == 30 and sandbox.statements.count() == 30
     assert push(service, api_for(sandbox), "u-1001", HOME).sent == 30
     assert service.pending_count() == 0 and sandbox.statements.count() == 30
+
+
+def test_a_push_killed_with_sigkill_loses_nothing_and_duplicates_nothing(sandbox, tmp_path):
+    """The app is killed mid-push (between batches or mid-request); the next start sends
+    the rest. Nothing is lost and the platform holds each statement once."""
+    total = 3000
+    service = complete_chapters(ProgressService(tmp_path), total)
+    service.close()
+    token = sandbox.oidc.issue_token_for(sandbox.learners.records["camille"])
+    # a slow link: each batch is stored, then its answer takes 30 ms (the kill can land there)
+    sandbox.faults.set(first_byte_delay_ms=30, path_prefix="/v1/xapi")
+    script = (
+        "import pathlib;"
+        "from companion.services.progress import ProgressService;"
+        "from companion.sync.client import HttpClient, NetworkConfig;"
+        "from companion.sync.outbox import push;"
+        "from companion.sync.platform_v1 import PlatformV1;"
+        "from tests.sync_helpers import HOME, StaticToken;"
+        f"client = HttpClient(NetworkConfig(base_url={sandbox.url!r}, retries=0));"
+        f"api = PlatformV1(client, StaticToken({token!r}));"
+        f"push(ProgressService(pathlib.Path({str(tmp_path)!r})), api, 'u-1001', HOME, batch=40)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and sandbox.statements.count() < total // 3:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)  # no clean-up of any kind
+    process.wait(10)
+    stored = sandbox.statements.count()
+    assert 0 < stored < total, "the kill must land mid-push"
+    sandbox.faults.clear()
+    restarted = ProgressService(tmp_path)
+    assert restarted.pending_count() >= total - stored  # everything not acknowledged is here
+    push(restarted, api_for(sandbox), "u-1001", HOME)
+    assert restarted.pending_count() == 0
+    assert sandbox.statements.count() == total  # nothing lost...
+    assert sandbox.statements.arrivals() == total  # ...and nothing stored twice
+    restarted.close()

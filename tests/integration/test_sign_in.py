@@ -6,7 +6,6 @@ import socket
 import threading
 import time
 
-import keyring
 import pytest
 import requests
 
@@ -14,16 +13,7 @@ from companion.auth.errors import SignInError, SignInRequired
 from companion.context import AppContext
 from companion.errors import Cancelled, UserFacingError
 from companion.sync.client import PlatformUnreachable
-from tests.auth_helpers import Browser, MemoryKeyring, approve_device, authorise, query
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(previous)
+from tests.auth_helpers import Browser, approve_device, authorise, query
 
 
 @pytest.fixture

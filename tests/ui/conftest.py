@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from companion.context import AppContext
-from tests.auth_helpers import MemoryKeyring
 
 from companion.ui.app import create_application
 from companion.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def memory_keyring():
-    """A working keyring that forgets everything after the test."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
