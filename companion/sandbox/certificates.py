@@ -60,6 +60,14 @@ class Certificates:
     key: RSAKey
     issued: dict[tuple[str, str], Issued] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _requirements: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+
+    def requirements(self, course_id: str) -> set[tuple[str, str]]:
+        """What completes a course, worked out once per course (called on every POST)."""
+        if course_id not in self._requirements:
+            manifest = parse_manifest(self.content.courses[course_id].manifest)
+            self._requirements[course_id] = completion_requirements(manifest)
+        return self._requirements[course_id]
 
     def clear(self) -> None:
         with self.lock:
@@ -69,7 +77,7 @@ class Certificates:
         """Issue a certificate for each course the learner has now completed (once)."""
         facts = statements.facts(learner["id"])
         for course_id, built in self.content.courses.items():
-            needed = completion_requirements(parse_manifest(built.manifest))
+            needed = self.requirements(course_id)
             with self.lock:
                 if (learner["id"], course_id) in self.issued or not needed <= facts:
                     continue

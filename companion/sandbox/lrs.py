@@ -44,11 +44,13 @@ class StatementStore:
         self._lock = threading.Lock()
         self._by_id: dict[str, dict[str, Any]] = {}
         self._order: list[tuple[str, str]] = []  # (learner id, statement id), arrival order
+        self._facts: dict[str, set[tuple[str, str]]] = {}  # learner: (verb, activity) pairs
 
     def clear(self) -> None:
         with self._lock:
             self._by_id.clear()
             self._order.clear()
+            self._facts.clear()
 
     def save(self, learner_id: str, statements: list[dict[str, Any]]) -> list[str]:
         """Store a batch all or nothing; a resent statement is accepted and kept once."""
@@ -67,6 +69,9 @@ class StatementStore:
                     "learner": learner_id,
                 }
                 self._order.append((learner_id, statement["id"]))
+                verb = str(statement["verb"]["id"]).rsplit("/", 1)[-1]
+                fact = (verb, str(statement["object"]["id"]))
+                self._facts.setdefault(learner_id, set()).add(fact)
         return [s["id"] for s in statements]
 
     def since(self, learner_id: str, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -84,12 +89,7 @@ class StatementStore:
     def facts(self, learner_id: str) -> set[tuple[str, str]]:
         """(verb, activity) pairs the learner's statements establish, from every device."""
         with self._lock:
-            return {
-                (str(kept["verb"]["id"]).rsplit("/", 1)[-1], str(kept["object"]["id"]))
-                for owner, statement_id in self._order
-                if owner == learner_id
-                for kept in (self._by_id[statement_id]["statement"],)
-            }
+            return set(self._facts.get(learner_id, ()))
 
     def arrivals(self) -> int:
         """Where the next statement will be: the cursor that reads nothing new."""

@@ -78,9 +78,8 @@ def test_a_failed_export_says_so_and_keeps_the_certificate(
     window = refreshed(qtbot, make_window())
     wallet = window.show_certificates()
     wallet.choose_file = lambda _name, _filter: str(tmp_path / "missing-folder" / "a.pdf")
-    with qtbot.waitSignal(wallet.changed, timeout=10_000):
-        qtbot.mouseClick(wallet.export_attestation, Qt.MouseButton.LeftButton)
-    assert "n'a pas pu être enregistré" in wallet.banner.text
+    qtbot.mouseClick(wallet.export_attestation, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "n'a pas pu être enregistré" in wallet.banner.text, timeout=10_000)
 
 
 def _answer(path):
