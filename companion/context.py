@@ -71,6 +71,8 @@ class AppContext:
                 from companion.services.progress import ProgressService
 
                 self._progress = ProgressService(self.profile_dir)
+                saved = self.account.saved_account()
+                self._progress.learner = saved.id if saved else None
             return self._progress
 
     def start_sync(self, listener: Callable[[SyncStatus], None]) -> SyncEngine:
@@ -127,8 +129,10 @@ class AppContext:
         from companion.sync.engine import Target
 
         if not self.account.is_signed_in():
+            self.progress().learner = None  # actions from now on are nobody's yet
             return None
         account = self.account.saved_account() or self.account.refresh_account()
+        self.progress().learner = account.id
         api = self.connection.api().with_auth(self.account.session())
         return Target(api, account.id, self.connection.issuer())
 

@@ -1,9 +1,11 @@
 """xAPI statements for the learner's actions (xAPI 1.0.3).
 
 Statements are made when the action happens, with a client-made UUID (resending is
-harmless: the learning record store keeps each id once), and stored without an actor: the
-actor is the learner signed in when the statement is sent, so progress made before signing
-in (or on a kiosk between two learners' sessions) is never attributed to the wrong person.
+harmless: the learning record store keeps each id once), and stored without an actor. The
+outbox remembers who was signed in when the action was made, and the actor is added at
+sending time for that learner only; progress made while nobody was signed in is claimed by
+the first learner who signs in on the profile. On a shared computer, progress never changes
+hands.
 """
 
 from __future__ import annotations

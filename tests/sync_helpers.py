@@ -24,9 +24,9 @@ class StaticToken:
         pass
 
 
-def complete_chapters(service: ProgressService, n: int) -> ProgressService:
+def complete_chapters(service: ProgressService, n: int, first: int = 0) -> ProgressService:
     """Queue ``n`` chapter completions (one statement each) in ``service``'s outbox."""
-    for i in range(n):
+    for i in range(first, first + n):
         activity = f"{HOME}/xapi/activities/courses/c/chapters/{i}"
         service.complete_chapter("c", Chapter(f"ch{i}", f"Chapitre {i}", (), activity))
     return service

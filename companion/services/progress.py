@@ -71,6 +71,8 @@ class ProgressService:
     def __init__(self, profile_dir: Path) -> None:
         self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
         self.listeners: list[Callable[[], None]] = []  # told after each saved action
+        # The learner signed in now (None: nobody); their actions are sent only as theirs.
+        self.learner: str | None = None
 
     def _saved(self) -> None:
         for listener in self.listeners:
@@ -94,7 +96,7 @@ class ProgressService:
             result=xapi.quiz_result(score, passed),
         )
         with self.db.write() as c:  # saved before the learner sees the result
-            _queue(c, made)
+            _queue(c, made, self.learner)
             c.execute(
                 "INSERT INTO quiz_attempts (id, course_id, quiz_id, score, passed, answers,"
                 " taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -109,7 +111,7 @@ class ProgressService:
                 ),
             )
             if passed and course is not None:
-                _complete_course_if_done(c, course)
+                _complete_course_if_done(c, course, self.learner)
         self._saved()
         return QuizResult(attempt_id, score, passed, results)
 
@@ -141,9 +143,10 @@ class ProgressService:
                         **_course_context(course),
                         result={"completion": True},
                     ),
+                    self.learner,
                 )
             if course is not None:
-                _complete_course_if_done(c, course)
+                _complete_course_if_done(c, course, self.learner)
         if added:
             self._saved()
         return bool(added)
@@ -173,7 +176,7 @@ class ProgressService:
             when=datetime.fromtimestamp(started, UTC),
         )
         with self.db.write() as c:
-            _queue(c, made)
+            _queue(c, made, self.learner)
             c.execute(
                 "INSERT INTO study_sessions VALUES (?, ?, ?, ?, ?)",
                 (made["id"], course_id, chapter.id, started, seconds),
@@ -193,11 +196,13 @@ class ProgressService:
 
     # --- the outbox, drained by the sync (companion/sync/outbox.py) ---------------------
 
-    def take(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    def take(self, limit: int, learner: str) -> list[tuple[str, dict[str, Any]]]:
+        """The oldest statements ``learner`` may send: theirs, and those made while nobody
+        was signed in (claimed by the first learner to sign in on this profile)."""
         rows = self.db.read(
-            "SELECT id, statement FROM outbox WHERE set_aside = 0 "
-            "ORDER BY created_at, rowid LIMIT ?",
-            (limit,),
+            "SELECT id, statement FROM outbox WHERE set_aside = 0"
+            " AND (learner IS NULL OR learner = ?) ORDER BY created_at, rowid LIMIT ?",
+            (learner, limit),
         )
         return [(row["id"], json.loads(row["statement"])) for row in rows]
 
@@ -278,7 +283,14 @@ class ProgressService:
         return [(row["id"], row["last_error"] or "") for row in rows]
 
     def pending_count(self) -> int:
-        return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
+        """Statements waiting for the learner signed in now (all of them when nobody is)."""
+        if self.learner is None:
+            return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
+        rows = self.db.read(
+            "SELECT COUNT(*) FROM outbox WHERE set_aside = 0 AND (learner IS NULL OR learner = ?)",
+            (self.learner,),
+        )
+        return int(rows[0][0])
 
     def save_position(self, course_id: str, chapter_id: str, position: float) -> None:
         with self.db.write() as c:
@@ -300,11 +312,11 @@ class ProgressService:
         self.db.close()
 
 
-def _queue(connection: Any, made: dict[str, Any]) -> None:
+def _queue(connection: Any, made: dict[str, Any], learner: str | None) -> None:
     """An action's statement: a fact at once (progress shows it), and queued to be sent."""
     connection.execute(
-        "INSERT INTO outbox (id, statement, created_at) VALUES (?, ?, ?)",
-        (made["id"], json.dumps(made, ensure_ascii=False), time.time()),
+        "INSERT INTO outbox (id, statement, created_at, learner) VALUES (?, ?, ?, ?)",
+        (made["id"], json.dumps(made, ensure_ascii=False), time.time(), learner),
     )
     _know(connection, made)
 
@@ -331,7 +343,7 @@ def _course_context(course: CourseManifest | None) -> _CourseContext:
     }
 
 
-def _complete_course_if_done(connection: Any, course: CourseManifest) -> None:
+def _complete_course_if_done(connection: Any, course: CourseManifest, learner: str | None) -> None:
     """Queue "course completed" once, in the transaction of the action that completed it."""
     activity = course_activity(course)
     known = {
@@ -345,7 +357,8 @@ def _complete_course_if_done(connection: Any, course: CourseManifest) -> None:
     if not needed or not needed <= known or ("completed", activity) in known:
         return
     done = {"completion": True}
-    _queue(connection, xapi.statement("completed", activity, "course", course.title, result=done))
+    made = xapi.statement("completed", activity, "course", course.title, result=done)
+    _queue(connection, made, learner)
 
 
 def _know(connection: Any, statement: dict[str, Any]) -> int:

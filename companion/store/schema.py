@@ -122,3 +122,9 @@ PROGRESS.append(
         fetched_at REAL NOT NULL)
     """
 )
+
+PROGRESS.append(
+    # 5: who was signed in when the action was made (NULL: nobody). A statement goes only
+    #    under that learner, so on a shared computer progress never changes hands.
+    "ALTER TABLE outbox ADD COLUMN learner TEXT"
+)

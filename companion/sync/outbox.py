@@ -22,7 +22,7 @@ BATCH = 500
 
 
 class Outbox(Protocol):
-    def take(self, limit: int) -> list[tuple[str, dict[str, Any]]]: ...
+    def take(self, limit: int, learner: str) -> list[tuple[str, dict[str, Any]]]: ...
     def acknowledge(self, ids: list[str]) -> None: ...
     def set_aside(self, statement_id: str, reason: str) -> None: ...
     def note_failure(self, ids: list[str], reason: str) -> None: ...
@@ -39,7 +39,7 @@ def push(
     """Send everything queued, oldest first; raises what stops it (offline, busy)."""
     sent = set_aside = 0
     previous: list[str] = []
-    while pending := outbox.take(batch):
+    while pending := outbox.take(batch, learner_id):
         ids = [statement_id for statement_id, _ in pending]
         if ids == previous:  # acknowledged but still queued: never loop on it
             log.error("outbox did not drain after an acknowledgement; stopping this push")

@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
             assert pulled == args.statements
             completed = len(other_device.completed_activities())
             single = complete_chapters(ProgressService(Path(folder) / "single"), args.statements)
-            sample = single.take(args.statements)[: min(500, args.statements)]
+            sample = single.take(args.statements, "u-1001")[: min(500, args.statements)]
             started = time.perf_counter()
             for _statement_id, statement in sample:  # one request each, timed on a sample
                 api.post_statements([xapi.with_actor(statement, "u-1001", HOME)])
