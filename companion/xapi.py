@@ -17,6 +17,8 @@ from typing import Any
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 VERB_DISPLAY = {
+    "launched": "a ouvert",
+    "answered": "a répondu à",
     "experienced": "a étudié",
     "completed": "a terminé",
     "passed": "a réussi",
@@ -25,6 +27,7 @@ VERB_DISPLAY = {
 ACTIVITY_TYPES = {
     "chapter": "http://adlnet.gov/expapi/activities/lesson",
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
+    "question": "http://adlnet.gov/expapi/activities/cmi.interaction",
     "course": "http://adlnet.gov/expapi/activities/course",
 }
 

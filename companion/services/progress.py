@@ -97,6 +97,8 @@ class ProgressService:
         )
         with self.db.write() as c:  # saved before the learner sees the result
             _queue(c, made, self.learner)
+            for answered in _answers(quiz, results, course_id, course):
+                _queue(c, answered, self.learner)
             c.execute(
                 "INSERT INTO quiz_attempts (id, course_id, quiz_id, score, passed, answers,"
                 " taken_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -114,6 +116,21 @@ class ProgressService:
                 _complete_course_if_done(c, course, self.learner)
         self._saved()
         return QuizResult(attempt_id, score, passed, results)
+
+    def open_chapter(
+        self, course_id: str, chapter: Chapter, course: CourseManifest | None = None
+    ) -> None:
+        """The learner opened a chapter (xAPI "launched")."""
+        made = xapi.statement(
+            "launched",
+            chapter.activity_id or fallback_activity(course_id, chapter.id),
+            "chapter",
+            chapter.title,
+            **_course_context(course),
+        )
+        with self.db.write() as c:
+            _queue(c, made, self.learner)
+        self._saved()
 
     def best_score(self, course_id: str, quiz_id: str) -> float | None:
         rows = self.db.read(
@@ -319,6 +336,39 @@ def _queue(connection: Any, made: dict[str, Any], learner: str | None) -> None:
         (made["id"], json.dumps(made, ensure_ascii=False), time.time(), learner),
     )
     _know(connection, made)
+
+
+def _answers(
+    quiz: Quiz,
+    results: tuple[QuestionResult, ...],
+    course_id: str,
+    course: CourseManifest | None,
+) -> list[dict[str, Any]]:
+    """One "answered" statement per question: the choices made and whether they were right."""
+    quiz_activity = quiz.activity_id or fallback_activity(course_id, quiz.id)
+    made = []
+    for result in results:
+        question = result.question
+        statement = xapi.statement(
+            "answered",
+            f"{quiz_activity}/questions/{question.id}",
+            "question",
+            question.prompt,
+            **_course_context(course),
+            result={"response": "[,]".join(sorted(result.chosen)), "success": result.correct},
+        )
+        statement["object"]["definition"].update(
+            {
+                "interactionType": "choice",
+                "correctResponsesPattern": ["[,]".join(sorted(question.correct))],
+                "choices": [
+                    {"id": choice.id, "description": {"fr-FR": choice.text}}
+                    for choice in question.choices
+                ],
+            }
+        )
+        made.append(statement)
+    return made
 
 
 def _set_state(connection: Any, key: str, value: str) -> None:

@@ -62,7 +62,7 @@ def act(device: ProgressService, kind: str, value: int, expected: Expected) -> N
         }
         result = device.submit("c", QUIZ, answers)
         expected.best[QUIZ.activity_id] = max(expected.best.get(QUIZ.activity_id, 0), result.score)
-        expected.statements += 1
+        expected.statements += 1 + len(QUIZ.questions)  # the attempt, and each answer
     elif kind == "study":
         studied = Chapter("s", "Étude", (), f"{HOME}/xapi/activities/courses/c/s")
         device.record_study("c", studied, value, _course())

@@ -71,7 +71,16 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     course = "https://plateforme.sandbox.companion.test/xapi/activities/courses/securite-chantier"
     qtbot.waitUntil(lambda: progress.time_studied() == {course: 125.0}, timeout=10_000)
     verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in progress.pending_statements())
-    assert verbs == ["completed", "experienced", "experienced", "passed"]
+    answers = ["answered"] * len(quiz.quiz.questions)
+    assert verbs == [
+        *answers,
+        "completed",
+        "experienced",
+        "experienced",
+        "launched",
+        "launched",
+        "passed",
+    ]
 
     view.search.setText("evacuation")
     qtbot.waitUntil(lambda: view.results.count() >= 1 and view.results.isVisible(), timeout=10_000)

@@ -47,8 +47,10 @@ def test_quiz_attempts_and_completions_queue_valid_statements(tmp_path):
     assert not service.complete_chapter("c", CHAPTER)  # once is enough
     queued = service.pending_statements()
     verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in queued]
-    assert verbs == ["passed", "completed", "completed"]  # quiz, chapter, then the course
-    assert queued[2]["object"]["id"] == COURSE.activity_id
+    # the quiz, its one answer, the chapter, then the course
+    assert verbs == ["passed", "answered", "completed", "completed"]
+    assert queued[1]["result"] == {"response": "b", "success": True}
+    assert queued[3]["object"]["id"] == COURSE.activity_id
     assert queued[0]["result"]["score"]["scaled"] == 1.0
     assert "actor" not in queued[0]  # the sender adds the learner signed in at that time
     for statement in queued:
@@ -59,12 +61,18 @@ def test_quiz_attempts_and_completions_queue_valid_statements(tmp_path):
 def test_an_action_and_its_statement_commit_together(tmp_path, monkeypatch):
     service = ProgressService(tmp_path)
     fixed = xapi.statement("failed", QUIZ.activity_id, "quiz", QUIZ.title)
-    monkeypatch.setattr(xapi, "statement", lambda *a, **k: dict(fixed))
+    made = xapi.statement
+    monkeypatch.setattr(  # the attempt's statement gets the same id twice
+        xapi,
+        "statement",
+        lambda verb, *a, **k: dict(fixed) if verb == "failed" else made(verb, *a, **k),
+    )
     service.submit("c", QUIZ, {})
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         service.submit("c", QUIZ, {})  # the outbox refuses the second copy...
     attempts = service.db.read("SELECT COUNT(*) FROM quiz_attempts")[0][0]
     assert attempts == 1  # ...and the attempt that came with it is rolled back too
+    assert service.pending_count() == 2  # the first attempt and its answer, nothing else
 
 
 def test_a_platform_without_activity_ids_still_gets_valid_iris(tmp_path):

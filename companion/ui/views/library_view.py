@@ -495,6 +495,7 @@ class LibraryView(QWidget):
             chapter, page, position = loaded
             self._reading = (course_id, chapter_id)
             self.study.begin(course_id, chapter, self.manifest)
+            self._record_opening(course_id, chapter)
             self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
             if highlight:
                 self.reader.browser.find(highlight)  # selects and scrolls to the match
@@ -530,6 +531,15 @@ class LibraryView(QWidget):
         self._reading = None
         self.pages.setCurrentIndex(0)
         self._refresh_outline()
+
+    def _record_opening(self, course_id: str, chapter: Any) -> None:
+        manifest = self.manifest
+        run_in_background(
+            self,
+            lambda: self.context.progress().open_chapter(course_id, chapter, manifest),
+            lambda _r: None,
+            self._failed,
+        )
 
     def _record_study(self, studied: Studied, wait: bool) -> None:
         def record() -> bool:
