@@ -244,3 +244,24 @@ def _ch(i: int):
     from companion.domain import Chapter
 
     return Chapter(f"s{i}", f"Chapitre {i}", (), f"{HOME}/xapi/activities/courses/c/chapters/s{i}")
+
+
+def test_a_platform_that_times_out_is_retried_and_nothing_is_stored_twice(
+    sandbox, progress, engines
+):
+    recorder = Recorder()
+    slow = PlatformV1(
+        HttpClient(NetworkConfig(base_url=sandbox.url, retries=0, timeout_seconds=0.5)),
+        api_for(sandbox).auth,
+    )
+    # The platform stores the batch, then takes 2 s to answer: the client gives up first.
+    sandbox.faults.set(first_byte_delay_ms=2000, path_prefix="/v1/xapi", times=1)
+    engine = make_engine(
+        engines, progress, lambda: to(slow), recorder, backoff=Backoff(base=0.2, cap=0.4)
+    )
+    complete_chapters(progress, 5)
+    engine.start()
+    troubled = recorder.wait_for(lambda s: s.phase in (Phase.OFFLINE, Phase.FAILING))
+    assert troubled.pending == 5 and troubled.message
+    recorder.wait_for(lambda s: s.phase is Phase.IDLE and s.pending == 0)
+    assert sandbox.statements.count() == 5 and sandbox.statements.arrivals() == 5
