@@ -33,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("catalog", help="print the course catalogue")
     commands.add_parser("settings", help="list every setting, its value and where it comes from")
+    sync = commands.add_parser("sync", help="sync progress and certificates now, and report")
+    sync.add_argument(
+        "--status", action="store_true", help="only report what waits; do not connect"
+    )
     return parser
 
 
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_catalog(args.profile)
         if command == "settings":
             return _print_settings()
+        if command == "sync":
+            return _sync(args.profile, args.status)
     except UserFacingError as error:
         print(f"companion: {error.message}", file=sys.stderr)
         if error.hint:
@@ -105,3 +111,39 @@ def _print_settings() -> int:
         print(f"{setting.key} = {value!r}  [{source.value}]  {setting.env_var}")
         print(f"    {_(setting.doc)}")
     return 0
+
+
+def _sync(profile: str, status_only: bool) -> int:
+    """For learners and support staff: what waits to be sent, and why it does not go."""
+    from datetime import datetime
+
+    from companion import formatting
+    from companion.context import AppContext
+    from companion.i18n import _
+    from companion.sync_status import Phase
+
+    context = AppContext.create(profile)
+    try:
+        progress = context.progress()
+        code = 0
+        if not status_only:
+            status = context.sync_once()
+            if status.phase is Phase.SIGNED_OUT:
+                print(_("Not signed in: progress stays on this computer until you sign in."))
+                code = 1
+            elif status.phase is not Phase.IDLE:
+                print(_("Sync failed: {m}").format(m=status.message), file=sys.stderr)
+                if status.reference:
+                    print(_("Reference: {reference}").format(reference=status.reference))
+                code = 1
+        print(_("Actions waiting to be sent: {n}").format(n=progress.pending_count()))
+        last = progress.last_sync()
+        when = formatting.moment(datetime.fromtimestamp(last).astimezone()) if last else "—"
+        print(_("Last sync: {when}").format(when=when))
+        for statement_id, reason in progress.set_aside_statements():
+            print(
+                _("Refused by the platform: {id} ({reason})").format(id=statement_id, reason=reason)
+            )
+        return code
+    finally:
+        context.close()

@@ -124,6 +124,15 @@ class AppContext:
 
         fetch_certificates(self.certificates(), target.api)
 
+    def sync_once(self) -> SyncStatus:
+        """One complete sync on this thread, for the command line (no engine running)."""
+        from companion.sync.engine import SyncEngine
+
+        engine = SyncEngine(
+            self.progress(), self._sync_target, lambda _s: None, steps=[self._fetch_certificates]
+        )
+        return engine.run_once()
+
     def _sync_target(self) -> Target | None:
         """The signed-in learner and the platform, or None: progress then waits, queued."""
         from companion.sync.engine import Target

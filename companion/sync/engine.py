@@ -144,6 +144,11 @@ class SyncEngine:
     def status(self) -> SyncStatus:
         return self._status
 
+    def run_once(self) -> SyncStatus:
+        """One sync now, on the calling thread (the ``companion sync`` command)."""
+        self._sync()
+        return self._status
+
     # --- the worker ------------------------------------------------------------------
 
     def _now(self, why: str) -> None:

@@ -137,3 +137,21 @@ def test_bad_fault_options_are_refused_plainly(companion_home):
     result = run_command(app_env(companion_home), "sandbox", "--fault", "boom=1")
     assert result.returncode == 2
     assert "unknown fault 'boom'" in result.stderr
+
+
+def test_the_sync_command_reports_what_waits_and_why(platform_env, companion_home):
+    from companion.paths import Paths
+    from companion.services.progress import ProgressService
+    from tests.sync_helpers import complete_chapters
+
+    env = app_env(companion_home, COMPANION_PLATFORM_API_URL=platform_env.url)
+    progress = complete_chapters(ProgressService(Paths.default().profile_dir("default")), 2)
+    progress.close()
+    status = run_command(env, "sync", "--status")
+    assert status.returncode == 0, status.stderr
+    assert "Actions en attente d'envoi : 2" in status.stdout  # French by default
+    assert "Dernière synchronisation : —" in status.stdout
+    attempt = run_command(env, "sync")  # nobody signed in on this profile
+    assert attempt.returncode == 1
+    assert "Non connecté" in attempt.stdout
+    assert platform_env.statements.count() == 0
