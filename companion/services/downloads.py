@@ -32,7 +32,8 @@ class Job(NamedTuple):
 
 
 class Event(NamedTuple):
-    kind: str  # "queued", "started", "progress", "finished", "failed", "cancelled", "idle"
+    # "queued", "started", "progress", "finished", "failed", "cancelled", "withdrawn", "idle"
+    kind: str
     job: Job | None
     data: Any = None  # (done, total) for progress, the report or the error otherwise
 
@@ -81,9 +82,24 @@ class DownloadQueue:
         self.control.cancelled.set()
         self.control.resumed.set()
 
+    def withdraw(self, course_id: str, chapter_id: str | None) -> bool:
+        """Take a waiting job out of the queue (the running one is cancelled instead)."""
+        with self._lock:
+            kept = [
+                j for j in self._waiting if (j.course_id, j.chapter_id) != (course_id, chapter_id)
+            ]
+            withdrawn = len(kept) != len(self._waiting)
+            self._waiting = kept
+            heapq.heapify(self._waiting)
+        if withdrawn:
+            self.on_event(Event("withdrawn", Job(0, 0, course_id, chapter_id, False)))
+        return withdrawn
+
     def cancel_all(self) -> None:
         with self._lock:
-            self._waiting.clear()
+            withdrawn, self._waiting = self._waiting, []
+        for job in sorted(withdrawn):
+            self.on_event(Event("withdrawn", job))
         self.cancel_current()
 
     def _run(self) -> None:

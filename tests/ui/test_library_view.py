@@ -125,3 +125,34 @@ def test_storage_dialog_pins_and_removes(platform_env, make_window, qtbot):
     qtbot.waitUntil(
         lambda: set(outline_states(view).values()) == {"Non téléchargé"}, timeout=10_000
     )
+
+
+def test_the_downloads_panel_shows_each_job_and_withdraws_a_waiting_one(
+    platform_env, make_window, qtbot, tmp_path
+):
+    window = refreshed(qtbot, make_window())
+    view = window.library_view
+    window.show_library()
+    platform_env.faults.set(bandwidth_bps=60_000, path_prefix="/v1/assets")  # a slow link
+    for course_id in ("securite-chantier", "debuter-python", "creer-son-entreprise"):
+        view.add_course(course_id)
+    qtbot.waitUntil(lambda: view.courses.count() == 3, timeout=20_000)
+    for course_id in ("securite-chantier", "debuter-python", "creer-son-entreprise"):
+        view.course_id = course_id
+        view.start_download()
+    panel = view.downloads
+    qtbot.waitUntil(lambda: len(panel.rows) == 3 and panel.running is not None, timeout=20_000)
+    assert panel.running is not None
+    running = panel.rows[panel.running]
+    qtbot.waitUntil(lambda: running.bar.value() > 0, timeout=20_000)
+    assert "restantes" in running.state.text() and running.remove.text() == "Annuler"
+    waiting = [row for key, row in panel.rows.items() if key != panel.running]
+    assert [row.state.text() for row in waiting] == ["En attente", "En attente"]
+    assert all(row.remove.text() == "Retirer" for row in waiting)
+    window.grab().save(str(tmp_path / "downloads.png"))
+    qtbot.mouseClick(waiting[-1].remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.rows) == 2, timeout=10_000)
+    assert view.queue is not None
+    assert [job.course_id for job in view.queue.waiting()] == ["debuter-python"]
+    qtbot.mouseClick(view.cancel, Qt.MouseButton.LeftButton)  # "Tout annuler"
+    qtbot.waitUntil(lambda: not panel.rows and panel.isHidden(), timeout=20_000)

@@ -32,7 +32,6 @@ from companion.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QObject,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -47,6 +46,7 @@ from companion.ui.qt import (
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.study_tracker import Studied, StudyTracker
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.downloads_panel import DownloadsPanel
 
 IdRole = Qt.ItemDataRole.UserRole + 2
 TitleRole = Qt.ItemDataRole.UserRole + 3
@@ -90,7 +90,6 @@ class LibraryView(QWidget):
         self.course_id: str | None = None
         self.manifest: CourseManifest | None = None
         self.queue: DownloadQueue | None = None
-        self._started = 0.0
         self.relay = QueueRelay()
         self.relay.arrived.connect(self._on_queue_event)
         self.banner = MessageBanner()
@@ -139,17 +138,13 @@ class LibraryView(QWidget):
         self.pause = QPushButton()
         self.pause.setCheckable(True)
         self.pause.toggled.connect(self._pause_toggled)
-        self.cancel = QPushButton()
+        self.cancel = QPushButton()  # everything: the running job and those waiting
         self.cancel.clicked.connect(self._cancel_download)
         self.pin = QCheckBox()
         self.pin.toggled.connect(self._pin_toggled)
         self.remove = QPushButton()
         self.remove.clicked.connect(self._remove)
-        self.progress = QProgressBar()
-        self.progress_text = QLabel()
-        self.waiting = QLabel()
-        self.waiting.setWordWrap(True)
-        self.waiting.hide()
+        self.downloads = DownloadsPanel(self._title_of, self._remove_job)
         self.storage = QLabel()
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
@@ -160,7 +155,7 @@ class LibraryView(QWidget):
         self.storage_button = QPushButton()
         self.storage_button.clicked.connect(self.show_storage)
         self.storage_dialog: Any = None
-        for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+        for widget in (self.pause, self.cancel):
             widget.hide()
 
     def _library_page(self) -> QWidget:
@@ -176,9 +171,7 @@ class LibraryView(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         column.addLayout(row)
-        column.addWidget(self.progress)
-        column.addWidget(self.progress_text)
-        column.addWidget(self.waiting)
+        column.addWidget(self.downloads)
         storage_row = QHBoxLayout()
         storage_row.addWidget(self.pin)
         storage_row.addWidget(self.storage, 1)
@@ -211,7 +204,8 @@ class LibraryView(QWidget):
         self.download_course.setText(_("Download the course"))
         self.download_chapter.setText(_("Download this chapter"))
         self.pause.setText(_("Pause"))
-        self.cancel.setText(_("Cancel"))
+        self.cancel.setText(_("Cancel all"))
+        self.downloads.retranslate()
         self.pin.setText(_("Keep offline"))
         self.remove.setText(_("Remove from this computer"))
         self.reader.retranslate()
@@ -370,53 +364,35 @@ class LibraryView(QWidget):
         return self.queue is not None and self.queue.current is not None
 
     def _on_queue_event(self, event: Any) -> None:
-        if event.kind == "started":
-            self._started = time.monotonic()
-            for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+        key = (event.job.course_id, event.job.chapter_id) if event.job else None
+        if event.kind == "queued" and key:
+            self.downloads.queued(key)
+        elif event.kind == "started" and key:
+            self.downloads.started(key)
+            for widget in (self.pause, self.cancel):
                 widget.show()
-            self.progress.setValue(0)
-            self.progress_text.setText(
-                _("Preparing the download of “{title}”…").format(
-                    title=self._title_of(event.job.course_id)
-                )
-            )
-        elif event.kind == "progress":
-            self._show_progress(event.job.course_id, *event.data)
-        elif event.kind in ("finished", "failed", "cancelled"):
-            self._job_ended(event)
+        elif event.kind == "progress" and key:
+            self.downloads.progress(key, *event.data)
+        elif event.kind in ("finished", "failed", "cancelled", "withdrawn") and key:
+            self.downloads.ended(key)
+            if event.kind != "withdrawn":
+                self._job_ended(event)
         elif event.kind == "idle":
             self.pause.setChecked(False)
-            for widget in (self.pause, self.cancel, self.progress, self.progress_text):
+            for widget in (self.pause, self.cancel):
                 widget.hide()
-        self._show_waiting()
 
-    def _show_waiting(self) -> None:
-        waiting = self.queue.waiting() if self.queue is not None else []
-        self.waiting.setVisible(bool(waiting))
-        self.waiting.setText(
-            _("Waiting: {titles}").format(
-                titles=", ".join(self._title_of(job.course_id) for job in waiting)
-            )
-        )
+    def _remove_job(self, key: tuple[str, str | None], running: bool) -> None:
+        if self.queue is None:
+            return
+        if running:
+            self.queue.cancel_current()  # what was downloaded is kept for a later resume
+        else:
+            self.queue.withdraw(*key)
 
     def _title_of(self, course_id: str) -> str:
         entry = self._catalog.get(course_id)
         return entry.title if entry else course_id
-
-    def _show_progress(self, course_id: str, done: int, total: int) -> None:
-        self.progress.setMaximum(1000)
-        self.progress.setValue(int(1000 * done / total) if total else 1000)
-        elapsed = max(0.001, time.monotonic() - self._started)
-        rate = done / elapsed
-        left = (total - done) / rate if rate > 0 else 0
-        self.progress_text.setText(
-            _("“{title}”: {done} of {total} — about {seconds} s left").format(
-                title=self._title_of(course_id),
-                done=formatting.size(done),
-                total=formatting.size(total),
-                seconds=round(left),
-            )
-        )
 
     def _job_ended(self, event: Any) -> None:
         self._refresh_course_states()
@@ -444,7 +420,7 @@ class LibraryView(QWidget):
 
     def _cancel_download(self) -> None:
         if self.queue is not None:
-            self.queue.cancel_current()
+            self.queue.cancel_all()
 
     def _pin_toggled(self, pinned: bool) -> None:
         course_id = self.course_id
