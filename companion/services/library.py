@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote
 
 from companion.domain import Asset, Block, Chapter, CourseManifest, parse_manifest
 from companion.errors import UserFacingError
@@ -333,7 +334,9 @@ class LibraryService:
         title = html.escape(block.title)
         if block.type == "image":
             return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
-        return f"<p><a href='asset:{asset.sha256}'>{title or html.escape(block.type)}</a></p>"
+        # The title rides along in the fragment, for the player to show.
+        href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
+        return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"
 
     def _plain_text(self, chapter: Chapter) -> str:
         import nh3
@@ -362,8 +365,9 @@ class LibraryService:
             for r in rows
         ]
 
-    def openable_copy(self, sha256: str, open_dir: Path) -> Path:
-        """A copy with a proper file extension, for the system's viewer or player."""
+    def openable_copy(self, sha256: str, open_dir: Path) -> tuple[Path, str]:
+        """A copy with a proper file extension, for a player or the system's viewer, and
+        its media type."""
         import mimetypes
         import shutil
 
@@ -372,12 +376,15 @@ class LibraryService:
         )
         if not rows or not self.assets.has(sha256):
             raise UserFacingError(_("This file is not on this computer."))
-        suffix = mimetypes.guess_extension(rows[0]["media_type"]) or ""
+        media_type = str(rows[0]["media_type"])
+        # Our own table first: the system's (mimetypes reads /etc/mime.types) varies, and
+        # a player chooses by extension (audio/wav had none on a Debian machine).
+        suffix = _EXTENSIONS.get(media_type) or mimetypes.guess_extension(media_type) or ""
         target = open_dir / f"{sha256[:16]}{suffix}"
         if not target.exists():
             open_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.assets.path(sha256), target)
-        return target
+        return target, media_type
 
     def chapter(self, course_id: str, chapter_id: str) -> Chapter | None:
         manifest = self.manifest(course_id)
@@ -474,6 +481,20 @@ def _ordered(assets: Iterable[Asset]) -> list[Asset]:
             a.size,
         ),
     )
+
+
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/webm": ".weba",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+    "video/ogg": ".ogv",
+}
 
 
 def _find_chapter(manifest: CourseManifest, chapter_id: str) -> Chapter | None:

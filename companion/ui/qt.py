@@ -108,6 +108,31 @@ _LATER = {
 }
 
 
+_multimedia: Any = False  # not looked for yet
+
+
+def multimedia() -> Any | None:
+    """Qt's multimedia modules when installed (PySide6-Addons), else None.
+
+    PySide6-Essentials, which Companion installs to stay small, has none: audio and video
+    then open in the system's player."""
+    global _multimedia
+    if _multimedia is False:
+        try:
+            from types import SimpleNamespace
+
+            media = import_module("PySide6.QtMultimedia")
+            widgets = import_module("PySide6.QtMultimediaWidgets")
+            _multimedia = SimpleNamespace(
+                QMediaPlayer=media.QMediaPlayer,
+                QAudioOutput=media.QAudioOutput,
+                QVideoWidget=widgets.QVideoWidget,
+            )
+        except ImportError:
+            _multimedia = None
+    return _multimedia
+
+
 def __getattr__(name: str) -> Any:
     module = _LATER.get(name)
     if module is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from companion.services.library import OFFLINE
 from companion.services.study_clock import StudyClock
 from tests.ui.conftest import refreshed
@@ -156,3 +158,55 @@ def test_the_downloads_panel_shows_each_job_and_withdraws_a_waiting_one(
     assert [job.course_id for job in view.queue.waiting()] == ["debuter-python"]
     qtbot.mouseClick(view.cancel, Qt.MouseButton.LeftButton)  # "Tout annuler"
     qtbot.waitUntil(lambda: not panel.rows and panel.isHidden(), timeout=20_000)
+
+
+# Where Qt's multimedia modules are installed, this headless machine has no sound card and
+# no video acceleration: the backend says so, which is not a fault of Companion.
+@pytest.mark.qt_log_ignore(
+    r"Couldn't (resolve|load) .*", r"PulseAudioService: .*", r"No audio device detected"
+)
+def test_audio_plays_in_the_reader_or_opens_in_the_system_player(
+    platform_env, make_window, qtbot, sample_content, tmp_path
+):
+    from companion.ui import qt
+
+    window = refreshed(qtbot, make_window())
+    view = window.library_view
+    window.show_library()
+    view.add_course("securite-chantier")
+    qtbot.waitUntil(lambda: view.course_id == "securite-chantier", timeout=20_000)
+    with qtbot.waitSignal(view.changed, timeout=30_000):
+        view.start_download()
+    qtbot.waitUntil(lambda: not view.downloading, timeout=30_000)
+    manifest = sample_content.courses["securite-chantier"].manifest
+    chapter, sha = next(
+        (c["id"], b["asset"]["sha256"])
+        for p in manifest["parts"]
+        for c in p["chapters"]
+        for b in c["blocks"]
+        if b["type"] == "audio"
+    )
+    view.open_chapter("securite-chantier", chapter)
+    qtbot.waitUntil(lambda: f"asset:{sha}#" in view.reader.browser.toHtml(), timeout=10_000)
+    opened: list[object] = []
+
+    def open_externally(path: object) -> bool:  # stands in for the desktop's file opener
+        opened.append(path)
+        return True
+
+    view.open_externally = open_externally
+    link = qt.QUrl(f"asset:{sha}#Signal%20sonore%20d'%C3%A9vacuation")
+    view.reader.browser.anchorClicked.emit(link)  # the learner clicks the link
+    if qt.multimedia() is None:  # PySide6-Essentials, as installed by default
+        qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+        assert str(opened[0]).endswith(".wav")
+        assert "ne peuvent pas être lus dans Companion" in view.banner.text
+    else:  # PySide6-Addons installed: the clip plays under the text
+        qtbot.waitUntil(lambda: view.reader.media is not None, timeout=10_000)
+        player = view.reader.media
+        assert player is not None and player.isVisible() and not opened
+        assert player.title.text() == "Signal sonore d'évacuation"
+        qtbot.waitUntil(lambda: player.player.position() > 0, timeout=10_000)
+        window.grab().save(str(tmp_path / "player.png"))
+        view._back_to_outline()
+        assert not player.isVisible()

@@ -4,6 +4,8 @@ progress, storage, search, and the reader."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion import formatting
@@ -19,6 +21,7 @@ from companion.services.library import (
     SearchHit,
 )
 
+from companion.ui import qt
 from companion.ui.bridge import run_in_background
 
 if TYPE_CHECKING:
@@ -111,6 +114,10 @@ class LibraryView(QWidget):
         self.reader.neighbour_requested.connect(self._open_neighbour)
         self.reader.quiz.submitted.connect(self._submit_quiz)
         self.reader.open_asset = self._open_asset
+        # The system's viewer or player (a test puts a recorder here).
+        self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(path))
+        )
         self.study = StudyTracker(
             [self.reader.browser, self.reader.browser.viewport(), self.reader.quiz],
             self._record_study,
@@ -503,6 +510,7 @@ class LibraryView(QWidget):
 
     def _back_to_outline(self) -> None:
         self._save_position()
+        self.reader.stop_media()
         self.study.end()
         self._reading = None
         self.pages.setCurrentIndex(0)
@@ -568,11 +576,28 @@ class LibraryView(QWidget):
         self.reader.quiz.show_result(result)
         self.changed.emit()
 
-    def _open_asset(self, sha256: str) -> None:
+    def _open_asset(self, sha256: str, title: str = "") -> None:
+        """A file from a chapter: audio and video play in the reader when Qt's multimedia
+        modules are installed; the rest (and clips otherwise) open in the system's app."""
         open_dir = self.context.paths.cache_dir / "open"
 
-        def opened(path: Any) -> None:
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        def opened(found: tuple[Path, str]) -> None:
+            path, media_type = found
+            kind = media_type.split("/")[0]
+            if kind in ("audio", "video"):
+                modules = qt.multimedia()
+                if modules is not None:
+                    video = kind == "video"
+                    player = self.reader.play_media(modules, path, title, video)
+                    player.failed.connect(self._media_failed)
+                    return
+                self.banner.show_message(
+                    "warning",
+                    _("Audio and video cannot play inside Companion on this computer."),
+                    _("The file opens in your computer's player instead."),
+                    action=_("Close"),
+                )
+            if not self.open_externally(path):
                 self.banner.show_message(
                     "warning",
                     _("No application on this computer can open this file."),
@@ -585,6 +610,11 @@ class LibraryView(QWidget):
             lambda: self.context.library().openable_copy(sha256, open_dir),
             opened,
             self._failed,
+        )
+
+    def _media_failed(self, reason: str) -> None:
+        self.banner.show_message(
+            "warning", _("This clip cannot be played."), reason, action=_("Close")
         )
 
     # --- search --------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from companion.domain import Chapter, Quiz
 from companion.i18n import _
@@ -24,6 +26,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.widgets.media_player import MediaPlayer
 
 
 class QuizWidget(QWidget):
@@ -125,11 +128,12 @@ class ReaderView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.previous_button)
         buttons.addWidget(self.next_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.pages, 1)
-        layout.addLayout(buttons)
-        self.open_asset: Callable[[str], None] = lambda _sha: None
+        self.media: MediaPlayer | None = None  # built when a first clip plays
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.pages, 1)
+        self._layout.addLayout(buttons)
+        self.open_asset: Callable[[str, str], None] = lambda _sha, _title: None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -137,7 +141,20 @@ class ReaderView(QWidget):
         self.previous_button.setText(_("Previous"))
         self.next_button.setText(_("Next"))
 
+    def play_media(self, modules: Any, path: Path, title: str, video: bool) -> MediaPlayer:
+        """Play a clip under the text (Qt's multimedia modules are installed)."""
+        if self.media is None:
+            self.media = MediaPlayer(modules)
+            self._layout.insertWidget(2, self.media)
+        self.media.play(path, title or (_("Video") if video else _("Audio")), video)
+        return self.media
+
+    def stop_media(self) -> None:
+        if self.media is not None:
+            self.media.stop()
+
     def show_chapter(self, chapter: Chapter, page: str, position: float) -> None:
+        self.stop_media()
         self.title.setText(chapter.title)
         quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
         if quiz is not None:
@@ -155,7 +172,7 @@ class ReaderView(QWidget):
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "asset":
-            self.open_asset(url.path())
+            self.open_asset(url.path(), url.fragment(QUrl.ComponentFormattingOption.FullyDecoded))
         elif url.scheme() in ("https", "mailto"):
             QDesktopServices.openUrl(url)
 
