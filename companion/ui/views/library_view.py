@@ -3,6 +3,8 @@ progress, storage, search, and the reader."""
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -132,6 +134,9 @@ class LibraryView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         self._reading: tuple[str, str] | None = None
+        self._courses_read = itertools.count(1)
+        self._courses_lock = threading.Lock()
+        self._courses_shown = 0
         self.retranslate()
 
     # --- layout --------------------------------------------------------------------------
@@ -224,9 +229,24 @@ class LibraryView(QWidget):
     def set_courses(self, courses: list[CatalogEntry]) -> None:
         """The catalogue is known: show the learner's own courses from it."""
         self._catalog = {course.id: course for course in courses}
-        run_in_background(
-            self, self.context.library().my_courses, self._show_my_courses, self._failed
-        )
+        self._load_my_courses(lambda: self.context.library().my_courses())
+
+    def _load_my_courses(self, load: Callable[[], list[str]], select: str | None = None) -> None:
+        """Ask on a worker. Answers can come back out of order (three courses added quickly
+        once showed only the first): each is stamped when it was read, and only a list read
+        later than the one on screen replaces it."""
+
+        def read() -> tuple[int, list[str]]:
+            with self._courses_lock:  # read and stamp in one step: stamps follow the states
+                return next(self._courses_read), load()
+
+        def show(stamped: tuple[int, list[str]]) -> None:
+            stamp, course_ids = stamped
+            if stamp > self._courses_shown:
+                self._courses_shown = stamp
+                self._show_my_courses(course_ids, select)
+
+        run_in_background(self, read, show, self._failed)
 
     def _show_my_courses(self, course_ids: list[str], select: str | None = None) -> None:
         current = select or self.course_id
@@ -283,9 +303,7 @@ class LibraryView(QWidget):
             library.add_course(course_id)
             return library.my_courses()
 
-        run_in_background(
-            self, add, lambda ids: self._show_my_courses(ids, select=course_id), self._failed
-        )
+        self._load_my_courses(add, select=course_id)
 
     def _course_selected(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
