@@ -32,7 +32,7 @@ from companion.sandbox.server import SandboxServer
 from companion.store.assets import AssetStore
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.downloads import Downloader
-from tests.bench.harness import machine
+from tests.bench.harness import GapProbe, machine
 from tests.bench.wire import CountingRelay
 
 
@@ -240,7 +240,6 @@ def gui_stall(scratch: Path) -> None:
 
         from companion.ui.app import create_application
         from companion.ui.main_window import MainWindow
-        from companion.ui.qt import QTimer
 
         context = AppContext.create()
         app = create_application(sys.argv)
@@ -253,17 +252,8 @@ def gui_stall(scratch: Path) -> None:
             app.processEvents()
         window.show_library()
         view.add_course("securite-chantier")
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.timeout.connect(tick)
-        timer.start(2)
+        probe = GapProbe()
+        probe.start()
         view.start_download()
         started = time.monotonic()
         while (
@@ -271,13 +261,10 @@ def gui_stall(scratch: Path) -> None:
         ) and time.monotonic() - started < 60:
             app.processEvents()
             time.sleep(0.001)
-        timer.stop()
-        gaps.sort()
+        probe.stop()
         print(
-            f"| GUI event loop while a course downloads ({len(gaps)} ticks of a 2 ms timer)"
-            f" | median gap {gaps[len(gaps) // 2] * 1000:.1f} ms | longest "
-            f"{gaps[-1] * 1000:.1f} ms | p99 {gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms "
-            f"| < 50 ms |"
+            f"| GUI event loop while a course downloads ({len(probe.gaps)} ticks of a 2 ms "
+            f"timer) | {probe.summary()} | < 50 ms |"
         )
         context.close()
 

@@ -30,7 +30,7 @@ from companion.sync.outbox import push
 from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import pull
 from tests.bench.bench_library import SandboxProcess
-from tests.bench.harness import machine
+from tests.bench.harness import GapProbe, machine
 from tests.sync_helpers import HOME, StaticToken, complete_chapters
 
 
@@ -131,7 +131,6 @@ def gui_stall_during_sync(
 
     from companion.ui.app import create_application, settle_heap
     from companion.ui.main_window import MainWindow
-    from companion.ui.qt import QTimer
 
     context = AppContext.create()
     device = context.account.start_device_sign_in()
@@ -161,37 +160,26 @@ def gui_stall_during_sync(
     context.sync.debounce = 3600  # the sync measured is the one asked for below
     push(complete_chapters(ProgressService(scratch / "other"), count), api, "u-1001", HOME)
     complete_chapters(context.progress(), count)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(2)
-    run_until(lambda: False if time.monotonic() - last[0] > 1 else len(gaps) > 50)  # settle
-    gaps.clear()
+    probe = GapProbe()
+    probe.start()
+    run_until(lambda: len(probe.gaps) > 50)  # settle
+    probe.restart()
     assert context.sync is not None
     before = context.sync.syncs
     known_before = known(context)
     window.sync_now()
     took = run_until(lambda: context.sync is not None and context.sync.syncs > before and synced())
-    timer.stop()
+    probe.stop()
     window.close()
     window.deleteLater()
     app.processEvents()
     pulled = known(context) - known_before
     context.close()
-    gaps.sort()
     return (
         f"| GUI event loop while the engine pushes {count} and pulls {pulled} statements, "
         f"{'with' if freeze else 'without'} the start-up heap freeze "
-        f"({len(gaps)} ticks of a 2 ms timer, sync took {took:.1f} s) | median gap "
-        f"{gaps[len(gaps) // 2] * 1000:.1f} ms | longest {gaps[-1] * 1000:.1f} ms | p99 "
-        f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms | < 50 ms |"
+        f"({len(probe.gaps)} ticks of a 2 ms timer, sync took {took:.1f} s) | "
+        f"{probe.summary()} | < 50 ms |"
     )
 
 

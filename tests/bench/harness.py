@@ -71,3 +71,42 @@ def machine() -> str:
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}"
     )
+
+
+class GapProbe:
+    """A 2 ms timer on the GUI thread recording the gap between its ticks: the longest gap
+    is the longest time the event loop could not run (a stall the learner would feel)."""
+
+    def __init__(self) -> None:
+        from companion.ui.qt import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(2)
+
+    def restart(self) -> None:
+        self.gaps.clear()
+        self._last = time.perf_counter()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def summary(self) -> str:
+        """'median gap … | longest … | p99 …' for a benchmark table row."""
+        gaps = sorted(self.gaps)
+        median, longest = gaps[len(gaps) // 2], gaps[-1]
+        p99 = gaps[int(len(gaps) * 0.99)]
+        return (
+            f"median gap {median * 1000:.1f} ms | longest {longest * 1000:.1f} ms | "
+            f"p99 {p99 * 1000:.1f} ms"
+        )
