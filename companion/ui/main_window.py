@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
     def start_sync(self) -> None:
         if self.context.sync is not None:
             return
+        self._watch_network()
         run_in_background(
             self,
             lambda: self.context.start_sync(self._sync_relay.report),
@@ -179,6 +180,26 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         if self.context.sync is not None:
             self.context.sync.sync_now()
+
+    def _watch_network(self) -> None:
+        """The system says when the network comes and goes: the sync (and the catalogue)
+        follow at once, instead of waiting for the next probe. Where no backend answers,
+        the sync's own probes still find the platform again."""
+        info_type = qt.QNetworkInformation
+        if not info_type.loadDefaultBackend() or info_type.instance() is None:
+            log.info("no network information backend: relying on the sync's probes")
+            return
+        info_type.instance().reachabilityChanged.connect(self.reachability_changed)
+
+    def reachability_changed(self, reachability: Any) -> None:
+        kinds = qt.QNetworkInformation.Reachability
+        if reachability == kinds.Unknown:
+            return
+        online = reachability != kinds.Disconnected  # a centre's platform may be on its LAN
+        if self.context.sync is not None:
+            self.context.sync.network_changed(online)
+        if online and self.connection.state is ConnectionState.OFFLINE:
+            self.refresh_catalog()
 
     def _synced(self, status: Any) -> None:
         # A sync may have brought certificates: an open wallet shows them.

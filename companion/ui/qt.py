@@ -59,6 +59,7 @@ from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ obj
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess, QUrl
     from PySide6.QtGui import QDesktopServices, QPageSize, QPdfWriter, QPixmap, QTextDocument
+    from PySide6.QtNetwork import QNetworkInformation
     from PySide6.QtWidgets import (
         QButtonGroup,
         QCheckBox,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
 _LATER = {
     "QProcess": "PySide6.QtCore",
     "QUrl": "PySide6.QtCore",
+    "QNetworkInformation": "PySide6.QtNetwork",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
@@ -168,6 +170,7 @@ __all__ = [
     "QMainWindow",
     "QMessageBox",
     "QModelIndex",
+    "QNetworkInformation",
     "QObject",
     "QPageSize",
     "QPainter",

@@ -57,3 +57,28 @@ def test_a_failing_sync_says_why_with_a_reference_and_sync_now_retries(
     qtbot.mouseClick(indicator.button, Qt.MouseButton.LeftButton)  # "Synchroniser"
     qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=20_000)
     assert platform_env.statements.count() == 1
+
+
+def test_the_network_coming_back_syncs_at_once(platform_env, memory_keyring, make_window, qtbot):
+    from companion.ui import qt
+
+    window = refreshed(qtbot, make_window())
+    view = window.show_account()
+    view.open_browser = Browser("camille")
+    with qtbot.waitSignal(view.account_changed, timeout=20_000):
+        qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    window.start_sync()
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=20_000)
+    engine = window.context.sync
+    assert engine is not None
+    engine.debounce = 3600  # no sync on change: only the network's return may start one
+    reachability = qt.QNetworkInformation.Reachability
+    window.reachability_changed(reachability.Disconnected)  # as the system reports it
+    complete_chapters(window.context.progress(), 3)
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 3), timeout=10_000)
+    before = engine.syncs
+    window.reachability_changed(reachability.Online)
+    qtbot.waitUntil(
+        lambda: engine.syncs > before and phase_is(window, Phase.IDLE, 0), timeout=20_000
+    )
+    assert platform_env.statements.count() == 3
