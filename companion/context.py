@@ -162,6 +162,8 @@ class AppContext:
     def close(self) -> None:
         if self.sync is not None:
             self.sync.stop(flush_seconds=QUIT_FLUSH_SECONDS)
+            waiting = self.progress().pending_count()
+            logs.get("sync").info("closing: %d action(s) still waiting to be sent", waiting)
         with self._lock:
             for service in (self._library, self._progress):
                 if service is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import sys
 from typing import Any
 
@@ -66,6 +67,17 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def close_on_termination(app: QApplication, window: MainWindow) -> None:
+    """A session ending (log-out, shut-down) sends SIGTERM: close as if the learner had
+    closed the window, so the open chapter's study time is kept and the last push runs.
+    Python runs signal handlers only between its own instructions, so a timer gives it a
+    moment twice a second while Qt's loop waits."""
+    signal.signal(signal.SIGTERM, lambda _number, _frame: window.close())
+    heartbeat = QTimer(app)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(500)
+
+
 def run(profile: str) -> int:
     context = AppContext.create(profile)
     qInstallMessageHandler(_qt_message)
@@ -75,6 +87,7 @@ def run(profile: str) -> int:
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
     window.show()
+    close_on_termination(app, window)
     settle_heap()
     try:
         return app.exec()

@@ -155,3 +155,26 @@ def test_the_sync_command_reports_what_waits_and_why(platform_env, companion_hom
     assert attempt.returncode == 1
     assert "Non connecté" in attempt.stdout
     assert platform_env.statements.count() == 0
+
+
+def test_a_terminated_app_closes_cleanly(platform_env, companion_home):
+    """Log-out sends SIGTERM: the window closes as if the learner had closed it, and the
+    sync gets its last moment (the log says so) before the process ends with code 0."""
+    env = app_env(
+        companion_home,
+        COMPANION_PLATFORM_API_URL=platform_env.url,
+        COMPANION_BENCH="1",
+        QT_QPA_PLATFORM="offscreen",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_line(process, "catalog painted", timeout=60)
+        time.sleep(2)  # the sync starts 1.5 s after the window
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+    assert process.returncode == 0
+    log = (companion_home / "logs" / "companion.log").read_text(encoding="utf-8")
+    assert "closing: 0 action(s) still waiting to be sent" in log
