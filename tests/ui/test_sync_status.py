@@ -46,7 +46,7 @@ def test_a_failing_sync_says_why_with_a_reference_and_sync_now_retries(
     window.start()
     qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
     complete_chapters(window.context.progress(), 1)
-    qtbot.waitUntil(lambda: phase_is(window, Phase.FAILING), timeout=20_000)
+    qtbot.waitUntil(lambda: phase_is(window, Phase.FAILING, 1), timeout=20_000)
     indicator = window.sync_indicator
     assert "Échec de la synchronisation" in indicator.text
     assert "1 action à envoyer" in indicator.text
