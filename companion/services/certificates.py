@@ -9,7 +9,6 @@ credential is the proof an employer or counsellor can check.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Mapping
 from enum import StrEnum
@@ -166,14 +165,15 @@ class CertificateService:
                 _("The PDF of this certificate is not on this computer yet."),
                 _("It will be downloaded at the next sync."),
             )
-        _export(lambda: shutil.copyfile(source, destination))
+        _export(lambda: write_atomic(destination, source.read_bytes()))  # whole or not at all
 
     def export_credential(self, certificate_id: str, destination: Path) -> None:
         """The signed credential as issued (a .jwt file anyone can verify)."""
         rows = self.db.read("SELECT credential FROM certificates WHERE id = ?", (certificate_id,))
         if not rows:
             raise UserFacingError(_("This certificate is not on this computer."))
-        _export(lambda: destination.write_text(rows[0]["credential"] + "\n", encoding="ascii"))
+        credential = (rows[0]["credential"] + "\n").encode("ascii")
+        _export(lambda: write_atomic(destination, credential))
 
 
 def _export(write: Any) -> None:
