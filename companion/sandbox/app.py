@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, request, send_file
+from flask import Flask, Response, g, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -174,6 +174,7 @@ def _register_me(
             )
         try:
             ids = statements.save(learner["id"], batch)
+            g.stored_for = learner  # for the certificate check after the request
         except Conflict as conflict:
             return problem(
                 409, "Conflict", f"Statement {conflict} was already stored with other content."
@@ -243,10 +244,11 @@ def _register_certificates(
 ) -> None:
     @app.after_request
     def award(response: Response) -> Response:
-        # After statements are stored: a completed course earns its certificate.
-        stored = request.method == "POST" and response.status_code == 200
-        if stored and request.path == "/v1/xapi/statements":
-            learner = _current_learner(provider)
+        # After statements are stored: a completed course earns its certificate. The
+        # learner is the one the request was authorised for, not looked up again (the
+        # token may have expired meanwhile: that once turned a stored batch into a 500).
+        learner = g.get("stored_for")
+        if learner is not None:
             certificates.award(learner, statements, request.host_url.rstrip("/"))
         return response
 

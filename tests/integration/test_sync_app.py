@@ -52,7 +52,8 @@ def test_a_token_that_expires_mid_sync_is_refreshed_once(signed_in, platform_env
     wait_until(lambda: bool(seen) and seen[-1].phase is Phase.IDLE and seen[-1].pending == 0)
     assert platform_env.statements.count() == total
     assert session.refresh_count == refreshes + 1
-    assert not any(s.phase is Phase.FAILING for s in seen)
+    failures = [(s.message, s.reference) for s in seen if s.phase is Phase.FAILING]
+    assert not failures
 
 
 def test_a_device_with_a_wrong_clock_syncs_and_converges(signed_in, platform_env, monkeypatch):
