@@ -67,6 +67,7 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     qtbot.waitUntil(
         lambda: "sec-p1-c2" in progress.completed_chapters("securite-chantier"), timeout=10_000
     )  # "Next" at the end of a chapter completes it
+    qtbot.wait(300)  # the result label grows: let the layout settle before the picture
     window.grab().save(str(tmp_path / "quiz.png"))
     mono.now += 30
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)

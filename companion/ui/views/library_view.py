@@ -23,14 +23,12 @@ from companion.services.library import (
     SearchHit,
 )
 
-from companion.ui import qt
 from companion.ui.bridge import run_in_background
 
 if TYPE_CHECKING:
     from companion.services.downloads import DownloadQueue
 from companion.ui.qt import (
     QCheckBox,
-    QDesktopServices,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -43,13 +41,13 @@ from companion.ui.qt import (
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from companion.ui.views.reader_view import ReaderView
-from companion.ui.views.study_tracker import Studied, StudyTracker
+from companion.ui.views.reading import ReadingController
+from companion.ui.views.study_tracker import StudyTracker
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.downloads_panel import DownloadsPanel
 
@@ -112,20 +110,11 @@ class LibraryView(QWidget):
         self.outline.itemActivated.connect(self._open_item)
         self._build_controls()
         self.reader = ReaderView()
-        self.reader.back_requested.connect(self._back_to_outline)
-        self.reader.neighbour_requested.connect(self._open_neighbour)
-        self.reader.quiz.submitted.connect(self._submit_quiz)
-        self.reader.open_asset = self._open_asset
-        # The system's viewer or player (a test puts a recorder here).
-        self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(path))
+        self.reading = ReadingController(
+            context, self.reader, self.banner, lambda: self.manifest, self._failed, self
         )
-        self.study = StudyTracker(
-            [self.reader.browser, self.reader.browser.viewport(), self.reader.quiz],
-            self._record_study,
-        )
-        self.reader.browser.verticalScrollBar().valueChanged.connect(self.study.touch)
-        self.reader.quiz.submitted.connect(self.study.touch)
+        self.reading.shown.connect(self._reader_shown)
+        self.reading.closed.connect(self._outline_shown)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._library_page())
         self.pages.addWidget(self.reader)
@@ -133,7 +122,6 @@ class LibraryView(QWidget):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
-        self._reading: tuple[str, str] | None = None
         self._courses_read = itertools.count(1)
         self._courses_lock = threading.Lock()
         self._courses_shown = 0
@@ -486,77 +474,30 @@ class LibraryView(QWidget):
             self.open_chapter(self.course_id, str(chapter_id))
 
     def open_chapter(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
-        def load() -> tuple[Any, str, float]:
-            library = self.context.library()
-            chapter = library.chapter(course_id, chapter_id)
-            page = library.chapter_html(course_id, chapter_id)
-            return chapter, page, self.context.progress().position(course_id, chapter_id)
-
-        def show(loaded: tuple[Any, str, float]) -> None:
-            chapter, page, position = loaded
-            self._reading = (course_id, chapter_id)
-            self.study.begin(course_id, chapter, self.manifest)
-            self._record_opening(course_id, chapter)
-            self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
-            if highlight:
-                self.reader.browser.find(highlight)  # selects and scrolls to the match
-            self.pages.setCurrentWidget(self.reader)
-            self.changed.emit()
-
-        self._save_position()
-        run_in_background(self, load, show, self._failed)
-
-    def _open_neighbour(self, step: int) -> None:
-        if self._reading is None or self.manifest is None:
-            return
-        chapters = [c for p in self.manifest.parts for c in p.chapters]
-        order = [c.id for c in chapters]
-        index = order.index(self._reading[1])
-        if step > 0 and self.reader.pages.currentIndex() == 0:
-            self._complete(self._reading[0], chapters[index])  # read to the end: done
-        if 0 <= index + step < len(order):
-            self.open_chapter(self._reading[0], order[index + step])
-
-    def _complete(self, course_id: str, chapter: Any) -> None:
-        manifest = self.manifest
-        run_in_background(
-            self,
-            lambda: self.context.progress().complete_chapter(course_id, chapter, manifest),
-            lambda _added: None,
-            self._failed,
-        )
+        self.reading.open(course_id, chapter_id, highlight)
 
     def _back_to_outline(self) -> None:
-        self._save_position()
-        self.reader.stop_media()
-        self.study.end()
-        self._reading = None
+        self.reading.close()
+
+    def _reader_shown(self) -> None:
+        self.pages.setCurrentWidget(self.reader)
+        self.changed.emit()
+
+    def _outline_shown(self) -> None:
         self.pages.setCurrentIndex(0)
         self._refresh_outline()
 
-    def _record_opening(self, course_id: str, chapter: Any) -> None:
-        manifest = self.manifest
-        run_in_background(
-            self,
-            lambda: self.context.progress().open_chapter(course_id, chapter, manifest),
-            lambda _r: None,
-            self._failed,
-        )
+    @property
+    def study(self) -> StudyTracker:
+        return self.reading.study
 
-    def _record_study(self, studied: Studied, wait: bool) -> None:
-        def record() -> bool:
-            return self.context.progress().record_study(
-                studied.course_id,
-                studied.chapter,
-                studied.span.seconds,
-                studied.course,
-                studied.span.started_at,
-            )
+    @property
+    def open_externally(self) -> Callable[[Path], bool]:
+        return self.reading.open_externally
 
-        if wait:  # quitting: one small write, done before the database closes
-            record()
-        else:
-            run_in_background(self, record, lambda _kept: None, self._failed)
+    @open_externally.setter
+    def open_externally(self, opener: Callable[[Path], bool]) -> None:
+        self.reading.open_externally = opener
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         self.study.pause()  # another tab, or the window closing: this session is over
@@ -565,75 +506,6 @@ class LibraryView(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         self.study.resume()
         super().showEvent(event)
-
-    def _save_position(self) -> None:
-        if self._reading is None or self.reader.pages.currentIndex() != 0:
-            return
-        course_id, chapter_id = self._reading
-        position = self.reader.position()
-        run_in_background(
-            self,
-            lambda: self.context.progress().save_position(course_id, chapter_id, position),
-            lambda _r: None,
-            self._failed,
-        )
-
-    def _submit_quiz(self, answers: dict[str, frozenset[str]]) -> None:
-        quiz = self.reader.quiz.quiz
-        if quiz is None or self._reading is None:
-            return
-        course_id, manifest = self._reading[0], self.manifest
-        run_in_background(
-            self,
-            lambda: self.context.progress().submit(course_id, quiz, answers, manifest),
-            self._quiz_graded,
-            self._failed,
-        )
-
-    def _quiz_graded(self, result: Any) -> None:
-        self.reader.quiz.show_result(result)
-        self.changed.emit()
-
-    def _open_asset(self, sha256: str, title: str = "") -> None:
-        """A file from a chapter: audio and video play in the reader when Qt's multimedia
-        modules are installed; the rest (and clips otherwise) open in the system's app."""
-        open_dir = self.context.paths.cache_dir / "open"
-
-        def opened(found: tuple[Path, str]) -> None:
-            path, media_type = found
-            kind = media_type.split("/")[0]
-            if kind in ("audio", "video"):
-                modules = qt.multimedia()
-                if modules is not None:
-                    video = kind == "video"
-                    player = self.reader.play_media(modules, path, title, video)
-                    player.failed.connect(self._media_failed)
-                    return
-                self.banner.show_message(
-                    "warning",
-                    _("Audio and video cannot play inside Companion on this computer."),
-                    _("The file opens in your computer's player instead."),
-                    action=_("Close"),
-                )
-            if not self.open_externally(path):
-                self.banner.show_message(
-                    "warning",
-                    _("No application on this computer can open this file."),
-                    str(path),
-                    action=_("Close"),
-                )
-
-        run_in_background(
-            self,
-            lambda: self.context.library().openable_copy(sha256, open_dir),
-            opened,
-            self._failed,
-        )
-
-    def _media_failed(self, reason: str) -> None:
-        self.banner.show_message(
-            "warning", _("This clip cannot be played."), reason, action=_("Close")
-        )
 
     # --- search --------------------------------------------------------------------------
 

@@ -1,0 +1,179 @@
+"""The chapter open in the reader, for the library view: loading it, previous and next
+(a chapter read to its end is completed), the reading position, study time, quizzes, and
+the files and clips a chapter links to. Every write goes to the progress service on a
+worker; the GUI thread never waits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from companion.context import AppContext
+from companion.domain import CourseManifest
+from companion.i18n import _
+
+from companion.ui import qt
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import QDesktopServices, QObject, QUrl, Signal
+from companion.ui.views.reader_view import ReaderView
+from companion.ui.views.study_tracker import Studied, StudyTracker
+from companion.ui.widgets.banner import MessageBanner
+
+
+class ReadingController(QObject):
+    shown = Signal()  # a chapter is on screen, or a quiz was graded
+    closed = Signal()  # back to the outline
+
+    def __init__(
+        self,
+        context: AppContext,
+        reader: ReaderView,
+        banner: MessageBanner,
+        manifest: Callable[[], CourseManifest | None],
+        failed: Callable[[BaseException], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.reader = reader
+        self.banner = banner
+        self.manifest = manifest  # the course shown in the library
+        self.failed = failed
+        self.current: tuple[str, str] | None = None  # (course id, chapter id)
+        # The system's viewer or player (a test puts a recorder here).
+        self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(path))
+        )
+        self.study = StudyTracker(
+            [reader.browser, reader.browser.viewport(), reader.quiz], self._record_study
+        )
+        reader.browser.verticalScrollBar().valueChanged.connect(self.study.touch)
+        reader.quiz.submitted.connect(self.study.touch)
+        reader.quiz.submitted.connect(self._submit_quiz)
+        reader.back_requested.connect(self.close)
+        reader.neighbour_requested.connect(self._open_neighbour)
+        reader.open_asset = self._open_asset
+
+    def _background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        run_in_background(self, work, done, self.failed)
+
+    # --- chapters ------------------------------------------------------------------------
+
+    def open(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
+        def load() -> tuple[Any, str, float]:
+            library = self.context.library()
+            chapter = library.chapter(course_id, chapter_id)
+            page = library.chapter_html(course_id, chapter_id)
+            return chapter, page, self.context.progress().position(course_id, chapter_id)
+
+        def show(loaded: tuple[Any, str, float]) -> None:
+            chapter, page, position = loaded
+            manifest = self.manifest()
+            self.current = (course_id, chapter_id)
+            self.study.begin(course_id, chapter, manifest)
+            progress = self.context.progress
+            self._background(lambda: progress().open_chapter(course_id, chapter, manifest), _ignore)
+            self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
+            if highlight:
+                self.reader.browser.find(highlight)  # selects and scrolls to the match
+            self.shown.emit()
+
+        self.save_position()
+        self._background(load, show)
+
+    def close(self) -> None:
+        self.save_position()
+        self.reader.stop_media()
+        self.study.end()
+        self.current = None
+        self.closed.emit()
+
+    def _open_neighbour(self, step: int) -> None:
+        manifest = self.manifest()
+        if self.current is None or manifest is None:
+            return
+        chapters = [c for p in manifest.parts for c in p.chapters]
+        order = [c.id for c in chapters]
+        course_id, chapter_id = self.current
+        index = order.index(chapter_id)
+        if step > 0 and self.reader.pages.currentIndex() == 0:  # read to the end: done
+            chapter, progress = chapters[index], self.context.progress
+            self._background(
+                lambda: progress().complete_chapter(course_id, chapter, manifest), _ignore
+            )
+        if 0 <= index + step < len(order):
+            self.open(course_id, order[index + step])
+
+    def save_position(self) -> None:
+        if self.current is None or self.reader.pages.currentIndex() != 0:
+            return
+        course_id, chapter_id = self.current
+        position, progress = self.reader.position(), self.context.progress
+        self._background(lambda: progress().save_position(course_id, chapter_id, position), _ignore)
+
+    def _record_study(self, studied: Studied, wait: bool) -> None:
+        def record() -> bool:
+            return self.context.progress().record_study(
+                studied.course_id,
+                studied.chapter,
+                studied.span.seconds,
+                studied.course,
+                studied.span.started_at,
+            )
+
+        if wait:  # quitting: one small write, done before the database closes
+            record()
+        else:
+            self._background(record, _ignore)
+
+    # --- quizzes -------------------------------------------------------------------------
+
+    def _submit_quiz(self, answers: dict[str, frozenset[str]]) -> None:
+        quiz = self.reader.quiz.quiz
+        if quiz is None or self.current is None:
+            return
+        course_id, manifest, progress = self.current[0], self.manifest(), self.context.progress
+        self._background(
+            lambda: progress().submit(course_id, quiz, answers, manifest), self._quiz_graded
+        )
+
+    def _quiz_graded(self, result: Any) -> None:
+        self.reader.quiz.show_result(result)
+        self.shown.emit()
+
+    # --- files and clips -----------------------------------------------------------------
+
+    def _open_asset(self, sha256: str, title: str = "") -> None:
+        """Audio and video play in the reader when Qt's multimedia modules are installed;
+        the rest (and clips otherwise) open in the system's application."""
+        open_dir = self.context.paths.cache_dir / "open"
+
+        def opened(found: tuple[Path, str]) -> None:
+            path, media_type = found
+            kind = media_type.split("/")[0]
+            if kind in ("audio", "video"):
+                modules = qt.multimedia()
+                if modules is not None:
+                    player = self.reader.play_media(modules, path, title, kind == "video")
+                    player.failed.connect(self._media_failed)
+                    return
+                self._warn(
+                    _("Audio and video cannot play inside Companion on this computer."),
+                    _("The file opens in your computer's player instead."),
+                )
+            if not self.open_externally(path):
+                self._warn(_("No application on this computer can open this file."), str(path))
+
+        library = self.context.library
+        self._background(lambda: library().openable_copy(sha256, open_dir), opened)
+
+    def _media_failed(self, reason: str) -> None:
+        self._warn(_("This clip cannot be played."), reason)
+
+    def _warn(self, message: str, hint: str) -> None:
+        self.banner.show_message("warning", message, hint, action=_("Close"))
+
+
+def _ignore(_result: object) -> None:
+    """Nothing to show: the write is done, progress will show it."""
