@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,6 +243,16 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         problem=problem,
         retry_after=retry_after,
     )
+
+
+def backoff_delay(
+    attempt: int, base: float, cap: float, rng: Callable[[], float] = random.random
+) -> float:
+    """Exponential backoff with jitter: between half and all of ``base * 2**attempt``
+    (at most ``cap``), so that many clients waiting on one platform come back out of step.
+    Used by the downloader's retries and the sync engine's."""
+    ceiling = min(cap, base * 2.0 ** min(attempt, 30))
+    return ceiling * (0.5 + rng() / 2)
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

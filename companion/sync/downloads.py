@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +27,12 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.jobs import Control
 from companion.store.assets import AssetStore, disk_full_error
-from companion.sync.client import HttpClient, PlatformError, PlatformUnreachable
+from companion.sync.client import (
+    HttpClient,
+    PlatformError,
+    PlatformUnreachable,
+    backoff_delay,
+)
 
 log = logging.getLogger("companion.sync")
 
@@ -49,8 +53,7 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, MAX_RETRY_AFTER)
-        ceiling = min(self.max_delay, self.base_delay * 2**attempt)
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
+        return backoff_delay(attempt, self.base_delay, self.max_delay)
 
 
 class Throttle:

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, Protocol
 
 from companion.auth.errors import SignInRequired
 from companion.errors import UserFacingError, describe
-from companion.sync.client import PlatformError, PlatformUnreachable
+from companion.sync.client import PlatformError, PlatformUnreachable, backoff_delay
 from companion.sync.outbox import Outbox, push
 from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import Facts, pull
@@ -55,7 +55,7 @@ Step = Callable[[Target], Any]  # more to do after push and pull (certificates, 
 
 
 class Backoff:
-    """Exponential delays with jitter, so that many clients back off out of step."""
+    """The engine's failures so far, and the next delay (``backoff_delay``)."""
 
     def __init__(
         self, base: float = 2.0, cap: float = 300.0, rng: Callable[[], float] = random.random
@@ -66,9 +66,9 @@ class Backoff:
         self.failures = 0
 
     def next(self) -> float:
-        ceiling = min(self.cap, self.base * 2.0 ** min(self.failures, 30))
+        delay = backoff_delay(self.failures, self.base, self.cap, self.rng)
         self.failures += 1
-        return ceiling * (0.5 + self.rng() / 2)
+        return delay
 
     def reset(self) -> None:
         self.failures = 0
@@ -187,7 +187,7 @@ class SyncEngine:
         return None if self._due is None else max(0.0, self._due - time.monotonic())
 
     def _sync(self) -> None:
-        target = self._guarded(self.target)
+        target = self._target()
         if target is None:
             self._publish(Phase.SIGNED_OUT)
             return
@@ -222,7 +222,7 @@ class SyncEngine:
         self._publish(phase, message, hint, reference, retry_in=delay)
 
     def _flush(self) -> None:
-        target = self._guarded(self.target)
+        target = self._target()
         if target is None:
             return
         try:
@@ -230,9 +230,10 @@ class SyncEngine:
         except Exception as error:
             log.info("last push at quit did not finish (%s); kept for next time", error)
 
-    def _guarded(self, make: Callable[[], Target | None]) -> Target | None:
+    def _target(self) -> Target | None:
+        """Who to sync for; None when nobody is signed in or the session cannot say."""
         try:
-            return make()
+            return self.target()
         except UserFacingError as error:
             log.info("no sync target: %s", error)
             return None
@@ -240,8 +241,7 @@ class SyncEngine:
     def _recounted(self) -> None:
         """New numbers, same state: a problem stays on screen until a sync succeeds."""
         now = self._status
-        retry_in = None if self._due is None else max(0.0, self._due - time.monotonic())
-        self._publish(now.phase, now.message, now.hint, now.reference, retry_in)
+        self._publish(now.phase, now.message, now.hint, now.reference, self._wait_time())
 
     def _publish(
         self,
