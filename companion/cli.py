@@ -115,8 +115,6 @@ def _print_settings() -> int:
 
 def _sync(profile: str, status_only: bool) -> int:
     """For learners and support staff: what waits to be sent, and why it does not go."""
-    from datetime import datetime
-
     from companion import formatting
     from companion.context import AppContext
     from companion.i18n import _
@@ -138,7 +136,7 @@ def _sync(profile: str, status_only: bool) -> int:
                 code = 1
         print(_("Actions waiting to be sent: {n}").format(n=progress.pending_count()))
         last = progress.last_sync()
-        when = formatting.moment(datetime.fromtimestamp(last).astimezone()) if last else "—"
+        when = formatting.moment_at(last) if last else "—"
         print(_("Last sync: {when}").format(when=when))
         for statement_id, reason in progress.set_aside_statements():
             print(

@@ -78,19 +78,10 @@ class AppContext:
     def start_sync(self, listener: Callable[[SyncStatus], None]) -> SyncEngine:
         """Start the background sync of progress (call from a worker: it opens files and
         imports the HTTP stack). Every saved action then wakes it."""
-        from companion.sync.engine import SyncEngine
-
         progress = self.progress()
         with self._lock:
             if self.sync is None:
-                minutes = int(self.settings.get("sync.interval_minutes"))
-                self.sync = SyncEngine(
-                    progress,
-                    self._sync_target,
-                    listener,
-                    period=minutes * 60,
-                    steps=[self._fetch_certificates],
-                )
+                self.sync = self._new_engine(progress, listener)
                 progress.listeners.append(self.sync.changed)
                 self.sync.start()
             return self.sync
@@ -126,12 +117,23 @@ class AppContext:
 
     def sync_once(self) -> SyncStatus:
         """One complete sync on this thread, for the command line (no engine running)."""
+        return self._new_engine(self.progress(), lambda _status: None).run_once()
+
+    def _new_engine(
+        self, progress: ProgressService, listener: Callable[[SyncStatus], None]
+    ) -> SyncEngine:
+        """What a sync does for this profile: push, pull, then fetch certificates. (Given
+        ``progress``: the caller may hold the lock ``progress()`` takes.)"""
         from companion.sync.engine import SyncEngine
 
-        engine = SyncEngine(
-            self.progress(), self._sync_target, lambda _s: None, steps=[self._fetch_certificates]
+        minutes = int(self.settings.get("sync.interval_minutes"))
+        return SyncEngine(
+            progress,
+            self._sync_target,
+            listener,
+            period=minutes * 60,
+            steps=[self._fetch_certificates],
         )
-        return engine.run_once()
 
     def _sync_target(self) -> Target | None:
         """The signed-in learner and the platform, or None: progress then waits, queued."""

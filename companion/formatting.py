@@ -38,5 +38,10 @@ def moment(when: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def moment_at(timestamp: float) -> str:
+    """``moment`` for a time.time() value, in the computer's time zone."""
+    return moment(datetime.fromtimestamp(timestamp).astimezone())
+
+
 def day(when: date) -> str:
     return when.strftime("%d/%m/%Y") if current_language() == "fr" else when.isoformat()

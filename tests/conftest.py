@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 
 from companion import i18n
+from companion.context import AppContext
 from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.learners import Learners
 from companion.sandbox.server import SandboxServer
@@ -80,6 +81,15 @@ def platform_env(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> San
     monkeypatch.setenv("COMPANION_NETWORK_RETRIES", "1")
     monkeypatch.setenv("COMPANION_NETWORK_TIMEOUT_SECONDS", "5")
     return sandbox
+
+
+@pytest.fixture
+def context(platform_env: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
+    """The app's services against the sandbox, in English, closed after the test."""
+    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
+    created = AppContext.create()
+    yield created
+    created.close()
 
 
 def unused_port() -> int:

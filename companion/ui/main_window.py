@@ -13,6 +13,7 @@ from companion.errors import UserFacingError, describe
 from companion.i18n import _
 from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
+from companion.sync_status import Phase
 
 from companion.ui import qt
 from companion.ui.bridge import SyncRelay, run_in_background
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
     def _synced(self, status: Any) -> None:
         # A sync may have brought certificates: an open wallet shows them.
         wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
-        if status.phase == "idle" and wallet_open:
+        if status.phase is Phase.IDLE and wallet_open:
             self.certificates_view.refresh()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
-from companion.context import AppContext
 from companion.services.downloads import DownloadQueue, Event
 from companion.services.library import OFFLINE
 
@@ -22,14 +19,6 @@ class Recorder:
         self.events.append(event)
         if event.kind == "idle":
             self.idle.set()
-
-
-@pytest.fixture
-def context(platform_env, monkeypatch):
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
-    created = AppContext.create()
-    yield created
-    created.close()
 
 
 def test_chapters_go_before_courses_and_every_job_reports(platform_env, context):

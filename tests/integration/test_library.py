@@ -6,21 +6,12 @@ import copy
 
 import pytest
 
-from companion.context import AppContext
 from companion.jobs import Control
 from companion.services import library as library_module
 from companion.services.library import NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE
 from companion.sync.client import MalformedResponse
 
 COURSE = "securite-chantier"
-
-
-@pytest.fixture
-def context(platform_env, monkeypatch):
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
-    created = AppContext.create()
-    yield created
-    created.close()
 
 
 def chapters(manifest):

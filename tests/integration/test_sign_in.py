@@ -17,12 +17,10 @@ from tests.auth_helpers import Browser, approve_device, authorise, query
 
 
 @pytest.fixture
-def context(platform_env, memory_keyring, monkeypatch):
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
+def context(context, memory_keyring, platform_env):
+    """The shared context, with a keyring that works and a quick device flow."""
     platform_env.oidc.device_interval = 1
-    created = AppContext.create()
-    yield created
-    created.close()
+    return context
 
 
 def sign_in(context, browser=None):

@@ -17,12 +17,9 @@ from tests.sync_helpers import complete_chapters
 
 
 @pytest.fixture
-def signed_in(platform_env, memory_keyring, monkeypatch):
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "fr")
-    context = AppContext.create()
+def signed_in(context, memory_keyring):
     context.account.sign_in_with_browser(Browser("camille"), threading.Event())
-    yield context
-    context.close()
+    return context
 
 
 def start(context: AppContext) -> list[SyncStatus]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -174,9 +175,9 @@ class CertificatesView(QWidget):
         self.export_pdf.setEnabled(certificate.has_pdf)
         identifier = _("Certificate id: {id}").format(id=certificate.id)
         self.details.setText(
-            f"<b>{_escape(certificate.achievement)}</b><br>"
-            f"{_escape(verdict_text(certificate.verdict))}<br>"
-            f"<span style='color:#4d5b69'>{_escape(identifier)}</span>"
+            f"<b>{escape(certificate.achievement)}</b><br>"
+            f"{escape(verdict_text(certificate.verdict))}<br>"
+            f"<span style='color:#4d5b69'>{escape(identifier)}</span>"
         )
 
     # --- files ---------------------------------------------------------------------------
@@ -259,9 +260,3 @@ def _file_name(title: str) -> str:
     """A safe file name from a course title (the learner may still change it)."""
     kept = "".join(c if c.isalnum() or c in " -_" else " " for c in title)
     return "-".join(kept.split())[:80] or "certificat"
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

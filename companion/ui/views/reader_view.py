@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class QuizWidget(QWidget):
         self._inputs.clear()
         self._groups.clear()
         for number, question in enumerate(quiz.questions, start=1):
-            prompt = QLabel(f"<b>{number}. {_escape(question.prompt)}</b>")
+            prompt = QLabel(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             self._column.addWidget(prompt)
             group = QButtonGroup(self)
@@ -94,7 +95,7 @@ class QuizWidget(QWidget):
         ]
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
-            lines.append(f"{mark} {number}. {_escape(item.question.explanation)}")
+            lines.append(f"{mark} {number}. {escape(item.question.explanation)}")
         self.result.setText("<br>".join(lines))
 
 
@@ -175,9 +176,3 @@ class ReaderView(QWidget):
             self.open_asset(url.path(), url.fragment(QUrl.ComponentFormattingOption.FullyDecoded))
         elif url.scheme() in ("https", "mailto"):
             QDesktopServices.openUrl(url)
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

@@ -4,7 +4,6 @@ succeeded, and the current problem in plain words with its reference for support
 from __future__ import annotations
 
 import time
-from datetime import datetime
 
 from companion import formatting
 from companion.i18n import _, ngettext
@@ -144,7 +143,7 @@ class SyncIndicator(QWidget):
     def _last_sync(status: SyncStatus) -> str:
         if status.last_success is None:
             return ""
-        when = formatting.moment(datetime.fromtimestamp(status.last_success).astimezone())
+        when = formatting.moment_at(status.last_success)
         return _("Last sync {when}").format(when=when)
 
     def _retry(self) -> str:
