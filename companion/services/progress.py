@@ -396,15 +396,21 @@ def _course_context(course: CourseManifest | None) -> _CourseContext:
 def _complete_course_if_done(connection: Any, course: CourseManifest, learner: str | None) -> None:
     """Queue "course completed" once, in the transaction of the action that completed it."""
     activity = course_activity(course)
+    needed = completion_requirements(course)
+    if not needed:
+        return
+    # Only this course's activities: the learner's other statements are not read.
+    objects = json.dumps(sorted({activity, *(object_id for _verb, object_id in needed)}))
     known = {
         (row[0], row[1])
         for row in connection.execute(
             "SELECT DISTINCT verb, object_id FROM known_statements"
-            " WHERE verb IN ('completed', 'passed')"
+            " WHERE object_id IN (SELECT value FROM json_each(?))"
+            " AND verb IN ('completed', 'passed')",
+            (objects,),
         )
     }
-    needed = completion_requirements(course)
-    if not needed or not needed <= known or ("completed", activity) in known:
+    if not needed <= known or ("completed", activity) in known:
         return
     done = {"completion": True}
     made = xapi.statement("completed", activity, "course", course.title, result=done)
