@@ -108,7 +108,8 @@ def _print_settings() -> int:
     context = AppContext.create()
     for setting in DECLARED:
         value, source = context.settings.value_and_source(setting.key)
-        print(f"{setting.key} = {value!r}  [{source.value}]  {setting.env_var}")
+        where = _("managed by policy") if context.settings.is_locked(setting.key) else source.value
+        print(f"{setting.key} = {value!r}  [{where}]  {setting.env_var}")
         print(f"    {_(setting.doc)}")
     return 0
 

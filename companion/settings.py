@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
@@ -166,6 +167,19 @@ DECLARED: tuple[Setting, ...] = (
         N_("On a kiosk, minutes without activity before the learner is signed out."),
         minimum=1,
     ),
+    Setting(
+        "auth.sign_in_methods",
+        str,
+        "browser,device",
+        N_("Sign-in methods offered: 'browser', 'device' (QR code on another device), or both."),
+        choices=("browser,device", "device,browser", "device", "browser"),
+    ),
+    Setting(
+        "storage.shared_cache_dir",
+        str,
+        "",
+        N_("Folder for course files shared by every learner; empty: this account's cache."),
+    ),
 )
 
 BY_KEY: Mapping[str, Setting] = {setting.key: setting for setting in DECLARED}
@@ -176,6 +190,24 @@ RENAMED: Mapping[str, str] = {"platform.url": "platform.api_url"}
 
 class UnknownSettingError(KeyError):
     pass
+
+
+class PolicyError(UserFacingError):
+    """The machine policy cannot be read: Companion refuses to start rather than run
+    unlocked (a typo must never turn a centre's kiosks into personal computers)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(
+            _("The machine policy file {path} cannot be used: {problem}").format(
+                path=path, problem=problem
+            ),
+            _(
+                "Companion will not start until it is fixed. Ask the training centre's"
+                " administrator (the file is described in the README, “Machine policy”)."
+            ),
+        )
+        self.path = path
+        self.problem = problem
 
 
 class Settings:
@@ -190,7 +222,7 @@ class Settings:
         self.user_file = user_file
         self.policy_file = policy_file
         self._user = _read_layer(user_file, "user settings")
-        self._policy = _read_layer(policy_file, "policy") if policy_file else {}
+        self._policy = read_policy(policy_file) if policy_file else {}
         self._environment = _environment_layer(os.environ if environ is None else environ)
 
     def get(self, key: str) -> Any:
@@ -242,6 +274,14 @@ class Settings:
     def kiosk(self) -> bool:
         return bool(self.get("kiosk.enabled"))
 
+    @property
+    def managed(self) -> dict[str, SettingValue]:
+        """What the machine policy fixes (shown as managed in the window and the CLI)."""
+        return dict(self._policy)
+
+    def sign_in_methods(self) -> tuple[str, ...]:
+        return tuple(str(self.get("auth.sign_in_methods")).split(","))
+
 
 def _declared(key: str) -> Setting:
     try:
@@ -273,6 +313,51 @@ def _read_layer(path: Path, what: str) -> dict[str, SettingValue]:
         except ValueError as error:
             log.warning("ignoring %s in %s: %s", key, path, error)
     return layer
+
+
+def read_policy(path: Path) -> dict[str, SettingValue]:
+    """Read the machine policy strictly: a missing file is no policy; anything else that
+    is wrong (unreadable, not TOML, an unknown key, a bad value) raises PolicyError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except PermissionError:
+        raise PolicyError(path, _("it cannot be read (permission denied).")) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(path, _("it cannot be read ({error}).").format(error=error)) from None
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # tomllib says where: "Expected '=' after a key ... (at line 3, column 7)"
+        raise PolicyError(path, _("it is not valid TOML: {error}.").format(error=error)) from None
+    layer: dict[str, SettingValue] = {}
+    for key, raw in _flatten(data).items():
+        setting = BY_KEY.get(RENAMED.get(key, key))
+        if setting is None:
+            where = _line_of(text, key)
+            raise PolicyError(
+                path, _("unknown setting “{key}” (line {line}).").format(key=key, line=where)
+            )
+        try:
+            layer[setting.key] = setting.coerce(raw)
+        except ValueError as error:
+            where = _line_of(text, key)
+            raise PolicyError(
+                path,
+                _("“{key}” (line {line}) {reason}.").format(key=key, line=where, reason=error),
+            ) from None
+    return layer
+
+
+def _line_of(text: str, key: str) -> int | str:
+    """The line that sets ``key`` (its last part), for a message an administrator can use."""
+    name = key.rsplit(".", 1)[-1]
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|{re.escape(name)})\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else "?"
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, object]:

@@ -11,10 +11,19 @@ from typing import Any
 
 from companion import APP_NAME, __version__
 from companion.context import AppContext
+from companion.errors import UserFacingError
 from companion.resources import resource
 
 from companion.ui.main_window import MainWindow
-from companion.ui.qt import QApplication, QEvent, QIcon, QObject, QTimer, qInstallMessageHandler
+from companion.ui.qt import (
+    QApplication,
+    QEvent,
+    QIcon,
+    QMessageBox,
+    QObject,
+    QTimer,
+    qInstallMessageHandler,
+)
 
 log = logging.getLogger("companion.ui")
 
@@ -78,15 +87,36 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
     heartbeat.start(500)
 
 
+def refuse_to_start(error: UserFacingError) -> int:
+    """Companion cannot open (a broken machine policy, say): say why in a window, since a
+    learner started it from a menu and sees no terminal."""
+    app = create_application(sys.argv)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, error.message)
+    box.setInformativeText(error.hint)
+    box.exec()
+    del app
+    return 1
+
+
 def run(profile: str) -> int:
-    context = AppContext.create(profile)
+    try:
+        context = AppContext.create(profile)
+    except UserFacingError as error:
+        log.error("not started: %s", error.message)
+        return refuse_to_start(error)
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)
     window.start()  # the saved catalogue, then the platform's, both read on workers
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
-    window.show()
+    if context.areas.kiosk:
+        from companion.ui.kiosk import KioskController
+
+        KioskController(window)
+        window.showFullScreen()
+    else:
+        window.show()
     close_on_termination(app, window)
     settle_heap()
     try:

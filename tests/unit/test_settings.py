@@ -1,9 +1,10 @@
+import os
 from pathlib import Path
 
 import pytest
 
 from companion.errors import UserFacingError
-from companion.settings import DECLARED, Settings, Source, UnknownSettingError
+from companion.settings import DECLARED, PolicyError, Settings, Source, UnknownSettingError
 
 
 def make(
@@ -93,3 +94,51 @@ def test_every_setting_has_a_description_and_a_valid_default():
     for setting in DECLARED:
         assert setting.doc.strip()
         assert setting.coerce(setting.default) == setting.default
+
+
+# --- the machine policy fails closed (issue 9) -------------------------------------------
+
+
+def test_a_malformed_policy_refuses_to_start_naming_the_file_and_line(tmp_path):
+    # Seen: a broken policy file was ignored, so kiosk mode silently turned off.
+    with pytest.raises(PolicyError) as raised:
+        make(tmp_path, policy="[kiosk]\nenabled = true\nidle_minutes = \n")
+    assert str(tmp_path / "policy.toml") in raised.value.message
+    assert "line 3" in raised.value.message
+
+
+def test_an_unknown_or_invalid_policy_key_refuses_to_start(tmp_path):
+    with pytest.raises(PolicyError, match=r"“kiosk.enable” \(line 2\)|kiosk.enable.*line 2"):
+        make(tmp_path, policy="[kiosk]\nenable = true\n")
+    with pytest.raises(PolicyError, match="line 3"):
+        make(tmp_path, policy='[kiosk]\nenabled = true\nidle_minutes = "soon"\n')
+
+
+def test_an_unreadable_policy_refuses_to_start(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[kiosk]\nenabled = true\n", encoding="utf-8")
+    policy.chmod(0)
+    try:
+        if os.access(policy, os.R_OK):  # root reads anything: make it a folder instead
+            policy.chmod(0o600)
+            policy.unlink()
+            policy.mkdir()
+        with pytest.raises(PolicyError, match="cannot be read"):
+            Settings(tmp_path / "settings.toml", policy, {})
+    finally:
+        if policy.is_file():
+            policy.chmod(0o600)
+
+
+def test_no_policy_file_is_no_policy(tmp_path):
+    settings = Settings(tmp_path / "settings.toml", tmp_path / "absent.toml", {})
+    assert not settings.kiosk and settings.managed == {}
+
+
+def test_locked_settings_are_reported_as_managed(tmp_path):
+    settings = make(
+        tmp_path, policy='[auth]\nsign_in_methods = "device"\n[kiosk]\nenabled = true\n'
+    )
+    assert settings.managed == {"auth.sign_in_methods": "device", "kiosk.enabled": True}
+    assert settings.sign_in_methods() == ("device",)
+    assert settings.is_locked("kiosk.enabled") and not settings.is_locked("ui.language")
