@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from companion import i18n, logs
 from companion.i18n import _
@@ -15,18 +15,36 @@ from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
+from companion.services.learners import Learner, LearnerAreas
 from companion.settings import Settings
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
+    from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
+    from companion.services.kiosk import KioskSessions
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
     from companion.sync.engine import SyncEngine, Target
     from companion.sync_status import SyncStatus
 
 QUIT_FLUSH_SECONDS = 2.0  # how long quitting may wait for a last push
+
+log = logs.get("services")
+
+
+def kiosk_session_root(paths: Paths) -> Path:
+    """On a kiosk, learners' personal data lives here, and only for their session."""
+    return paths.data_dir / "kiosk-session"
+
+
+class Ownership(NamedTuple):
+    """Whose progress is kept now, for the window to say so."""
+
+    signed_in: bool
+    owner_name: str | None  # the learner who owns actions made now; None: nobody yet
+    kiosk: bool
 
 
 @dataclass
@@ -37,11 +55,16 @@ class AppContext:
     connection: PlatformConnection
     catalog: CatalogService
     account: AccountService
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    areas: LearnerAreas
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _library: LibraryService | None = None
     _progress: ProgressService | None = None
+    _owner: Learner | None = None  # whose progress is kept now (None: nobody's yet)
     sync: SyncEngine | None = None
     _certificates: CertificateService | None = None
+    # Told (on the thread that made the change) when progress changes hands.
+    owner_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _kiosk: KioskSessions | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -57,31 +80,175 @@ class AppContext:
                     self.settings,
                     self.profile,
                     self.profile_dir,
-                    self.paths.shared_assets_dir,
+                    self.shared_assets_dir,
                     session=self._signed_in_session,
+                    learner_data=self.progress,
                 )
             return self._library
 
     def _signed_in_session(self) -> AuthSession | None:
         return self.account.session() if self.account.is_signed_in() else None
 
+    @property
+    def shared_assets_dir(self) -> Path:
+        """Course files, the same bytes for everyone: machine-wide when policy says where."""
+        configured = str(self.settings.get("storage.shared_cache_dir")).strip()
+        return Path(configured) if configured else self.paths.shared_assets_dir
+
+    # --- whose progress ----------------------------------------------------------------
+
     def progress(self) -> ProgressService:
+        """The progress of whoever owns actions now: the signed-in learner, else the one
+        who last signed in on this profile, else nobody yet (unclaimed; on a kiosk,
+        nothing is kept)."""
         with self._lock:
             if self._progress is None:
-                from companion.services.progress import ProgressService
-
-                self._progress = ProgressService(self.profile_dir)
-                saved = self.account.saved_account()
-                self._progress.learner = saved.id if saved else None
+                self._open_progress(self._initial_owner())
+            assert self._progress is not None
             return self._progress
+
+    def owner(self) -> Learner | None:
+        self.progress()
+        return self._owner
+
+    def ownership(self) -> Ownership:
+        owner = self.owner()
+        signed_in = self.account.saved_account() is not None
+        name = (owner.name or "?") if owner is not None else None
+        return Ownership(signed_in, name, self.areas.kiosk)
+
+    def learner_for(self, account: Account) -> Learner:
+        return Learner(self.connection.learner_issuer(), account.id, account.name)
+
+    def _initial_owner(self) -> Learner | None:
+        saved = self.account.saved_account()
+        if saved is not None:
+            return self.learner_for(saved)
+        return self.areas.last_learner()
+
+    def _open_progress(self, owner: Learner | None) -> None:
+        from companion.services.progress import ProgressService
+
+        if owner is None and self.areas.kiosk:
+            progress = ProgressService(None)  # studying without signing in keeps nothing
+        else:
+            progress = ProgressService(self.areas.folder(owner), owner.subject if owner else None)
+        if self.sync is not None:
+            progress.listeners.append(self.sync.changed)
+        self._progress, self._owner = progress, owner
+        log.info("progress kept %s", "for a learner" if owner else "for nobody yet")
+
+    def switch_owner(self, owner: Learner | None) -> None:
+        """Progress changes hands (sign-in, kiosk sign-out): nothing moves between learners,
+        each one's actions stay in their own file."""
+        with self._lock:
+            if self._progress is not None and (
+                (owner is None and self._owner is None)
+                or (owner is not None and owner.same_as(self._owner))
+            ):
+                self._owner = owner  # same learner; the name may have changed
+                return
+            old, self._progress = self._progress, None
+            self._certificates = None
+            if old is not None:
+                old.close()
+            self._open_progress(owner)
+        for listener in list(self.owner_listeners):
+            listener()
+        if self.sync is not None:
+            self.sync.changed()
+
+    def kiosk(self) -> KioskSessions:
+        with self._lock:
+            if self._kiosk is None:
+                from companion.services.kiosk import KioskSessions
+
+                self._kiosk = KioskSessions(self.paths, self.profile_dir, self.areas)
+            return self._kiosk
+
+    def signed_in(self, account: Account) -> int:
+        """A learner signed in: their progress is kept from now on. On a kiosk, what they
+        left queued at an earlier sign-out is queued again. Returns how many actions made
+        before anyone signed in on this profile wait to be claimed (0: none to ask about)."""
+        learner = self.learner_for(account)
+        self.areas.remember_last(learner)
+        self.switch_owner(learner)
+        logs.get("auth").info("signed in; progress kept for the signed-in learner")
+        if self.areas.kiosk:
+            self.kiosk().begin(learner)
+            self.kiosk().unpark(learner, self.progress())
+            return 0
+        return self.unclaimed_count()
+
+    def unclaimed_count(self) -> int:
+        folder = self.areas.unclaimed_folder()
+        owner = self._owner
+        if owner is None or not folder.is_dir() or self.declined_claim(owner):
+            return 0
+        from companion.services.progress import ProgressService
+
+        unclaimed = ProgressService(folder)
+        try:
+            return unclaimed.action_count()
+        finally:
+            unclaimed.close()
+
+    def declined_claim(self, owner: Learner) -> bool:
+        return (self.areas.unclaimed_folder() / f"declined-{owner.key}").exists()
+
+    def claim_unclaimed(self, mine: bool) -> int:
+        """The learner said whether the actions made before anyone signed in are theirs.
+        Yes: they become theirs. No: they keep waiting, and this learner is not asked
+        again."""
+        owner = self._owner
+        folder = self.areas.unclaimed_folder()
+        if owner is None or not folder.is_dir():
+            return 0
+        if not mine:
+            (folder / f"declined-{owner.key}").touch()
+            return 0
+        from companion.services.progress import ProgressService
+
+        unclaimed = ProgressService(folder)
+        try:
+            claimed = self.progress().claim(unclaimed)
+        finally:
+            unclaimed.close()
+        import shutil
+
+        shutil.rmtree(folder)
+        logs.get("services").info("%d action(s) made before any sign-in claimed", claimed)
+        return claimed
+
+    def sign_out(self) -> None:
+        """Send what waits, revoke the tokens, forget the account. On a kiosk, what could
+        not be sent is parked without any credential, and the learner's data is wiped."""
+        if self.sync is not None and self.account.is_signed_in():
+            self.sync.run_once()  # pushes while the tokens are still good
+        owner = self._owner if self.areas.kiosk else None
+        try:
+            self.account.sign_out()
+        finally:
+            if self.areas.kiosk:
+                self.end_kiosk_session(owner)
+        logs.get("auth").info("signed out")
+
+    def end_kiosk_session(self, owner: Learner | None) -> None:
+        """Park what is still queued, then wipe every personal file of the session."""
+        with self._lock:
+            progress = self._progress
+            if owner is not None and progress is not None and progress.keeps_progress:
+                self.kiosk().park(owner, progress.pending_rows())
+            self.switch_owner(None)
+            self.kiosk().wipe(self.account.account_file)
 
     def start_sync(self, listener: Callable[[SyncStatus], None]) -> SyncEngine:
         """Start the background sync of progress (call from a worker: it opens files and
         imports the HTTP stack). Every saved action then wakes it."""
-        progress = self.progress()
         with self._lock:
+            progress = self.progress()
             if self.sync is None:
-                self.sync = self._new_engine(progress, listener)
+                self.sync = self._new_engine(listener)
                 progress.listeners.append(self.sync.changed)
                 self.sync.start()
             return self.sync
@@ -92,7 +259,7 @@ class AppContext:
             if self._certificates is None:
                 from companion.services.certificates import CertificateService
 
-                folder = self.profile_dir / "certificates"
+                folder = (progress.folder or self.profile_dir) / "certificates"
                 self._certificates = CertificateService(progress.db, folder)
             return self._certificates
 
@@ -117,18 +284,16 @@ class AppContext:
 
     def sync_once(self) -> SyncStatus:
         """One complete sync on this thread, for the command line (no engine running)."""
-        return self._new_engine(self.progress(), lambda _status: None).run_once()
+        return self._new_engine(lambda _status: None).run_once()
 
-    def _new_engine(
-        self, progress: ProgressService, listener: Callable[[SyncStatus], None]
-    ) -> SyncEngine:
-        """What a sync does for this profile: push, pull, then fetch certificates. (Given
-        ``progress``: the caller may hold the lock ``progress()`` takes.)"""
+    def _new_engine(self, listener: Callable[[SyncStatus], None]) -> SyncEngine:
+        """What a sync does for this profile: push, pull, then fetch certificates, for the
+        signed-in learner with their own progress."""
         from companion.sync.engine import SyncEngine
 
         minutes = int(self.settings.get("sync.interval_minutes"))
         return SyncEngine(
-            progress,
+            self.progress,
             self._sync_target,
             listener,
             period=minutes * 60,
@@ -136,16 +301,18 @@ class AppContext:
         )
 
     def _sync_target(self) -> Target | None:
-        """The signed-in learner and the platform, or None: progress then waits, queued."""
+        """The signed-in learner, their own progress and the platform; None when nobody is
+        signed in: progress then waits, queued, in its owner's file."""
         from companion.sync.engine import Target
 
         if not self.account.is_signed_in():
-            self.progress().learner = None  # actions from now on are nobody's yet
             return None
         account = self.account.saved_account() or self.account.refresh_account()
-        self.progress().learner = account.id
+        learner = self.learner_for(account)
+        if not learner.same_as(self._owner):
+            self.switch_owner(learner)
         api = self.connection.api().with_auth(self.account.session())
-        return Target(api, account.id, self.connection.issuer())
+        return Target(api, account.id, self.connection.issuer(), self.progress())
 
     @classmethod
     def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
@@ -158,14 +325,33 @@ class AppContext:
         profile_dir.mkdir(parents=True, exist_ok=True)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")
-        account = AccountService(connection, settings, profile, profile_dir)
-        return cls(paths, settings, profile, connection, catalog, account)
+        session_root = kiosk_session_root(paths) if settings.kiosk else None
+        areas = LearnerAreas(profile_dir, session_root)
+        account_dir = session_root if session_root is not None else profile_dir
+        account = AccountService(connection, settings, profile, account_dir)
+        context = cls(paths, settings, profile, connection, catalog, account, areas)
+        account.signed_in_listeners.append(context.signed_in)
+        context.prepare_learner_data()
+        return context
+
+    def prepare_learner_data(self) -> None:
+        """Before anything reads progress: a kiosk starts with nobody's data (a session
+        cut by a crash or a power cut is parked and wiped now); a profile from an earlier
+        release gets its progress file moved to its owner's folder."""
+        if self.areas.kiosk:
+            self.kiosk().recover_interrupted_sessions(self.account.account_file)
+        elif (self.profile_dir / "progress.db").exists():
+            saved = self.account.saved_account()
+            owner = self.learner_for(saved) if saved else None
+            self.areas.adopt_legacy(owner, self.connection.learner_issuer())
 
     def close(self) -> None:
         if self.sync is not None:
             self.sync.stop(flush_seconds=QUIT_FLUSH_SECONDS)
             waiting = self.progress().pending_count()
             logs.get("sync").info("closing: %d action(s) still waiting to be sent", waiting)
+        if self.areas.kiosk and self._owner is not None:
+            self.end_kiosk_session(self._owner)  # quitting ends a kiosk session too
         with self._lock:
             for service in (self._library, self._progress):
                 if service is not None:

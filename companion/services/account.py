@@ -52,6 +52,8 @@ class AccountService:
         self.account_file = profile_dir / "account.json"
         self._lock = threading.Lock()
         self._session: AuthSession | None = None
+        # Told on the signing-in thread once the platform has said who signed in.
+        self.signed_in_listeners: list[Callable[[Account], object]] = []
 
     def session(self) -> AuthSession:
         """The signed-in session (may block on the network or the keyring: use a worker)."""
@@ -103,7 +105,10 @@ class AccountService:
 
     def _signed_in(self, tokens: Tokens) -> Account:
         self.session().adopt(tokens)
-        return self.refresh_account()
+        account = self.refresh_account()
+        for listener in self.signed_in_listeners:
+            listener(account)
+        return account
 
     def refresh_account(self) -> Account:
         """The profile and entitlements from the platform, saved for offline starts."""

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from companion.sync.client import HttpClient, NetworkConfig
     from companion.sync.platform_v1 import PlatformV1
 
+DEMO_ISSUER = "companion:demo-platform"
+
 log = logging.getLogger("companion.services")
 
 
@@ -68,6 +70,12 @@ class PlatformConnection:
         """The OpenID provider: configured apart from the API, or the API's own address."""
         configured = str(self.settings.get("platform.issuer")).strip()
         return configured or self.api().client.base_url
+
+    def learner_issuer(self) -> str:
+        """The issuer that, with the subject, names a learner for ownership. The demo
+        platform listens on a new port at each start: it is named by what it is instead, so
+        a demo learner's progress stays theirs across restarts."""
+        return DEMO_ISSUER if self.is_demo else self.issuer().rstrip("/")
 
     def _base_url(self) -> str:
         if not self.is_demo:

@@ -27,6 +27,7 @@ from companion.store.db import Database, open_rebuildable
 
 if TYPE_CHECKING:
     from companion.jobs import Control
+    from companion.services.progress import ProgressService
     from companion.sync.platform_v1 import BearerSource
 
 log = logging.getLogger("companion.services")
@@ -91,9 +92,13 @@ class LibraryService:
         profile_dir: Path,
         assets_dir: Path,
         session: Callable[[], BearerSource | None] = lambda: None,
+        learner_data: Callable[[], ProgressService] | None = None,
     ) -> None:
         self.connection = connection
         self.session = session  # the signed-in session, or None
+        # The learner's own course list lives with their progress, never in the shared
+        # library file (issue 9: Karim's library listed Camille's courses).
+        self.learner_data = learner_data or _keep_nothing()
         self.settings = settings
         self.profile = profile
         self.db: Database = open_rebuildable(profile_dir / "library.db", schema.LIBRARY)
@@ -112,15 +117,12 @@ class LibraryService:
                 log.info("enrolments not refreshed: %s", error.message)
             else:
                 self._remember(enrolled, enrolled=True)
-        rows = self.db.read("SELECT course_id FROM my_courses ORDER BY added_at DESC")
-        return [row["course_id"] for row in rows]
+        return self.learner_data().my_courses()
 
     def add_course(self, course_id: str) -> None:
         """Add a course to the learner's library; enrol on the platform when signed in."""
         self._remember([course_id], enrolled=False)
-        enrolled = self.db.read(
-            "SELECT enrolled FROM my_courses WHERE course_id = ?", (course_id,)
-        )[0]["enrolled"]
+        enrolled = self.learner_data().is_enrolled(course_id)
         session = self.session() if not enrolled else None  # each download adds: ask once
         if session is None:
             return
@@ -132,13 +134,7 @@ class LibraryService:
             self._remember([course_id], enrolled=True)
 
     def _remember(self, course_ids: list[str], enrolled: bool) -> None:
-        with self.db.write() as c:
-            c.executemany(
-                "INSERT INTO my_courses (course_id, enrolled, added_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (course_id) DO UPDATE SET "
-                "enrolled = MAX(enrolled, excluded.enrolled)",
-                [(course_id, int(enrolled), time.time()) for course_id in course_ids],
-            )
+        self.learner_data().remember_courses(course_ids, enrolled)
 
     # --- manifests ----------------------------------------------------------------------
 
@@ -427,6 +423,14 @@ class LibraryService:
     def close(self) -> None:
         self.db.close()
         self.assets.db.close()
+
+
+def _keep_nothing() -> Callable[[], ProgressService]:
+    """For a library used without a learner (tests, prefetch): a course list in memory."""
+    from companion.services.progress import ProgressService
+
+    memory = ProgressService(None)
+    return lambda: memory
 
 
 def sanitise(fragment: str) -> str:

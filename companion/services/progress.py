@@ -67,12 +67,41 @@ def grade(
 MIN_STUDY_SECONDS = 10  # shorter visits (a chapter skimmed past) are not study time
 
 
+PROGRESS_FILE = "progress.db"
+
+# What a learner's progress file holds, table by table, for claiming and parking.
+_OWNED_TABLES = (
+    "reading_positions",
+    "quiz_attempts",
+    "outbox",
+    "chapter_completions",
+    "known_statements",
+    "study_sessions",
+    "my_courses",
+)
+
+
 class ProgressService:
-    def __init__(self, profile_dir: Path) -> None:
-        self.db: Database = open_precious(profile_dir / "progress.db", schema.PROGRESS)
+    """One learner's progress: every row in its file is that learner's (issue 9).
+
+    ``folder`` None keeps nothing: an in-memory store for studying on a kiosk without
+    signing in. ``learner`` is the platform's subject of the owner, written beside each
+    queued statement so the outbox can also be checked row by row; None for actions made
+    on a profile where nobody has signed in yet (they wait to be claimed)."""
+
+    def __init__(self, folder: Path | None, learner: str | None = None) -> None:
+        self.folder = folder
+        self.db: Database = (
+            Database.in_memory(schema.PROGRESS)
+            if folder is None
+            else open_precious(folder / PROGRESS_FILE, schema.PROGRESS)
+        )
         self.listeners: list[Callable[[], None]] = []  # told after each saved action
-        # The learner signed in now (None: nobody); their actions are sent only as theirs.
-        self.learner: str | None = None
+        self.learner = learner
+
+    @property
+    def keeps_progress(self) -> bool:
+        return self.folder is not None
 
     def _saved(self) -> None:
         for listener in self.listeners:
@@ -300,14 +329,82 @@ class ProgressService:
         return [(row["id"], row["last_error"] or "") for row in rows]
 
     def pending_count(self) -> int:
-        """Statements waiting for the learner signed in now (all of them when nobody is)."""
-        if self.learner is None:
-            return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
+        """Statements waiting to be sent (every row here is this learner's)."""
+        return self.action_count()
+
+    # --- the learner's course list -------------------------------------------------------
+
+    def my_courses(self) -> list[str]:
+        rows = self.db.read("SELECT course_id FROM my_courses ORDER BY added_at DESC")
+        return [row["course_id"] for row in rows]
+
+    def is_enrolled(self, course_id: str) -> bool:
+        rows = self.db.read("SELECT enrolled FROM my_courses WHERE course_id = ?", (course_id,))
+        return bool(rows and rows[0]["enrolled"])
+
+    def remember_courses(self, course_ids: list[str], enrolled: bool) -> None:
+        with self.db.write() as c:
+            c.executemany(
+                "INSERT INTO my_courses (course_id, enrolled, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (course_id) DO UPDATE SET "
+                "enrolled = MAX(enrolled, excluded.enrolled)",
+                [(course_id, int(enrolled), time.time()) for course_id in course_ids],
+            )
+
+    # --- claiming and parking (shared computers) -----------------------------------------
+
+    def action_count(self) -> int:
+        """Actions made here and not yet sent: what a learner is asked to claim."""
+        return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
+
+    def claim(self, other: ProgressService) -> int:
+        """Take every row of ``other`` (actions made before anyone signed in) as this
+        learner's. Idempotent: rows are keyed by id, so a claim cut short is done again."""
+        source = other.db.path
+        with self.db.lock():
+            c = self.db.connection
+            c.execute("ATTACH DATABASE ? AS claimed", (str(source),))
+            try:
+                c.execute("BEGIN IMMEDIATE")
+                try:
+                    for table in _OWNED_TABLES:
+                        c.execute(
+                            f"INSERT OR IGNORE INTO main.{table} SELECT * FROM claimed.{table}"  # noqa: S608 - names are constants
+                        )
+                    claimed = c.execute(
+                        "UPDATE main.outbox SET learner = ? WHERE learner IS NULL", (self.learner,)
+                    ).rowcount
+                except BaseException:
+                    c.execute("ROLLBACK")
+                    raise
+                c.execute("COMMIT")
+            finally:
+                c.execute("DETACH DATABASE claimed")
+        self._saved()
+        return claimed
+
+    def pending_rows(self) -> list[tuple[str, str, float]]:
+        """The queued statements as stored (id, JSON, when), to be parked on a kiosk."""
         rows = self.db.read(
-            "SELECT COUNT(*) FROM outbox WHERE set_aside = 0 AND (learner IS NULL OR learner = ?)",
-            (self.learner,),
+            "SELECT id, statement, created_at FROM outbox WHERE set_aside = 0"
+            " ORDER BY created_at, rowid"
         )
-        return int(rows[0][0])
+        return [(row["id"], row["statement"], float(row["created_at"])) for row in rows]
+
+    def requeue(self, rows: list[tuple[str, str, float]]) -> int:
+        """Statements parked at an earlier sign-out, queued again (each id once)."""
+        added = 0
+        with self.db.write() as c:
+            for statement_id, statement, created_at in rows:
+                added += c.execute(
+                    "INSERT OR IGNORE INTO outbox (id, statement, created_at, learner)"
+                    " VALUES (?, ?, ?, ?)",
+                    (statement_id, statement, created_at, self.learner),
+                ).rowcount
+                _know(c, json.loads(statement))
+        if added:
+            self._saved()
+        return added
 
     def save_position(self, course_id: str, chapter_id: str, position: float) -> None:
         with self.db.write() as c:

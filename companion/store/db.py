@@ -44,9 +44,20 @@ class Database:
         self._check_integrity()
         self._migrate()
 
+    @classmethod
+    def in_memory(cls, migrations: Sequence[Migration]) -> Database:
+        """A database that keeps nothing: gone when closed (or when the process ends)."""
+        database = cls.__new__(cls)
+        database.path = Path(":memory:")
+        database.migrations = list(migrations)
+        database._lock = threading.RLock()
+        database.connection = database._connect()
+        database._migrate()
+        return database
+
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            self.path, check_same_thread=False, timeout=10, isolation_level=None
+            str(self.path), check_same_thread=False, timeout=10, isolation_level=None
         )
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
@@ -95,6 +106,12 @@ class Database:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the connection alone (for ATTACH, which cannot run inside a transaction)."""
+        with self._lock:
+            yield
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:

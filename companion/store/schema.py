@@ -128,3 +128,14 @@ PROGRESS.append(
     #    under that learner, so on a shared computer progress never changes hands.
     "ALTER TABLE outbox ADD COLUMN learner TEXT"
 )
+
+PROGRESS.append(
+    # 6: the learner's own course list (it was in library.db, shared by everyone on the
+    #    profile). Each learner now has a progress file of their own (issue 9): every row
+    #    in it is theirs, so nothing needs a learner column to be told apart.
+    """
+    CREATE TABLE my_courses (
+        course_id TEXT PRIMARY KEY, enrolled INTEGER NOT NULL DEFAULT 0,
+        added_at REAL NOT NULL)
+    """
+)

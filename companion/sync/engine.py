@@ -36,19 +36,22 @@ from companion.sync_status import Phase, SyncStatus
 log = logging.getLogger("companion.sync")
 
 
-class Target(NamedTuple):
-    """Who progress is sent for, and where: given only while a learner is signed in."""
-
-    api: PlatformV1
-    learner_id: str
-    home_page: str
-
-
 class ProgressStore(Outbox, Facts, Protocol):
     def pending_count(self) -> int: ...
     def set_aside_statements(self) -> list[tuple[str, str]]: ...
     def last_sync(self) -> float | None: ...
     def note_sync(self, when: float) -> None: ...
+
+
+class Target(NamedTuple):
+    """Who progress is sent for, and where: given only while a learner is signed in.
+    ``store`` is that learner's own progress (on a shared profile each learner has one);
+    None: the engine's store."""
+
+    api: PlatformV1
+    learner_id: str
+    home_page: str
+    store: ProgressStore | None = None
 
 
 Step = Callable[[Target], Any]  # more to do after push and pull (certificates, say)
@@ -77,7 +80,7 @@ class Backoff:
 class SyncEngine:
     def __init__(
         self,
-        store: ProgressStore,
+        store: ProgressStore | Callable[[], ProgressStore],
         target: Callable[[], Target | None],
         listener: Callable[[SyncStatus], None],
         *,
@@ -86,7 +89,7 @@ class SyncEngine:
         backoff: Backoff | None = None,
         steps: Sequence[Step] = (),
     ) -> None:
-        self.store = store
+        self._store = store  # or what gives the store of whoever owns progress now
         self.target = target
         self.listener = listener
         self.debounce = debounce
@@ -149,6 +152,10 @@ class SyncEngine:
         self._sync()
         return self._status
 
+    @property
+    def store(self) -> ProgressStore:
+        return self._store() if callable(self._store) else self._store
+
     # --- the worker ------------------------------------------------------------------
 
     def _now(self, why: str) -> None:
@@ -192,9 +199,10 @@ class SyncEngine:
             self._publish(Phase.SIGNED_OUT)
             return
         self._publish(Phase.SYNCING)
+        store = target.store or self.store
         try:
-            push(self.store, target.api, target.learner_id, target.home_page)
-            pull(self.store, target.api)
+            push(store, target.api, target.learner_id, target.home_page)
+            pull(store, target.api)
             for step in self.steps:
                 step(target)
         except Exception as error:  # every failure is reported and retried, never raised
@@ -202,7 +210,7 @@ class SyncEngine:
             return
         self.syncs += 1
         self.backoff.reset()
-        self.store.note_sync(time.time())
+        store.note_sync(time.time())
         with self._cond:
             self._plan(time.monotonic() + self.period)
         self._publish(Phase.IDLE)
@@ -226,7 +234,7 @@ class SyncEngine:
         if target is None:
             return
         try:
-            push(self.store, target.api, target.learner_id, target.home_page)
+            push(target.store or self.store, target.api, target.learner_id, target.home_page)
         except Exception as error:
             log.info("last push at quit did not finish (%s); kept for next time", error)
 

@@ -108,26 +108,3 @@ def test_a_push_killed_with_sigkill_loses_nothing_and_duplicates_nothing(sandbox
     assert sandbox.statements.count() == total  # nothing lost...
     assert sandbox.statements.arrivals() == total  # ...and nothing stored twice
     restarted.close()
-
-
-def test_on_a_shared_profile_progress_goes_only_under_the_learner_who_made_it(sandbox, tmp_path):
-    service = ProgressService(tmp_path)
-    complete_chapters(service, 2)  # before anyone signed in: the first learner claims them
-    service.learner = "u-1001"  # Camille signs in, studies, signs out before any sync
-    complete_chapters(service, 3, first=2)
-    service.learner = "u-1002"  # Karim signs in on the same profile
-    assert service.pending_count() == 2  # Camille's three are not his to send
-    karim = PlatformV1(
-        HttpClient(NetworkConfig(base_url=sandbox.url, retries=0)),
-        StaticToken(sandbox.oidc.issue_token_for(sandbox.learners.records["karim"])),
-    )
-    assert push(service, karim, "u-1002", HOME).sent == 2
-    service.learner = "u-1001"  # Camille comes back: hers go, under her name
-    assert service.pending_count() == 3
-    assert push(service, api_for(sandbox), "u-1001", HOME).sent == 3
-    owners = [
-        s["actor"]["account"]["name"]
-        for login in ("u-1001", "u-1002")
-        for s in sandbox.statements.since(login, 0, 10)[0]
-    ]
-    assert owners == ["u-1001"] * 3 + ["u-1002"] * 2

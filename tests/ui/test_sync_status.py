@@ -7,7 +7,7 @@ from tests.auth_helpers import Browser
 from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 
-from companion.ui.qt import Qt
+from companion.ui.qt import QMessageBox, Qt
 
 
 def phase_is(window, phase, pending=None):
@@ -28,6 +28,11 @@ def test_progress_made_before_sign_in_is_sent_after_it(
     view = window.show_account()
     view.open_browser = Browser("camille")
     qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    # Nobody had signed in on this profile: the first learner is asked, never assumed.
+    qtbot.waitUntil(lambda: window.claim_box is not None, timeout=30_000)
+    assert "2 actions" in window.claim_box.text()
+    window.grab().save(str(tmp_path / "claim.png"))
+    window.claim_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
     assert "Dernière synchronisation" in window.sync_indicator.text
     assert platform_env.statements.count() == 2

@@ -51,13 +51,23 @@ def entitlement_text(entitlement: Entitlement) -> str:
 
 class AccountView(QWidget):
     account_changed = Signal()  # after sign-in, sign-out or a refresh; tests wait on it
+    learner_signed_in = Signal()  # a learner has just signed in (not a refresh)
+    learner_signed_out = Signal()
+    signing_out = Signal()  # before the sign-out starts (the reader keeps its study time)
 
     def __init__(
-        self, service: AccountService, open_browser: Callable[[str], bool] = open_in_browser
+        self,
+        service: AccountService,
+        open_browser: Callable[[str], bool] = open_in_browser,
+        *,
+        sign_out: Callable[[], object] | None = None,
+        methods: tuple[str, ...] = ("browser", "device"),
     ) -> None:
         super().__init__()
         self.service = service
         self.open_browser = open_browser
+        self._sign_out = sign_out or service.sign_out  # the app's: it also sends and wipes
+        self.methods = methods
         self.account: Account | None = None
         self._cancel = threading.Event()
         self.banner = MessageBanner()
@@ -89,9 +99,18 @@ class AccountView(QWidget):
         self.device_button.clicked.connect(self.sign_in_with_device)
         column = QVBoxLayout(self.signed_out)
         column.addWidget(self._intro)
-        for button in (self.browser_button, self.device_button):
+        # The machine policy may allow one method only; on a shared screen the QR code
+        # comes first (no password typed on a public keyboard).
+        buttons = [self.browser_button, self.device_button]
+        if self.methods and self.methods[0] == "device":
+            buttons.reverse()
+            self.browser_button.setObjectName("")
+            self.device_button.setObjectName("PrimaryButton")
+        for button in buttons:
             button.setMinimumWidth(320)
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.browser_button.setVisible("browser" in self.methods)
+        self.device_button.setVisible("device" in self.methods)
         column.addStretch(1)
         self.pages.addWidget(self.signed_out)
 
@@ -229,7 +248,7 @@ class AccountView(QWidget):
         run_in_background(
             self,
             lambda: self.service.sign_in_with_browser(self.open_browser, cancel),
-            self._signed_in_as,
+            self._newly_signed_in,
             self._sign_in_failed,
         )
 
@@ -259,7 +278,7 @@ class AccountView(QWidget):
         run_in_background(
             self,
             lambda: self.service.finish_device_sign_in(authorization, cancel),
-            self._signed_in_as,
+            self._newly_signed_in,
             self._sign_in_failed,
         )
 
@@ -280,6 +299,10 @@ class AccountView(QWidget):
         self._show_account(account)
         QTimer.singleShot(0, self._check_session_note)
         self.account_changed.emit()
+
+    def _newly_signed_in(self, account: Account) -> None:
+        self._signed_in_as(account)
+        self.learner_signed_in.emit()
 
     def _check_session_note(self) -> None:
         run_in_background(
@@ -321,18 +344,20 @@ class AccountView(QWidget):
 
     def sign_out(self) -> None:
         self.sign_out_button.setEnabled(False)
+        self.signing_out.emit()
 
         def done(_result: object) -> None:
             self.sign_out_button.setEnabled(True)
             self.account = None
             self.pages.setCurrentWidget(self.signed_out)
             self.account_changed.emit()
+            self.learner_signed_out.emit()
 
         def failed(error: BaseException) -> None:
             done(None)  # signed out locally even when the platform could not be told
             self._failed(error)
 
-        run_in_background(self, self.service.sign_out, done, failed)
+        run_in_background(self, self._sign_out, done, failed)
 
     def _failed(self, error: BaseException) -> None:
         message, hint, reference = describe(error)

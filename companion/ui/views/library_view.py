@@ -219,6 +219,16 @@ class LibraryView(QWidget):
         self._catalog = {course.id: course for course in courses}
         self._load_my_courses(lambda: self.context.library().my_courses())
 
+    def learner_changed(self) -> None:
+        """Progress changed hands (a sign-in, or a kiosk session ended): nothing of the
+        previous learner stays on screen — the open chapter, the search, the course list."""
+        if self.reading.current is not None:
+            self.reading.abandon()
+        self.search.clear()
+        self.results.clear()
+        self.results.hide()
+        self._load_my_courses(lambda: self.context.library().my_courses())
+
     def _load_my_courses(self, load: Callable[[], list[str]], select: str | None = None) -> None:
         """Ask on a worker. Answers can come back out of order (three courses added quickly
         once showed only the first): each is stamped when it was read, and only a list read

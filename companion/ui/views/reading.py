@@ -82,6 +82,14 @@ class ReadingController(QObject):
         self.save_position()
         self._background(load, show)
 
+    def abandon(self) -> None:
+        """Close without saving anything: progress has changed hands, and the position or
+        time would be written as the new learner's."""
+        self.reader.stop_media()
+        self.study.abandon()
+        self.current = None
+        self.closed.emit()
+
     def close(self) -> None:
         self.save_position()
         self.reader.stop_media()

@@ -62,6 +62,12 @@ class StudyTracker(QObject):
         self.pause(wait)
         self._studying = None
 
+    def abandon(self) -> None:
+        """Stop without recording: the learner changed, and what was counted so far was
+        already recorded for the one who left (the tab was hidden, or sign-out paused it)."""
+        self.clock.stop()
+        self._studying = None
+
     def touch(self) -> None:
         self.clock.touch()
 

@@ -1,0 +1,149 @@
+"""Who owns what on a profile: each learner's progress lives in a folder of its own.
+
+A profile is a folder, not a person (ARCHITECTURE, "Who owns what"): several learners may
+share it, on a family computer or a kiosk. Each learner, named by the platform's issuer and
+subject, has their own progress file, so no query can ever mix two learners' rows. An
+action made while nobody is signed in belongs to the learner who last signed in on the
+profile; on a profile where nobody has signed in yet it goes to an "unclaimed" folder and
+waits for the first learner to say it is theirs. On a kiosk, learners' folders live in a
+session area that is wiped at sign-out, and nobody-signed-in keeps nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import NamedTuple
+
+from companion.store.files import read_json, write_json_atomic
+
+log = logging.getLogger("companion.services")
+
+UNCLAIMED = "unclaimed"
+LEARNERS_DIR = "learners"
+LAST_LEARNER_FILE = "last-learner.json"
+LEGACY_PROGRESS = "progress.db"
+
+
+class Learner(NamedTuple):
+    """A learner as the platform knows them: issuer + subject (the name is for display)."""
+
+    issuer: str
+    subject: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """A folder name that says nothing about the learner (no name, no subject)."""
+        digest = hashlib.sha256(f"{self.issuer.rstrip('/')}\n{self.subject}".encode())
+        return digest.hexdigest()[:32]
+
+    def same_as(self, other: Learner | None) -> bool:
+        return other is not None and self.key == other.key
+
+
+class LearnerAreas:
+    """Where each learner's data lives for one profile.
+
+    ``session_root`` is set on a kiosk: learners' folders go there, and the whole area is
+    wiped at sign-out."""
+
+    def __init__(self, profile_dir: Path, session_root: Path | None = None) -> None:
+        self.profile_dir = profile_dir
+        self.session_root = session_root
+
+    @property
+    def kiosk(self) -> bool:
+        return self.session_root is not None
+
+    def folder(self, learner: Learner | None) -> Path:
+        root = self.session_root or self.profile_dir / LEARNERS_DIR
+        return root / (learner.key if learner else UNCLAIMED)
+
+    def unclaimed_folder(self) -> Path:
+        return self.profile_dir / LEARNERS_DIR / UNCLAIMED
+
+    # --- the learner who last signed in (home profiles only) ----------------------------
+
+    def last_learner(self) -> Learner | None:
+        if self.kiosk:
+            return None  # on a kiosk, nobody-signed-in is nobody
+        data = read_json(self.profile_dir / LAST_LEARNER_FILE)
+        if not isinstance(data, dict):
+            return None
+        issuer, subject = data.get("issuer"), data.get("subject")
+        if not isinstance(issuer, str) or not isinstance(subject, str) or not subject:
+            return None
+        name = data.get("name")
+        return Learner(issuer, subject, name if isinstance(name, str) else "")
+
+    def remember_last(self, learner: Learner) -> None:
+        if self.kiosk:
+            return
+        payload = {"issuer": learner.issuer, "subject": learner.subject, "name": learner.name}
+        write_json_atomic(self.profile_dir / LAST_LEARNER_FILE, payload)
+
+    def wipe_session(self) -> None:
+        """Remove every learner's folder from the kiosk session area."""
+        if self.session_root is not None and self.session_root.exists():
+            shutil.rmtree(self.session_root)
+
+    # --- progress written before learners had folders of their own ----------------------
+
+    def adopt_legacy(self, owner: Learner | None, issuer: str) -> None:
+        """Move a profile-wide progress file (earlier releases) to its owner's folder.
+
+        Its owner is the learner whose account was saved on the profile; without one it is
+        unclaimed. Queued statements the outbox tagged with another learner (releases that
+        knew who made each action) go to that learner's own folder."""
+        legacy = self.profile_dir / LEGACY_PROGRESS
+        if not legacy.exists():
+            return
+        target = self.folder(owner)
+        target.mkdir(parents=True, exist_ok=True)
+        if (target / LEGACY_PROGRESS).exists():
+            log.warning("legacy progress file left in place: %s already has one", target)
+            return
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{legacy}{suffix}")
+            if part.exists():
+                part.replace(target / f"{LEGACY_PROGRESS}{suffix}")
+        self._split_others(target / LEGACY_PROGRESS, owner, issuer)
+        log.info("progress of this profile moved to its owner's folder")
+
+    def _split_others(self, path: Path, owner: Learner | None, issuer: str) -> None:
+        from companion.services.progress import ProgressService
+
+        mine = ProgressService(path.parent, owner.subject if owner else None)
+        try:
+            others = mine.db.read(
+                "SELECT DISTINCT learner FROM outbox WHERE learner IS NOT NULL AND learner != ?",
+                (owner.subject if owner else "",),
+            )
+            for row in others:
+                subject = str(row["learner"])
+                rows = mine.db.read(
+                    "SELECT id, statement, created_at FROM outbox WHERE learner = ?", (subject,)
+                )
+                theirs = ProgressService(self.folder(Learner(issuer, subject)), subject)
+                try:
+                    theirs.requeue([(r[0], r[1], float(r[2])) for r in rows])
+                finally:
+                    theirs.close()
+                with mine.db.write() as c:
+                    c.execute("DELETE FROM outbox WHERE learner = ?", (subject,))
+                    c.execute(
+                        "DELETE FROM known_statements WHERE id IN (SELECT value FROM json_each(?))",
+                        (_json_ids(rows),),
+                    )
+        finally:
+            mine.close()
+
+
+def _json_ids(rows: list[sqlite3.Row]) -> str:
+    import json
+
+    return json.dumps([row[0] for row in rows])

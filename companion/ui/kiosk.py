@@ -1,0 +1,83 @@
+"""Kiosk mode, switched on by the machine policy: the window of a shared computer.
+
+Full screen; a sign-in home screen with the device code (QR) first; no profile switching;
+a visible "shared computer" marker; after the idle time, with a countdown any input
+cancels, the learner is signed out and everything personal is wiped (the context does
+the wiping; this controller only decides when)."""
+
+from __future__ import annotations
+
+from companion.i18n import _
+
+from companion.ui.main_window import MainWindow
+from companion.ui.qt import QLabel, QObject
+from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.idle_watch import IdleWatch
+
+WARN_SECONDS = 30  # the countdown shown before an idle sign-out
+
+
+class KioskController(QObject):
+    def __init__(self, window: MainWindow, idle_seconds: float | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        settings = window.context.settings
+        if idle_seconds is None:
+            idle_seconds = float(settings.get("kiosk.idle_minutes")) * 60
+        window.profile_switching(False)
+        self.marker = QLabel()
+        self.marker.setObjectName("SharedMarker")
+        window.statusBar().insertPermanentWidget(0, self.marker)
+        self.countdown = MessageBanner()
+        self.countdown.action_requested.connect(self._stay)
+        window.top_banners.insertWidget(0, self.countdown)
+        self.idle = IdleWatch(idle_seconds, WARN_SECONDS, self)
+        self.idle.warning.connect(self._warn)
+        self.idle.cleared.connect(self.countdown.hide)
+        self.idle.timed_out.connect(self._timed_out)
+        account = window.show_account()
+        account.learner_signed_out.connect(self.home)
+        account.learner_signed_in.connect(window.show_library)
+        self.retranslate()
+        self.home()
+
+    def retranslate(self) -> None:
+        self.marker.setText("⚠ " + _("Shared computer"))
+        self.marker.setToolTip(
+            _("Your progress is sent, then wiped from this computer, when you sign out.")
+        )
+
+    def home(self) -> None:
+        """The sign-in screen, the device code first, ready for the next learner."""
+        self.countdown.hide()
+        view = self.window.show_account()
+        if view.account is None and "device" in view.methods:
+            view.sign_in_with_device()
+
+    def _warn(self, seconds_left: int) -> None:
+        signed_in = self.window.account_view.account is not None
+        message = (
+            _("You will be signed out in {seconds} s.")
+            if signed_in
+            else _("This screen goes back to the start in {seconds} s.")
+        )
+        self.countdown.show_message(
+            "warning",
+            message.format(seconds=seconds_left),
+            _("Touch the screen or press a key to carry on."),
+            action=_("Carry on"),
+        )
+
+    def _stay(self) -> None:
+        self.idle.touch()
+        self.countdown.hide()
+
+    def _timed_out(self) -> None:
+        self.countdown.hide()
+        view = self.window.account_view
+        if view.account is not None:
+            view.sign_out()  # sends what it can, parks the rest, wipes; then home()
+        else:
+            if self.window.library_tab_created and self.window.library_view.reading.current:
+                self.window.library_view.reading.abandon()
+            self.home()
