@@ -223,8 +223,8 @@ class AppContext:
     def sign_out(self) -> None:
         """Send what waits, revoke the tokens, forget the account. On a kiosk, what could
         not be sent is parked without any credential, and the learner's data is wiped."""
-        if self.sync is not None and self.account.is_signed_in():
-            self.sync.run_once()  # pushes while the tokens are still good
+        if self.account.is_signed_in():  # push while the tokens are still good
+            (self.sync or self._new_engine(lambda _status: None)).run_once()
         owner = self._owner if self.areas.kiosk else None
         try:
             self.account.sign_out()

@@ -19,7 +19,6 @@ from companion.ui.qt import (
     QApplication,
     QEvent,
     QIcon,
-    QMessageBox,
     QObject,
     QTimer,
     qInstallMessageHandler,
@@ -90,6 +89,8 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
 def refuse_to_start(error: UserFacingError) -> int:
     """Companion cannot open (a broken machine policy, say): say why in a window, since a
     learner started it from a menu and sees no terminal."""
+    from companion.ui.qt import QMessageBox
+
     app = create_application(sys.argv)
     box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, error.message)
     box.setInformativeText(error.hint)

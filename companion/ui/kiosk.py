@@ -27,7 +27,7 @@ class KioskController(QObject):
         window.profile_switching(False)
         self.marker = QLabel()
         self.marker.setObjectName("SharedMarker")
-        window.statusBar().insertPermanentWidget(0, self.marker)
+        window.statusBar().insertWidget(0, self.marker)  # first thing on the left
         self.countdown = MessageBanner()
         self.countdown.action_requested.connect(self._stay)
         window.top_banners.insertWidget(0, self.countdown)

@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         """A kiosk offers no profile switching (its data is nobody's to keep)."""
         self._profile_action.setVisible(allowed)
         self._profile_action.setEnabled(allowed)
+        self._profile_label.setVisible(allowed)
 
     @property
     def library_tab_created(self) -> bool:

@@ -58,7 +58,13 @@ from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ obj
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess, QUrl
-    from PySide6.QtGui import QDesktopServices, QPageSize, QPdfWriter, QPixmap, QTextDocument
+    from PySide6.QtGui import (
+        QDesktopServices,
+        QPageSize,
+        QPdfWriter,
+        QPixmap,
+        QTextDocument,
+    )
     from PySide6.QtNetwork import QNetworkInformation
     from PySide6.QtWidgets import (
         QButtonGroup,
@@ -84,6 +90,7 @@ _LATER = {
     "QNetworkInformation": "PySide6.QtNetwork",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
+    "QKeyEvent": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",

@@ -229,7 +229,8 @@ class AccountView(QWidget):
 
     def _saved_ready(self, account: Account | None) -> None:
         if account is None:
-            self.pages.setCurrentWidget(self.signed_out)
+            if self.pages.currentWidget() not in (self.waiting, self.device):
+                self.pages.setCurrentWidget(self.signed_out)  # not over a sign-in under way
             self.account_changed.emit()
             return
         self._show_account(account)

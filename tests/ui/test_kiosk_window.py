@@ -1,0 +1,119 @@
+"""The kiosk window offscreen at 1024x600 (issue 9): the device code first, the shared
+marker, no profile switching, an idle sign-out with a countdown that any input cancels, and
+a home profile that says whose progress it keeps."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from companion.context import kiosk_session_root
+from tests.auth_helpers import Browser, approve_device
+from tests.sync_helpers import complete_chapters
+from tests.ui.conftest import refreshed
+
+from companion.ui.kiosk import KioskController
+from companion.ui.qt import QApplication, QEvent, QKeyEvent, Qt
+
+_SHOTS = os.environ.get("COMPANION_SCREENSHOTS")  # a folder to keep them in, to look at
+SHOTS = Path(_SHOTS) if _SHOTS else None
+
+
+def shoot(window, tmp_path: Path, name: str) -> None:
+    folder = SHOTS or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(folder / f"{name}.png"))
+
+
+@pytest.fixture
+def kiosk_window(platform_env, companion_home, monkeypatch, make_window, qtbot):
+    policy = companion_home / "policy.toml"
+    policy.parent.mkdir(parents=True, exist_ok=True)
+    policy.write_text(
+        '[kiosk]\nenabled = true\nidle_minutes = 1\n[auth]\nsign_in_methods = "device"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
+    platform_env.oidc.device_interval = 1
+    window = refreshed(qtbot, make_window())
+    window.resize(1024, 600)
+    window.start()
+    return window
+
+
+def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
+    kiosk_window, qtbot, tmp_path, companion_home
+):
+    window = kiosk_window
+    kiosk = KioskController(window, idle_seconds=60)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    assert not view.browser_button.isVisible()  # the policy allows the device code only
+    assert not window._profile_action.isVisible()  # no profile switching on a kiosk
+    assert kiosk.marker.isVisible() and "Shared computer" in kiosk.marker.text()
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
+    assert "not saved until you sign in" in window.notice.text
+    shoot(window, tmp_path, "kiosk-home")
+
+    code = view.user_code.text()
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        threading.Thread(
+            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
+        ).start()
+    complete_chapters(window.context.progress(), 1)
+    assert (kiosk_session_root(window.context.paths)).is_dir()
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
+
+    # Seen: with a 1-minute idle time the learner was still signed in after 80 s.
+    kiosk.idle.idle_seconds, kiosk.idle.warn_seconds = 3.0, 2.5
+    kiosk.idle.touch()
+    qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5_000)
+    assert "You will be signed out in" in kiosk.countdown.text
+    shoot(window, tmp_path, "kiosk-countdown")
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, key)  # any input cancels the countdown
+    assert not kiosk.countdown.isVisible()
+    with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
+        pass  # nobody touches it again: signed out
+    assert view.account is None
+    assert not kiosk_session_root(window.context.paths).exists()  # wiped
+    assert not (companion_home / "data" / "parked").exists()  # everything was sent
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    shoot(window, tmp_path, "kiosk-after-idle")
+
+
+def test_a_home_profile_says_whose_progress_it_keeps(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path
+):
+    window = refreshed(qtbot, make_window())
+    window.resize(1024, 600)
+    window.start()
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
+    assert "Nobody is signed in" in window.notice.text
+    view = window.show_account()
+    view.open_browser = Browser("karim")
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        view.sign_in_with_browser()
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
+        view.sign_out()
+    qtbot.waitUntil(lambda: "Karim Benali" in window.notice.text, timeout=10_000)
+    assert "not you?" in window.notice.text
+    assert window._profile_action.isVisible() or not window.isVisible()
+    window.show_library()
+    shoot(window, tmp_path, "home-not-you")
+    qtbot.mouseClick(window.notice._button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window._account_tab
+
+
+def test_switching_learner_closes_what_the_previous_one_was_reading(
+    platform_env, memory_keyring, make_window, qtbot
+):
+    window = refreshed(qtbot, make_window())
+    library = window.show_library()
+    library.search.setText("sécurité")
+    window.context.switch_owner(None)
+    qtbot.waitUntil(lambda: library.search.text() == "", timeout=5_000)
