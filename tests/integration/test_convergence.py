@@ -121,3 +121,92 @@ def test_devices_converge_whatever_the_order_and_the_faults(_sandbox_server, his
         for device in devices:
             device.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- several learners on one device (issue 9) ---------------------------------------------
+
+LOGINS = {"camille": "u-1001", "karim": "u-1002", "lea": "u-1003"}
+
+shared_steps = st.one_of(
+    st.tuples(st.just("sign_in"), st.sampled_from(sorted(LOGINS)), st.booleans()),
+    st.tuples(st.just("sign_out"), st.just(""), st.just(False)),
+    st.tuples(st.just("act"), st.just(""), st.just(False)),
+    st.tuples(st.just("sync"), st.just(""), st.just(False)),
+)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=st.lists(shared_steps, min_size=1, max_size=14))
+def test_learners_sharing_a_device_each_get_exactly_their_own_actions(
+    _sandbox_server, memory_keyring, monkeypatch, history
+):
+    """Learners sign in and out in any order on one profile, acting signed in or not:
+    each action reaches the platform exactly once, under the learner who made it (the one
+    signed in, else the last one who signed in; before anyone, only if claimed)."""
+    import threading
+
+    from companion.context import AppContext
+    from tests.auth_helpers import Browser
+
+    server = _sandbox_server
+    server.statements.clear()
+    server.faults.clear()
+    home = Path(tempfile.mkdtemp(prefix="shared-device-"))
+    monkeypatch.setenv("COMPANION_HOME", str(home))
+    monkeypatch.setenv("COMPANION_PLATFORM_API_URL", server.url)
+    monkeypatch.setenv("COMPANION_NETWORK_RETRIES", "0")
+    app = AppContext.create()
+    expected: dict[str, set[str]] = {login: set() for login in LOGINS}
+    unclaimed: set[str] = set()
+    declined: set[str] = set()
+    signed_in: str | None = None
+    last: str | None = None
+    made = 0
+
+    def sign_in(login: str, claim: bool) -> None:
+        nonlocal signed_in, last
+        app.account.sign_in_with_browser(Browser(login), threading.Event())
+        signed_in = last = login
+        offered = app.unclaimed_count()
+        assert offered == (len(unclaimed) if login not in declined else 0)
+        if offered:
+            app.claim_unclaimed(claim)
+            if claim:
+                expected[login] |= unclaimed
+                unclaimed.clear()
+            else:
+                declined.add(login)
+
+    try:
+        for kind, login, claim in history:
+            if kind == "sign_in":
+                if signed_in:
+                    app.sign_out()
+                sign_in(login, claim)
+            elif kind == "sign_out" and signed_in:
+                app.sign_out()
+                signed_in = None
+            elif kind == "act":
+                target = chapter(made)
+                made += 1
+                app.progress().complete_chapter("c", target)
+                owner = signed_in or last
+                (expected[owner] if owner else unclaimed).add(target.activity_id)
+            elif kind == "sync":
+                app.sync_once()
+        for login in LOGINS:  # everyone comes back once and syncs
+            if signed_in:
+                app.sign_out()
+            sign_in(login, claim=False)
+            app.sync_once()
+        app.sign_out()
+        for login, subject in LOGINS.items():
+            sent = [s["object"]["id"] for s in server.statements.since(subject, 0, 500)[0]]
+            assert sorted(sent) == sorted(expected[login])  # theirs, each exactly once
+    finally:
+        app.close()
+        shutil.rmtree(home, ignore_errors=True)
