@@ -61,7 +61,7 @@ def download(profile: str, course_id: str, go: str | None) -> None:
     from companion.context import AppContext
     from companion.jobs import Control
 
-    context = AppContext.create(profile)
+    context = AppContext.create(profile, console_log=True)  # the log to stderr
     try:
         library = context.library()
         wait_for_go(go)
@@ -84,8 +84,8 @@ def write_rows(root: str, writer: str, count: int, go: str | None) -> None:
     """``count`` small write transactions on the shared assets.db, as fast as possible."""
     from companion.store.assets import AssetStore
 
-    store = AssetStore(Path(root))
     wait_for_go(go)
+    store = AssetStore(Path(root))  # after the go: both may create and migrate it
     for number in range(count):
         store.hold(writer, f"course-{number % 7}", [f"{number % 16:x}" * 64])
         store.touch(writer, f"course-{number % 7}")
