@@ -16,6 +16,7 @@ from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
+from companion.store import instance
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
@@ -42,6 +43,7 @@ class AppContext:
     _progress: ProgressService | None = None
     sync: SyncEngine | None = None
     _certificates: CertificateService | None = None
+    _claim: instance.ProfileClaim | None = field(default=None, repr=False)
 
     @property
     def profile_dir(self) -> Path:
@@ -148,7 +150,12 @@ class AppContext:
         return Target(api, account.id, self.connection.issuer())
 
     @classmethod
-    def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
+    def create(
+        cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False, read_only: bool = False
+    ) -> AppContext:
+        """Open ``profile``, held by this process against other Companion processes
+        (``store.instance``). ``read_only``: the caller only reads the profile (or writes
+        nothing but atomically replaced caches) and may run beside the window."""
         paths = Paths.default()
         paths.ensure()
         settings = Settings(paths.settings_file, paths.policy_file)
@@ -156,10 +163,11 @@ class AppContext:
         i18n.install(str(settings.get("ui.language")))
         profile_dir = paths.profile_dir(check_profile_name(profile))
         profile_dir.mkdir(parents=True, exist_ok=True)
+        claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")
         account = AccountService(connection, settings, profile, profile_dir)
-        return cls(paths, settings, profile, connection, catalog, account)
+        return cls(paths, settings, profile, connection, catalog, account, _claim=claim)
 
     def close(self) -> None:
         if self.sync is not None:
@@ -172,3 +180,5 @@ class AppContext:
                     service.close()
             self._library = self._progress = self.sync = self._certificates = None
         self.connection.close()
+        if self._claim is not None:
+            self._claim.release()

@@ -11,10 +11,19 @@ from typing import Any
 
 from companion import APP_NAME, __version__
 from companion.context import AppContext
+from companion.errors import UserFacingError
 from companion.resources import resource
 
 from companion.ui.main_window import MainWindow
-from companion.ui.qt import QApplication, QEvent, QIcon, QObject, QTimer, qInstallMessageHandler
+from companion.ui.qt import (
+    QApplication,
+    QEvent,
+    QIcon,
+    QMessageBox,
+    QObject,
+    QTimer,
+    qInstallMessageHandler,
+)
 
 log = logging.getLogger("companion.ui")
 
@@ -78,8 +87,21 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
     heartbeat.start(500)
 
 
+def refuse_to_start(error: UserFacingError) -> None:
+    """Say in a window why there is no window (the profile is open elsewhere, say): when
+    Companion is started from a menu, nobody reads what it prints."""
+    create_application(sys.argv)
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, error.message)
+    box.setInformativeText(error.hint)
+    box.exec()
+
+
 def run(profile: str) -> int:
-    context = AppContext.create(profile)
+    try:
+        context = AppContext.create(profile)
+    except UserFacingError as error:
+        refuse_to_start(error)
+        raise  # and the command line prints it too
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)
