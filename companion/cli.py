@@ -85,10 +85,18 @@ def _run_sandbox(host: str, port: int, fault_specs: list[str]) -> int:
     return 0
 
 
+# Which commands may run beside a window open on the same profile (store/instance.py): the
+# GUI and `sync` hold the profile (a sync pushes and acknowledges the outbox, moves the pull
+# cursor and rotates the refresh token: two at once would undo each other); `sync --status`
+# only reads, `settings` reads no profile data, and `catalog` writes nothing but the saved
+# catalogue, replaced atomically; those three run read-only, so support staff can use them
+# while the learner's window is open.
+
+
 def _print_catalog(profile: str) -> int:
     from companion.context import AppContext
 
-    context = AppContext.create(profile)
+    context = AppContext.create(profile, read_only=True)
     try:
         result = context.catalog.refresh()
         for course in result.courses:
@@ -105,7 +113,7 @@ def _print_settings() -> int:
     from companion.i18n import _
     from companion.settings import DECLARED
 
-    context = AppContext.create()
+    context = AppContext.create(read_only=True)
     for setting in DECLARED:
         value, source = context.settings.value_and_source(setting.key)
         where = _("managed by policy") if context.settings.is_locked(setting.key) else source.value
@@ -121,7 +129,7 @@ def _sync(profile: str, status_only: bool) -> int:
     from companion.i18n import _
     from companion.sync_status import Phase
 
-    context = AppContext.create(profile)
+    context = AppContext.create(profile, read_only=status_only)
     try:
         progress = context.progress()
         code = 0

@@ -17,6 +17,7 @@ from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
 from companion.services.learners import Learner, LearnerAreas
 from companion.settings import Settings
+from companion.store import instance
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
@@ -65,6 +66,7 @@ class AppContext:
     # Told (on the thread that made the change) when progress changes hands.
     owner_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _kiosk: KioskSessions | None = None
+    _claim: instance.ProfileClaim | None = field(default=None, repr=False)
 
     @property
     def profile_dir(self) -> Path:
@@ -315,7 +317,12 @@ class AppContext:
         return Target(api, account.id, self.connection.issuer(), self.progress())
 
     @classmethod
-    def create(cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False) -> AppContext:
+    def create(
+        cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False, read_only: bool = False
+    ) -> AppContext:
+        """Open ``profile``, held by this process against other Companion processes
+        (``store.instance``). ``read_only``: the caller only reads the profile (or writes
+        nothing but atomically replaced caches) and may run beside the window."""
         paths = Paths.default()
         paths.ensure()
         settings = Settings(paths.settings_file, paths.policy_file)
@@ -323,15 +330,17 @@ class AppContext:
         i18n.install(str(settings.get("ui.language")))
         profile_dir = paths.profile_dir(check_profile_name(profile))
         profile_dir.mkdir(parents=True, exist_ok=True)
+        claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")
         session_root = kiosk_session_root(paths) if settings.kiosk else None
         areas = LearnerAreas(profile_dir, session_root)
         account_dir = session_root if session_root is not None else profile_dir
         account = AccountService(connection, settings, profile, account_dir)
-        context = cls(paths, settings, profile, connection, catalog, account, areas)
+        context = cls(paths, settings, profile, connection, catalog, account, areas, _claim=claim)
         account.signed_in_listeners.append(context.signed_in)
-        context.prepare_learner_data()
+        if not read_only:  # a kiosk's wipe must never come from `sync --status` beside it
+            context.prepare_learner_data()
         return context
 
     def prepare_learner_data(self) -> None:
@@ -358,3 +367,5 @@ class AppContext:
                     service.close()
             self._library = self._progress = self.sync = self._certificates = None
         self.connection.close()
+        if self._claim is not None:
+            self._claim.release()

@@ -250,6 +250,9 @@ class LibraryService:
             parallel=int(self.settings.get("downloads.parallel")),
             throttle=Throttle(rate),
         )
+        # Held before they arrive: a course removed meanwhile, here or in another Companion
+        # process, must not collect a file between its arrival and the holding after it.
+        self._record_holdings(manifest, arriving=missing)
         try:
             downloader.fetch_all(missing, control, advance)
         finally:
@@ -257,10 +260,11 @@ class LibraryService:
         self._mark_and_index(manifest, chapters)
         return DownloadReport(len(missing), len(held))
 
-    def _record_holdings(self, manifest: CourseManifest) -> None:
+    def _record_holdings(self, manifest: CourseManifest, arriving: Iterable[Asset] = ()) -> None:
         present = [a.sha256 for a in manifest.assets() if self.assets.has(a.sha256)]
-        if present:
-            self.assets.hold(self.profile, manifest.id, present)
+        held = present + [a.sha256 for a in arriving]
+        if held:
+            self.assets.hold(self.profile, manifest.id, held)
 
     def _mark_and_index(self, manifest: CourseManifest, chapters: list[Chapter]) -> None:
         with self.db.write() as c:

@@ -4,10 +4,19 @@ A file is named by its sha256 and only becomes visible once its bytes have been 
 downloads write to ``.partial/<sha>.part`` and are moved into place atomically. Courses
 hold references to assets; an asset no course holds is garbage. A storage budget evicts
 the least recently used course that is not pinned "keep offline".
+
+Several processes use the store at once (two profiles, the app and a headless prefetch).
+Whoever downloads an asset holds its lock, ``.partial/<sha>.lock`` (an OS file lock, see
+``store.locks``): only the holder writes that asset's partial file or moves it into place;
+anyone else waits, then finds the file done. The partial file keeps one name per asset, so
+a download cut by a crash or a kill resumes from it in the next process that wants the
+asset, once the dead process's lock has gone with it. ``assets.db`` is shared through
+SQLite's own locking (WAL, a busy timeout and ``BEGIN IMMEDIATE``, see ``store.db``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -19,11 +28,13 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.store import schema
 from companion.store.db import Database, open_rebuildable
+from companion.store.locks import FileLock
 
 log = logging.getLogger("companion.store")
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SPACE_MARGIN_BYTES = 50_000_000  # never fill a disk to the last byte
+ABANDONED_PARTIAL_SECONDS = 14 * 24 * 3600  # a partial file nobody resumed for this long
 
 
 class AssetStore:
@@ -44,11 +55,27 @@ class AssetStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
+    def download_lock(self, sha256: str) -> FileLock:
+        """The lock of whoever downloads this asset, in any process or thread; take it
+        (``acquire``) before touching the asset's partial file."""
+        return FileLock(self.partial_dir / f"{_checked(sha256)}.lock", remove=True)
+
     def commit(self, sha256: str, size: int) -> Path:
-        """Move a verified partial file into place (atomic on one file system)."""
+        """Move a verified partial file into place (atomic on one file system); the caller
+        holds ``download_lock(sha256)``. A verified file already in place is success too:
+        someone the lock does not cover (an older Companion) did the same work."""
         final = self.path(sha256)
+        partial = self.partial_path(sha256)
         final.parent.mkdir(exist_ok=True)
-        os.replace(self.partial_path(sha256), final)
+        if _verified(final, sha256, size):
+            partial.unlink(missing_ok=True)
+        else:
+            try:
+                os.replace(partial, final)
+            except FileNotFoundError:
+                if not _verified(final, sha256, size):
+                    raise
+                log.info("asset %s was put in place by another process", sha256[:12])
         with self.db.write() as connection:
             connection.execute(
                 "INSERT INTO assets (sha256, size, last_used) VALUES (?, ?, ?) "
@@ -56,6 +83,29 @@ class AssetStore:
                 (sha256, size, time.time()),
             )
         return final
+
+    def clean_partials(self, abandoned_after: float = ABANDONED_PARTIAL_SECONDS) -> int:
+        """Remove the partial files nobody is downloading that are no longer useful: their
+        asset is in place, or nobody resumed them for ``abandoned_after`` seconds. Others
+        are kept for the next download of their asset to resume, whoever left them."""
+        removed = 0
+        for partial in self.partial_dir.glob("*.part"):
+            sha256 = partial.name.removesuffix(".part")
+            if not _SHA256.match(sha256):
+                continue
+            lock = self.download_lock(sha256)
+            if not lock.acquire():
+                continue  # being downloaded right now
+            try:
+                age = time.time() - partial.stat().st_mtime
+                if self.has(sha256) or age > abandoned_after:
+                    partial.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass  # finished by its holder just before we locked
+            finally:
+                lock.release()
+        return removed
 
     # --- references ---------------------------------------------------------------------
 
@@ -117,6 +167,7 @@ class AssetStore:
                 freed += int(row["size"])
             except FileNotFoundError:
                 pass
+        self.clean_partials()
         return freed
 
     # --- space --------------------------------------------------------------------------
@@ -159,6 +210,17 @@ def disk_full_error() -> UserFacingError:
         _("There is not enough free space on this computer's disk."),
         _("Free some space, then start the download again: what is done is kept."),
     )
+
+
+def _verified(path: Path, sha256: str, size: int) -> bool:
+    """``path`` holds exactly the bytes named by ``sha256``."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        with path.open("rb") as existing:
+            return hashlib.file_digest(existing, "sha256").hexdigest() == sha256
+    except (FileNotFoundError, IsADirectoryError):
+        return False
 
 
 def _checked(sha256: str) -> str:

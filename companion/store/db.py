@@ -22,6 +22,9 @@ from companion.i18n import _
 log = logging.getLogger("companion.store")
 
 Migration = str | Callable[[sqlite3.Connection], None]
+# How long a statement waits for another connection's write (another thread's, or another
+# Companion process's on the shared assets.db) before it fails with "database is locked".
+BUSY_TIMEOUT_SECONDS = 10.0
 
 
 class DamagedDatabase(Exception):
@@ -57,7 +60,10 @@ class Database:
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            str(self.path), check_same_thread=False, timeout=10, isolation_level=None
+            str(self.path),
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
         )
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
@@ -78,22 +84,29 @@ class Database:
         return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        current = self.version
-        if current > len(self.migrations):
-            raise UserFacingError(
-                _("This data was written by a newer version of Companion."),
-                _("Update Companion to open it; nothing has been changed."),
-            )
-        for number in range(current, len(self.migrations)):
+        """Run the missing migrations, one transaction each. The version is read inside
+        the transaction: another process opening the same file at the same moment (the
+        shared assets.db) may have run a step while this one waited for the lock."""
+        if self.version == len(self.migrations):
+            return  # the usual case: no write lock taken at each start
+        while True:
             with self.write() as connection:
-                step = self.migrations[number]
+                current = int(connection.execute("PRAGMA user_version").fetchone()[0])
+                if current > len(self.migrations):
+                    raise UserFacingError(
+                        _("This data was written by a newer version of Companion."),
+                        _("Update Companion to open it; nothing has been changed."),
+                    )
+                if current == len(self.migrations):
+                    return
+                step = self.migrations[current]
                 if callable(step):
                     step(connection)
                 else:
                     for statement in _statements(step):
                         connection.execute(statement)
-                connection.execute(f"PRAGMA user_version={number + 1}")
-            log.info("migrated %s to version %d", self.path.name, number + 1)
+                connection.execute(f"PRAGMA user_version={current + 1}")
+            log.info("migrated %s to version %d", self.path.name, current + 1)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -126,11 +139,18 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";\n") if part.strip()]
 
 
+def _busy(error: Exception) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)  # maybe extended: its low byte is the kind
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def open_rebuildable(path: Path, migrations: Sequence[Migration]) -> Database:
     """Open a cache database; if it is damaged, set it aside and start afresh."""
     try:
         return Database(path, migrations)
     except (DamagedDatabase, sqlite3.DatabaseError) as error:
+        if _busy(error):
+            raise  # held by another process for too long: not damaged, keep it
         aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
         log.warning("%s is damaged (%s); moved to %s and rebuilt", path.name, error, aside.name)
         for suffix in ("", "-wal", "-shm"):
@@ -145,6 +165,8 @@ def open_precious(path: Path, migrations: Sequence[Migration]) -> Database:
     try:
         return Database(path, migrations)
     except (DamagedDatabase, sqlite3.DatabaseError) as error:
+        if _busy(error):
+            raise
         log.error("%s failed its integrity check: %s", path, error)
         raise UserFacingError(
             _("Your progress file is damaged."),

@@ -5,6 +5,10 @@ download resumes with ``Range`` and ``If-Range`` (the asset's ETag is its digest
 server that changed the bytes answers 200 and we start over instead of splicing two
 versions. Bytes are hashed as they arrive; a file whose digest differs is deleted and never
 shown. Failures are retried with exponential backoff and jitter, honouring Retry-After.
+
+An asset is fetched under its lock in the store, so two processes (or threads) wanting the
+same file never write it both: the second does its other files first, then waits, and finds
+the file in place (or resumes the partial file a stopped download left).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.jobs import Control
 from companion.store.assets import AssetStore, disk_full_error
+from companion.store.locks import FileLock
 from companion.sync.client import (
     HttpClient,
     PlatformError,
@@ -38,6 +43,7 @@ log = logging.getLogger("companion.sync")
 
 CHUNK = 64 * 1024  # small enough for progress and pause on a slow link
 MAX_RETRY_AFTER = 60.0
+LOCK_POLL_SECONDS = 0.2  # how often a download waiting for another one looks again
 
 
 class CorruptDownload(UserFacingError):
@@ -101,12 +107,28 @@ class Downloader:
         control: Control,
         progress: Callable[[int], None] = lambda _n: None,
     ) -> None:
-        """Fetch what is missing, ``parallel`` at a time, in the given (priority) order."""
+        """Fetch what is missing, ``parallel`` at a time, in the given (priority) order;
+        files another download is fetching come last, once they are done or abandoned."""
         missing = [a for a in assets if not self.store.has(a.sha256)]
-        if not missing:
-            return
+        busy = self._fetch_in_parallel(missing, control, progress, wait_for_others=False)
+        self._fetch_in_parallel(busy, control, progress, wait_for_others=True)
+
+    def _fetch_in_parallel(
+        self,
+        assets: Sequence[Asset],
+        control: Control,
+        progress: Callable[[int], None],
+        *,
+        wait_for_others: bool,
+    ) -> list[Asset]:
+        """Fetch ``assets``; return those left to another download (not waiting for it)."""
+        if not assets:
+            return []
         with ThreadPoolExecutor(self.parallel, thread_name_prefix="download") as pool:
-            futures = [pool.submit(self.fetch, asset, control, progress) for asset in missing]
+            futures = [
+                pool.submit(self.fetch, asset, control, progress, wait_for_others=wait_for_others)
+                for asset in assets
+            ]
             done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
@@ -115,12 +137,46 @@ class Downloader:
                 error = failed[0].exception()
                 assert error is not None
                 raise error
+        return [asset for asset, future in zip(assets, futures, strict=True) if not future.result()]
 
     def fetch(
-        self, asset: Asset, control: Control, progress: Callable[[int], None] = lambda _n: None
-    ) -> None:
+        self,
+        asset: Asset,
+        control: Control,
+        progress: Callable[[int], None] = lambda _n: None,
+        *,
+        wait_for_others: bool = True,
+    ) -> bool:
+        """Fetch one asset unless it is here. While another thread or process fetches it,
+        wait for that (or, with ``wait_for_others=False``, return False at once)."""
         if self.store.has(asset.sha256):
-            return
+            return True
+        lock = self.store.download_lock(asset.sha256)
+        if not self._take(lock, asset, control, wait_for_others):
+            return False
+        try:
+            if self.store.has(asset.sha256):
+                progress(asset.size)  # the other download's work counts as done here too
+            else:
+                self._fetch_locked(asset, control, progress)
+        finally:
+            lock.release()
+        return True
+
+    def _take(self, lock: FileLock, asset: Asset, control: Control, wait_for_others: bool) -> bool:
+        if lock.acquire():
+            return True
+        if not wait_for_others:
+            return False
+        log.info("asset %s is being fetched by another download; waiting", asset.sha256[:12])
+        while not lock.acquire():
+            control.checkpoint()
+            control.cancelled.wait(LOCK_POLL_SECONDS)
+        return True
+
+    def _fetch_locked(
+        self, asset: Asset, control: Control, progress: Callable[[int], None]
+    ) -> None:
         for attempt in range(self.retry.attempts):
             control.checkpoint()
             try:

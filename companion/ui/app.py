@@ -86,17 +86,15 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
     heartbeat.start(500)
 
 
-def refuse_to_start(error: UserFacingError) -> int:
-    """Companion cannot open (a broken machine policy, say): say why in a window, since a
-    learner started it from a menu and sees no terminal."""
+def refuse_to_start(error: UserFacingError) -> None:
+    """Say in a window why there is no window (a broken machine policy, the profile open
+    elsewhere): when Companion is started from a menu, nobody reads what it prints."""
     from companion.ui.qt import QMessageBox
 
-    app = create_application(sys.argv)
-    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, error.message)
+    create_application(sys.argv)
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, error.message)
     box.setInformativeText(error.hint)
     box.exec()
-    del app
-    return 1
 
 
 def run(profile: str) -> int:
@@ -104,7 +102,8 @@ def run(profile: str) -> int:
         context = AppContext.create(profile)
     except UserFacingError as error:
         log.error("not started: %s", error.message)
-        return refuse_to_start(error)
+        refuse_to_start(error)
+        raise  # and the command line prints it too
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)

@@ -1,9 +1,12 @@
 import sqlite3
+import threading
+import time
 
 import pytest
 
 from companion.errors import UserFacingError
 from companion.services.library import _fts_query, sanitise
+from companion.store import db as db_module
 from companion.store import schema
 from companion.store.assets import AssetStore
 from companion.store.db import Database, open_precious, open_rebuildable
@@ -137,3 +140,56 @@ def test_course_html_is_sanitised():
 )
 def test_search_text_never_becomes_fts_syntax(typed, query):
     assert _fts_query(typed) == query
+
+
+def test_two_connections_migrating_a_new_file_at_once(tmp_path):
+    """Two processes starting together on a fresh shared assets.db (or after an update)
+    both find it unmigrated; the second must not run the steps again."""
+    path = tmp_path / "assets.db"
+    inside, go_on = threading.Event(), threading.Event()
+
+    def slow_first_step(connection: sqlite3.Connection) -> None:
+        if not inside.is_set():
+            inside.set()
+            go_on.wait(5)
+        connection.execute("CREATE TABLE t (x)")
+
+    migrations: list[db_module.Migration] = [slow_first_step, "CREATE TABLE u (y)"]
+    opened: list[Database] = []
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(Database(path, migrations))
+        except BaseException as error:
+            errors.append(error)
+
+    first = threading.Thread(target=open_it)
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=open_it)
+    second.start()
+    time.sleep(0.3)  # the second has read the version and waits for the write lock
+    go_on.set()
+    first.join(10)
+    second.join(10)
+    assert not errors
+    assert [db.version for db in opened] == [2, 2]
+    for db in opened:
+        db.close()
+
+
+def test_a_database_busy_in_another_process_is_not_taken_for_damaged(tmp_path, monkeypatch):
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    path = tmp_path / "assets.db"
+    Database(path, ["CREATE TABLE t (x)"]).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a long write elsewhere
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            open_rebuildable(path, ["CREATE TABLE t (x)", "CREATE TABLE u (y)"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not list(tmp_path.glob("assets.db.damaged-*"))
+    assert Database(path, ["CREATE TABLE t (x)", "CREATE TABLE u (y)"]).version == 2
