@@ -141,11 +141,13 @@ def test_bad_fault_options_are_refused_plainly(companion_home):
 
 def test_the_sync_command_reports_what_waits_and_why(platform_env, companion_home):
     from companion.paths import Paths
+    from companion.services.learners import LearnerAreas
     from companion.services.progress import ProgressService
     from tests.sync_helpers import complete_chapters
 
     env = app_env(companion_home, COMPANION_PLATFORM_API_URL=platform_env.url)
-    progress = complete_chapters(ProgressService(Paths.default().profile_dir("default")), 2)
+    unclaimed = LearnerAreas(Paths.default().profile_dir("default")).unclaimed_folder()
+    progress = complete_chapters(ProgressService(unclaimed), 2)  # before anyone signed in
     progress.close()
     status = run_command(env, "sync", "--status")
     assert status.returncode == 0, status.stderr

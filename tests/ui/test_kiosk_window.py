@@ -1,4 +1,4 @@
-"""The kiosk window offscreen at 1024x600 (issue 9): the device code first, the shared
+"""The kiosk window offscreen at 1024x600, in French as learners see it (issue 9): the device code first, the shared
 marker, no profile switching, an idle sign-out with a countdown that any input cancels, and
 a home profile that says whose progress it keeps."""
 
@@ -53,9 +53,9 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     assert not view.browser_button.isVisible()  # the policy allows the device code only
     assert not window._profile_action.isVisible()  # no profile switching on a kiosk
-    assert kiosk.marker.isVisible() and "Shared computer" in kiosk.marker.text()
+    assert kiosk.marker.isVisible() and "Ordinateur partagé" in kiosk.marker.text()
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
-    assert "not saved until you sign in" in window.notice.text
+    assert "pas enregistré tant que" in window.notice.text
     shoot(window, tmp_path, "kiosk-home")
 
     code = view.user_code.text()
@@ -71,7 +71,7 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     kiosk.idle.idle_seconds, kiosk.idle.warn_seconds = 3.0, 2.5
     kiosk.idle.touch()
     qtbot.waitUntil(lambda: kiosk.countdown.isVisible(), timeout=5_000)
-    assert "You will be signed out in" in kiosk.countdown.text
+    assert "Vous serez déconnecté dans" in kiosk.countdown.text
     shoot(window, tmp_path, "kiosk-countdown")
     key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, key)  # any input cancels the countdown
@@ -92,7 +92,7 @@ def test_a_home_profile_says_whose_progress_it_keeps(
     window.resize(1024, 600)
     window.start()
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
-    assert "Nobody is signed in" in window.notice.text
+    assert "Personne n'est connecté" in window.notice.text
     view = window.show_account()
     view.open_browser = Browser("karim")
     with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
@@ -100,8 +100,10 @@ def test_a_home_profile_says_whose_progress_it_keeps(
     qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
     with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
         view.sign_out()
-    qtbot.waitUntil(lambda: "Karim Benali" in window.notice.text, timeout=10_000)
-    assert "not you?" in window.notice.text
+    qtbot.waitUntil(
+        lambda: "Progression enregistrée pour Karim Benali" in window.notice.text, timeout=10_000
+    )
+    assert "ce n'est pas vous ?" in window.notice.text
     assert window._profile_action.isVisible() or not window.isVisible()
     window.show_library()
     shoot(window, tmp_path, "home-not-you")
