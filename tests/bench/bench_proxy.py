@@ -308,6 +308,7 @@ class Outcome(NamedTuple):
     ratio: float  # course files' bytes served by the platform / the course's size
     seconds: float
     killed: bool
+    asked: int  # requests for course files that reached the platform
     codes: Counter[str]
 
 
@@ -361,8 +362,10 @@ def measure(
             seconds, killed = run_fleet(clients, proxy, course_bytes, folder, env)
         else:
             seconds, killed = run_cut_then_next(proxy, course_bytes, folder, env)
-        served = platform.traffic()["body_bytes"].get("/v1/assets", 0)
-    return Outcome(served / course_bytes, seconds, killed, squid_codes(folder / "squid"))
+        traffic = platform.traffic()
+    served = traffic["body_bytes"].get("/v1/assets", 0)
+    asked = traffic["requests"].get("/v1/assets", 0)
+    return Outcome(served / course_bytes, seconds, killed, asked, squid_codes(folder / "squid"))
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -429,6 +432,7 @@ def main(argv: list[str]) -> int:
                         print(
                             f"run {run + 1} {scenario:13} {kind:12} {outcome.ratio:6.3f}x "
                             f"{outcome.seconds:5.1f} s killed={outcome.killed} "
+                            f"platform requests={outcome.asked} "
                             f"squid: {dict(sorted(outcome.codes.items()))}",
                             file=sys.stderr,
                             flush=True,
