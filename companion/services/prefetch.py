@@ -186,7 +186,6 @@ class PrefetchService:
         meter = _Meter(label, total, self.say, self.progress_every)
         started = time.monotonic()
         downloader.fetch_all(missing, control, meter.advance)
-        self.assets.hold(PREFETCH_OWNER, course_id, [a.sha256 for a in wanted])  # last used
         self.say(
             _("{course}: ready, {size} fetched in {seconds} s").format(
                 course=label,
