@@ -37,12 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--status", action="store_true", help="only report what waits; do not connect"
     )
+    prefetch = commands.add_parser(
+        "prefetch",
+        help="fill the shared course cache for every learner on this machine, with nobody "
+        "signed in (training centres; see packaging/linux/companion-prefetch.timer)",
+    )
+    prefetch.add_argument("course_ids", nargs="*", metavar="COURSE", help="course ids")
+    prefetch.add_argument(
+        "--all", action="store_true", help="every course in the platform's catalogue"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     command = args.command or "gui"
+    if command == "prefetch" and bool(args.course_ids) == args.all:
+        parser.error("prefetch: give course ids, or --all for the whole catalogue")
     try:
         if command == "gui":
             from companion.ui.app import run
@@ -56,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_settings()
         if command == "sync":
             return _sync(args.profile, args.status)
+        if command == "prefetch":
+            return _prefetch(args.course_ids, args.all)
     except UserFacingError as error:
         print(f"companion: {error.message}", file=sys.stderr)
         if error.hint:
@@ -153,4 +167,27 @@ def _sync(profile: str, status_only: bool) -> int:
             )
         return code
     finally:
+        context.close()
+
+
+def _prefetch(course_ids: list[str], everything: bool) -> int:
+    """Machine-wide and headless (a systemd timer at night): a line per course, progress
+    every few seconds, exit code 1 with the reason when any course is not ready."""
+    from companion.context import AppContext
+    from companion.services.prefetch import PrefetchService
+    from companion.store.assets import AssetStore
+
+    # Read-only for the profile: prefetch writes only the shared cache, runs beside the
+    # window, and must never start a kiosk's session clean-up.
+    context = AppContext.create(read_only=True)
+    assets = AssetStore(context.shared_assets_dir)  # the policy's machine-wide folder
+    try:
+        service = PrefetchService(context.connection, context.settings, assets)
+        report = service.run(service.catalogue_ids() if everything else course_ids)
+        error = report.error()
+        if error is not None:
+            raise error
+        return 0
+    finally:
+        assets.db.close()
         context.close()

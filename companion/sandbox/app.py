@@ -21,6 +21,7 @@ from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from
 from companion.sandbox.learners import Learners
 from companion.sandbox.lrs import Conflict, StatementStore, problem_with
 from companion.sandbox.oidc import ProviderState
+from companion.sandbox.traffic import Traffic, TrafficMiddleware
 
 log = logging.getLogger("companion.sandbox")
 
@@ -54,6 +55,7 @@ def create_app(
     provider: ProviderState | None = None,
     statements: StatementStore | None = None,
     certificates: Certificates | None = None,
+    traffic: Traffic | None = None,
 ) -> Flask:
     app = Flask("companion.sandbox")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -70,8 +72,10 @@ def create_app(
     certificates = certificates or Certificates(content, provider.key)
     _register_me(app, content, learners, provider, statements)
     _register_certificates(app, provider, statements, certificates)
-    _register_admin(app, faults)
-    app.wsgi_app = RequestIdMiddleware(FaultMiddleware(app.wsgi_app, faults))  # type: ignore[method-assign]
+    traffic = traffic or Traffic()
+    _register_admin(app, faults, traffic)
+    counted = TrafficMiddleware(FaultMiddleware(app.wsgi_app, faults), traffic)
+    app.wsgi_app = RequestIdMiddleware(counted)  # type: ignore[method-assign]
     return app
 
 
@@ -274,8 +278,18 @@ def _register_certificates(
         return Response(issued(certificate_id).credential, mimetype="application/vc+jwt")
 
 
-def _register_admin(app: Flask, faults: Faults) -> None:
-    """Fault switches for tests that drive a sandbox in another process (not in v1)."""
+def _register_admin(app: Flask, faults: Faults, traffic: Traffic) -> None:
+    """Fault switches and traffic counts for tests and benchmarks that drive a sandbox in
+    another process (not in v1)."""
+
+    @app.get("/_sandbox/traffic")
+    def get_traffic() -> Response:
+        return jsonify(traffic.as_dict())
+
+    @app.delete("/_sandbox/traffic")
+    def reset_traffic() -> Response:
+        traffic.reset()
+        return jsonify(traffic.as_dict())
 
     @app.get("/_sandbox/faults")
     def get_faults() -> Response:

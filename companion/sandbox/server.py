@@ -17,6 +17,7 @@ from companion.sandbox.faults import Faults
 from companion.sandbox.learners import Learners
 from companion.sandbox.lrs import StatementStore
 from companion.sandbox.oidc import ProviderState
+from companion.sandbox.traffic import Traffic
 
 log = logging.getLogger("companion.sandbox")
 
@@ -38,6 +39,7 @@ class SandboxServer:
         learners: Learners | None = None,
     ) -> None:
         self.faults = Faults()
+        self.traffic = Traffic()  # what was served, for benchmarks and tests
         # Shared state lets a second server play an identity provider on another host.
         self.learners = learners or Learners()
         self.oidc = provider or ProviderState()
@@ -51,6 +53,7 @@ class SandboxServer:
             self.oidc,
             self.statements,
             self.certificates,
+            self.traffic,
         )
         _quiet_werkzeug()
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)

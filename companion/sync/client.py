@@ -1,8 +1,13 @@
 """One HTTP session for the platform: timeouts, retries, request ids, proxy and trust store.
 
 Failures leave this module as `UserFacingError` subclasses with plain-language text, and
-carry the platform's request id so support staff can match a learner's report with the
-server's log.
+carry a request id so support staff can match a learner's report with the server's log.
+
+The id is the client's own, made for each request and sent as ``X-Request-Id`` (the
+platform logs it and echoes it). It is never taken from the answer: a shared cache (a
+training centre's proxy) replays the answer it stored, with the ``X-Request-Id`` of the
+learner whose request filled it, and a reference must never point at another learner's
+request. When the answer's id differs, the log line names both.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from companion import __version__
-from companion.errors import UserFacingError
+from companion.errors import UserFacingError, new_reference
 from companion.i18n import _
 
 log = logging.getLogger("companion.sync")
 
 USER_AGENT = f"Companion/{__version__}"
+REQUEST_ID_HEADER = "X-Request-Id"
 MAX_RETRY_AFTER_SECONDS = 30  # a longer wait is reported to the learner instead of slept
 
 
@@ -56,10 +62,12 @@ class PlatformError(UserFacingError):
         request_id: str = "",
         problem: Mapping[str, Any] | None = None,
         retry_after: float | None = None,
+        served_request_id: str = "",
     ) -> None:
         super().__init__(message, hint, reference=request_id)
         self.status = status
-        self.request_id = request_id
+        self.request_id = request_id  # the client's own: the reference support staff get
+        self.served_request_id = served_request_id or request_id  # as the answer said
         self.problem = dict(problem or {})
         self.retry_after = retry_after
 
@@ -134,8 +142,8 @@ class HttpClient:
         **kwargs: Any,
     ) -> requests.Response:
         """Send one request; raise a user-facing error unless the status is expected."""
-        request_id = uuid.uuid4().hex
-        all_headers = {"X-Request-Id": request_id, **(headers or {})}
+        request_id = new_request_id()
+        all_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
         timeout = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
         try:
             response = self.session.request(
@@ -176,10 +184,11 @@ class HttpClient:
                 ),
                 reference=request_id,
             ) from error
-        served_id = response.headers.get("X-Request-Id", request_id)
-        log.debug("%s %s -> %s [%s]", method, path, response.status_code, served_id)
+        log.debug(
+            "%s %s -> %s [%s]", method, path, response.status_code, _ids(response, request_id)
+        )
         if response.status_code not in expect:
-            raise error_from_response(response, served_id)
+            raise error_from_response(response, request_id)
         return response
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
@@ -190,12 +199,32 @@ class HttpClient:
         self.session.close()
 
 
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def sent_request_id(response: requests.Response) -> str:
+    """The id this client sent with the request that got ``response`` (never the one the
+    answer carries: see the module's docstring)."""
+    request = getattr(response, "request", None)
+    sent = request.headers.get(REQUEST_ID_HEADER, "") if request is not None else ""
+    return str(sent or "")
+
+
+def _ids(response: requests.Response, request_id: str) -> str:
+    """``<client id>`` for a log line, plus the answer's id when it differs (from a cache)."""
+    served = response.headers.get(REQUEST_ID_HEADER, "")
+    if served and served != request_id:
+        return f"{request_id}, served as {served}"
+    return request_id
+
+
 def decode_json(response: requests.Response) -> Any:
-    request_id = response.headers.get("X-Request-Id", "")
+    request_id = sent_request_id(response) or new_reference()
     try:
         return response.json()
     except (ValueError, json.JSONDecodeError) as error:
-        log.warning("unreadable JSON from %s [%s]", response.url, request_id)
+        log.warning("unreadable JSON from %s [%s]", response.url, _ids(response, request_id))
         raise MalformedResponse(
             _("The platform sent an answer Companion cannot read."),
             _(
@@ -230,7 +259,7 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         "platform error %s on %s [%s]: %s",
         status,
         response.request.path_url,
-        request_id,
+        _ids(response, request_id),
         problem.get("title", ""),
     )
     retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
@@ -242,6 +271,7 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         request_id=request_id,
         problem=problem,
         retry_after=retry_after,
+        served_request_id=response.headers.get(REQUEST_ID_HEADER, ""),
     )
 
 

@@ -1,6 +1,10 @@
 import configparser
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pytest
 
 from companion import __version__
 
@@ -40,3 +44,76 @@ def test_appstream_metadata_matches_the_app():
 def test_the_app_declares_the_same_desktop_file_name():
     source = (PACKAGING.parent / "companion" / "ui" / "app.py").read_text(encoding="utf-8")
     assert f'setDesktopFileName("{APP_ID}")' in source
+
+
+def _unit(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str  # type: ignore[assignment, method-assign]
+    unit.read(PACKAGING / "linux" / name, encoding="utf-8")
+    return unit
+
+
+def test_the_nightly_prefetch_units_run_the_prefetch_command():
+    service = _unit("companion-prefetch.service")
+    command = service["Service"]["ExecStart"].split()
+    assert command[0].endswith("/companion") and command[1] == "prefetch"
+    assert "--all" in command
+    assert service["Service"]["Type"] == "oneshot"
+    assert "network-online.target" in service["Unit"]["After"]
+    timer = _unit("companion-prefetch.timer")  # runs the service of the same name
+    assert timer["Timer"]["OnCalendar"] and timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+SQUID_CONFIG = PACKAGING / "proxy" / "squid-companion.conf"
+
+
+def _directives() -> list[str]:
+    return [
+        line.strip()
+        for line in SQUID_CONFIG.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_the_squid_configuration_keeps_one_copy_of_each_course_file():
+    directives = _directives()
+    for needed in (
+        "collapsed_forwarding on",
+        "quick_abort_min -1 KB",
+        "range_offset_limit none companion_assets",
+        "maximum_object_size 4 GB",
+        "cache deny companion_personal",
+        "cache deny with_credentials",
+    ):
+        assert needed in directives
+    assets = next(d for d in directives if d.startswith("acl companion_assets "))
+    personal = next(d for d in directives if d.startswith("acl companion_personal "))
+    assert "/v1/assets/" in assets and "/v1/me" in personal
+    # the asset rule comes before Squid's catch-all refresh rule (the first match wins)
+    refresh = [d for d in directives if d.startswith("refresh_pattern")]
+    assert "/v1/assets/" in refresh[0] and refresh[-1].split()[1] == "."
+
+
+def test_every_line_of_the_squid_configuration_is_explained():
+    """Each group of directives starts with a comment saying why."""
+    block: list[str] = []
+    for line in [*SQUID_CONFIG.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.strip():
+            block.append(line)
+            continue
+        if any(not b.startswith("#") for b in block):
+            assert block[0].startswith("#"), f"unexplained: {block[0]}"
+        block = []
+
+
+@pytest.mark.skipif(shutil.which("squid") is None, reason="squid is not installed")
+def test_squid_accepts_the_configuration(tmp_path):
+    text = SQUID_CONFIG.read_text(encoding="utf-8")
+    config = tmp_path / "squid.conf"
+    config.write_text(text.replace("/var/spool/squid", str(tmp_path / "cache")))
+    parsed = subprocess.run(
+        ["squid", "-k", "parse", "-f", str(config)], capture_output=True, text=True, timeout=60
+    )
+    assert parsed.returncode == 0, parsed.stderr
+    assert "ERROR" not in parsed.stderr and "FATAL" not in parsed.stderr
