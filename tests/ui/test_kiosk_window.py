@@ -1,6 +1,6 @@
-"""The kiosk window offscreen at 1024x600, in French as learners see it (issue 9): the device code first, the shared
-marker, no profile switching, an idle sign-out with a countdown that any input cancels, and
-a home profile that says whose progress it keeps."""
+"""The kiosk window offscreen at 1024x600, in French as learners see it (issue 9): the
+device code first, the shared marker, no profile switching, an idle sign-out with a
+countdown that any input cancels, and a home profile that says whose progress it keeps."""
 
 from __future__ import annotations
 
