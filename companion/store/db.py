@@ -66,7 +66,7 @@ class Database:
             isolation_level=None,
         )
         connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA journal_mode=WAL")
+        _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoint, fast
         connection.execute("PRAGMA foreign_keys=ON")
         return connection
@@ -137,6 +137,21 @@ class Database:
 
 def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";\n") if part.strip()]
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL (a no-op once the file is in WAL). The switch needs the file to itself
+    for a moment, and SQLite answers "locked" at once, without its busy wait, while another
+    process is creating the same file (two processes opening a new assets.db together)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _busy(error: Exception) -> bool:

@@ -193,3 +193,22 @@ def test_a_database_busy_in_another_process_is_not_taken_for_damaged(tmp_path, m
         other.close()
     assert not list(tmp_path.glob("assets.db.damaged-*"))
     assert Database(path, ["CREATE TABLE t (x)", "CREATE TABLE u (y)"]).version == 2
+
+
+def test_switching_to_wal_waits_for_another_process_creating_the_file(tmp_path):
+    """SQLite refuses the switch to WAL at once, without its busy wait, while another
+    connection writes the file in its first (rollback journal) mode."""
+    path = tmp_path / "assets.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE t (x)")
+    finish = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    finish.start()
+    try:
+        opened = open_rebuildable(path, ["CREATE TABLE u (y)"])
+    finally:
+        finish.join()
+        other.close()
+    assert opened.read("PRAGMA journal_mode")[0][0] == "wal" and opened.version == 1
+    assert not list(tmp_path.glob("assets.db.damaged-*"))
+    opened.close()
