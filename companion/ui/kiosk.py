@@ -25,6 +25,7 @@ class KioskController(QObject):
         if idle_seconds is None:
             idle_seconds = float(settings.get("kiosk.idle_minutes")) * 60
         window.profile_switching(False)
+        window.sync_indicator.shared_computer = True
         self.marker = QLabel()
         self.marker.setObjectName("SharedMarker")
         window.statusBar().insertWidget(0, self.marker)  # first thing on the left

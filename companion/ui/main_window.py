@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._language_menu.setTitle(_("&Language"))
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Companion"))
+        self._show_managed_language()
         demo = self.context.connection.is_demo
         self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
         self._show_ownership()
@@ -280,6 +281,14 @@ class MainWindow(QMainWindow):
             self.catalog_view.updated.setText(_("Saved copy from {when}").format(when=when))
 
     # --- language and about ---------------------------------------------------------
+
+    def _show_managed_language(self) -> None:
+        """A language fixed by the machine policy is shown as managed, not offered."""
+        locked = self.context.settings.is_locked("ui.language")
+        for action in self._language_actions.values():
+            action.setEnabled(not locked)
+        if locked:
+            self._language_menu.setTitle(_("&Language (managed by your organisation)"))
 
     def set_language(self, code: str) -> None:
         try:

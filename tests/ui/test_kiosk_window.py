@@ -119,3 +119,15 @@ def test_switching_learner_closes_what_the_previous_one_was_reading(
     library.search.setText("sécurité")
     window.context.switch_owner(None)
     qtbot.waitUntil(lambda: library.search.text() == "", timeout=5_000)
+
+
+def test_a_language_fixed_by_policy_is_shown_as_managed(
+    platform_env, companion_home, monkeypatch, make_window, qtbot
+):
+    policy = companion_home / "policy.toml"
+    policy.parent.mkdir(parents=True, exist_ok=True)
+    policy.write_text('[ui]\nlanguage = "fr"\n', encoding="utf-8")
+    monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
+    window = make_window()
+    assert "gérée par votre organisation" in window._language_menu.title()
+    assert not any(action.isEnabled() for action in window._language_actions.values())

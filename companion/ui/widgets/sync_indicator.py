@@ -102,6 +102,8 @@ class SyncIndicator(QWidget):
         )
         self.setToolTip("\n".join(part for part in self._details(status) if part))
 
+    shared_computer = False  # a kiosk: signed out, nothing is kept (set by kiosk mode)
+
     def _parts(self, status: SyncStatus) -> list[str]:
         pending = (
             ngettext("{n} action to send", "{n} actions to send", status.pending).format(
@@ -112,6 +114,8 @@ class SyncIndicator(QWidget):
         )
         if status.phase is Phase.SYNCING:
             return [_("Syncing progress…"), pending]
+        if status.phase is Phase.SIGNED_OUT and self.shared_computer:
+            return [_("Not signed in: progress is not kept on this shared computer")]
         if status.phase is Phase.SIGNED_OUT:
             return [pending or _("Progress saved on this computer"), _("sign in to sync it")]
         if status.phase in (Phase.OFFLINE, Phase.FAILING):
