@@ -15,9 +15,10 @@ from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
-from companion.services.learners import Learner, LearnerAreas
+from companion.services.learners import Learner, LearnerAreas, same_learner
 from companion.settings import Settings
 from companion.store import instance
+from companion.store.files import write_atomic
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.auth.session import AuthSession
@@ -144,10 +145,7 @@ class AppContext:
         """Progress changes hands (sign-in, kiosk sign-out): nothing moves between learners,
         each one's actions stay in their own file."""
         with self._lock:
-            if self._progress is not None and (
-                (owner is None and self._owner is None)
-                or (owner is not None and owner.same_as(self._owner))
-            ):
+            if self._progress is not None and same_learner(owner, self._owner):
                 self._owner = owner  # same learner; the name may have changed
                 return
             old, self._progress = self._progress, None
@@ -191,7 +189,7 @@ class AppContext:
 
         unclaimed = ProgressService(folder)
         try:
-            return unclaimed.action_count()
+            return unclaimed.pending_count()
         finally:
             unclaimed.close()
 
@@ -207,7 +205,7 @@ class AppContext:
         if owner is None or not folder.is_dir():
             return 0
         if not mine:
-            (folder / f"declined-{owner.key}").touch()
+            write_atomic(folder / f"declined-{owner.key}", b"")
             return 0
         from companion.services.progress import ProgressService
 
@@ -219,7 +217,7 @@ class AppContext:
         import shutil
 
         shutil.rmtree(folder)
-        logs.get("services").info("%d action(s) made before any sign-in claimed", claimed)
+        log.info("%d action(s) made before any sign-in claimed", claimed)
         return claimed
 
     def sign_out(self) -> None:
@@ -310,9 +308,7 @@ class AppContext:
         if not self.account.is_signed_in():
             return None
         account = self.account.saved_account() or self.account.refresh_account()
-        learner = self.learner_for(account)
-        if not learner.same_as(self._owner):
-            self.switch_owner(learner)
+        self.switch_owner(self.learner_for(account))  # a no-op for the same learner
         api = self.connection.api().with_auth(self.account.session())
         return Target(api, account.id, self.connection.issuer(), self.progress())
 

@@ -106,8 +106,7 @@ class KioskSessions:
         return [(str(row[0]), str(row[1]), float(row[2])) for row in json.loads(plain)]
 
     def _file_name(self, learner: Learner) -> str:
-        identity = f"{learner.issuer.rstrip('/')}\n{learner.subject}".encode()
-        digest = hmac.new(self.device().secret, b"name\n" + identity, hashlib.sha256)
+        digest = hmac.new(self.device().secret, b"name\n" + learner.identity, hashlib.sha256)
         return digest.hexdigest()[:32] + ".parked"
 
     def _cipher(self, learner: Learner) -> AESGCM:
@@ -115,9 +114,8 @@ class KioskSessions:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
         from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-        identity = f"{learner.issuer.rstrip('/')}\n{learner.subject}".encode()
         key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=identity, info=b"companion parked"
+            algorithm=hashes.SHA256(), length=32, salt=learner.identity, info=b"companion parked"
         ).derive(self.device().secret)
         return AESGCM(key)
 

@@ -12,9 +12,9 @@ session area that is wiped at sign-out, and nobody-signed-in keeps nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,13 +36,19 @@ class Learner(NamedTuple):
     name: str = ""
 
     @property
+    def identity(self) -> bytes:
+        """Who this is at the platform (the name aside), as bytes to hash or derive from."""
+        return f"{self.issuer.rstrip('/')}\n{self.subject}".encode()
+
+    @property
     def key(self) -> str:
         """A folder name that says nothing about the learner (no name, no subject)."""
-        digest = hashlib.sha256(f"{self.issuer.rstrip('/')}\n{self.subject}".encode())
-        return digest.hexdigest()[:32]
+        return hashlib.sha256(self.identity).hexdigest()[:32]
 
-    def same_as(self, other: Learner | None) -> bool:
-        return other is not None and self.key == other.key
+
+def same_learner(one: Learner | None, other: Learner | None) -> bool:
+    """The same learner, or nobody both times (names may differ: a renamed account)."""
+    return (one.key if one else None) == (other.key if other else None)
 
 
 class LearnerAreas:
@@ -137,13 +143,7 @@ class LearnerAreas:
                     c.execute("DELETE FROM outbox WHERE learner = ?", (subject,))
                     c.execute(
                         "DELETE FROM known_statements WHERE id IN (SELECT value FROM json_each(?))",
-                        (_json_ids(rows),),
+                        (json.dumps([row[0] for row in rows]),),
                     )
         finally:
             mine.close()
-
-
-def _json_ids(rows: list[sqlite3.Row]) -> str:
-    import json
-
-    return json.dumps([row[0] for row in rows])

@@ -28,6 +28,7 @@ from companion.store.db import Database, open_rebuildable
 if TYPE_CHECKING:
     from companion.jobs import Control
     from companion.services.progress import ProgressService
+    from companion.sync.downloads import Downloader
     from companion.sync.platform_v1 import BearerSource
 
 log = logging.getLogger("companion.services")
@@ -214,8 +215,6 @@ class LibraryService:
         allow_large: bool = False,
     ) -> DownloadReport:
         """Fetch a whole course, one part or one chapter. ``progress(done, total)`` bytes."""
-        from companion.sync.downloads import Downloader, Throttle
-
         manifest = self.update_manifest(course_id)
         self.add_course(course_id)
         chapters = [
@@ -234,8 +233,7 @@ class LibraryService:
             wanted = [a for a in wanted if a.size <= LARGE_FILE_BYTES]
         missing = [a for a in wanted if not self.assets.has(a.sha256)]
         total = sum(a.size for a in missing)
-        budget = int(self.settings.get("storage.budget_mb")) * 1_000_000
-        self.assets.make_room(total, budget, keep=(self.profile, course_id))
+        self.assets.make_room(total, storage_budget(self.settings), keep=(self.profile, course_id))
         done = 0
 
         def advance(amount: int) -> None:
@@ -243,13 +241,7 @@ class LibraryService:
             done += amount
             progress(done, total)
 
-        rate = int(self.settings.get("downloads.bandwidth_kbps")) * 1000
-        downloader = Downloader(
-            self.connection.download_client(),
-            self.assets,
-            parallel=int(self.settings.get("downloads.parallel")),
-            throttle=Throttle(rate),
-        )
+        downloader = configured_downloader(self.connection, self.settings, self.assets)
         # Held before they arrive: a course removed meanwhile, here or in another Companion
         # process, must not collect a file between its arrival and the holding after it.
         self._record_holdings(manifest, arriving=missing)
@@ -416,7 +408,7 @@ class LibraryService:
 
     def usage(self) -> tuple[int, int]:
         """(bytes used by course files on this machine, the storage budget)."""
-        return self.assets.used_bytes(), int(self.settings.get("storage.budget_mb")) * 1_000_000
+        return self.assets.used_bytes(), storage_budget(self.settings)
 
     def is_pinned(self, course_id: str) -> bool:
         return self.assets.is_pinned(self.profile, course_id)
@@ -427,6 +419,25 @@ class LibraryService:
     def close(self) -> None:
         self.db.close()
         self.assets.db.close()
+
+
+def storage_budget(settings: Settings) -> int:
+    """Bytes course files may use (the learner's setting, or the centre's policy)."""
+    return int(settings.get("storage.budget_mb")) * 1_000_000
+
+
+def configured_downloader(
+    connection: PlatformConnection, settings: Settings, assets: AssetStore
+) -> Downloader:
+    """A downloader into ``assets`` with the parallelism and speed limit of the settings."""
+    from companion.sync.downloads import Downloader, Throttle
+
+    return Downloader(
+        connection.download_client(),
+        assets,
+        parallel=int(settings.get("downloads.parallel")),
+        throttle=Throttle(int(settings.get("downloads.bandwidth_kbps")) * 1000),
+    )
 
 
 def _keep_nothing() -> Callable[[], ProgressService]:

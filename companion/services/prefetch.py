@@ -26,6 +26,7 @@ from companion.errors import UserFacingError
 from companion.i18n import _, ngettext
 from companion.jobs import Control
 from companion.services.connection import PlatformConnection
+from companion.services.library import configured_downloader, storage_budget
 from companion.settings import Settings
 from companion.store.assets import AssetStore
 
@@ -153,8 +154,6 @@ class PrefetchService:
         log.info("prefetch of %s failed [%s]: %s", label, error.reference, error.message)
 
     def _prefetch(self, course_id: str, label: str, control: Control) -> CourseResult:
-        from companion.sync.downloads import Downloader, Throttle
-
         manifest = self._manifest(course_id)
         wanted = manifest.assets()
         # Held (and pinned) before anything is fetched: a learner's storage budget making
@@ -175,14 +174,9 @@ class PrefetchService:
                 course=label, files=len(missing), all=len(wanted), size=formatting.size(total)
             )
         )
-        budget = int(self.settings.get("storage.budget_mb")) * 1_000_000
+        budget = storage_budget(self.settings)
         self.assets.make_room(total, budget, keep=(PREFETCH_OWNER, course_id))
-        downloader = Downloader(
-            self.connection.download_client(),
-            self.assets,
-            parallel=int(self.settings.get("downloads.parallel")),
-            throttle=Throttle(int(self.settings.get("downloads.bandwidth_kbps")) * 1000),
-        )
+        downloader = configured_downloader(self.connection, self.settings, self.assets)
         meter = _Meter(label, total, self.say, self.progress_every)
         started = time.monotonic()
         downloader.fetch_all(missing, control, meter.advance)

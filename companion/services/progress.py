@@ -329,8 +329,9 @@ class ProgressService:
         return [(row["id"], row["last_error"] or "") for row in rows]
 
     def pending_count(self) -> int:
-        """Statements waiting to be sent (every row here is this learner's)."""
-        return self.action_count()
+        """Actions waiting to be sent (every row here is this learner's); also what a
+        learner is asked to claim from the actions made before anyone signed in."""
+        return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
 
     # --- the learner's course list -------------------------------------------------------
 
@@ -352,10 +353,6 @@ class ProgressService:
             )
 
     # --- claiming and parking (shared computers) -----------------------------------------
-
-    def action_count(self) -> int:
-        """Actions made here and not yet sent: what a learner is asked to claim."""
-        return int(self.db.read("SELECT COUNT(*) FROM outbox WHERE set_aside = 0")[0][0])
 
     def claim(self, other: ProgressService) -> int:
         """Take every row of ``other`` (actions made before anyone signed in) as this

@@ -78,7 +78,6 @@ class KioskController(QObject):
         view = self.window.account_view
         if view.account is not None:
             view.sign_out()  # sends what it can, parks the rest, wipes; then home()
-        else:
-            if self.window.library_tab_created and self.window.library_view.reading.current:
-                self.window.library_view.reading.abandon()
+        else:  # nobody signed in: the next person finds a clean screen
+            self.window.learner_changed()
             self.home()

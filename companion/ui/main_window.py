@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._ownership: Ownership | None = None
         self.claim_box: Any = None  # the question about actions made before any sign-in
-        self.owner_changed.connect(self._learner_changed)
+        self.owner_changed.connect(self.learner_changed)
         context.owner_listeners.append(self.owner_changed.emit)
         self.connection = ConnectionIndicator()
         self._platform_label = QLabel()
@@ -308,10 +308,6 @@ class MainWindow(QMainWindow):
         self._profile_label.setVisible(allowed)
 
     @property
-    def library_tab_created(self) -> bool:
-        return self._library_tab.created
-
-    @property
     def library_view(self) -> LibraryView:
         return self._library_tab.view()
 
@@ -386,7 +382,8 @@ class MainWindow(QMainWindow):
             hint = _("The first learner to sign in will be asked whether it is theirs.")
         self.notice.show_message("info", message, hint, action=_("Sign in"))
 
-    def _learner_changed(self) -> None:
+    def learner_changed(self) -> None:
+        """Nothing of the previous learner (or anonymous kiosk user) stays on screen."""
         if self._library_tab.created:
             self.library_view.learner_changed()
         if self._certificates_tab.created:

@@ -16,6 +16,7 @@ import pytest
 from companion.context import AppContext
 from companion.services.device import load_device
 from tests.auth_helpers import approve_device
+from tests.policy_helpers import kiosk_policy, use_policy
 from tests.sync_helpers import complete_chapters
 
 LEARNERS = {
@@ -27,13 +28,7 @@ LEARNERS = {
 
 @pytest.fixture
 def kiosk(platform_env, companion_home, monkeypatch):
-    policy = companion_home / "policy.toml"
-    policy.parent.mkdir(parents=True, exist_ok=True)
-    policy.write_text(
-        '[kiosk]\nenabled = true\nidle_minutes = 5\n[auth]\nsign_in_methods = "device"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=5))
     monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
     platform_env.oidc.device_interval = 1
     context = AppContext.create()

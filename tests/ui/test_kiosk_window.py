@@ -12,6 +12,7 @@ import pytest
 
 from companion.context import kiosk_session_root
 from tests.auth_helpers import Browser, approve_device
+from tests.policy_helpers import kiosk_policy, use_policy
 from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 
@@ -30,13 +31,7 @@ def shoot(window, tmp_path: Path, name: str) -> None:
 
 @pytest.fixture
 def kiosk_window(platform_env, companion_home, monkeypatch, make_window, qtbot):
-    policy = companion_home / "policy.toml"
-    policy.parent.mkdir(parents=True, exist_ok=True)
-    policy.write_text(
-        '[kiosk]\nenabled = true\nidle_minutes = 1\n[auth]\nsign_in_methods = "device"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=1))
     platform_env.oidc.device_interval = 1
     window = refreshed(qtbot, make_window())
     window.resize(1024, 600)
@@ -124,10 +119,7 @@ def test_switching_learner_closes_what_the_previous_one_was_reading(
 def test_a_language_fixed_by_policy_is_shown_as_managed(
     platform_env, companion_home, monkeypatch, make_window, qtbot
 ):
-    policy = companion_home / "policy.toml"
-    policy.parent.mkdir(parents=True, exist_ok=True)
-    policy.write_text('[ui]\nlanguage = "fr"\n', encoding="utf-8")
-    monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
+    use_policy(companion_home, monkeypatch, '[ui]\nlanguage = "fr"\n')
     window = make_window()
     assert "gérée par votre organisation" in window._language_menu.title()
     assert not any(action.isEnabled() for action in window._language_actions.values())
