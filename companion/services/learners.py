@@ -15,10 +15,14 @@ import hashlib
 import json
 import logging
 import shutil
+import sqlite3
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from companion.store.files import read_json, write_json_atomic
+
+if TYPE_CHECKING:
+    from companion.services.progress import ProgressService
 
 log = logging.getLogger("companion.services")
 
@@ -26,6 +30,7 @@ UNCLAIMED = "unclaimed"
 LEARNERS_DIR = "learners"
 LAST_LEARNER_FILE = "last-learner.json"
 LEGACY_PROGRESS = "progress.db"
+LEGACY_LIBRARY = "library.db"  # held the course list before learners had folders
 
 
 class Learner(NamedTuple):
@@ -117,33 +122,64 @@ class LearnerAreas:
             part = Path(f"{legacy}{suffix}")
             if part.exists():
                 part.replace(target / f"{LEGACY_PROGRESS}{suffix}")
-        self._split_others(target / LEGACY_PROGRESS, owner, issuer)
-        log.info("progress of this profile moved to its owner's folder")
-
-    def _split_others(self, path: Path, owner: Learner | None, issuer: str) -> None:
         from companion.services.progress import ProgressService
 
-        mine = ProgressService(path.parent, owner.subject if owner else None)
+        mine = ProgressService(target, owner.subject if owner else None)
         try:
-            others = mine.db.read(
-                "SELECT DISTINCT learner FROM outbox WHERE learner IS NOT NULL AND learner != ?",
-                (owner.subject if owner else "",),
-            )
-            for row in others:
-                subject = str(row["learner"])
-                rows = mine.db.read(
-                    "SELECT id, statement, created_at FROM outbox WHERE learner = ?", (subject,)
-                )
-                theirs = ProgressService(self.folder(Learner(issuer, subject)), subject)
-                try:
-                    theirs.requeue([(r[0], r[1], float(r[2])) for r in rows])
-                finally:
-                    theirs.close()
-                with mine.db.write() as c:
-                    c.execute("DELETE FROM outbox WHERE learner = ?", (subject,))
-                    c.execute(
-                        "DELETE FROM known_statements WHERE id IN (SELECT value FROM json_each(?))",
-                        (json.dumps([row[0] for row in rows]),),
-                    )
+            self._adopt_course_list(mine)
+            self._split_others(mine, owner, issuer)
         finally:
             mine.close()
+        log.info("progress of this profile moved to its owner's folder")
+
+    def _adopt_course_list(self, mine: ProgressService) -> None:
+        """The course list was kept in the profile's library.db: it goes with the progress.
+        A library file that cannot be read loses only the list (enrolments come back from
+        the platform at the next sign-in); it never stops the start."""
+        library = self.profile_dir / LEGACY_LIBRARY
+        if not library.exists():
+            return
+        with mine.db.lock():
+            connection = mine.db.connection
+            try:
+                connection.execute("ATTACH DATABASE ? AS legacy", (str(library),))
+            except sqlite3.DatabaseError as error:
+                log.warning("course list of this profile not carried over: %s", error)
+                return
+            try:
+                listed = connection.execute(
+                    "SELECT 1 FROM legacy.sqlite_master WHERE name = 'my_courses'"
+                ).fetchone()
+                if listed:
+                    connection.execute(
+                        "INSERT OR IGNORE INTO main.my_courses (course_id, enrolled, added_at)"
+                        " SELECT course_id, enrolled, added_at FROM legacy.my_courses"
+                    )
+            except sqlite3.DatabaseError as error:
+                log.warning("course list of this profile not carried over: %s", error)
+            finally:
+                connection.execute("DETACH DATABASE legacy")
+
+    def _split_others(self, mine: ProgressService, owner: Learner | None, issuer: str) -> None:
+        from companion.services.progress import ProgressService
+
+        others = mine.db.read(
+            "SELECT DISTINCT learner FROM outbox WHERE learner IS NOT NULL AND learner != ?",
+            (owner.subject if owner else "",),
+        )
+        for row in others:
+            subject = str(row["learner"])
+            rows = mine.db.read(
+                "SELECT id, statement, created_at FROM outbox WHERE learner = ?", (subject,)
+            )
+            theirs = ProgressService(self.folder(Learner(issuer, subject)), subject)
+            try:
+                theirs.requeue([(r[0], r[1], float(r[2])) for r in rows])
+            finally:
+                theirs.close()
+            with mine.db.write() as c:
+                c.execute("DELETE FROM outbox WHERE learner = ?", (subject,))
+                c.execute(
+                    "DELETE FROM known_statements WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([row[0] for row in rows]),),
+                )

@@ -147,3 +147,28 @@ def test_a_profile_from_an_earlier_release_keeps_each_learners_queue(home_profil
     sign_in(app, "camille")
     sync(app)
     assert verbs_of(platform_env, "u-1001") == ["completed", "completed"]
+
+
+def test_the_course_list_of_an_earlier_release_goes_with_its_owners_progress(tmp_path):
+    """The course list was kept in the profile's library.db: after the upgrade the owner
+    still sees their courses (it was lost at first: the list stayed behind)."""
+    from companion.services.learners import Learner, LearnerAreas
+    from companion.services.progress import ProgressService
+    from companion.store import schema
+    from companion.store.db import Database
+
+    library = Database(tmp_path / "library.db", schema.LIBRARY)
+    with library.write() as c:
+        c.execute("INSERT INTO my_courses VALUES ('securite-chantier', 1, 1.0)")
+    library.close()
+    complete_chapters(ProgressService(tmp_path), 1).close()
+    camille = Learner("https://platform.example", "u-1001", "Camille")
+    areas = LearnerAreas(tmp_path)
+    areas.adopt_legacy(camille, camille.issuer)
+    hers = ProgressService(areas.folder(camille), camille.subject)
+    try:
+        assert hers.my_courses() == ["securite-chantier"]
+        assert hers.is_enrolled("securite-chantier")
+        assert hers.pending_count() == 1
+    finally:
+        hers.close()
