@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         if self._library_tab.created:  # the chapter being read: its study time is kept
             self.library_view.study.pause(wait=True)
+        if self._account_tab.created:
+            self.account_view.stop_waiting()
         super().closeEvent(event)
 
     # --- progress sync --------------------------------------------------------------

@@ -93,3 +93,17 @@ def test_consent_refused_is_explained(window, qtbot):
         qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
     assert view.banner.text == "Vous n'avez pas autorisé Companion à accéder à votre compte."
     assert view.pages.currentWidget() is view.signed_out
+
+
+def test_a_new_sign_in_stops_the_one_still_waiting(window, qtbot):
+    """A kiosk going back to its start screen shows a new code: the worker polling for the
+    old one must stop, or two of them held every background thread (all work stalled)."""
+    view = window.account_view
+    view.sign_in_with_device()
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    first = view._cancel
+    view.sign_in_with_device()
+    assert first.is_set()
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    window.close()
+    assert view._cancel.is_set()  # nothing goes on waiting behind a closed window

@@ -241,9 +241,20 @@ class AccountView(QWidget):
 
     # --- sign-in -------------------------------------------------------------------------
 
-    def sign_in_with_browser(self) -> None:
+    def _new_attempt(self) -> threading.Event:
+        """A sign-in starts: one still waiting (a code shown earlier, a browser left open)
+        stops, or its worker would wait for nobody until the code expires — two such on
+        a kiosk going back to its start screen stalled all background work."""
+        self._cancel.set()
         self._cancel = threading.Event()
-        cancel = self._cancel
+        return self._cancel
+
+    def stop_waiting(self) -> None:
+        """The window closes: no sign-in goes on waiting behind it."""
+        self._cancel.set()
+
+    def sign_in_with_browser(self) -> None:
+        cancel = self._new_attempt()
         self.banner.hide()
         self.pages.setCurrentWidget(self.waiting)
         run_in_background(
@@ -254,7 +265,7 @@ class AccountView(QWidget):
         )
 
     def sign_in_with_device(self) -> None:
-        self._cancel = threading.Event()
+        self._new_attempt()
         self.banner.hide()
         self.pages.setCurrentWidget(self.waiting)
         run_in_background(
