@@ -143,9 +143,15 @@ class AppContext:
 
     def switch_owner(self, owner: Learner | None) -> None:
         """Progress changes hands (sign-in, kiosk sign-out): nothing moves between learners,
-        each one's actions stay in their own file."""
+        each one's actions stay in their own file. On a kiosk, nobody after nobody is a new
+        person too: the in-memory progress of the one who walked away is dropped."""
         with self._lock:
-            if self._progress is not None and same_learner(owner, self._owner):
+            anonymous_kiosk = owner is None and self.areas.kiosk
+            if (
+                self._progress is not None
+                and same_learner(owner, self._owner)
+                and not anonymous_kiosk
+            ):
                 self._owner = owner  # same learner; the name may have changed
                 return
             old, self._progress = self._progress, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from companion.i18n import _
 
+from companion.ui.bridge import run_in_background
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import QLabel, QObject
 from companion.ui.widgets.banner import MessageBanner
@@ -78,6 +79,11 @@ class KioskController(QObject):
         view = self.window.account_view
         if view.account is not None:
             view.sign_out()  # sends what it can, parks the rest, wipes; then home()
-        else:  # nobody signed in: the next person finds a clean screen
-            self.window.learner_changed()
-            self.home()
+        else:  # nobody signed in: the next person finds nothing of the one who left
+            context = self.window.context
+            run_in_background(
+                self.window,
+                lambda: context.end_kiosk_session(None),
+                lambda _result: self.home(),
+                lambda _error: self.home(),
+            )

@@ -165,3 +165,14 @@ def test_a_cloned_disk_gets_its_own_device_id(companion_home, monkeypatch):
     assert clone.device_id != first.device_id
     assert clone.secret == first.secret  # parked progress can still be opened
     assert (companion_home / "device.json").stat().st_mode & 0o077 == 0
+
+
+def test_the_next_person_at_a_kiosk_finds_nothing_of_an_anonymous_one(kiosk):
+    """Studying without signing in is kept in memory only, and only for that person: when
+    the screen goes back to the start, the next one starts from nothing."""
+    kiosk.library().add_course("securite-chantier")
+    complete_chapters(kiosk.progress(), 1)
+    kiosk.end_kiosk_session(None)  # idle time-out with nobody signed in
+    assert kiosk.library().my_courses() == []
+    assert kiosk.progress().pending_count() == 0
+    assert kiosk.progress().completed_activities() == set()

@@ -123,3 +123,13 @@ def test_a_language_fixed_by_policy_is_shown_as_managed(
     window = make_window()
     assert "gérée par votre organisation" in window._language_menu.title()
     assert not any(action.isEnabled() for action in window._language_actions.values())
+
+
+def test_an_idle_kiosk_with_nobody_signed_in_forgets_the_person_who_left(kiosk_window, qtbot):
+    window = kiosk_window
+    kiosk = KioskController(window, idle_seconds=60)
+    window.context.library().add_course("securite-chantier")
+    kiosk.idle.idle_seconds, kiosk.idle.warn_seconds = 1.0, 0.5
+    kiosk.idle.touch()
+    qtbot.waitUntil(lambda: window.context.library().my_courses() == [], timeout=10_000)
+    assert window.tabs.currentWidget() is window._account_tab  # back to the start
