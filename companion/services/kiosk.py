@@ -82,12 +82,6 @@ class KioskSessions:
         log.info("%d parked action(s) queued again for the learner who signed in", len(rows))
         return added
 
-    def parked_count(self) -> int:
-        """How many learners have parked progress here (for diagnostics; says no more)."""
-        if not self.parked_dir.is_dir():
-            return 0
-        return sum(1 for path in self.parked_dir.iterdir() if path.suffix == ".parked")
-
     def _read(self, learner: Learner) -> Rows:
         path = self.parked_dir / self._file_name(learner)
         try:

@@ -142,7 +142,7 @@ class HttpClient:
         **kwargs: Any,
     ) -> requests.Response:
         """Send one request; raise a user-facing error unless the status is expected."""
-        request_id = new_request_id()
+        request_id = uuid.uuid4().hex
         all_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
         timeout = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
         try:
@@ -197,10 +197,6 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
-
-
-def new_request_id() -> str:
-    return uuid.uuid4().hex
 
 
 def sent_request_id(response: requests.Response) -> str:

@@ -7,16 +7,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from companion import __version__, formatting, i18n
-from companion.context import AppContext, Ownership
+from companion.context import AppContext
 from companion.domain import CatalogEntry
 from companion.errors import UserFacingError, describe
-from companion.i18n import _, ngettext
+from companion.i18n import _
 from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 from companion.sync_status import Phase
 
 from companion.ui import qt
 from companion.ui.bridge import SyncRelay, run_in_background
+from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
     QActionGroup,
@@ -31,7 +32,6 @@ from companion.ui.qt import (
 )
 from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
-from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.sync_indicator import SyncIndicator
@@ -51,7 +51,6 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 class MainWindow(QMainWindow):
     catalog_shown = Signal()  # after the view got a result or an error; tests wait on it
     owner_changed = Signal()  # progress changed hands (emitted from any thread)
-    ownership_shown = Signal()  # the notice says whose progress is kept; tests wait on it
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -71,7 +70,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._account_tab, "")
         self.tabs.addTab(self._certificates_tab, "")
         # Above the tabs: whose progress is kept (a shared profile), and the kiosk's count.
-        self.notice = MessageBanner()
+        self.ownership = OwnershipController(self, context, claimed=self.sync_now)
+        self.notice = self.ownership.notice
         self.notice.action_requested.connect(self.show_account)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -82,8 +82,6 @@ class MainWindow(QMainWindow):
         column.addLayout(self.top_banners)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self._ownership: Ownership | None = None
-        self.claim_box: Any = None  # the question about actions made before any sign-in
         self.owner_changed.connect(self.learner_changed)
         context.owner_listeners.append(self.owner_changed.emit)
         self.connection = ConnectionIndicator()
@@ -157,7 +155,7 @@ class MainWindow(QMainWindow):
         self._show_managed_language()
         demo = self.context.connection.is_demo
         self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
-        self._show_ownership()
+        self.ownership.show()
         self._show_updated()
         self.connection.retranslate()
         self.sync_indicator.retranslate()
@@ -176,7 +174,7 @@ class MainWindow(QMainWindow):
             self._saved_ready,
             lambda _error: self.refresh_catalog(),
         )
-        self.refresh_ownership()
+        self.ownership.refresh()
         # The sync starts once the window has painted and the catalogue has been asked
         # for: opening it imports the HTTP stack and SQLite files, which would compete with
         # the first paint for the GIL (measured: start-up went from 1.8x to 2.5x the bare
@@ -351,38 +349,12 @@ class MainWindow(QMainWindow):
         )
         view.account_changed.connect(self.sync_now)  # signed in: send what waited
         view.signing_out.connect(self._keep_study_time)
-        view.learner_signed_in.connect(self._offer_unclaimed)
-        view.learner_signed_out.connect(self.refresh_ownership)
+        view.learner_signed_in.connect(self.ownership.offer_unclaimed)
+        view.learner_signed_out.connect(self.ownership.refresh)
         view.start()
         return view
 
     # --- whose progress ------------------------------------------------------------------
-
-    def refresh_ownership(self) -> None:
-        run_in_background(self, self.context.ownership, self._ownership_ready, lambda _e: None)
-
-    def _ownership_ready(self, ownership: Ownership) -> None:
-        self._ownership = ownership
-        self._show_ownership()
-        self.ownership_shown.emit()
-
-    def _show_ownership(self) -> None:
-        ownership = self._ownership
-        if ownership is None or ownership.signed_in:
-            self.notice.hide()
-            return
-        if ownership.kiosk:
-            message = _("Shared computer: what you do is not saved until you sign in.")
-            hint = _(
-                "Sign in to keep your progress; it is wiped from this computer when you leave."
-            )
-        elif ownership.owner_name:
-            message = _("Progress kept for {name} — not you?").format(name=ownership.owner_name)
-            hint = _("Sign in with your own account so that what you do next is yours.")
-        else:
-            message = _("Nobody is signed in: your progress is kept on this computer.")
-            hint = _("The first learner to sign in will be asked whether it is theirs.")
-        self.notice.show_message("info", message, hint, action=_("Sign in"))
 
     def learner_changed(self) -> None:
         """Nothing of the previous learner (or anonymous kiosk user) stays on screen."""
@@ -390,51 +362,12 @@ class MainWindow(QMainWindow):
             self.library_view.learner_changed()
         if self._certificates_tab.created:
             self.certificates_view.refresh()
-        self.refresh_ownership()
+        self.ownership.refresh()
 
     def _keep_study_time(self) -> None:
         """Before a sign-out: the chapter being read is the leaving learner's study time."""
         if self._library_tab.created:
             self.library_view.study.pause(wait=True)
-
-    def _offer_unclaimed(self) -> None:
-        self.refresh_ownership()
-        run_in_background(self, self.context.unclaimed_count, self._ask_unclaimed, lambda _e: None)
-
-    def _ask_unclaimed(self, count: int) -> None:
-        """Ask without blocking (a modal loop would stall the sync status and the tests)."""
-        if count <= 0:
-            return
-        box = qt.QMessageBox(self)
-        box.setIcon(qt.QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Progress made before you signed in"))
-        box.setText(
-            ngettext(
-                "{n} action was made on this computer before anyone signed in. Is it yours?",
-                "{n} actions were made on this computer before anyone signed in"
-                " (chapters read, quizzes taken). Are they yours?",
-                count,
-            ).format(n=count)
-        )
-        box.setInformativeText(
-            _("If not, they stay on this computer and are never sent under your name.")
-        )
-        box.setStandardButtons(qt.QMessageBox.StandardButton.Yes | qt.QMessageBox.StandardButton.No)
-        box.setDefaultButton(qt.QMessageBox.StandardButton.No)
-        box.finished.connect(
-            lambda result: self._claim(result == qt.QMessageBox.StandardButton.Yes)
-        )
-        self.claim_box = box
-        box.open()
-
-    def _claim(self, mine: bool) -> None:
-        self.claim_box = None
-        run_in_background(
-            self,
-            lambda: self.context.claim_unclaimed(mine),
-            lambda _claimed: self.sync_now(),
-            self._sync_failed_to_start,
-        )
 
     def _make_certificates_view(self) -> CertificatesView:
         from companion.ui.views.certificates_view import CertificatesView

@@ -29,10 +29,10 @@ def test_progress_made_before_sign_in_is_sent_after_it(
     view.open_browser = Browser("camille")
     qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
     # Nobody had signed in on this profile: the first learner is asked, never assumed.
-    qtbot.waitUntil(lambda: window.claim_box is not None, timeout=30_000)
-    assert "2 actions" in window.claim_box.text()
+    qtbot.waitUntil(lambda: window.ownership.claim_box is not None, timeout=30_000)
+    assert "2 actions" in window.ownership.claim_box.text()
     window.grab().save(str(tmp_path / "claim.png"))
-    window.claim_box.button(QMessageBox.StandardButton.Yes).click()
+    window.ownership.claim_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
     assert "Dernière synchronisation" in window.sync_indicator.text
     assert platform_env.statements.count() == 2
