@@ -97,6 +97,7 @@ class SyncEngine:
         self.backoff = backoff or Backoff()
         self.steps = list(steps)
         self._cond = threading.Condition()
+        self._one_at_a_time = threading.Lock()
         self._due: float | None = None  # monotonic time of the next sync, if any
         self._recount = False
         self._stopping = False
@@ -148,7 +149,8 @@ class SyncEngine:
         return self._status
 
     def run_once(self) -> SyncStatus:
-        """One sync now, on the calling thread (the ``companion sync`` command)."""
+        """One sync now, on the calling thread (the ``companion sync`` command, and a
+        sign-out's last push); it waits for a sync under way to end first."""
         self._sync()
         return self._status
 
@@ -194,6 +196,13 @@ class SyncEngine:
         return None if self._due is None else max(0.0, self._due - time.monotonic())
 
     def _sync(self) -> None:
+        # One sync at a time, whichever thread asks: a sign-out's last push must not run
+        # beside the worker's, whose later batches would go with the next learner's token
+        # once the session changed hands.
+        with self._one_at_a_time:
+            self._sync_now()
+
+    def _sync_now(self) -> None:
         target = self._target()
         if target is None:
             self._publish(Phase.SIGNED_OUT)
@@ -230,6 +239,10 @@ class SyncEngine:
         self._publish(phase, message, hint, reference, retry_in=delay)
 
     def _flush(self) -> None:
+        with self._one_at_a_time:
+            self._flush_now()
+
+    def _flush_now(self) -> None:
         target = self._target()
         if target is None:
             return

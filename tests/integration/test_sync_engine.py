@@ -265,3 +265,30 @@ def test_a_platform_that_times_out_is_retried_and_nothing_is_stored_twice(
     assert troubled.pending == 5 and troubled.message
     recorder.wait_for(lambda s: s.phase is Phase.IDLE and s.pending == 0)
     assert sandbox.statements.count() == 5 and sandbox.statements.arrivals() == 5
+
+
+def test_a_sync_asked_from_another_thread_waits_for_the_one_under_way(engines, tmp_path):
+    """A sign-out pushes one last time (run_once) while the worker may be syncing: the two
+    never overlap, so no batch of one learner can go with the next learner's session."""
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow_target():
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.3)
+        with lock:
+            inside[0] -= 1
+        return None  # nobody signed in: the sync ends there
+
+    progress = ProgressService(tmp_path)
+    engine = SyncEngine(progress, slow_target, lambda _status: None)
+    engines.append(engine)
+    others = [threading.Thread(target=engine.run_once) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in others:
+        thread.join(10)
+    assert most[0] == 1
+    progress.close()
