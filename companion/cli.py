@@ -37,6 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--status", action="store_true", help="only report what waits; do not connect"
     )
+    doctor = commands.add_parser(
+        "doctor",
+        help="check this computer, the platform, the sign-in and the data; "
+        "exit status 1 when a problem is found",
+    )
+    doctor.add_argument("--json", action="store_true", help="the report as JSON, for tools")
+    bundle = commands.add_parser(
+        "support-bundle",
+        help="write a zip for support staff (report, logs, settings; secrets and personal "
+        "data removed) and print its support code",
+    )
+    bundle.add_argument(
+        "--output", metavar="FOLDER", help="where to write it (default: your Documents folder)"
+    )
     prefetch = commands.add_parser(
         "prefetch",
         help="fill the shared course cache for every learner on this machine, with nobody "
@@ -70,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sync(args.profile, args.status)
         if command == "prefetch":
             return _prefetch(args.course_ids, args.all)
+        if command == "doctor":
+            return _doctor(args.profile, args.json)
+        if command == "support-bundle":
+            return _support_bundle(args.profile, args.output)
     except UserFacingError as error:
         print(f"companion: {error.message}", file=sys.stderr)
         if error.hint:
@@ -191,3 +209,26 @@ def _prefetch(course_ids: list[str], everything: bool) -> int:
     finally:
         assets.db.close()
         context.close()
+
+
+def _doctor(profile: str, as_json: bool) -> int:
+    """Works where the app cannot start (read-only folder, full disk, broken policy)."""
+    from companion.services.doctor import diagnose_profile
+
+    report = diagnose_profile(profile).report
+    sys.stdout.write(report.to_json() + "\n" if as_json else report.to_text())
+    return 0 if report.healthy else 1
+
+
+def _support_bundle(profile: str, output: str | None) -> int:
+    from pathlib import Path
+
+    from companion.i18n import _
+    from companion.services.doctor import diagnose_profile
+    from companion.services.support_bundle import default_folder, write_bundle
+
+    diagnosis = diagnose_profile(profile)
+    bundle = write_bundle(diagnosis, Path(output) if output else default_folder())
+    print(_("Support bundle written: {path}").format(path=bundle.path))
+    print(_("Support code to give support staff: {code}").format(code=bundle.code))
+    return 0

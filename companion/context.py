@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,25 @@ if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
 QUIT_FLUSH_SECONDS = 2.0  # how long quitting may wait for a last push
 
 log = logs.get("services")
+
+
+def _log_start(settings: Settings, profile: str, read_only: bool) -> None:
+    """The first line support staff look for: what ran, on what, under which rules."""
+    from companion import __version__
+
+    platform = str(settings.get("platform.api_url")).strip() or "demo"
+    policy = ", ".join(sorted(settings.managed)) or "none"
+    log.info(
+        "start: Companion %s, profile %s%s, platform %s, policy %s (%s), kiosk %s, pid %d",
+        __version__,
+        profile,
+        " (read-only)" if read_only else "",
+        platform,
+        settings.policy_file,
+        policy,
+        "on" if settings.kiosk else "off",
+        os.getpid(),
+    )
 
 
 def kiosk_session_root(paths: Paths) -> Path:
@@ -179,7 +199,7 @@ class AppContext:
         learner = self.learner_for(account)
         self.areas.remember_last(learner)
         self.switch_owner(learner)
-        logs.get("auth").info("signed in; progress kept for the signed-in learner")
+        logs.get("auth").info("signed in: account %s; progress kept for them", account.id)
         if self.areas.kiosk:
             self.kiosk().begin(learner)
             self.kiosk().unpark(learner, self.progress())
@@ -232,12 +252,13 @@ class AppContext:
         if self.account.is_signed_in():  # push while the tokens are still good
             (self.sync or self._new_engine(lambda _status: None)).run_once()
         owner = self._owner if self.areas.kiosk else None
+        saved = self.account.saved_account()
         try:
             self.account.sign_out()
         finally:
             if self.areas.kiosk:
                 self.end_kiosk_session(owner)
-        logs.get("auth").info("signed out")
+        logs.get("auth").info("signed out: account %s", saved.id if saved else "?")
 
     def end_kiosk_session(self, owner: Learner | None) -> None:
         """Park what is still queued, then wipe every personal file of the session."""
@@ -330,6 +351,7 @@ class AppContext:
         settings = Settings(paths.settings_file, paths.policy_file)
         logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
         i18n.install(str(settings.get("ui.language")))
+        _log_start(settings, profile, read_only)
         profile_dir = paths.profile_dir(check_profile_name(profile))
         profile_dir.mkdir(parents=True, exist_ok=True)
         claim = None if read_only else instance.claim(profile_dir, profile)

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging.handlers
 
 ROOT = "companion"
 SUBSYSTEMS = ("sync", "store", "auth", "ui", "sandbox", "services")
@@ -33,7 +39,8 @@ def _secret_patterns() -> tuple[re.Pattern[str], ...]:
         # key=value or "key": "value" for secret-bearing names
         re.compile(
             r"(?i)(\"?\b(?:access_token|refresh_token|id_token|token|password|passwd|secret|"
-            r"client_secret|code_verifier|device_code|api_key|apikey|authorization)\b\"?"
+            r"client_secret|code_verifier|device_code|user_code|job_seeker_id|api_key|apikey|"
+            r"authorization)\b\"?"
             r"\s*[:=]\s*\"?)([^\"&\s,;}]+)"
         ),
         # an authorisation code in a redirect URL
@@ -124,19 +131,29 @@ class DeferredRotatingFileHandler(logging.Handler):
         self.max_bytes = max_bytes
         self.backups = backups
         self._file: logging.Handler | None = None
+        self._failed = False
 
-    def _target(self) -> logging.Handler:
-        if self._file is None:
-            import logging.handlers
-
-            self._file = logging.handlers.RotatingFileHandler(
-                self.path, maxBytes=self.max_bytes, backupCount=self.backups, encoding="utf-8"
-            )
+    def _target(self) -> logging.Handler | None:
+        if self._file is None and not self._failed:
+            try:
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _create_private(self.path)
+                self._file = _private_rotating_handler()(
+                    self.path, maxBytes=self.max_bytes, backupCount=self.backups, encoding="utf-8"
+                )
+            except OSError as error:
+                # A log that cannot be written (read-only or full disk) must never stop
+                # the app from telling the learner so: say it once and go on without it.
+                self._failed = True
+                sys.stderr.write(f"companion: no log file ({self.path}: {error.strerror})\n")
+                return None
             self._file.setFormatter(self.formatter)
         return self._file
 
     def emit(self, record: logging.LogRecord) -> None:
-        self._target().emit(record)  # Handler.handle holds our lock: one opener only
+        target = self._target()  # Handler.handle holds our lock: one opener only
+        if target is not None:
+            target.emit(record)
 
     def flush(self) -> None:
         if self._file is not None:
@@ -146,6 +163,26 @@ class DeferredRotatingFileHandler(logging.Handler):
         if self._file is not None:
             self._file.close()
         super().close()
+
+
+def _create_private(path: Path) -> None:
+    """Logs name courses, errors and account ids: readable by their owner only."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # a log from an earlier release was world-readable
+
+
+def _private_rotating_handler() -> type[logging.handlers.RotatingFileHandler]:
+    import logging.handlers
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        """Each new file after a rotation is private too."""
+
+        def _open(self):  # type: ignore[no-untyped-def]
+            _create_private(Path(self.baseFilename))
+            return super()._open()
+
+    return PrivateRotatingFileHandler
 
 
 _ring: RingBufferHandler | None = None
@@ -169,7 +206,6 @@ def setup(log_dir: Path | None, level: str = "INFO", *, console: bool = False) -
         handler.close()
     handlers: list[logging.Handler] = [ring_buffer()]
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
         handlers.append(DeferredRotatingFileHandler(log_dir / "companion.log"))
     if console:
         handlers.append(logging.StreamHandler())

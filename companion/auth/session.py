@@ -36,6 +36,11 @@ class AuthSession:
         with self._lock:
             self._keep(tokens)
 
+    @property
+    def access_expires_at(self) -> float:
+        """When the access token in memory expires (0: none yet), for diagnostics."""
+        return self._expires_at if self._access else 0.0
+
     def has_credentials(self) -> bool:
         try:
             return self._access is not None or self.vault.load() is not None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import tempfile
 import threading
+import time
 from pathlib import Path
 from types import TracebackType
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from companion.sandbox.app import create_app
 from companion.sandbox.certificates import Certificates
@@ -56,7 +58,9 @@ class SandboxServer:
             self.traffic,
         )
         _quiet_werkzeug()
-        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=_handler_with_clock(self.oidc)
+        )
         self._thread: threading.Thread | None = None
 
     @property
@@ -92,6 +96,18 @@ class SandboxServer:
         trace: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _handler_with_clock(provider: ProviderState) -> type[WSGIRequestHandler]:
+    """Every answer's Date header tells the provider's clock, so a test can set the
+    platform two hours away from the learner's computer, as a wrong clock looks from it."""
+
+    class Handler(WSGIRequestHandler):
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            now = time.time() if timestamp is None else timestamp
+            return email.utils.formatdate(now + provider.clock_offset_seconds, usegmt=True)
+
+    return Handler
 
 
 def _quiet_werkzeug() -> None:

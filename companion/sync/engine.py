@@ -210,13 +210,14 @@ class SyncEngine:
         self._publish(Phase.SYNCING)
         store = target.store or self.store
         try:
-            push(store, target.api, target.learner_id, target.home_page)
+            pushed = push(store, target.api, target.learner_id, target.home_page)
             pull(store, target.api)
             for step in self.steps:
                 step(target)
         except Exception as error:  # every failure is reported and retried, never raised
             self._failed(error)
             return
+        log.info("sync done: %d sent, %d set aside", pushed.sent, pushed.set_aside)
         self.syncs += 1
         self.backoff.reset()
         store.note_sync(time.time())

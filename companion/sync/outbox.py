@@ -67,7 +67,12 @@ def _send(
             raise
         if len(pending) == 1:
             reason = _reason(error)
-            log.warning("statement %s refused as invalid and set aside: %s", ids[0], reason)
+            log.warning(
+                "statement %s refused as invalid and set aside: %s [%s]",
+                ids[0],
+                reason,
+                error.request_id,
+            )
             outbox.set_aside(ids[0], reason)
             return 0, 1
         middle = len(pending) // 2

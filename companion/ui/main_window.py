@@ -37,6 +37,7 @@ from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.sync_indicator import SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
+    from companion.ui.diagnostic import DiagnosticController
     from companion.ui.views.account_view import AccountView
     from companion.ui.views.certificates_view import CertificatesView
     from companion.ui.views.library_view import LibraryView
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self._platform_label = QLabel()
         self.sync_indicator = SyncIndicator()
         self.sync_indicator.sync_requested.connect(self.sync_now)
+        self.sync_indicator.diagnostic_requested.connect(self.show_diagnostic)
+        self._diagnostic: DiagnosticController | None = None
         self._sync_relay = SyncRelay(self)
         self._sync_relay.status.connect(self.sync_indicator.show_status)
         self._sync_relay.status.connect(self._synced)
@@ -132,6 +135,9 @@ class MainWindow(QMainWindow):
             self._language_menu.addAction(action)
             self._language_actions[code] = action
         self._help_menu = bar.addMenu("")
+        self._diagnostic_action = QAction(self)
+        self._diagnostic_action.triggered.connect(self.show_diagnostic)
+        self._help_menu.addAction(self._diagnostic_action)
         self._about_action = QAction(self)
         self._about_action.triggered.connect(self._show_about)
         self._help_menu.addAction(self._about_action)
@@ -152,6 +158,7 @@ class MainWindow(QMainWindow):
         self._language_menu.setTitle(_("&Language"))
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Companion"))
+        self._diagnostic_action.setText(_("&Diagnostic…"))
         self._show_managed_language()
         demo = self.context.connection.is_demo
         self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
@@ -405,11 +412,27 @@ class MainWindow(QMainWindow):
         qt.QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
         self.close()
 
+    def show_diagnostic(self) -> DiagnosticController:
+        if self._diagnostic is None:
+            from companion.ui.diagnostic import DiagnosticController
+
+            self._diagnostic = DiagnosticController(self, self.context)
+        self._diagnostic.open()
+        return self._diagnostic
+
     def _show_about(self) -> None:
-        qt.QMessageBox.about(
-            self,
-            _("About Companion"),
-            _("Companion {version}\nStudy your courses with or without a connection.").format(
-                version=__version__
-            ),
+        import platform
+
+        details = _(
+            "Companion {version}\nStudy your courses with or without a connection.\n\n"
+            "Qt {qt}, Python {python}, {os}\nProfile: {profile}\nData: {data}\n\n"
+            "Something wrong? Help › Diagnostic checks everything and makes a support bundle."
+        ).format(
+            version=__version__,
+            qt=qt.qVersion(),
+            python=platform.python_version(),
+            os=platform.platform(terse=True),
+            profile=self.context.profile,
+            data=self.context.profile_dir,
         )
+        qt.QMessageBox.about(self, _("About Companion"), details)

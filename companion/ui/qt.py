@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QProcess, QUrl
+    from PySide6.QtCore import QProcess, QUrl, qVersion
     from PySide6.QtGui import (
         QDesktopServices,
         QPageSize,
@@ -87,6 +87,7 @@ if TYPE_CHECKING:
 _LATER = {
     "QProcess": "PySide6.QtCore",
     "QUrl": "PySide6.QtCore",
+    "qVersion": "PySide6.QtCore",
     "QNetworkInformation": "PySide6.QtNetwork",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
@@ -216,4 +217,5 @@ __all__ = [
     "Slot",
     "is_alive",
     "qInstallMessageHandler",
+    "qVersion",
 ]

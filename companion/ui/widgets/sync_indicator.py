@@ -56,6 +56,7 @@ class _ElidedLabel(QLabel):
 
 class SyncIndicator(QWidget):
     sync_requested = Signal()
+    diagnostic_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,11 +70,15 @@ class SyncIndicator(QWidget):
         self.button = QPushButton()
         self.button.setFlat(True)
         self.button.clicked.connect(self.sync_requested)
+        self.diagnostic = QPushButton()  # shown when something is wrong: what, and what to do
+        self.diagnostic.setFlat(True)
+        self.diagnostic.clicked.connect(self.diagnostic_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self._icon)
         layout.addWidget(self._label, 1)
         layout.addWidget(self.reference)
+        layout.addWidget(self.diagnostic)
         layout.addWidget(self.button)
         self.retranslate()
 
@@ -90,7 +95,12 @@ class SyncIndicator(QWidget):
 
     def retranslate(self) -> None:
         self.button.setText(_("Sync now"))
+        self.diagnostic.setText(_("Diagnostic…"))
         status = self.status
+        self.diagnostic.setVisible(
+            status is not None
+            and (status.phase in (Phase.OFFLINE, Phase.FAILING) or status.set_aside > 0)
+        )
         if status is None:
             self._label.set_full_text(_("Progress: not synced yet"))
             return
