@@ -6,9 +6,13 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from companion import __version__
 from companion.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from companion.context import AppContext
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,6 +167,7 @@ def _sync(profile: str, status_only: bool) -> int:
 
     context = AppContext.create(profile, read_only=status_only)
     try:
+        _print_who_and_where(context)
         progress = context.progress()
         code = 0
         if not status_only:
@@ -186,6 +191,23 @@ def _sync(profile: str, status_only: bool) -> int:
         return code
     finally:
         context.close()
+
+
+def _print_who_and_where(context: AppContext) -> None:
+    """Which platform, and whose progress: what support staff ask first."""
+    from companion.i18n import _
+
+    configured = str(context.settings.get("platform.api_url")).strip()
+    print(_("Platform: {url}").format(url=configured or _("the built-in demo platform")))
+    account = context.account.saved_account()
+    if account is not None:
+        print(_("Signed in: {name} (account {id})").format(name=account.name, id=account.id))
+        return
+    owner = context.owner()
+    if owner is not None:
+        print(_("Nobody is signed in; progress is kept for {name}.").format(name=owner.name))
+    else:
+        print(_("Nobody is signed in; progress waits for the first learner to sign in."))
 
 
 def _prefetch(course_ids: list[str], everything: bool) -> int:

@@ -152,6 +152,8 @@ def test_the_sync_command_reports_what_waits_and_why(platform_env, companion_hom
     status = run_command(env, "sync", "--status")
     assert status.returncode == 0, status.stderr
     assert "Actions en attente d'envoi : 2" in status.stdout  # French by default
+    assert f"Plateforme : {platform_env.url}" in status.stdout  # issue 10: where, and who
+    assert "Personne n'est connecté" in status.stdout
     assert "Dernière synchronisation : —" in status.stdout
     attempt = run_command(env, "sync")  # nobody signed in on this profile
     assert attempt.returncode == 1

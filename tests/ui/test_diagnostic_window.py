@@ -67,10 +67,12 @@ def test_sync_failure_leads_to_the_diagnostic_and_a_support_code(
     controller.bundle_folder = tmp_path / "bundles"
     qtbot.mouseClick(controller.window.bundle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.bundle is not None, timeout=30_000)
-    code = controller.bundle.code
+    bundle_made = controller.bundle
+    assert bundle_made is not None
+    code = bundle_made.code
     assert code in controller.window.bundle_code.text()
     assert controller.window.show_bundle.isVisible()
-    with zipfile.ZipFile(controller.bundle.path) as bundle:
+    with zipfile.ZipFile(bundle_made.path) as bundle:
         assert "doctor.txt" in bundle.namelist()
     controller.window.resize(900, 640)
     shoot(controller.window, tmp_path, "diagnostic-window")
@@ -82,6 +84,21 @@ def test_help_menu_opens_the_diagnostic(platform_env, make_window, qtbot):
     assert "&Diagnostic…" in actions
     window._diagnostic_action.trigger()
     controller = window._diagnostic
+    assert controller is not None
     qtbot.waitUntil(lambda: controller.diagnosis is not None, timeout=30_000)
     assert "Aucun problème" in controller.window.verdict.text()
     controller.window.close()
+
+
+def test_about_box_gives_what_support_staff_ask_for(platform_env, make_window, qtbot, monkeypatch):
+    from companion.ui import qt
+
+    shown: list[str] = []
+    monkeypatch.setattr(qt.QMessageBox, "about", lambda _parent, _title, text: shown.append(text))
+    window = make_window()
+    window._about_action.trigger()
+    (text,) = shown
+    assert f"Qt {qt.qVersion()}" in text and "Python 3." in text
+    assert "Profil : default" in text
+    assert f"Données : {window.context.profile_dir}" in text
+    assert "Aide › Diagnostic" in text

@@ -21,6 +21,7 @@ from companion.services.doctor.local import (
     check_computer,
     check_databases,
     check_folders,
+    check_profile,
     check_settings,
     check_storage_budget,
 )
@@ -48,6 +49,7 @@ class Diagnosis:
 def diagnose(inputs: DoctorInputs, policy_error: PolicyError | None = None) -> Diagnosis:
     report = Report()
     check_computer(report, inputs)
+    check_profile(report, inputs)
     if policy_error is not None:
         report.add(
             "settings.policy",

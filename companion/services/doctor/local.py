@@ -27,7 +27,7 @@ _PROBE_BYTES = 4096
 
 
 def check_computer(report: Report, inputs: DoctorInputs) -> None:
-    qt = inputs.qt_version or _package_version("PySide6")
+    qt = inputs.qt_version or _package_version("PySide6-Essentials", "PySide6")
     report.add(
         "computer.versions",
         Section.COMPUTER,
@@ -45,13 +45,29 @@ def check_computer(report: Report, inputs: DoctorInputs) -> None:
     )
 
 
-def _package_version(name: str) -> str:
+def check_profile(report: Report, inputs: DoctorInputs) -> None:
+    if not inputs.profile_dir.is_dir():
+        report.add(
+            "computer.profile",
+            Section.COMPUTER,
+            Severity.INFO,
+            _("The profile “{name}” has not been used on this computer yet.").format(
+                name=inputs.profile
+            ),
+            profile=inputs.profile,
+        )
+
+
+def _package_version(*names: str) -> str:
+    """The Qt binding's version without importing Qt (the CLI never loads it)."""
     from importlib import metadata
 
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "?"
 
 
 def check_settings(report: Report, inputs: DoctorInputs) -> None:
