@@ -35,6 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
         "drop-after=50000, status=503, retry-after=5, malformed-json, corrupt, "
         "first-byte-delay=2000, path=/v1/assets, times=3",
     )
+    sandbox.add_argument(
+        "--clock-offset",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="the platform's clock this far from the computer's (e.g. -7200: two hours "
+        "behind), to see what a wrong clock does",
+    )
     commands.add_parser("catalog", help="print the course catalogue")
     commands.add_parser("settings", help="list every setting, its value and where it comes from")
     sync = commands.add_parser("sync", help="sync progress and certificates now, and report")
@@ -79,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(args.profile)
         if command == "sandbox":
-            return _run_sandbox(args.host, args.port, args.fault)
+            return _run_sandbox(args.host, args.port, args.fault, args.clock_offset)
         if command == "catalog":
             return _print_catalog(args.profile)
         if command == "settings":
@@ -100,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _run_sandbox(host: str, port: int, fault_specs: list[str]) -> int:
+def _run_sandbox(host: str, port: int, fault_specs: list[str], clock_offset: int = 0) -> int:
     from companion import logs
     from companion.sandbox.faults import parse_cli
     from companion.sandbox.server import SandboxServer
@@ -113,6 +121,7 @@ def _run_sandbox(host: str, port: int, fault_specs: list[str]) -> int:
         return 2
     server = SandboxServer(host=host, port=port)
     server.faults.set(plan)
+    server.oidc.clock_offset_seconds = clock_offset
     print(f"Sandbox platform on {server.url}  (Ctrl+C to stop)", flush=True)
     if plan.is_active():
         print(f"Faults: {server.faults.as_dict()}", flush=True)

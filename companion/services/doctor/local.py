@@ -144,7 +144,7 @@ def _check_writable(report: Report, name: str, folder: Path) -> None:
         f"folder.{name}",
         Section.STORAGE,
         Severity.PROBLEM,
-        _("Companion may not write in {folder} ({reason}).").format(
+        _("Companion cannot write in {folder} ({reason}).").format(
             folder=existing, reason=_permission_reason(problem)
         ),
         _(
