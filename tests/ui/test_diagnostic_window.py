@@ -62,7 +62,8 @@ def test_sync_failure_leads_to_the_diagnostic_and_a_support_code(
     assert "→ Réglez la date et l'heure automatiquement" in text
     assert "2 action(s) attendent d'être envoyées" in text
     assert "Camille" not in text
-    assert "1 problème" in controller.window.verdict.text()
+    assert "✗ PROBLÈME — La dernière synchronisation a échoué : La plateforme rencontre" in text
+    assert "2 problème" in controller.window.verdict.text()
 
     controller.bundle_folder = tmp_path / "bundles"
     qtbot.mouseClick(controller.window.bundle, Qt.MouseButton.LeftButton)

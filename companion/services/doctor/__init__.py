@@ -27,7 +27,7 @@ from companion.services.doctor.local import (
 )
 from companion.services.doctor.platform import check_platform
 from companion.services.doctor.report import Report, Section, Severity
-from companion.services.doctor.sync import check_last_errors, check_outbox
+from companion.services.doctor.sync import check_last_errors, check_outbox, check_running_sync
 from companion.settings import PolicyError, Settings
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def diagnose(inputs: DoctorInputs, policy_error: PolicyError | None = None) -> D
     check_folders(report, inputs)
     check_storage_budget(report, inputs)
     databases = check_databases(report, inputs)
+    check_running_sync(report, inputs)
     journal = check_outbox(report, inputs)
     check_last_errors(report, inputs)
     return Diagnosis(report, inputs, journal, databases)
@@ -87,6 +88,7 @@ def diagnose_context(context: AppContext, qt_version: str = "") -> Diagnosis:
         demo=connection.is_demo,
         account=context.account,
         qt_version=qt_version,
+        sync_status=context.sync.status() if context.sync is not None else None,
     )
     return diagnose(inputs)
 

@@ -17,6 +17,7 @@ from companion.settings import Settings
 
 if TYPE_CHECKING:
     from companion.services.account import AccountService
+    from companion.sync_status import SyncStatus
 
 
 @dataclass
@@ -32,6 +33,7 @@ class DoctorInputs:
     account: AccountService | None = None  # for the live session check; None: not checked
     session_not_checked: str = ""  # why the live check was skipped, in plain words
     qt_version: str = ""
+    sync_status: SyncStatus | None = None  # the running window's sync, when there is one
 
 
 def shared_assets_dir(paths: Paths, settings: Settings) -> Path:

@@ -23,6 +23,24 @@ _ERROR_LINE = re.compile(r"^(\S+ \S+) (WARNING|ERROR|CRITICAL)\s+(\S+): (.*)$")
 _REFERENCE = re.compile(r"\[((?:CMP-[A-Z0-9]{6})|[0-9a-f]{32})\]")
 
 
+def check_running_sync(report: Report, inputs: DoctorInputs) -> None:
+    """What the window's sync is going through now: the learner's own words for it."""
+    from companion.sync_status import Phase
+
+    status = inputs.sync_status
+    if status is None or status.phase not in (Phase.OFFLINE, Phase.FAILING):
+        return
+    report.add(
+        "sync.last",
+        Section.SYNC,
+        Severity.PROBLEM,
+        _("The last sync failed: {message}").format(message=status.message),
+        status.hint,
+        reference=status.reference,
+        phase=str(status.phase),
+    )
+
+
 def check_outbox(report: Report, inputs: DoctorInputs) -> list[dict[str, Any]]:
     """Every learner file's queue on this profile; returns the sync journal for the bundle
     (ids, verbs, times, attempts and reasons: never answers or content)."""
