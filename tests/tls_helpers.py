@@ -59,9 +59,10 @@ class _Quiet(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def untrusted_https_server(folder: Path) -> Iterator[str]:
-    """``https://localhost:PORT`` served with a self-signed certificate."""
-    cert_file, key_file = self_signed(folder)
+def untrusted_https_server(folder: Path, *, expired: bool = False) -> Iterator[str]:
+    """``https://localhost:PORT`` served with a self-signed certificate (its PEM is
+    ``folder/cert.pem``, for a test that trusts it through network.ca_bundle)."""
+    cert_file, key_file = self_signed(folder, expired=expired)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)

@@ -144,6 +144,11 @@ class HttpClient:
         """Send one request; raise a user-facing error unless the status is expected."""
         request_id = uuid.uuid4().hex
         all_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
+        if self.config.ca_bundle:
+            # Given per request: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE from the
+            # environment win over the session's own setting (psf/requests#3829), and a
+            # centre's certificate authority would then be silently ignored.
+            kwargs.setdefault("verify", self.config.ca_bundle)
         timeout = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
         try:
             response = self.session.request(

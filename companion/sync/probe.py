@@ -222,7 +222,7 @@ def _tls(
     started = time.monotonic()
     step = Step("tls", False)
     result.steps.append(step)
-    context = ssl.create_default_context(cafile=config.ca_bundle or _default_trust_store())
+    context = _client_tls_context(config)
     connection.settimeout(deadline)
     try:
         with context.wrap_socket(connection, server_hostname=host, do_handshake_on_connect=True):
@@ -243,8 +243,31 @@ def _tls(
     return True
 
 
-def _default_trust_store() -> str:
-    import certifi  # what requests verifies against when no bundle is configured
+def _client_tls_context(config: NetworkConfig) -> ssl.SSLContext:
+    """The checks urllib3 makes for the HTTP client (strict X.509 included), so a
+    certificate the doctor calls trusted is one the app will accept."""
+    from urllib3.util.ssl_ import create_urllib3_context
+
+    context = create_urllib3_context()
+    context.load_verify_locations(cafile=trust_store(config))
+    context.check_hostname = True
+    return context
+
+
+def trust_store(config: NetworkConfig) -> str:
+    """The bundle the HTTP client verifies against: the configured one, else what requests
+    picks (REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE from the environment, else certifi's)."""
+    if config.ca_bundle:
+        return config.ca_bundle
+    client = HttpClient(config)
+    try:
+        chosen = client.session.merge_environment_settings(config.base_url, {}, None, None, None)
+    finally:
+        client.close()
+    verify = chosen.get("verify")
+    if isinstance(verify, str):
+        return verify
+    import certifi
 
     return str(certifi.where())
 

@@ -126,3 +126,28 @@ def test_faults_can_be_switched_over_http(sandbox):
     assert "meteor" in refused.json()["detail"]
     client.request("DELETE", "/_sandbox/faults")
     assert not sandbox.faults.current().is_active()
+
+
+def test_configured_certificate_authority_wins_over_the_environment(tmp_path, monkeypatch):
+    """A centre's network.ca_bundle was ignored when REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE)
+    was set, as on many managed machines: requests lets the environment win."""
+    import certifi
+
+    from tests.tls_helpers import untrusted_https_server
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    monkeypatch.setenv("CURL_CA_BUNDLE", certifi.where())
+    with untrusted_https_server(tmp_path) as url:
+        client = HttpClient(
+            NetworkConfig(base_url=url, retries=0, ca_bundle=str(tmp_path / "cert.pem"))
+        )
+        try:
+            assert client.request("GET", "/anything").status_code == 200
+        finally:
+            client.close()
+        untrusting = HttpClient(NetworkConfig(base_url=url, retries=0))
+        try:
+            with pytest.raises(PlatformUnreachable, match="certificate"):
+                untrusting.request("GET", "/anything")
+        finally:
+            untrusting.close()

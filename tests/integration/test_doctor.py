@@ -117,6 +117,32 @@ def test_untrusted_certificate_is_a_tls_problem_naming_its_issuer(
     assert "network.ca_bundle" in tls["hint"]
 
 
+def test_trusted_certificate_is_described_with_issuer_and_expiry(
+    platform_env, monkeypatch, capsys, tmp_path
+):
+    with untrusted_https_server(tmp_path) as url:
+        monkeypatch.setenv("COMPANION_PLATFORM_API_URL", url)
+        monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(tmp_path / "cert.pem"))
+        code, report = doctor(capsys)
+    assert code == 0, problems(report)
+    tls = finding(report, "platform.tls")
+    assert tls["severity"] == "ok", tls
+    assert ISSUER_NAME in tls["facts"]["issuer"] and tls["facts"]["not_after"]
+    assert finding(report, "platform.http")["severity"] == "ok"
+    assert "platform.tls" not in problems(report)
+
+
+def test_expired_certificate_points_at_the_clock_first(platform_env, monkeypatch, capsys, tmp_path):
+    with untrusted_https_server(tmp_path, expired=True) as url:
+        monkeypatch.setenv("COMPANION_PLATFORM_API_URL", url)
+        monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(tmp_path / "cert.pem"))
+        code, report = doctor(capsys)
+    assert code == 1
+    tls = finding(report, "platform.tls")
+    assert tls["facts"]["problem"] == "certificate-expired"
+    assert "date and time" in tls["hint"]
+
+
 def test_platform_answering_503_is_an_http_problem(platform_env, capsys):
     platform_env.faults.set(status=503, path_prefix="/v1/catalog")
     code, report = doctor(capsys)
