@@ -199,12 +199,19 @@ class AppContext:
         learner = self.learner_for(account)
         self.areas.remember_last(learner)
         self.switch_owner(learner)
-        logs.get("auth").info("signed in: account %s; progress kept for them", account.id)
+        logs.get("auth").info("signed in: %s; progress kept for them", self._named(account))
         if self.areas.kiosk:
             self.kiosk().begin(learner)
             self.kiosk().unpark(learner, self.progress())
             return 0
         return self.unclaimed_count()
+
+    def _named(self, account: Account | None) -> str:
+        """Who, for the log: the platform account id at home; on a kiosk nobody's id stays
+        behind once they leave, the log included."""
+        if self.areas.kiosk:
+            return "a kiosk learner"
+        return f"account {account.id}" if account is not None else "account ?"
 
     def unclaimed_count(self) -> int:
         folder = self.areas.unclaimed_folder()
@@ -258,7 +265,7 @@ class AppContext:
         finally:
             if self.areas.kiosk:
                 self.end_kiosk_session(owner)
-        logs.get("auth").info("signed out: account %s", saved.id if saved else "?")
+        logs.get("auth").info("signed out: %s", self._named(saved))
 
     def end_kiosk_session(self, owner: Learner | None) -> None:
         """Park what is still queued, then wipe every personal file of the session."""
