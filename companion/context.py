@@ -320,18 +320,23 @@ class AppContext:
 
     @classmethod
     def create(
-        cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False, read_only: bool = False
+        cls,
+        profile: str = DEFAULT_PROFILE,
+        *,
+        console_log: bool = False,
+        read_only: bool = False,
+        create_profile: bool = True,
     ) -> AppContext:
         """Open ``profile``, held by this process against other Companion processes
         (``store.instance``). ``read_only``: the caller only reads the profile (or writes
-        nothing but atomically replaced caches) and may run beside the window."""
+        nothing but atomically replaced caches) and may run beside the window.
+        ``create_profile``: False when a profile that does not exist is an error."""
         paths = Paths.default()
-        paths.ensure()
         settings = Settings(paths.settings_file, paths.policy_file)
+        i18n.install(str(settings.get("ui.language")))  # first: a refusal below is translated
+        paths.ensure()
         logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
-        i18n.install(str(settings.get("ui.language")))
-        profile_dir = paths.profile_dir(check_profile_name(profile))
-        profile_dir.mkdir(parents=True, exist_ok=True)
+        profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")

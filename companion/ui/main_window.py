@@ -402,7 +402,10 @@ class MainWindow(QMainWindow):
         except UserFacingError as error:
             qt.QMessageBox.warning(self, error.message, error.hint)
             return
-        qt.QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
+        arguments = ["-m", "companion", "--profile", name]
+        if name not in existing:
+            arguments.append("--create-profile")  # typed in the picker: the learner's choice
+        qt.QProcess.startDetached(sys.executable, arguments)
         self.close()
 
     def _show_about(self) -> None:

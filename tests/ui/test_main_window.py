@@ -97,3 +97,21 @@ def qtbot_left_button():
     from companion.ui.qt import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_name_typed_in_the_profile_picker_is_created(platform_env, make_window, monkeypatch):
+    from companion.paths import Paths
+
+    from companion.ui import qt
+
+    Paths.default().open_profile("atelier", create=True)
+    window = make_window()
+    started: list[list[str]] = []
+    monkeypatch.setattr(qt.QProcess, "startDetached", lambda _program, args: started.append(args))
+    for typed in ("atelier", "nouveau"):
+        monkeypatch.setattr(qt.QInputDialog, "getItem", lambda *_a, name=typed: (name, True))
+        window._switch_profile()
+    assert started == [
+        ["-m", "companion", "--profile", "atelier"],
+        ["-m", "companion", "--profile", "nouveau", "--create-profile"],
+    ]
