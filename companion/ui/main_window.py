@@ -32,6 +32,7 @@ from companion.ui.qt import (
 )
 from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
+from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.sync_indicator import SyncIndicator
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
         self.top_banners = QVBoxLayout()
         self.top_banners.setContentsMargins(12, 6, 12, 0)
         self.top_banners.addWidget(self.notice)
+        if context.settings.problems:  # a broken settings file is said, not only logged
+            self.settings_banner = settings_problems_banner(context.settings.problems)
+            self.top_banners.addWidget(self.settings_banner)
         column.addLayout(self.top_banners)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
