@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import platformdirs
 
-from companion.errors import UserFacingError
+from companion.errors import ValidationError
 from companion.i18n import _
 
 APP_DIR_NAME = "Companion"
@@ -85,7 +85,7 @@ class Paths(NamedTuple):
         return private_folder(folder)
 
 
-class UnknownProfile(UserFacingError):
+class UnknownProfile(ValidationError):
     def __init__(self, name: str, existing: list[str]) -> None:
         super().__init__(
             _("There is no profile named “{name}” on this computer.").format(name=name),
@@ -99,7 +99,7 @@ class UnknownProfile(UserFacingError):
 def check_profile_name(name: str) -> str:
     """Profile names become folder names: accept only a safe, portable subset."""
     if not _PROFILE_NAME.match(name):
-        raise UserFacingError(
+        raise ValidationError(
             _("“{name}” cannot be used as a profile name.").format(name=name),
             _("Use 1 to 40 lower-case letters, digits, dashes or underscores."),
         )

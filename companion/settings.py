@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.errors import UserFacingError
+from companion.errors import UserFacingError, ValidationError
 from companion.i18n import N_, _
 
 log = logging.getLogger("companion.settings")
@@ -256,7 +256,7 @@ class Settings:
         try:
             coerced = setting.coerce(value)
         except ValueError as error:
-            raise UserFacingError(
+            raise ValidationError(
                 _("The value for {key} is not valid: {reason}.").format(key=key, reason=error)
             ) from error
         if self._unwritable_hint is not None:  # rewriting it would lose what is written there
