@@ -196,7 +196,8 @@ def _prefetch(course_ids: list[str], everything: bool) -> int:
     # Read-only for the profile: prefetch writes only the shared cache, runs beside the
     # window, and must never start a kiosk's session clean-up.
     context = AppContext.create(read_only=True)
-    assets = AssetStore(context.shared_assets_dir)  # the policy's machine-wide folder
+    # the policy's machine-wide folder (its permissions are the administrator's)
+    assets = AssetStore(context.shared_assets_dir, shared=context.assets_shared)
     try:
         service = PrefetchService(context.connection, context.settings, assets)
         report = service.run(service.catalogue_ids() if everything else course_ids)

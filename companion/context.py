@@ -86,6 +86,7 @@ class AppContext:
                     self.shared_assets_dir,
                     session=self._signed_in_session,
                     learner_data=self.progress,
+                    assets_shared=self.assets_shared,
                 )
             return self._library
 
@@ -97,6 +98,11 @@ class AppContext:
         """Course files, the same bytes for everyone: machine-wide when policy says where."""
         configured = str(self.settings.get("storage.shared_cache_dir")).strip()
         return Path(configured) if configured else self.paths.shared_assets_dir
+
+    @property
+    def assets_shared(self) -> bool:
+        """Course files in a machine-wide folder (policy): its permissions are not ours."""
+        return bool(str(self.settings.get("storage.shared_cache_dir")).strip())
 
     # --- whose progress ----------------------------------------------------------------
 

@@ -129,6 +129,14 @@ def private_folder(path: Path) -> Path:
     """Create ``path`` and its missing parents readable by their owner only (a learner's
     progress, account and courses are nobody else's on a shared computer); a folder from an
     earlier release, made with the umask's 0755, is tightened."""
+    create_missing(path)
+    tighten(path)
+    return path
+
+
+def create_missing(path: Path) -> None:
+    """Create the missing folders of ``path``, owner-only; leave existing ones as they are
+    (a folder the learner chose to export to is theirs)."""
     missing: list[Path] = []
     existing = path
     while not existing.exists() and existing.parent != existing:
@@ -137,8 +145,6 @@ def private_folder(path: Path) -> Path:
     with guarded(existing):  # a refusal names the folder that refused
         for folder in reversed(missing):
             folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-    tighten(path)
-    return path
 
 
 def tighten(path: Path) -> None:
