@@ -19,6 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="companion", description="Companion learning app.")
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
     parser.add_argument("--profile", default="default", help="learner profile to open")
+    parser.add_argument(
+        "--create-profile",
+        action="store_true",
+        help="create the --profile if it does not exist (otherwise that is an error)",
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("gui", help="open the window (the default)")
     sandbox = commands.add_parser("sandbox", help="run the local reference platform")
@@ -85,15 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "gui":
             from companion.ui.app import run
 
-            return run(args.profile)
+            return run(args.profile, create_profile=args.create_profile)
         if command == "sandbox":
             return _run_sandbox(args.host, args.port, args.fault, args.clock_offset)
         if command == "catalog":
-            return _print_catalog(args.profile)
+            return _print_catalog(args.profile, args.create_profile)
         if command == "settings":
             return _print_settings()
         if command == "sync":
-            return _sync(args.profile, args.status)
+            return _sync(args.profile, args.status, args.create_profile)
         if command == "prefetch":
             return _prefetch(args.course_ids, args.all)
         if command == "doctor":
@@ -101,11 +106,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "support-bundle":
             return _support_bundle(args.profile, args.output)
     except UserFacingError as error:
-        print(f"companion: {error.message}", file=sys.stderr)
-        if error.hint:
-            print(f"  {error.hint}", file=sys.stderr)
-        return 1
+        return _report(error)
+    except OSError as error:  # a folder it may not write, a full disk: no traceback for that
+        from companion.store.guard import problem_from_os_error
+
+        problem = problem_from_os_error(error)
+        if problem is None:
+            raise
+        return _report(problem)
     return 2
+
+
+def _report(error: UserFacingError) -> int:
+    print(f"companion: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"  {error.hint}", file=sys.stderr)
+    return 1
 
 
 def _run_sandbox(host: str, port: int, fault_specs: list[str], clock_offset: int = 0) -> int:
@@ -138,10 +154,10 @@ def _run_sandbox(host: str, port: int, fault_specs: list[str], clock_offset: int
 # while the learner's window is open.
 
 
-def _print_catalog(profile: str) -> int:
+def _print_catalog(profile: str, create_profile: bool) -> int:
     from companion.context import AppContext
 
-    context = AppContext.create(profile, read_only=True)
+    context = AppContext.create(profile, read_only=True, create_profile=create_profile)
     try:
         result = context.catalog.refresh()
         for course in result.courses:
@@ -167,14 +183,14 @@ def _print_settings() -> int:
     return 0
 
 
-def _sync(profile: str, status_only: bool) -> int:
+def _sync(profile: str, status_only: bool, create_profile: bool) -> int:
     """For learners and support staff: what waits to be sent, and why it does not go."""
     from companion import formatting
     from companion.context import AppContext
     from companion.i18n import _
     from companion.sync_status import Phase
 
-    context = AppContext.create(profile, read_only=status_only)
+    context = AppContext.create(profile, read_only=status_only, create_profile=create_profile)
     try:
         _print_who_and_where(context)
         progress = context.progress()
@@ -229,7 +245,8 @@ def _prefetch(course_ids: list[str], everything: bool) -> int:
     # Read-only for the profile: prefetch writes only the shared cache, runs beside the
     # window, and must never start a kiosk's session clean-up.
     context = AppContext.create(read_only=True)
-    assets = AssetStore(context.shared_assets_dir)  # the policy's machine-wide folder
+    # the policy's machine-wide folder (its permissions are the administrator's)
+    assets = AssetStore(context.shared_assets_dir, shared=context.assets_shared)
     try:
         service = PrefetchService(context.connection, context.settings, assets)
         report = service.run(service.catalogue_ids() if everything else course_ids)

@@ -106,6 +106,7 @@ class AppContext:
                     self.shared_assets_dir,
                     session=self._signed_in_session,
                     learner_data=self.progress,
+                    assets_shared=self.assets_shared,
                 )
             return self._library
 
@@ -117,6 +118,11 @@ class AppContext:
         """Course files, the same bytes for everyone: machine-wide when policy says where."""
         configured = str(self.settings.get("storage.shared_cache_dir")).strip()
         return Path(configured) if configured else self.paths.shared_assets_dir
+
+    @property
+    def assets_shared(self) -> bool:
+        """Course files in a machine-wide folder (policy): its permissions are not ours."""
+        return bool(str(self.settings.get("storage.shared_cache_dir")).strip())
 
     # --- whose progress ----------------------------------------------------------------
 
@@ -348,19 +354,24 @@ class AppContext:
 
     @classmethod
     def create(
-        cls, profile: str = DEFAULT_PROFILE, *, console_log: bool = False, read_only: bool = False
+        cls,
+        profile: str = DEFAULT_PROFILE,
+        *,
+        console_log: bool = False,
+        read_only: bool = False,
+        create_profile: bool = True,
     ) -> AppContext:
         """Open ``profile``, held by this process against other Companion processes
         (``store.instance``). ``read_only``: the caller only reads the profile (or writes
-        nothing but atomically replaced caches) and may run beside the window."""
+        nothing but atomically replaced caches) and may run beside the window.
+        ``create_profile``: False when a profile that does not exist is an error."""
         paths = Paths.default()
-        paths.ensure()
         settings = Settings(paths.settings_file, paths.policy_file)
+        i18n.install(str(settings.get("ui.language")))  # first: a refusal below is translated
+        paths.ensure()
         logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
-        i18n.install(str(settings.get("ui.language")))
         _log_start(settings, profile, read_only)
-        profile_dir = paths.profile_dir(check_profile_name(profile))
-        profile_dir.mkdir(parents=True, exist_ok=True)
+        profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths)
         catalog = CatalogService(connection, profile_dir / "catalog.json")

@@ -19,13 +19,23 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mis
 
 
 class UserFacingError(Exception):
-    """An expected failure with a message the learner can act on."""
+    """An expected failure with a message the learner can act on, and a reference code
+    that finds it in the log (a platform error's is its request id)."""
+
+    traced = True  # False: nothing for support staff to look up, so no reference
 
     def __init__(self, message: str, hint: str = "", *, reference: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.reference = reference or new_reference()
+        self.reference = (reference or new_reference()) if self.traced else ""
+
+
+class ValidationError(UserFacingError):
+    """What the learner typed is not right (or the platform said so of what they typed):
+    not a fault of Companion's, so no reference code that would make it look like one."""
+
+    traced = False
 
     def __str__(self) -> str:
         return self.message
@@ -42,8 +52,14 @@ def new_reference() -> str:
 
 def describe(error: BaseException) -> tuple[str, str, str]:
     """Return (message, hint, reference) fit for display, logging unexpected errors."""
+    if isinstance(error, OSError):  # a folder it may not write, a full disk: said plainly
+        from companion.store.guard import problem_from_os_error
+
+        problem = problem_from_os_error(error)
+        if problem is not None:
+            error = problem
     if isinstance(error, UserFacingError):
-        log.info("shown to learner [%s]: %s", error.reference, error.message)
+        log.info("shown to learner [%s]: %s", error.reference or "-", error.message)
         return error.message, error.hint, error.reference
     reference = new_reference()
     log.error("unexpected error [%s]", reference, exc_info=error)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import platformdirs
 
-from companion.errors import UserFacingError
+from companion.errors import ValidationError
 from companion.i18n import _
 
 APP_DIR_NAME = "Companion"
@@ -65,14 +65,41 @@ class Paths(NamedTuple):
         return self.data_dir / "profiles" / check_profile_name(profile)
 
     def ensure(self) -> None:
+        """Create Companion's own folders, private to this account; a folder it may not
+        write is a StorageProblem naming it, not a traceback."""
+        from companion.store.guard import private_folder
+
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
+        private_folder(self.data_dir / "profiles")  # where profiles are created and listed
+
+    def open_profile(self, profile: str, *, create: bool) -> Path:
+        """The folder of ``profile``. A profile that does not exist yet is created only when
+        asked (or for the default one, on first start): a mistyped ``--profile`` must not
+        leave a new, empty profile in the profile list."""
+        from companion.store.guard import private_folder
+
+        folder = self.profile_dir(profile)
+        if not create and profile != DEFAULT_PROFILE and not folder.is_dir():
+            raise UnknownProfile(profile, list_profiles(self))
+        return private_folder(folder)
+
+
+class UnknownProfile(ValidationError):
+    def __init__(self, name: str, existing: list[str]) -> None:
+        super().__init__(
+            _("There is no profile named “{name}” on this computer.").format(name=name),
+            _("Existing profiles: {names}. To create a new one, add --create-profile.").format(
+                names=", ".join(existing) or "—"
+            ),
+        )
+        self.name = name
 
 
 def check_profile_name(name: str) -> str:
     """Profile names become folder names: accept only a safe, portable subset."""
     if not _PROFILE_NAME.match(name):
-        raise UserFacingError(
+        raise ValidationError(
             _("“{name}” cannot be used as a profile name.").format(name=name),
             _("Use 1 to 40 lower-case letters, digits, dashes or underscores."),
         )

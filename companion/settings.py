@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.errors import UserFacingError
+from companion.errors import UserFacingError, ValidationError
 from companion.i18n import N_, _
 
 log = logging.getLogger("companion.settings")
@@ -221,7 +221,10 @@ class Settings:
     ) -> None:
         self.user_file = user_file
         self.policy_file = policy_file
-        self._user = _read_layer(user_file, "user settings")
+        user = _read_user_file(user_file)
+        self._user = user.layer
+        self._problems = user.problems
+        self._unwritable_hint = user.unwritable_hint  # a file not read whole: never rewritten
         self._policy = read_policy(policy_file) if policy_file else {}
         self._environment = _environment_layer(os.environ if environ is None else environ)
 
@@ -251,24 +254,49 @@ class Settings:
                 _("Ask the training centre's administrator to change it."),
             )
         try:
-            self._user[key] = setting.coerce(value)
+            coerced = setting.coerce(value)
         except ValueError as error:
-            raise UserFacingError(
+            raise ValidationError(
                 _("The value for {key} is not valid: {reason}.").format(key=key, reason=error)
             ) from error
-        self._save_user()
+        if self._unwritable_hint is not None:  # rewriting it would lose what is written there
+            raise UserFacingError(
+                _("Your settings file cannot be changed: {problem}").format(
+                    problem=self._problems[0]
+                ),
+                _(self._unwritable_hint),
+            )
+        self._save_user(key, coerced)
+        self._user[key] = coerced
 
-    def _save_user(self) -> None:
-        import tomli_w  # only needed when a learner changes a setting
+    def _save_user(self, key: str, value: SettingValue) -> None:
+        """Change one key in the file, keeping every other line, comment and the order
+        (tomlkit edits the document it parsed); replaced atomically, private (0600)."""
+        import tomlkit  # only needed when a learner changes a setting
 
-        self.user_file.parent.mkdir(parents=True, exist_ok=True)
-        nested: dict[str, Any] = {}
-        for key, value in sorted(self._user.items()):
+        from companion.store.files import write_atomic
+        from companion.store.guard import guarded
+
+        with guarded(self.user_file):
+            text = self.user_file.read_text("utf-8") if self.user_file.exists() else ""
+            document = tomlkit.parse(text)
+            for old in (old for old, new in RENAMED.items() if new == key):
+                # The old spelling would compete with the new one when the file is read.
+                old_section, old_name = old.split(".", 1)
+                old_table = document.get(old_section)
+                if isinstance(old_table, dict):
+                    old_table.pop(old_name, None)
             section, name = key.split(".", 1)
-            nested.setdefault(section, {})[name] = value
-        temporary = self.user_file.with_suffix(".tmp")
-        temporary.write_text(tomli_w.dumps(nested), encoding="utf-8")
-        temporary.replace(self.user_file)  # atomic: a crash never leaves half a file
+            table = document.setdefault(section, tomlkit.table())
+            table[name] = value
+            write_atomic(self.user_file, tomlkit.dumps(document).encode("utf-8"))
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong in the user's file, in words with the file and line (ignored
+        lines, or a file not used at all), in the current language: for the window's
+        banner and the doctor."""
+        return [str(problem) for problem in self._problems]
 
     @property
     def kiosk(self) -> bool:
@@ -290,29 +318,79 @@ def _declared(key: str) -> Setting:
         raise UnknownSettingError(key) from None
 
 
-def _read_layer(path: Path, what: str) -> dict[str, SettingValue]:
-    """Read a TOML layer; a broken file is reported and ignored, never overwritten."""
-    if not path.exists():
-        return {}
+class Problem(NamedTuple):
+    """Something wrong in the user's file, translated when shown: the file is read before
+    the language is known (the language is one of its settings)."""
+
+    template: str  # English source, marked with N_
+    fields: Mapping[str, object]
+
+    def __str__(self) -> str:
+        return _(self.template).format(**self.fields)
+
+
+class _UserFile(NamedTuple):
+    layer: dict[str, SettingValue]
+    problems: list[Problem]
+    unwritable_hint: str | None  # set when the file must not be rewritten (N_ marked)
+
+
+def _read_user_file(path: Path) -> _UserFile:
+    """Read the user's TOML file. What cannot be used is ignored and named in ``problems``;
+    a file that cannot be read whole is ignored and never overwritten."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _UserFile({}, [], None)
+    except (OSError, UnicodeDecodeError) as error:
+        template = N_("{file} cannot be read ({error}); your settings in it are not used.")
+        problem = Problem(template, {"file": path, "error": error})
+        return _broken(problem, N_("Fix its permissions or remove it, then try again."))
     import tomllib  # most learners have no settings file; start-up skips this import
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        log.warning("ignoring unreadable %s file %s: %s", what, path, error)
-        return {}
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        template = N_("{file} has an error at line {line}; none of its settings are used.")
+        problem = Problem(template, {"file": path, "line": _decode_error_line(error, text)})
+        return _broken(problem, N_("Fix the line or remove the file, then try again."))
+    return _UserFile(*_user_layer(path, text, data), None)
+
+
+def _broken(problem: Problem, hint: str) -> _UserFile:
+    log.warning("user settings: %s", problem)
+    return _UserFile({}, [problem], hint)
+
+
+def _decode_error_line(error: Exception, text: str) -> int | str:
+    """tomllib says where in its message: "... (at line 3, column 7)", or "(at end of
+    document)" for something left open, which the last line is where to look."""
+    match = re.search(r"at line (\d+)", str(error))
+    if match:
+        return int(match.group(1))
+    return max(1, len(text.splitlines())) if "end of document" in str(error) else "?"
+
+
+def _user_layer(
+    path: Path, text: str, data: Mapping[str, Any]
+) -> tuple[dict[str, SettingValue], list[Problem]]:
     layer: dict[str, SettingValue] = {}
+    problems: list[Problem] = []
     for key, raw in _flatten(data).items():
-        key = RENAMED.get(key, key)
-        setting = BY_KEY.get(key)
+        setting = BY_KEY.get(RENAMED.get(key, key))
+        where: dict[str, object] = {"file": path, "line": _line_of(text, key), "key": key}
         if setting is None:
-            log.warning("ignoring unknown setting %r in %s", key, path)
+            unknown = N_("{file}, line {line}: unknown setting “{key}”, ignored.")
+            problems.append(Problem(unknown, where))
             continue
         try:
-            layer[key] = setting.coerce(raw)
+            layer[setting.key] = setting.coerce(raw)
         except ValueError as error:
-            log.warning("ignoring %s in %s: %s", key, path, error)
-    return layer
+            bad = N_("{file}, line {line}: “{key}” {reason}, ignored.")
+            problems.append(Problem(bad, {**where, "reason": error}))
+    for problem in problems:
+        log.warning("user settings: %s", problem)
+    return layer, problems
 
 
 def read_policy(path: Path) -> dict[str, SettingValue]:

@@ -93,6 +93,15 @@ def context(platform_env: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Ite
     created.close()
 
 
+@pytest.fixture
+def enforced_permissions() -> None:
+    """Skip a test that makes files read-only when the kernel lets this user write anyway."""
+    from tests.permission_helpers import permissions_enforced
+
+    if not permissions_enforced():
+        pytest.skip("file permissions are not enforced for this user (root)")
+
+
 def unused_port() -> int:
     """A loopback port nobody listens on (bound, then released)."""
     import socket

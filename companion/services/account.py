@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.domain import Account, ContractError, parse_account
-from companion.errors import UserFacingError
+from companion.errors import UserFacingError, ValidationError
 from companion.i18n import _
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
@@ -35,7 +35,7 @@ def normalise_job_seeker_id(raw: str) -> str:
     a letter. Spaces and case are forgiven."""
     value = re.sub(r"[\s.-]", "", raw).upper()
     if not JOB_SEEKER_ID.match(value):
-        raise UserFacingError(
+        raise ValidationError(
             _("A job-seeker identifier is 7 digits followed by a digit or a letter."),
             _("For example 1234567A. You will find it on your registration letter."),
         )
@@ -160,15 +160,16 @@ class AccountService:
 
 
 def _activation_error(error: UserFacingError) -> UserFacingError:
+    """The platform's answer about what the learner typed is no bug: shown without a
+    reference (its request id stays in the log); any other failure keeps its reference."""
     status = getattr(error, "status", 0)
-    if status == 422:
-        return UserFacingError(
+    if status in (400, 409, 422):
+        log.info("activation refused (%d) [%s]", status, error.reference)
+    if status in (400, 422):
+        return ValidationError(
             _("The platform does not recognise this identifier for your account."),
             _("Check it on your registration letter, or ask your employment counsellor."),
-            reference=error.reference,
         )
     if status == 409:
-        return UserFacingError(
-            _("Your premium access is already active."), "", reference=error.reference
-        )
+        return ValidationError(_("Your premium access is already active."))
     return error

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from companion.paths import Paths
 from companion.services.learners import Learner, LearnerAreas
 from companion.store.files import read_json, write_atomic, write_json_atomic
+from companion.store.guard import private_folder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -67,7 +68,7 @@ class KioskSessions:
         name = self._file_name(learner)
         nonce = os.urandom(_NONCE_BYTES)
         sealed = nonce + self._cipher(learner).encrypt(nonce, plain, name.encode("ascii"))
-        self.parked_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.parked_dir)
         write_atomic(self.parked_dir / name, sealed)
         log.info("%d action(s) parked until their learner signs in here again", len(merged))
         return len(merged)

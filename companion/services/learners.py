@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from companion.store.files import read_json, write_json_atomic
+from companion.store.guard import private_folder
 
 if TYPE_CHECKING:
     from companion.services.progress import ProgressService
@@ -114,7 +115,7 @@ class LearnerAreas:
         if not legacy.exists():
             return
         target = self.folder(owner)
-        target.mkdir(parents=True, exist_ok=True)
+        private_folder(target)
         if (target / LEGACY_PROGRESS).exists():
             log.warning("legacy progress file left in place: %s already has one", target)
             return

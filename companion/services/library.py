@@ -94,6 +94,7 @@ class LibraryService:
         assets_dir: Path,
         session: Callable[[], BearerSource | None] = lambda: None,
         learner_data: Callable[[], ProgressService] | None = None,
+        assets_shared: bool = False,
     ) -> None:
         self.connection = connection
         self.session = session  # the signed-in session, or None
@@ -103,7 +104,7 @@ class LibraryService:
         self.settings = settings
         self.profile = profile
         self.db: Database = open_rebuildable(profile_dir / "library.db", schema.LIBRARY)
-        self.assets = AssetStore(assets_dir)
+        self.assets = AssetStore(assets_dir, shared=assets_shared)
 
     # --- the learner's courses -----------------------------------------------------------
 

@@ -28,6 +28,7 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.store import schema
 from companion.store.db import Database, open_rebuildable
+from companion.store.guard import private_folder
 from companion.store.locks import FileLock
 
 log = logging.getLogger("companion.store")
@@ -38,11 +39,18 @@ ABANDONED_PARTIAL_SECONDS = 14 * 24 * 3600  # a partial file nobody resumed for 
 
 
 class AssetStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, shared: bool = False) -> None:
+        """``shared``: the machine-wide cache policy names (storage.shared_cache_dir), which
+        every OS account on a kiosk reads and writes: its folder's and assets.db's
+        permissions are the administrator's, never narrowed to one account."""
         self.root = root
         self.partial_dir = root / ".partial"
-        self.partial_dir.mkdir(parents=True, exist_ok=True)
-        self.db: Database = open_rebuildable(root / "assets.db", schema.ASSETS)
+        if shared:
+            self.partial_dir.mkdir(parents=True, exist_ok=True)
+        else:
+            private_folder(root)  # which courses a learner keeps is theirs to know
+            self.partial_dir.mkdir(exist_ok=True)
+        self.db: Database = open_rebuildable(root / "assets.db", schema.ASSETS, private=not shared)
 
     # --- paths: names are digests, so nothing from a manifest can escape the folder -----
 

@@ -9,6 +9,7 @@ by that recovery.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.store import guard
 
 log = logging.getLogger("companion.store")
 
@@ -38,14 +40,23 @@ class Database:
     pulling the connection away from a worker in the middle of a query.
     """
 
-    def __init__(self, path: Path, migrations: Sequence[Migration]) -> None:
+    def __init__(
+        self, path: Path, migrations: Sequence[Migration], *, private: bool = True
+    ) -> None:
+        """``private``: readable by this account only (every file but a machine-wide
+        shared cache's, which every account on the computer opens)."""
         self.path = path
         self.migrations = list(migrations)
         self._lock = threading.RLock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = self._connect()
-        self._check_integrity()
-        self._migrate()
+        _prepare_file(path, private)
+        with guard.sqlite_guarded(path):
+            self.connection = self._connect()
+            try:
+                self._check_integrity()
+                self._migrate()
+            except BaseException:
+                self.connection.close()
+                raise
 
     @classmethod
     def in_memory(cls, migrations: Sequence[Migration]) -> Database:
@@ -75,6 +86,8 @@ class Database:
         try:
             row = self.connection.execute("PRAGMA quick_check").fetchone()
         except sqlite3.DatabaseError as error:
+            if not guard.is_corruption(error):
+                raise  # a permission problem, a full disk, a busy file: not damage
             raise DamagedDatabase(str(error)) from error
         if row is None or row[0] != "ok":
             raise DamagedDatabase(str(row[0] if row else "no answer"))
@@ -111,12 +124,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A transaction: committed when the block ends, rolled back when it raises."""
-        with self._lock:
+        with self._lock, guard.sqlite_guarded(self.path):  # a full disk, said plainly
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
             except BaseException:
-                self.connection.execute("ROLLBACK")
+                if self.connection.in_transaction:  # SQLite already rolled back a full disk
+                    self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
 
@@ -133,6 +147,26 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.connection.close()
+
+
+def _prepare_file(path: Path, private: bool) -> None:
+    """Create a private database file before SQLite does: SQLite gives its -wal and -shm
+    files the main file's permissions. One made 0644 by an earlier release is tightened."""
+    if not private:
+        with guard.guarded(path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    guard.private_folder(path.parent)
+    with guard.guarded(path.parent):
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, guard.PRIVATE_FILE))
+    for suffix in ("", "-wal", "-shm"):
+        guard.tighten(Path(f"{path}{suffix}"))
+
+
+def _damaged(error: Exception) -> bool:
+    """Only SQLite's own verdict (or a failed integrity check) is damage."""
+    return isinstance(error, DamagedDatabase) or guard.is_corruption(error)
 
 
 def _statements(script: str) -> list[str]:
@@ -159,20 +193,25 @@ def _busy(error: Exception) -> bool:
     return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-def open_rebuildable(path: Path, migrations: Sequence[Migration]) -> Database:
-    """Open a cache database; if it is damaged, set it aside and start afresh."""
+def open_rebuildable(
+    path: Path, migrations: Sequence[Migration], *, private: bool = True
+) -> Database:
+    """Open a cache database; if it is damaged, set it aside and start afresh. A file that
+    cannot be written (permissions, a full disk) is not damaged: that is a StorageProblem,
+    and the file stays where it is."""
     try:
-        return Database(path, migrations)
+        return Database(path, migrations, private=private)
     except (DamagedDatabase, sqlite3.DatabaseError) as error:
-        if _busy(error):
-            raise  # held by another process for too long: not damaged, keep it
+        if not _damaged(error):
+            raise  # busy, or an error that says nothing of the file: keep it
         aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
         log.warning("%s is damaged (%s); moved to %s and rebuilt", path.name, error, aside.name)
-        for suffix in ("", "-wal", "-shm"):
-            companion_file = Path(f"{path}{suffix}")
-            if companion_file.exists():
-                companion_file.replace(Path(f"{aside}{suffix}"))
-        return Database(path, migrations)
+        with guard.guarded(path.parent):
+            for suffix in ("", "-wal", "-shm"):
+                companion_file = Path(f"{path}{suffix}")
+                if companion_file.exists():
+                    companion_file.replace(Path(f"{aside}{suffix}"))
+        return Database(path, migrations, private=private)
 
 
 def open_precious(path: Path, migrations: Sequence[Migration]) -> Database:
@@ -180,7 +219,7 @@ def open_precious(path: Path, migrations: Sequence[Migration]) -> Database:
     try:
         return Database(path, migrations)
     except (DamagedDatabase, sqlite3.DatabaseError) as error:
-        if _busy(error):
+        if not _damaged(error):
             raise
         log.error("%s failed its integrity check: %s", path, error)
         raise UserFacingError(

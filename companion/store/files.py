@@ -11,7 +11,9 @@ from typing import Any
 def write_atomic(path: Path, data: bytes) -> None:
     import tempfile  # not needed to start and show what is saved
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from companion.store.guard import create_missing
+
+    create_missing(path.parent)  # mkstemp makes the file 0600: the folder owner-only too
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

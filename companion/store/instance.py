@@ -18,6 +18,7 @@ from pathlib import Path
 
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.store.guard import PRIVATE_FILE, guarded, tighten
 from companion.store.locks import FileLock
 
 LOCK_FILE = "instance.lock"
@@ -58,8 +59,10 @@ def claim(profile_dir: Path, profile: str) -> ProfileClaim:
             lock, count = _held[key]
             _held[key] = (lock, count + 1)
             return ProfileClaim(key)
-        lock = FileLock(key / LOCK_FILE)
-        if not lock.acquire():
+        lock = FileLock(key / LOCK_FILE, mode=PRIVATE_FILE)
+        with guarded(profile_dir):  # a read-only profile folder: say so, not a traceback
+            acquired = lock.acquire()
+        if not acquired:
             raise ProfileInUse(
                 _("Companion is already open on the profile “{name}”.").format(name=profile),
                 _(
@@ -68,5 +71,6 @@ def claim(profile_dir: Path, profile: str) -> ProfileClaim:
                 ),
             )
         lock.write_note(f"{os.getpid()}\n")  # which process, for support staff
+        tighten(lock.path)  # made 0644 by an earlier release
         _held[key] = (lock, 1)
         return ProfileClaim(key)

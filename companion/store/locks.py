@@ -52,9 +52,10 @@ class FileLock:
     one. (On Windows an open file cannot be deleted; removal is then best effort.)
     """
 
-    def __init__(self, path: Path, *, remove: bool = False) -> None:
+    def __init__(self, path: Path, *, remove: bool = False, mode: int = 0o644) -> None:
         self.path = path
         self.remove = remove
+        self.mode = mode  # a profile's lock is private; a shared cache's is for every account
         self._fd: int | None = None
 
     @property
@@ -65,7 +66,7 @@ class FileLock:
         if self._fd is not None:
             raise RuntimeError(f"{self.path} is already locked by this object")
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.mode)
             if not _try_lock(fd):
                 os.close(fd)
                 return False

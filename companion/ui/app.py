@@ -88,7 +88,8 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
 
 def refuse_to_start(error: UserFacingError) -> None:
     """Say in a window why there is no window (a broken machine policy, the profile open
-    elsewhere): when Companion is started from a menu, nobody reads what it prints."""
+    elsewhere, a data folder Companion may not write, an unknown profile): when Companion
+    is started from a menu, nobody reads what it prints."""
     from companion.ui.qt import QMessageBox
 
     create_application(sys.argv)
@@ -97,9 +98,9 @@ def refuse_to_start(error: UserFacingError) -> None:
     box.exec()
 
 
-def run(profile: str) -> int:
+def run(profile: str, *, create_profile: bool = False) -> int:
     try:
-        context = AppContext.create(profile)
+        context = AppContext.create(profile, create_profile=create_profile)
     except UserFacingError as error:
         log.error("not started: %s", error.message)
         refuse_to_start(error)

@@ -32,6 +32,7 @@ from companion.ui.qt import (
 )
 from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
+from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.sync_indicator import SyncIndicator
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.top_banners = QVBoxLayout()
         self.top_banners.setContentsMargins(12, 6, 12, 0)
         self.top_banners.addWidget(self.notice)
+        if context.settings.problems:  # a broken settings file is said, not only logged
+            self.settings_banner = settings_problems_banner(context.settings.problems)
+            self.top_banners.addWidget(self.settings_banner)
         column.addLayout(self.top_banners)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -409,7 +413,10 @@ class MainWindow(QMainWindow):
         except UserFacingError as error:
             qt.QMessageBox.warning(self, error.message, error.hint)
             return
-        qt.QProcess.startDetached(sys.executable, ["-m", "companion", "--profile", name])
+        arguments = ["-m", "companion", "--profile", name]
+        if name not in existing:
+            arguments.append("--create-profile")  # typed in the picker: the learner's choice
+        qt.QProcess.startDetached(sys.executable, arguments)
         self.close()
 
     def show_diagnostic(self) -> DiagnosticController:

@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import tomli_w
+import tomlkit
 
 from tests.bench.harness import machine
 
@@ -92,7 +92,7 @@ def course_sources(folder: Path) -> Path:
         (course / name).write_bytes(rng.randbytes(size))
         chapter = chapters[index % len(chapters)]
         chapter["markdown"] += f'\n![Vidéo {index + 1}]({name} "Vidéo {index + 1}")\n'
-    (course / "course.toml").write_text(tomli_w.dumps(spec), encoding="utf-8")
+    (course / "course.toml").write_text(tomlkit.dumps(spec), encoding="utf-8")
     return folder
 
 

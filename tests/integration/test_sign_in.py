@@ -256,3 +256,20 @@ def test_identity_provider_on_another_host(
             assert account.name == "Camille Martin"
         finally:
             context.close()
+
+
+def test_what_the_learner_typed_wrong_shows_no_reference_and_a_bug_does(context):
+    from companion.errors import describe
+    from companion.sync.client import PlatformError
+
+    authorization = context.account.start_device_sign_in()
+    approve_device(authorization.verification_uri_complete, "karim")
+    context.account.finish_device_sign_in(authorization, threading.Event())
+    for typed in ("12AB", "7654321Z"):  # a wrong shape; a 422 from the platform
+        with pytest.raises(UserFacingError) as refused:
+            context.account.activate(typed)
+        assert refused.value.reference == ""
+        assert describe(refused.value)[2] == ""
+    server_fault = PlatformError("The platform failed.", status=500, request_id="req-1")
+    assert describe(server_fault)[2] == "req-1"  # platform errors keep their request id
+    assert describe(RuntimeError("bug"))[2].startswith("CMP-")

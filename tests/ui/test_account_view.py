@@ -57,6 +57,7 @@ def test_device_sign_in_activation_and_sign_out(no_keyring, window, qtbot, tmp_p
     with qtbot.waitSignal(view.account_changed, timeout=20_000):
         qtbot.mouseClick(view.activate_button, Qt.MouseButton.LeftButton)
     assert "7 chiffres" in view.banner.text
+    assert "Référence" not in view.banner.details and "CMP-" not in view.banner.details
     view.job_seeker_id.setText("1234567K")
     with qtbot.waitSignal(view.account_changed, timeout=20_000):
         qtbot.mouseClick(view.activate_button, Qt.MouseButton.LeftButton)

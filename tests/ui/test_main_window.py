@@ -97,3 +97,41 @@ def qtbot_left_button():
     from companion.ui.qt import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_name_typed_in_the_profile_picker_is_created(platform_env, make_window, monkeypatch):
+    from companion.paths import Paths
+
+    from companion.ui import qt
+
+    Paths.default().open_profile("atelier", create=True)
+    window = make_window()
+    started: list[list[str]] = []
+    monkeypatch.setattr(qt.QProcess, "startDetached", lambda _program, args: started.append(args))
+    for typed in ("atelier", "nouveau"):
+        monkeypatch.setattr(qt.QInputDialog, "getItem", lambda *_a, name=typed: (name, True))
+        window._switch_profile()
+    assert started == [
+        ["-m", "companion", "--profile", "atelier"],
+        ["-m", "companion", "--profile", "nouveau", "--create-profile"],
+    ]
+
+
+def test_a_broken_settings_file_is_shown_and_a_language_switch_keeps_it(
+    platform_env, make_window, companion_home, monkeypatch
+):
+    from companion.ui import qt
+
+    broken = '# the proxy\n[network]\nproxy = "http://proxy:3128"\ntimeout_seconds = = 9\n'
+    settings_file = companion_home / "config" / "settings.toml"
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text(broken, encoding="utf-8")
+    window = make_window()
+    assert window.settings_banner.isVisible()
+    assert window.settings_banner.text == "Certains de vos réglages ne sont pas utilisés."
+    assert f"{settings_file} contient une erreur à la ligne 4" in window.settings_banner.details
+    told: list[str] = []
+    monkeypatch.setattr(qt.QMessageBox, "information", lambda _w, text, _hint: told.append(text))
+    window.set_language("en")
+    assert told and "ligne 4" in told[0]
+    assert settings_file.read_text(encoding="utf-8") == broken

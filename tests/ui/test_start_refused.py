@@ -32,3 +32,28 @@ def test_the_second_window_explains_and_opens_nothing(qapp, platform_env):
         holder.wait(10)
     assert shown and shown[0][0] == REFUSED_FR
     assert shown[0][1].startswith("Revenez à la fenêtre de Companion")
+
+
+def test_a_data_folder_that_cannot_be_written_is_explained_in_a_window(
+    qapp, platform_env, companion_home, enforced_permissions
+):
+    from companion.store.guard import StorageProblem
+    from tests.permission_helpers import read_only
+
+    data = companion_home / "data"
+    data.mkdir(parents=True)
+    shown: list[tuple[str, str]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, read_and_close)
+            return
+        shown.append((box.text(), box.informativeText()))
+        box.accept()
+
+    QTimer.singleShot(50, read_and_close)
+    with read_only(data), pytest.raises(StorageProblem):
+        app.run("default")
+    assert shown and shown[0][0] == f"Companion n'a pas le droit d'écrire dans {data}."
+    assert "droits d'accès" in shown[0][1]

@@ -142,3 +142,61 @@ def test_locked_settings_are_reported_as_managed(tmp_path):
     assert settings.managed == {"auth.sign_in_methods": "device", "kiosk.enabled": True}
     assert settings.sign_in_methods() == ("device",)
     assert settings.is_locked("kiosk.enabled") and not settings.is_locked("ui.language")
+
+
+KEPT = """\
+# Set up by the training centre's technician: keep the proxy.
+[network]
+proxy = "http://proxy.centre.example:3128"  # the centre's cache
+timeout_seconds = 60.0
+
+[ui]
+language = "fr"
+"""
+
+
+def test_changing_one_setting_keeps_the_rest_of_the_file(tmp_path):
+    settings = make(tmp_path, user=KEPT)
+    settings.set("ui.language", "en")
+    settings.set("downloads.metered", True)
+    expected = KEPT.replace('language = "fr"', 'language = "en"')
+    assert settings.user_file.read_text() == expected + "\n[downloads]\nmetered = true\n"
+    assert Settings(settings.user_file, None, {}).get("network.timeout_seconds") == 60.0
+
+
+def test_a_renamed_key_is_written_under_its_new_name_only(tmp_path):
+    settings = make(tmp_path, user='[platform]\nurl = "https://old.example"\n')
+    settings.set("platform.api_url", "https://new.example")
+    assert settings.user_file.read_text() == '[platform]\napi_url = "https://new.example"\n'
+
+
+BROKEN = '[network]\nproxy = "http://proxy.centre.example:3128"\ntimeout_seconds = = 60\n'
+
+
+def test_a_broken_file_is_reported_with_its_line_and_never_rewritten(tmp_path):
+    settings = make(tmp_path, user=BROKEN)
+    assert settings.problems == [
+        f"{settings.user_file} has an error at line 3; none of its settings are used."
+    ]
+    with pytest.raises(UserFacingError) as refused:
+        settings.set("ui.language", "en")
+    assert "line 3" in refused.value.message
+    assert refused.value.hint == "Fix the line or remove the file, then try again."
+    assert settings.user_file.read_text() == BROKEN
+    assert settings.get("ui.language") == "fr"
+
+
+def test_unknown_keys_and_bad_values_are_reported_with_their_line(tmp_path):
+    settings = make(tmp_path, user="[network]\nretries = -1\n\n[sync]\nspeed = 3\n")
+    assert settings.problems == [
+        f"{settings.user_file}, line 2: “network.retries” must be at least 0, ignored.",
+        f"{settings.user_file}, line 5: unknown setting “sync.speed”, ignored.",
+    ]
+    settings.set("network.retries", 2)  # a readable file with a bad line is still edited
+    assert "retries = 2" in settings.user_file.read_text()
+
+
+def test_the_settings_file_is_readable_by_its_owner_only(tmp_path):
+    settings = make(tmp_path)
+    settings.set("ui.language", "en")
+    assert settings.user_file.stat().st_mode & 0o777 == 0o600

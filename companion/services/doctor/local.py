@@ -72,7 +72,7 @@ def _package_version(*names: str) -> str:
 
 def check_settings(report: Report, inputs: DoctorInputs) -> None:
     settings = inputs.settings
-    for problem in getattr(settings, "problems", []):
+    for problem in settings.problems:
         report.add(
             "settings.file",
             Section.SETTINGS,

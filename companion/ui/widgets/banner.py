@@ -54,3 +54,17 @@ class MessageBanner(QFrame):
     @property
     def details(self) -> str:
         return self._hint.text()
+
+
+def settings_problems_banner(problems: list[str]) -> MessageBanner:
+    """What is wrong in the learner's settings file (a line that is not TOML, an unknown
+    key, a bad value), said in the window rather than only in the log."""
+    banner = MessageBanner()
+    banner.show_message(
+        "warning",
+        _("Some of your settings are not used."),
+        "\n".join(problems),
+        action=_("Close"),
+    )
+    banner.action_requested.connect(banner.hide)
+    return banner
