@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.conftest import unused_port
@@ -130,8 +131,20 @@ def test_a_broken_settings_file_is_shown_and_a_language_switch_keeps_it(
     assert window.settings_banner.isVisible()
     assert window.settings_banner.text == "Certains de vos réglages ne sont pas utilisés."
     assert f"{settings_file} contient une erreur à la ligne 4" in window.settings_banner.details
+    _keep_screenshot(window, "broken-settings-banner")
     told: list[str] = []
     monkeypatch.setattr(qt.QMessageBox, "information", lambda _w, text, _hint: told.append(text))
     window.set_language("en")
     assert told and "ligne 4" in told[0]
     assert settings_file.read_text(encoding="utf-8") == broken
+
+
+# Read at import: each test's environment is cleared of COMPANION_ variables.
+_SHOTS = os.environ.get("COMPANION_SCREENSHOTS")
+
+
+def _keep_screenshot(widget, name: str) -> None:
+    """For a person to look at: COMPANION_SCREENSHOTS=/some/folder keeps them."""
+    if _SHOTS:
+        Path(_SHOTS).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(_SHOTS) / f"{name}.png"))

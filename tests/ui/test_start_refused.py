@@ -6,6 +6,7 @@ import pytest
 
 from companion.store.instance import ProfileInUse
 from tests.integration.test_profile_lock import REFUSED_FR, opened
+from tests.ui.test_main_window import _keep_screenshot
 
 from companion.ui import app
 from companion.ui.qt import QApplication, QMessageBox, QTimer
@@ -50,6 +51,7 @@ def test_a_data_folder_that_cannot_be_written_is_explained_in_a_window(
             QTimer.singleShot(50, read_and_close)
             return
         shown.append((box.text(), box.informativeText()))
+        _keep_screenshot(box, "read-only-data-folder")
         box.accept()
 
     QTimer.singleShot(50, read_and_close)
