@@ -350,6 +350,8 @@ class AppContext:
         account = self.account.saved_account() or self.account.refresh_account()
         self.switch_owner(self.learner_for(account))  # a no-op for the same learner
         api = self.connection.api().with_auth(self.account.session())
+        configured = str(self.settings.get("sync.lrs_url")).strip()
+        api = api.with_lrs(configured or account.xapi_endpoint)
         return Target(api, account.id, self.connection.issuer(), self.progress())
 
     @classmethod

@@ -155,6 +155,7 @@ class Account(NamedTuple):
     name: str
     email: str
     entitlements: tuple[Entitlement, ...]
+    xapi_endpoint: str = ""  # the learning record store the platform names; "": its own
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -333,9 +334,11 @@ def parse_account(data: Any) -> Account:
                 activated_at=activated if isinstance(activated, str) else None,
             )
         )
+    endpoint = data.get("xapi_endpoint") if isinstance(data, dict) else None
     return Account(
         id=_field(data, "id", str, where),
         name=_field(data, "name", str, where),
         email=_field(data, "email", str, where),
         entitlements=tuple(entitlements),
+        xapi_endpoint=endpoint if isinstance(endpoint, str) else "",
     )

@@ -146,6 +146,15 @@ DECLARED: tuple[Setting, ...] = (
         N_("Minutes between two syncs with the platform when nothing changed."),
         minimum=1,
     ),
+    Setting(
+        "sync.lrs_url",
+        str,
+        "",
+        N_(
+            "xAPI address of the learning record store progress goes to; empty: the one "
+            "the platform names."
+        ),
+    ),
     Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
     Setting(
         "log.level",

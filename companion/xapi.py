@@ -75,11 +75,13 @@ def course_of(made: dict[str, Any]) -> tuple[str | None, str | None]:
     return parents[0].get("id"), name
 
 
+def agent(learner_id: str, home_page: str) -> dict[str, Any]:
+    """The learner as an xAPI agent: their platform account."""
+    return {"objectType": "Agent", "account": {"homePage": home_page, "name": learner_id}}
+
+
 def with_actor(made: dict[str, Any], learner_id: str, home_page: str) -> dict[str, Any]:
-    return {
-        **made,
-        "actor": {"objectType": "Agent", "account": {"homePage": home_page, "name": learner_id}},
-    }
+    return {**made, "actor": agent(learner_id, home_page)}
 
 
 def quiz_result(score: float, passed: bool) -> dict[str, Any]:

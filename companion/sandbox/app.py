@@ -8,7 +8,9 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, g, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
@@ -19,7 +21,7 @@ from companion.sandbox.certificates import Certificates, Issued
 from companion.sandbox.content import Content
 from companion.sandbox.faults import FaultMiddleware, Faults, WSGIApp, plan_from_json
 from companion.sandbox.learners import Learners
-from companion.sandbox.lrs import Conflict, StatementStore, problem_with
+from companion.sandbox.lrs import Conflict, StatementStore, problem_with, xapi_query
 from companion.sandbox.oidc import ProviderState
 from companion.sandbox.traffic import Traffic, TrafficMiddleware
 
@@ -162,6 +164,21 @@ def _register_me(
     def current_learner() -> dict[str, Any]:
         return _current_learner(provider)
 
+    @app.before_request
+    def xapi_version() -> Response | None:
+        """xAPI: a request without a 1.0.x version header is refused, as real stores do."""
+        if not request.path.startswith("/v1/xapi/"):
+            return None
+        if not request.headers.get("X-Experience-API-Version", "").startswith("1.0."):
+            return problem(400, "Bad Request", "X-Experience-API-Version 1.0.x is required.")
+        return None
+
+    @app.after_request
+    def xapi_version_answer(response: Response) -> Response:
+        if request.path.startswith("/v1/xapi/"):
+            response.headers["X-Experience-API-Version"] = "1.0.3"
+        return response
+
     @app.post("/v1/xapi/statements")
     def post_statements() -> Response | tuple[Response, int]:
         learner = current_learner()
@@ -183,19 +200,25 @@ def _register_me(
             return problem(
                 409, "Conflict", f"Statement {conflict} was already stored with other content."
             )
+        if not ids:
+            return Response(status=204)  # every statement was already stored
         return jsonify(ids), 200
 
     @app.get("/v1/xapi/statements")
-    def get_statements() -> Response:
+    def get_statements() -> Response | tuple[Response, int]:
         learner = current_learner()
         try:
-            cursor = int(request.args.get("since", "0") or 0)
-            limit = min(500, max(1, int(request.args.get("limit", "100"))))
-        except ValueError:
-            return problem(400, "Bad Request", "since and limit must be integers.")
-        found, following = statements.since(learner["id"], max(0, cursor), limit)
-        more = following < statements.arrivals()
-        return jsonify({"statements": found, "cursor": str(following), "more": more})
+            query = xapi_query(request.args)
+        except ValueError as error:
+            return problem(400, "Bad Request", str(error))
+        consistent = datetime.now(UTC).isoformat(timespec="milliseconds")
+        found, following = statements.query(learner["id"], *query)
+        more = ""
+        if following is not None:
+            more = "/v1/xapi/statements?" + urlencode({**request.args, "from": following})
+        answer = jsonify({"statements": found, "more": more})
+        answer.headers["X-Experience-API-Consistent-Through"] = consistent
+        return answer
 
     @app.post("/v1/me/entitlements/activate")
     def activate() -> Response:
@@ -213,7 +236,13 @@ def _register_me(
     @app.get("/v1/me")
     def me() -> Response:
         learner = current_learner()
-        return jsonify({k: learner[k] for k in ("id", "name", "email", "entitlements")})
+        profile = {k: learner[k] for k in ("id", "name", "email", "entitlements")}
+        # Where progress goes: another learning record store when one is set (a test's
+        # Ralph), else this platform's own statements resource.
+        profile["xapi_endpoint"] = app.config.get("XAPI_ENDPOINT") or (
+            request.host_url + "v1/xapi/"
+        )
+        return jsonify(profile)
 
     @app.get("/v1/me/enrollments")
     def enrollments() -> Response:

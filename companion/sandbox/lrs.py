@@ -1,11 +1,17 @@
-"""The sandbox's learning record store: statements kept once per id, read back by cursor."""
+"""The sandbox's learning record store: the xAPI 1.0.3 statements resource, kept as
+strictly as real stores keep it (Ralph's answers are the model: only new ids in a 200, a
+204 when every statement was known, a 409 for a known id with other content).
+
+``stored`` times only ever grow, one millisecond at least between two statements, so a
+query ``since`` a stored time never misses one stored in the same millisecond."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -45,6 +51,7 @@ class StatementStore:
         self._by_id: dict[str, dict[str, Any]] = {}
         self._order: list[tuple[str, str]] = []  # (learner id, statement id), arrival order
         self._facts: dict[str, set[tuple[str, str]]] = {}  # learner: (verb, activity) pairs
+        self._last_stored: datetime | None = None
 
     def clear(self) -> None:
         with self._lock:
@@ -53,7 +60,8 @@ class StatementStore:
             self._facts.clear()
 
     def save(self, learner_id: str, statements: list[dict[str, Any]]) -> list[str]:
-        """Store a batch all or nothing; a resent statement is accepted and kept once."""
+        """Store a batch all or nothing; a resent statement is accepted and kept once.
+        Returns the ids stored now (those already kept are left out, as Ralph does)."""
         with self._lock:
             fresh = []
             for statement in statements:
@@ -62,17 +70,50 @@ class StatementStore:
                     fresh.append(statement)
                 elif _canonical(kept["statement"]) != _canonical(statement):
                     raise Conflict(statement["id"])
-            stored = datetime.now(UTC).isoformat(timespec="milliseconds")
             for statement in fresh:
                 self._by_id[statement["id"]] = {
-                    "statement": {**statement, "stored": stored},
+                    "statement": {**statement, "stored": self._next_stored()},
                     "learner": learner_id,
                 }
                 self._order.append((learner_id, statement["id"]))
                 verb = str(statement["verb"]["id"]).rsplit("/", 1)[-1]
                 fact = (verb, str(statement["object"]["id"]))
                 self._facts.setdefault(learner_id, set()).add(fact)
-        return [s["id"] for s in statements]
+        return [s["id"] for s in fresh]
+
+    def _next_stored(self) -> str:
+        now = datetime.now(UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what the string keeps
+        if self._last_stored is not None and now <= self._last_stored:
+            now = self._last_stored + timedelta(milliseconds=1)
+        self._last_stored = now
+        return now.isoformat(timespec="milliseconds")
+
+    def query(
+        self,
+        learner_id: str,
+        agent: dict[str, Any] | None,
+        since: datetime | None,
+        start: int,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """The learner's statements (matching ``agent``) stored after ``since``, oldest
+        first, from arrival position ``start``; returns them and where the next page
+        starts (None: no more)."""
+        with self._lock:
+            found: list[dict[str, Any]] = []
+            for position in range(start, len(self._order)):
+                owner, statement_id = self._order[position]
+                statement = self._by_id[statement_id]["statement"]
+                stored = datetime.fromisoformat(statement["stored"])
+                if owner != learner_id or (since is not None and stored <= since):
+                    continue
+                if agent is not None and statement.get("actor", {}).get("account") != agent:
+                    continue
+                if len(found) == limit:
+                    return found, position
+                found.append(statement)
+            return found, None
 
     def since(self, learner_id: str, cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """The learner's statements after ``cursor``; returns them and the next cursor."""
@@ -103,3 +144,38 @@ class StatementStore:
 
 def _canonical(statement: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in statement.items() if k != "stored"}, sort_keys=True)
+
+
+MAX_LIMIT = 500
+
+
+def xapi_query(
+    args: Mapping[str, str],
+) -> tuple[dict[str, Any] | None, datetime | None, int, int]:
+    """(agent's account, since, start position, limit) from a GET's parameters."""
+    agent = None
+    if "agent" in args:
+        try:
+            parsed = json.loads(args["agent"])
+        except ValueError:
+            raise ValueError("agent must be a JSON agent object") from None
+        account = parsed.get("account") if isinstance(parsed, dict) else None
+        if not isinstance(account, dict) or set(account) != {"homePage", "name"}:
+            raise ValueError("agent must identify an account (homePage and name)")
+        agent = account
+    since = None
+    if args.get("since"):
+        try:
+            since = datetime.fromisoformat(args["since"].replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("since must be an ISO 8601 timestamp") from None
+        if since.tzinfo is None:
+            raise ValueError("since must carry a time zone")
+    try:
+        limit = int(args.get("limit", "0"))
+        start = int(args.get("from", "0"))
+    except ValueError:
+        raise ValueError("limit must be an integer") from None
+    if limit < 0 or start < 0:
+        raise ValueError("limit must be positive")
+    return agent, since, start, min(limit or MAX_LIMIT, MAX_LIMIT)

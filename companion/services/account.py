@@ -152,6 +152,7 @@ class AccountService:
                 }
                 for e in account.entitlements
             ],
+            "xapi_endpoint": account.xapi_endpoint,
         }
         try:
             write_json_atomic(self.account_file, payload)

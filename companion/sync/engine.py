@@ -211,7 +211,7 @@ class SyncEngine:
         store = target.store or self.store
         try:
             pushed = push(store, target.api, target.learner_id, target.home_page)
-            pull(store, target.api)
+            pull(store, target.api, target.learner_id, target.home_page)
             for step in self.steps:
                 step(target)
         except Exception as error:  # every failure is reported and retried, never raised

@@ -1,10 +1,10 @@
 """Drain the outbox: statements leave it only once the platform has acknowledged them.
 
 Batches go in the order the actions happened. A learning record store refuses a whole
-batch for one bad statement (xAPI); the batch is then split in halves until the bad one is
-alone, and that one is set aside (shown in diagnostics) so the rest is not blocked. Any
-other failure (offline, 5xx, 429) stops the push with everything still queued: the caller
-tries again later.
+batch for one bad statement (xAPI: 400, or 409 for a known id with other content); the
+batch is then split in halves until the bad one is alone, and that one is set aside (shown
+in diagnostics) so the rest is not blocked. Any other failure (offline, 5xx, 429) stops the
+push with everything still queued: the caller tries again later.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from companion.sync.platform_v1 import PlatformV1
 log = logging.getLogger("companion.sync")
 
 BATCH = 500
+REFUSED_FOR_GOOD = (400, 409)
 
 
 class Outbox(Protocol):
@@ -62,7 +63,9 @@ def _send(
     try:
         api.post_statements(statements)
     except PlatformError as error:
-        if error.status != 400:
+        # 400: not valid xAPI; 409: a known id with other content (a store that stamped
+        # its own timestamp, say). Neither can ever be accepted as it is: find the one.
+        if error.status not in REFUSED_FOR_GOOD:
             outbox.note_failure(ids, f"{error.status} {error.message}")
             raise
         if len(pending) == 1:
@@ -84,6 +87,9 @@ def _send(
 
 
 def _reason(error: PlatformError) -> str:
+    if error.status == 409:
+        detail = error.problem.get("detail") or error.message
+        return f"409 already stored with other content: {detail}"
     invalid = error.problem.get("invalid")
     if isinstance(invalid, list) and invalid and isinstance(invalid[0], dict):
         return str(invalid[0].get("reason", error.message))

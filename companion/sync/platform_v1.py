@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -19,8 +20,10 @@ from companion.domain import (
     parse_catalog,
     parse_manifest,
 )
+from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.sync.client import HttpClient, MalformedResponse, PlatformError, decode_json
+from companion.sync.xapi_lrs import XapiStatements
 
 T = TypeVar("T")
 
@@ -41,36 +44,34 @@ class BearerSource(Protocol):
 
 
 class PlatformV1:
-    def __init__(self, client: HttpClient, auth: BearerSource | None = None) -> None:
+    def __init__(
+        self, client: HttpClient, auth: BearerSource | None = None, xapi_endpoint: str = ""
+    ) -> None:
         self.client = client
         self.auth = auth
+        # The learning record store progress goes to: the platform's own unless it (or a
+        # setting) names another.
+        self.xapi_endpoint = xapi_endpoint or f"{client.base_url}/v1/xapi/"
 
     def with_auth(self, auth: BearerSource) -> PlatformV1:
-        return PlatformV1(self.client, auth)
+        return PlatformV1(self.client, auth, self.xapi_endpoint)
+
+    def with_lrs(self, xapi_endpoint: str) -> PlatformV1:
+        """Progress to this learning record store (its xAPI base URL) instead."""
+        if xapi_endpoint:
+            check_lrs_address(xapi_endpoint)
+        return PlatformV1(self.client, self.auth, xapi_endpoint)
 
     def me(self) -> Account:
         return _parsed(parse_account, decode_json(self._authorized("GET", "/v1/me")))
 
-    def post_statements(self, statements: list[dict[str, Any]]) -> list[str]:
-        """Send a batch; the platform keeps each statement id once (resending is harmless)."""
-        data = decode_json(self._authorized("POST", "/v1/xapi/statements", json=statements))
-        if not isinstance(data, list):
-            raise _unreadable()
-        return [str(item) for item in data]
+    def statements(self) -> XapiStatements:
+        """The xAPI statements resource, with the learner's token (refreshed after a 401)."""
+        return XapiStatements(self.xapi_endpoint, self._authorized)
 
-    def statements_since(
-        self, cursor: str, limit: int = 500
-    ) -> tuple[list[dict[str, Any]], str, bool]:
-        """The learner's statements from every device after ``cursor``, one page."""
-        response = self._authorized(
-            "GET", "/v1/xapi/statements", params={"since": cursor, "limit": limit}
-        )
-        data = decode_json(response)
-        try:
-            statements = [s for s in data["statements"] if isinstance(s, dict)]
-            return statements, str(data["cursor"]), bool(data["more"])
-        except (KeyError, TypeError) as error:
-            raise _unreadable() from error
+    def post_statements(self, statements: list[dict[str, Any]]) -> None:
+        """Send a batch; the store keeps each statement id once (resending is harmless)."""
+        self.statements().post(statements)
 
     def certificates(self) -> list[CertificateSummary]:
         data = decode_json(self._authorized("GET", "/v1/me/certificates"))
@@ -126,18 +127,23 @@ class PlatformV1:
         )
         return _parsed(parse_account, decode_json(response))
 
-    def _authorized(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _authorized(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> requests.Response:
         """Send with the bearer token; after a 401, refresh once and try again."""
         if self.auth is None:
             raise RuntimeError("this call needs a signed-in session")
         token = self.auth.bearer()
         try:
-            return self.client.request(method, path, headers=_bearer(token), **kwargs)
+            return self.client.request(
+                method, path, headers={**(headers or {}), **_bearer(token)}, **kwargs
+            )
         except PlatformError as error:
             if error.status != 401:
                 raise
             self.auth.access_rejected(token)
-        return self.client.request(method, path, headers=_bearer(self.auth.bearer()), **kwargs)
+        fresh = {**(headers or {}), **_bearer(self.auth.bearer())}
+        return self.client.request(method, path, headers=fresh, **kwargs)
 
     def catalog(self) -> list[CatalogEntry]:
         return _parsed(parse_catalog, self.client.get_json("/v1/catalog"))
@@ -151,6 +157,18 @@ class PlatformV1:
             return Fetched(None, etag)
         manifest = _parsed(parse_manifest, decode_json(response))
         return Fetched(manifest, response.headers.get("ETag", ""))
+
+
+def check_lrs_address(url: str) -> None:
+    """The learner's token goes there: only over TLS, except to this computer (tests,
+    the demo platform)."""
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "::1", "localhost")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise UserFacingError(
+            _("The learning record store's address must start with https://."),
+            _("Check the address in the setting sync.lrs_url, or tell the platform's team."),
+        )
 
 
 def _bearer(token: str) -> dict[str, str]:

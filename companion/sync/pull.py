@@ -1,15 +1,23 @@
-"""Pull the learner's statements from every device since the last cursor, and merge them.
+"""Pull the learner's statements from every device since the last pull, and merge them.
 
 Merging is adding facts: each statement id is kept once, so pulling twice, or pulling what
 this device sent, changes nothing. Derived progress (chapters completed, best scores) is
 computed from the facts, so devices converge whatever order they sync in.
+
+The next pull starts where the store said its answer was complete
+(``X-Experience-API-Consistent-Through``), a few minutes early: statements stored at that
+very moment, or seen late by one node of a store, are fetched again rather than missed.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from companion import xapi
 from companion.sync.platform_v1 import PlatformV1
+
+OVERLAP = timedelta(minutes=5)
 
 
 class Facts(Protocol):
@@ -17,11 +25,31 @@ class Facts(Protocol):
     def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int: ...
 
 
-def pull(facts: Facts, api: PlatformV1, page: int = 500) -> int:
-    """Fetch every page after the stored cursor; returns how many statements were new."""
-    added = 0
-    while True:
-        statements, cursor, more = api.statements_since(facts.pull_cursor(), page)
-        added += facts.merge_pulled(statements, cursor)  # cursor saved with the page
-        if not more:
-            return added
+def pull(facts: Facts, api: PlatformV1, learner_id: str, home_page: str, page: int = 500) -> int:
+    """Fetch every page since the stored point; returns how many statements were new."""
+    since = _timestamp(facts.pull_cursor())
+    agent = xapi.agent(learner_id, home_page)
+    added, through = 0, ""
+    for found in api.statements().query(agent, since, page):
+        through = through or found.consistent_through  # the first page's: the query's own
+        added += facts.merge_pulled(found.statements, since)  # same point until the end
+    facts.merge_pulled([], _next_since(through, since))
+    return added
+
+
+def _timestamp(cursor: str) -> str:
+    """The stored point as an ISO 8601 time; anything else (a cursor of an earlier
+    release) means from the start, which only fetches again what is known."""
+    try:
+        datetime.fromisoformat(cursor)
+    except ValueError:
+        return ""
+    return cursor
+
+
+def _next_since(through: str, since: str) -> str:
+    try:
+        complete = datetime.fromisoformat(through.replace("Z", "+00:00"))
+    except ValueError:
+        return since  # the store did not say: start from the same point next time
+    return (complete - OVERLAP).isoformat(timespec="milliseconds")

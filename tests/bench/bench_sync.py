@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
             assert report.sent == args.statements and service.pending_count() == 0
             other_device = ProgressService(Path(folder) / "other-device")
             started = time.perf_counter()
-            pulled = pull(other_device, api)
+            pulled = pull(other_device, api, "u-1001", HOME)
             pulling = time.perf_counter() - started
             assert pulled == args.statements
             completed = len(other_device.completed_activities())

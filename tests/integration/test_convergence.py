@@ -84,7 +84,7 @@ def sync(device: ProgressService, api, server, kind: str) -> None:
             c.execute("UPDATE sync_state SET value = '0' WHERE key = 'pull_cursor'")
     with contextlib.suppress(PlatformUnreachable, PlatformError):
         push(device, api, "u-1001", HOME)
-        pull(device, api)
+        pull(device, api, "u-1001", HOME)
     server.faults.clear()
 
 

@@ -216,7 +216,7 @@ def test_activation_answers_follow_the_contract(sandbox, openapi):
 
 
 def test_a_completed_course_earns_a_certificate_in_both_forms(sandbox, openapi, sample_content):
-    headers = bearer(sandbox, "camille")
+    headers = {**bearer(sandbox, "camille"), "X-Experience-API-Version": "1.0.3"}
     course = sample_content.courses["securite-chantier"]
     statements = completing_statements(course.manifest)
     sent = requests.post(sandbox.url + "/v1/xapi/statements", json=statements[:-1], headers=headers)

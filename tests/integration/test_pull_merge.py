@@ -27,7 +27,7 @@ def chapter(i: int) -> Chapter:
 
 def sync(device: ProgressService, api) -> None:
     push(device, api, "u-1001", HOME)
-    pull(device, api)
+    pull(device, api, "u-1001", HOME)
 
 
 def test_two_devices_converge(sandbox, tmp_path):
@@ -43,5 +43,5 @@ def test_two_devices_converge(sandbox, tmp_path):
     for device in (laptop, kiosk):
         assert device.completed_activities() == {chapter(1).activity_id, chapter(2).activity_id}
         assert device.best_scores() == {QUIZ.activity_id: 1.0}
-    assert pull(laptop, api) == 0  # pulling again adds nothing
+    assert pull(laptop, api, "u-1001", HOME) == 0  # pulling again adds nothing
     assert sandbox.statements.count() == 8  # 2 chapters, 2 attempts with 2 answers each
