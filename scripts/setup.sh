@@ -53,3 +53,17 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
     echo "$wanted" > "$stamp"
 fi
+
+# Ralph, the learning record store the sync is tested against: its own environment, so
+# none of its dependencies reach the app's (pinned with hashes in requirements/ralph.txt).
+if [[ "$profile" == dev ]]; then
+    [[ -x .venv-ralph/bin/python ]] || "$(find_python)" -m venv .venv-ralph
+    ralph_stamp=".venv-ralph/.installed"
+    ralph_wanted="$(sha256sum requirements/ralph.txt | cut -c1-16)"
+    if [[ "$(cat "$ralph_stamp" 2>/dev/null)" != "$ralph_wanted" ]]; then
+        echo "setup: installing Ralph for the tests (requirements/ralph.txt)"
+        .venv-ralph/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+            -r requirements/ralph.txt
+        echo "$ralph_wanted" > "$ralph_stamp"
+    fi
+fi

@@ -11,7 +11,7 @@ very moment, or seen late by one node of a store, are fetched again rather than 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from companion import xapi
@@ -29,12 +29,24 @@ def pull(facts: Facts, api: PlatformV1, learner_id: str, home_page: str, page: i
     """Fetch every page since the stored point; returns how many statements were new."""
     since = _timestamp(facts.pull_cursor())
     agent = xapi.agent(learner_id, home_page)
-    added, through = 0, ""
+    added, through, latest = 0, "", ""
     for found in api.statements().query(agent, since, page):
         through = through or found.consistent_through  # the first page's: the query's own
+        latest = max([latest, *(_stored(s) for s in found.statements)])
         added += facts.merge_pulled(found.statements, since)  # same point until the end
-    facts.merge_pulled([], _next_since(through, since))
+    # A store that does not say how complete it is (Ralph): from the latest stored seen.
+    facts.merge_pulled([], _next_since(through or latest, since))
     return added
+
+
+def _stored(statement: dict[str, Any]) -> str:
+    stored = statement.get("stored")
+    if not isinstance(stored, str):
+        return ""
+    try:
+        return _utc(stored).isoformat(timespec="milliseconds")
+    except ValueError:
+        return ""
 
 
 def _timestamp(cursor: str) -> str:
@@ -49,7 +61,15 @@ def _timestamp(cursor: str) -> str:
 
 def _next_since(through: str, since: str) -> str:
     try:
-        complete = datetime.fromisoformat(through.replace("Z", "+00:00"))
+        complete = _utc(through)
     except ValueError:
-        return since  # the store did not say: start from the same point next time
+        return since  # nothing to go by: start from the same point next time
     return (complete - OVERLAP).isoformat(timespec="milliseconds")
+
+
+def _utc(text: str) -> datetime:
+    """An xAPI timestamp as an aware UTC time (a naive one is taken as UTC)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
