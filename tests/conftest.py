@@ -19,6 +19,8 @@ from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.learners import Learners
 from companion.sandbox.server import SandboxServer
 
+pytest_plugins = ["tests.ralph.fixtures"]  # Ralph, the real LRS, for the sync tests
+
 # Choose the machine's real keyring now: keyring also considers every KeyringBackend subclass
 # it has seen, and the test helpers define an in-memory one that must stay opt-in.
 keyring.get_keyring()

@@ -2,13 +2,14 @@
 
 import sys
 
-from tests.bench import bench_library, bench_proxy, bench_startup, bench_sync
+from tests.bench import bench_library, bench_proxy, bench_ralph, bench_startup, bench_sync
 
 BENCHMARKS = {
     "startup": bench_startup.main,
     "library": bench_library.main,
     "sync": bench_sync.main,
     "proxy": bench_proxy.main,
+    "ralph": bench_ralph.main,
 }
 
 if __name__ == "__main__":

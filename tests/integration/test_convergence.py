@@ -76,16 +76,98 @@ def _course():
     return CourseManifest("c", "1", "Cours", "fr", (), COURSE_ACTIVITY)
 
 
-def sync(device: ProgressService, api, server, kind: str) -> None:
-    if kind == "sync_answer_lost":  # the platform stores the batch; the answer never comes
-        server.faults.set(drop_after_bytes=1, path_prefix="/v1/xapi", times=1)
+class SandboxStore:
+    """The platform's own statements resource; a lost answer is a connection the sandbox
+    cuts once it has stored the batch."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.api = api_for(server)
+
+    def reset(self) -> None:
+        self.server.statements.clear()
+        self.server.faults.clear()
+
+    def lose_next_answer(self) -> None:
+        self.server.faults.set(drop_after_bytes=1, path_prefix="/v1/xapi", times=1)
+
+    def after_sync(self) -> None:
+        self.server.faults.clear()
+
+    def count(self) -> int:
+        return int(self.server.statements.count())
+
+
+class RalphStore:
+    """Ralph; a lost answer is one the client drops after Ralph has stored the batch."""
+
+    def __init__(self, server, ralph) -> None:
+        from tests.ralph.fixtures import ralph_api
+
+        self.ralph = ralph
+        self.api = ralph_api(server, ralph)
+        self._lose = False
+        statements = self.api.statements()
+        original = statements.post
+
+        def post(batch):  # type: ignore[no-untyped-def]
+            original(batch)
+            if self._lose:
+                self._lose = False
+                raise PlatformUnreachable("answer lost after storing")
+
+        statements.post = post  # type: ignore[method-assign]
+        self.api.statements = lambda: statements  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.ralph.clear()
+
+    def lose_next_answer(self) -> None:
+        self._lose = True
+
+    def after_sync(self) -> None:
+        self._lose = False
+
+    def count(self) -> int:
+        return int(self.ralph.count())
+
+
+def sync(device: ProgressService, store, kind: str) -> None:
+    if kind == "sync_answer_lost":  # the store keeps the batch; the answer never comes
+        store.lose_next_answer()
     if kind == "pull_everything_again":  # every statement delivered a second time
         with device.db.write() as c:
             c.execute("UPDATE sync_state SET value = '0' WHERE key = 'pull_cursor'")
     with contextlib.suppress(PlatformUnreachable, PlatformError):
-        push(device, api, "u-1001", HOME)
-        pull(device, api, "u-1001", HOME)
-    server.faults.clear()
+        push(device, store.api, "u-1001", HOME)
+        pull(device, store.api, "u-1001", HOME)
+    store.after_sync()
+
+
+def converge(store, history) -> None:
+    store.reset()
+    folder = Path(tempfile.mkdtemp(prefix="convergence-"))
+    devices = [ProgressService(folder / f"device-{i}") for i in range(DEVICES)]
+    expected = Expected()
+    try:
+        for kind, index, value in history:
+            if kind.startswith(("sync", "pull")):
+                sync(devices[index], store, kind)
+            else:
+                act(devices[index], kind, value, expected)
+        for _round in range(2):  # the second round brings everyone the others' last
+            for device in devices:
+                sync(device, store, "sync")
+        for device in devices:
+            assert device.pending_count() == 0
+            assert device.completed_activities() == expected.completed
+            assert device.best_scores() == expected.best
+            assert device.time_studied().get(COURSE_ACTIVITY, 0.0) == expected.seconds
+        assert store.count() == expected.statements  # each exactly once
+    finally:
+        for device in devices:
+            device.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @settings(
@@ -95,32 +177,17 @@ def sync(device: ProgressService, api, server, kind: str) -> None:
 )
 @given(history=st.lists(actions, min_size=1, max_size=40))
 def test_devices_converge_whatever_the_order_and_the_faults(_sandbox_server, history):
-    server = _sandbox_server
-    server.statements.clear()
-    server.faults.clear()
-    api = api_for(server)
-    folder = Path(tempfile.mkdtemp(prefix="convergence-"))
-    devices = [ProgressService(folder / f"device-{i}") for i in range(DEVICES)]
-    expected = Expected()
-    try:
-        for kind, index, value in history:
-            if kind.startswith(("sync", "pull")):
-                sync(devices[index], api, server, kind)
-            else:
-                act(devices[index], kind, value, expected)
-        for _round in range(2):  # the second round brings everyone the others' last
-            for device in devices:
-                sync(device, api, server, "sync")
-        for device in devices:
-            assert device.pending_count() == 0
-            assert device.completed_activities() == expected.completed
-            assert device.best_scores() == expected.best
-            assert device.time_studied().get(COURSE_ACTIVITY, 0.0) == expected.seconds
-        assert server.statements.count() == expected.statements  # each exactly once
-    finally:
-        for device in devices:
-            device.close()
-        shutil.rmtree(folder, ignore_errors=True)
+    converge(SandboxStore(_sandbox_server), history)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=st.lists(actions, min_size=1, max_size=40))
+def test_devices_converge_through_ralph(_sandbox_server, ralph, history):
+    converge(RalphStore(_sandbox_server, ralph), history)
 
 
 # --- several learners on one device (issue 9) ---------------------------------------------

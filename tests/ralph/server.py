@@ -23,6 +23,16 @@ def available() -> bool:
     return RALPH_PYTHON.is_file()
 
 
+def version() -> str:
+    done = subprocess.run(
+        [str(RALPH_PYTHON), "-c", "import ralph; print(ralph.__version__)"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return done.stdout.strip() or "?"
+
+
 @contextmanager
 def running_ralph(issuer: str, data_dir: Path, port: int) -> Iterator[str]:
     """Ralph's xAPI base URL, for as long as the block runs."""
