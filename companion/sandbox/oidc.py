@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -172,6 +173,7 @@ class ProviderState:
     jwt_access_tokens: bool = False  # RFC 9068 access tokens instead of opaque ones
     access_token_audience: str = "companion-platform"  # noqa: S105 - their `aud`
     token_redirect: str | None = None  # the token endpoint answers 307 to this URL
+    refuse_refresh: str | None = None  # an OAuth error code every refresh is answered with
     discovery_overrides: dict[str, Any] = field(default_factory=dict)  # endpoints elsewhere
 
     def reset_switches(self) -> None:
@@ -238,6 +240,7 @@ _SWITCHES = frozenset(
         "jwt_access_tokens",
         "access_token_audience",
         "token_redirect",
+        "refuse_refresh",
     }
 )
 
@@ -363,6 +366,11 @@ def _refresh_grant(state: ProviderState) -> type[grants.RefreshTokenGrant]:
         TOKEN_ENDPOINT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
         INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: each refresh token works once
 
+        def validate_token_request(self) -> None:
+            if state.refuse_refresh:
+                raise _oauth_error(state.refuse_refresh)
+            super().validate_token_request()
+
         def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
             with state.lock:
                 for token in state.tokens:
@@ -377,6 +385,15 @@ def _refresh_grant(state: ProviderState) -> type[grants.RefreshTokenGrant]:
             credential.revoked = True
 
     return Grant
+
+
+def _oauth_error(code: str) -> OAuth2Error:
+    """An OAuth error answer with this code: 401 for client authentication (RFC 6749 5.2),
+    503 for a busy server, 400 otherwise."""
+    status = {"invalid_client": 401, "temporarily_unavailable": 503, "server_error": 500}
+    error = OAuth2Error(status_code=status.get(code, 400))
+    error.error = code
+    return error
 
 
 def _device_grant(state: ProviderState) -> type[DeviceCodeGrant]:
@@ -581,8 +598,9 @@ def _routes(
 
     @app.post("/oauth/token")
     def token() -> Any:
-        if state.token_redirect:  # a hijacked or misconfigured front: the body would follow
-            return redirect(state.token_redirect, code=307)
+        target = state.token_redirect  # a hijacked or misconfigured front: the body follows
+        if target and not target.startswith(_issuer() + "/"):
+            return redirect(target, code=307)
         return server.create_token_response()
 
     @app.post("/oauth/device_authorization")
