@@ -162,7 +162,7 @@ class ProviderState:
     device_grants: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
     last_poll: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    strict: bool = False
+    strict: bool = True  # like certified providers; tests turn it off to see lenient ones
     access_token_lifetime: int = 600
     device_interval: int | None = None  # None: not announced (strict) or 5 (lenient)
     device_lifetime: int = 600
