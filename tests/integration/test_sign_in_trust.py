@@ -59,7 +59,12 @@ def with_iss(value):
 
 def test_the_strict_provider_sends_iss_and_it_is_accepted(strict, platform_env):
     seen = []
-    sign_in(strict, Browser(tamper=lambda url, redirect: seen.append(redirect) or redirect))
+
+    def look(url, redirect):
+        seen.append(redirect)
+        return redirect
+
+    sign_in(strict, Browser(tamper=look))
     assert query(seen[0])["iss"] == platform_env.url
 
 

@@ -68,7 +68,7 @@ def test_keys_may_come_from_another_https_host():
 
 
 def test_the_issuer_is_kept_exactly_and_rfc_9207_support_is_read():
-    document = {**MINIMAL, "issuer": ISSUER + "/"}
+    document: dict[str, object] = {**MINIMAL, "issuer": ISSUER + "/"}
     document["authorization_response_iss_parameter_supported"] = True
     provider = _parse_discovery(document, ISSUER)
     assert provider.issuer == ISSUER + "/"  # as ID tokens and `iss` will carry it
