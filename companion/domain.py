@@ -337,8 +337,15 @@ def parse_account(data: Any) -> Account:
     endpoint = data.get("xapi_endpoint") if isinstance(data, dict) else None
     return Account(
         id=_field(data, "id", str, where),
-        name=_field(data, "name", str, where),
-        email=_field(data, "email", str, where),
+        name=_text_or_empty(data, "name", where),  # the identity provider may know it
+        email=_text_or_empty(data, "email", where),
         entitlements=tuple(entitlements),
         xapi_endpoint=endpoint if isinstance(endpoint, str) else "",
     )
+
+
+def _text_or_empty(data: Mapping[str, Any], name: str, where: str) -> str:
+    if data.get(name) is None:
+        return ""
+    value: str = _field(data, name, str, where)
+    return value

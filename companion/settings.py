@@ -119,6 +119,15 @@ DECLARED: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "auth.allowed_origins",
+        str,
+        "",
+        N_(
+            "Other addresses (https://host, comma-separated) the sign-in service may name for "
+            "its token, revocation, device and userinfo endpoints."
+        ),
+    ),
+    Setting(
         "storage.budget_mb",
         int,
         5000,

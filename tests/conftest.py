@@ -55,9 +55,7 @@ def sandbox(_sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
     """The shared sandbox, with faults cleared and provider settings reset per test."""
     _sandbox_server.faults.clear()
     _sandbox_server.traffic.reset()
-    provider = _sandbox_server.oidc
-    provider.access_token_lifetime, provider.clock_offset_seconds = 600, 0
-    provider.device_interval, provider.device_lifetime = 5, 600
+    _sandbox_server.oidc.reset_switches()
     _sandbox_server.learners.records = Learners().records  # enrolments, activations undone
     _sandbox_server.statements.clear()
     _sandbox_server.certificates.clear()

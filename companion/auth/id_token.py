@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from joserfc import jwt
-from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
+from joserfc.errors import (
+    BadSignatureError,
+    ClaimError,
+    ExpiredTokenError,
+    JoseError,
+    SecurityWarning,
+)
 from joserfc.jwk import KeySet
 
 from companion.auth.errors import ClockSkewError, SignInError
 from companion.i18n import _
 
 CLOCK_LEEWAY_SECONDS = 120  # small differences between clocks are normal
-ALGORITHMS = ["RS256", "PS256", "ES256"]
+# What certified providers sign with; EdDSA is Ed25519 in practice (OKP keys of the JWKS).
+ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
 
 
 def validate_id_token(
@@ -23,33 +31,37 @@ def validate_id_token(
     *,
     issuer: str,
     client_id: str,
-    nonce: str,
+    nonce: str | None,
     now: float | None = None,
     server_time: float | None = None,
 ) -> dict[str, Any]:
     """Return the verified claims, or raise a `SignInError` saying what is wrong.
 
     ``server_time`` (from the token response's Date header) tells a wrong local clock
-    apart from a stale or forged token.
+    apart from a stale or forged token. ``nonce`` is None for the device grant, which has
+    none to echo.
     """
     current = int(now if now is not None else time.time())
     try:
         keys = KeySet.import_key_set(dict(jwks))  # type: ignore[arg-type]
-        token = jwt.decode(id_token, keys, algorithms=ALGORITHMS)
+        with warnings.catch_warnings():
+            # joserfc warns that RFC 9864 renames "EdDSA"; providers still use that name.
+            warnings.simplefilter("ignore", SecurityWarning)
+            token = jwt.decode(id_token, keys, algorithms=ALGORITHMS)
     except BadSignatureError as error:
         raise _tampered() from error
     except (JoseError, ValueError) as error:
         raise _tampered() from error
-    registry = jwt.JWTClaimsRegistry(
-        now=current,
-        leeway=CLOCK_LEEWAY_SECONDS,
-        iss={"essential": True, "value": issuer},
-        aud={"essential": True, "value": client_id},
-        sub={"essential": True},
-        exp={"essential": True},
-        iat={"essential": True},
-        nonce={"essential": True, "value": nonce},
-    )
+    expected: dict[str, Any] = {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": client_id},
+        "sub": {"essential": True},
+        "exp": {"essential": True},
+        "iat": {"essential": True},
+    }
+    if nonce is not None:
+        expected["nonce"] = {"essential": True, "value": nonce}
+    registry = jwt.JWTClaimsRegistry(now=current, leeway=CLOCK_LEEWAY_SECONDS, **expected)
     claims = dict(token.claims)
     try:
         registry.validate(claims)

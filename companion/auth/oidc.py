@@ -1,8 +1,9 @@
 """OpenID Connect against any standards-compliant provider, with Authlib's OAuth 2 client.
 
 Discovery (with the RFCs' defaults where a provider leaves a field out), the authorization
-code flow with PKCE S256 through a loopback redirect (RFC 8252), the device authorization
-grant (RFC 8628), refresh with rotation, and revocation (RFC 7009).
+code flow with PKCE S256 through a loopback redirect (RFC 8252) and the RFC 9207 `iss`
+check, the device authorization grant (RFC 8628), refresh with rotation, userinfo, and
+revocation (RFC 7009). No request carrying a code, verifier or token follows a redirect.
 """
 
 from __future__ import annotations
@@ -15,38 +16,39 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from companion.auth.errors import ClockSkewError, SignInError, SignInRequired
+from companion.auth.discovery import Provider, parse_discovery, unreadable
+from companion.auth.errors import ClockSkewError, SignInError
 from companion.auth.id_token import validate_id_token
 from companion.auth.loopback import LoopbackReceiver
+from companion.auth.token_errors import (
+    device_expired,
+    oauth_error,
+    refresh_error,
+    refuse_redirect,
+    unreachable,
+)
 from companion.errors import Cancelled, UserFacingError
 from companion.i18n import _
-from companion.sync.client import HttpClient, PlatformUnreachable, decode_json
+from companion.sync.client import HttpClient, decode_json
 
 CLIENT_ID = "companion-desktop"
 SCOPE = "openid profile email offline_access"  # offline_access: stay signed in across starts
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+NO_REDIRECTS: dict[str, Any] = {"allow_redirects": False, "hooks": {"response": [refuse_redirect]}}
 
-
-class Provider(NamedTuple):
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    jwks_uri: str
-    device_authorization_endpoint: str | None
-    revocation_endpoint: str | None
+__all__ = ["CLIENT_ID", "SCOPE", "DeviceAuthorization", "OidcClient", "Provider", "Tokens"]
 
 
 class Tokens(NamedTuple):
     access_token: str
     refresh_token: str | None
     expires_at: float
-    claims: dict[str, Any]  # verified ID token claims; empty for refresh and device grants
+    claims: dict[str, Any]  # verified ID token claims; empty for a refresh
 
 
 class DeviceAuthorization(NamedTuple):
@@ -59,10 +61,17 @@ class DeviceAuthorization(NamedTuple):
 
 
 class OidcClient:
-    def __init__(self, http: HttpClient, issuer: str, client_id: str = CLIENT_ID) -> None:
+    def __init__(
+        self,
+        http: HttpClient,
+        issuer: str,
+        client_id: str = CLIENT_ID,
+        allowed_origins: tuple[str, ...] = (),
+    ) -> None:
         self.http = http
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
+        self.allowed_origins = allowed_origins  # besides the issuer's, for token endpoints
         self._provider: Provider | None = None
         self._jwks: dict[str, Any] | None = None
         self.last_server_time: float | None = None
@@ -74,14 +83,14 @@ class OidcClient:
             data = decode_json(
                 self.http.request("GET", f"{self.issuer}/.well-known/openid-configuration")
             )
-            self._provider = _parse_discovery(data, self.issuer)
+            self._provider = parse_discovery(data, self.issuer, self.allowed_origins)
         return self._provider
 
     def jwks(self, refresh: bool = False) -> dict[str, Any]:
         if self._jwks is None or refresh:
             data = decode_json(self.http.request("GET", self.provider().jwks_uri))
             if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
-                raise _unreadable()
+                raise unreadable()
             self._jwks = data
         return self._jwks
 
@@ -98,6 +107,7 @@ class OidcClient:
         for prefix, adapter in self.http.session.adapters.items():
             session.mount(prefix, adapter)
         session.hooks["response"].append(self._note_server_time)
+        session.hooks["response"].append(refuse_redirect)  # before requests would follow it
         return session
 
     def _note_server_time(self, response: requests.Response, *_: Any, **__: Any) -> None:
@@ -124,7 +134,12 @@ class OidcClient:
                 scope=SCOPE, redirect_uri=receiver.redirect_uri, code_challenge_method="S256"
             )
             url, _state = session.create_authorization_url(
-                provider.authorization_endpoint, state=state, code_verifier=verifier, nonce=nonce
+                provider.authorization_endpoint,
+                state=state,
+                code_verifier=verifier,
+                nonce=nonce,
+                # OpenID Connect Core 11: offline_access is granted only with consent.
+                prompt="consent",
             )
             if not open_browser(url):
                 raise SignInError(
@@ -136,7 +151,7 @@ class OidcClient:
             receiver.close()
         if params is None:
             raise Cancelled()
-        code = _check_redirect(params, state)
+        code = _check_redirect(params, state, provider)
         token = self._token_call(
             exchange=True,
             call=lambda: session.fetch_token(
@@ -149,10 +164,14 @@ class OidcClient:
         )
         return self._tokens_with_identity(token, nonce)
 
-    def _tokens_with_identity(self, token: dict[str, Any], nonce: str) -> Tokens:
+    def _tokens_with_identity(self, token: dict[str, Any], nonce: str | None) -> Tokens:
+        """Tokens with the verified ID token's claims. The device grant passes no nonce
+        (nothing to echo) and may come without an ID token; one that comes is verified."""
         id_token = token.get("id_token")
+        if id_token is None and nonce is None:
+            return _tokens(token, {})
         if not isinstance(id_token, str):
-            raise _unreadable()
+            raise unreadable()
         check = functools.partial(
             validate_id_token,
             id_token,
@@ -179,8 +198,9 @@ class OidcClient:
                 _("This platform does not offer sign-in with another device."),
                 _("Use “Sign in with the browser” instead."),
             )
+        # No prompt here: approving on the verification page is the learner's consent.
         response = self.http.request(
-            "POST", endpoint, data={"client_id": self.client_id, "scope": SCOPE}
+            "POST", endpoint, data={"client_id": self.client_id, "scope": SCOPE}, **NO_REDIRECTS
         )
         data = decode_json(response)
         try:
@@ -193,7 +213,7 @@ class OidcClient:
                 interval=float(data.get("interval", 5)),  # RFC 8628 3.2 default
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise _unreadable() from error
+            raise unreadable() from error
 
     def finish_device_sign_in(
         self,
@@ -204,13 +224,13 @@ class OidcClient:
         """Poll the token endpoint, honouring ``interval`` and ``slow_down``."""
         wait = sleep or cancelled.wait
         interval = authorization.interval
-        session = self._session(scope=SCOPE)
+        session = self._session()
         token_endpoint = self.provider().token_endpoint
         while True:
             if wait(interval) or cancelled.is_set():
                 raise Cancelled()
             if time.time() > authorization.expires_at:
-                raise _device_expired()
+                raise device_expired()
             try:
                 token = session.fetch_token(
                     token_endpoint,
@@ -224,23 +244,40 @@ class OidcClient:
                 if error.error == "slow_down":
                     interval += 5  # RFC 8628 3.5: add 5 seconds to every later poll
                     continue
-                raise _oauth_error(error) from error
+                raise oauth_error(error) from error
             except requests.RequestException as error:
-                raise _unreachable() from error
-            return _tokens(token, {})
+                raise unreachable() from error
+            return self._tokens_with_identity(token, nonce=None)
 
     # --- refresh and revocation ---------------------------------------------------------
 
     def refresh(self, refresh_token: str) -> Tokens:
-        session = self._session(scope=SCOPE)
+        # No scope: RFC 6749 6 reads its absence as "what was granted", while asking for
+        # offline_access again is refused (invalid_scope) when it was not granted.
+        session = self._session()
         token = self._token_call(
             call=lambda: session.refresh_token(
                 self.provider().token_endpoint,
                 refresh_token=refresh_token,
                 timeout=self.http.config.timeout_seconds,
-            )
+            ),
+            errors=refresh_error,
         )
         return _tokens(token, {})
+
+    def userinfo(self, access_token: str, subject: str) -> dict[str, Any]:
+        """The provider's claims about the learner, or {} when it has no userinfo."""
+        endpoint = self.provider().userinfo_endpoint
+        if endpoint is None:
+            return {}
+        response = self.http.request(
+            "GET", endpoint, headers={"Authorization": f"Bearer {access_token}"}, **NO_REDIRECTS
+        )
+        claims = decode_json(response)
+        # Core 5.3.2: claims about another subject must not be used.
+        if not isinstance(claims, dict) or claims.get("sub") != subject:
+            raise unreadable()
+        return claims
 
     def revoke(self, token: str, hint: str) -> None:
         endpoint = self.provider().revocation_endpoint
@@ -251,10 +288,14 @@ class OidcClient:
             endpoint,
             expect=(200,),
             data={"token": token, "token_type_hint": hint, "client_id": self.client_id},
+            **NO_REDIRECTS,
         )
 
     def _token_call(
-        self, call: Callable[[], dict[str, Any]], exchange: bool = False
+        self,
+        call: Callable[[], dict[str, Any]],
+        exchange: bool = False,
+        errors: Callable[[OAuthError], UserFacingError] = oauth_error,
     ) -> dict[str, Any]:
         try:
             return call()
@@ -265,44 +306,15 @@ class OidcClient:
                     _("The sign-in answer could not be verified."),
                     _("Start signing in again from Companion."),
                 ) from error
-            raise _oauth_error(error) from error
+            raise errors(error) from error
         except requests.RequestException as error:
-            raise _unreachable() from error
+            raise unreachable() from error
 
 
-def _parse_discovery(data: Any, issuer: str) -> Provider:
-    if not isinstance(data, dict):
-        raise _unreadable()
-    if str(data.get("issuer", "")).rstrip("/") != issuer:
-        # OpenID Connect Discovery 4.3: a mismatch means the document is not this issuer's.
-        raise SignInError(
-            _("The sign-in service's address does not match its description."),
-            _("Check the issuer setting (platform.issuer)."),
-        )
-    try:
-        for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            _check_url(str(data[name]))
-        return Provider(
-            issuer=issuer,
-            authorization_endpoint=data["authorization_endpoint"],
-            token_endpoint=data["token_endpoint"],
-            jwks_uri=data["jwks_uri"],
-            device_authorization_endpoint=data.get("device_authorization_endpoint"),
-            revocation_endpoint=data.get("revocation_endpoint"),
-        )
-    except (KeyError, ValueError) as error:
-        raise _unreadable() from error
-
-
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
-        raise ValueError(f"not an https URL: {url}")
-
-
-def _check_redirect(params: dict[str, str], state: str) -> str:
-    if not secrets.compare_digest(params.get("state", ""), state):
+def _check_redirect(params: dict[str, str], state: str, provider: Provider) -> str:
+    if not secrets.compare_digest(params.get("state", ""), state) or not _iss_matches(
+        params, provider
+    ):
         raise SignInError(
             _("The sign-in answer does not belong to this sign-in."),
             _("Start signing in again from Companion."),
@@ -319,8 +331,17 @@ def _check_redirect(params: dict[str, str], state: str) -> str:
         )
     code = params.get("code", "")
     if not code:
-        raise _unreadable()
+        raise unreadable()
     return code
+
+
+def _iss_matches(params: dict[str, str], provider: Provider) -> bool:
+    """RFC 9207 2.4: an `iss` must be our provider's, and must be there when it says it
+    sends one; otherwise the answer may come from another provider (a mix-up attack)."""
+    iss = params.get("iss")
+    if iss is None:
+        return not provider.iss_parameter_supported
+    return secrets.compare_digest(iss, provider.issuer)
 
 
 def _tokens(token: dict[str, Any], claims: dict[str, Any]) -> Tokens:
@@ -328,43 +349,6 @@ def _tokens(token: dict[str, Any], claims: dict[str, Any]) -> Tokens:
         access = str(token["access_token"])
         expires_in = float(token.get("expires_in", 300))
     except (KeyError, TypeError, ValueError) as error:
-        raise _unreadable() from error
+        raise unreadable() from error
     refresh = token.get("refresh_token")
     return Tokens(access, str(refresh) if refresh else None, time.time() + expires_in, claims)
-
-
-def _oauth_error(error: OAuthError) -> UserFacingError:
-    if error.error == "invalid_grant":
-        return SignInRequired(
-            _("Your session has ended."), _("Sign in again. Your downloads and progress are kept.")
-        )
-    if error.error == "access_denied":
-        return SignInError(
-            _("Sign-in was refused on the other device."), _("Start again and choose “Allow”.")
-        )
-    if error.error == "expired_token":
-        return _device_expired()
-    return SignInError(
-        _("The sign-in service refused the request."),
-        _("Try again. If it happens again, contact support staff."),
-    )
-
-
-def _device_expired() -> SignInError:
-    return SignInError(
-        _("The code has expired before it was used."), _("Start again to get a new code.")
-    )
-
-
-def _unreachable() -> PlatformUnreachable:
-    return PlatformUnreachable(
-        _("The sign-in service cannot be reached."),
-        _("Check your internet connection and try again."),
-    )
-
-
-def _unreadable() -> SignInError:
-    return SignInError(
-        _("The sign-in service sent an answer Companion cannot read."),
-        _("Try again. If it happens again, contact support staff."),
-    )

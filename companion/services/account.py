@@ -3,6 +3,11 @@
 Sign-in and sign-out never touch what is stored locally for study (downloads, progress):
 a learner asked to sign in again loses nothing. The profile is saved so that a learner who
 signed in before sees their account offline.
+
+A sign-in is complete only once the platform has accepted it (``/v1/me`` answered); until
+then the tokens are not kept. The platform is the authority for entitlements; the learner's
+name and email come from the identity provider (ID token, then userinfo) where the
+platform has none.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from companion.domain import Account, ContractError, parse_account
 from companion.errors import UserFacingError, ValidationError
@@ -64,7 +69,12 @@ class AccountService:
                 from companion.auth.vault import open_vault
 
                 issuer = self.connection.issuer()
-                oidc = OidcClient(self.connection.api().client, issuer)
+                allowed = str(self.settings.get("auth.allowed_origins")).split(",")
+                oidc = OidcClient(
+                    self.connection.api().client,
+                    issuer,
+                    allowed_origins=tuple(o.strip() for o in allowed if o.strip()),
+                )
                 vault = open_vault(f"{self.profile}@{issuer}", kiosk=self.settings.kiosk)
                 self._session = AuthSession(oidc, vault)
             return self._session
@@ -104,17 +114,43 @@ class AccountService:
         return self._signed_in(tokens)
 
     def _signed_in(self, tokens: Tokens) -> Account:
-        self.session().adopt(tokens)
-        account = self.refresh_account()
+        session = self.session()
+        session.adopt(tokens)
+        try:
+            account = self.connection.api().with_auth(session).me()
+            account = with_identity(account, self._identity(tokens, account))
+        except BaseException as error:
+            # Kept, these tokens would be refreshed at every sync and refused each time,
+            # while the account page says signed out: undo the sign-in instead.
+            log.info("the platform did not accept the sign-in (%s)", type(error).__name__)
+            session.sign_out()
+            refused = _refusal(error)
+            if refused is None:
+                raise
+            raise refused from error
+        self._save(account)
         for listener in self.signed_in_listeners:
             listener(account)
         return account
 
+    def _identity(self, tokens: Tokens, account: Account) -> dict[str, Any]:
+        """The provider's claims, asking userinfo only when the rest leave a gap."""
+        claims = dict(tokens.claims)
+        if (account.name and account.email) or (_display_name(claims) and claims.get("email")):
+            return claims
+        subject = str(claims.get("sub", ""))
+        if not subject:
+            return claims  # no verified subject to match userinfo's answer against
+        try:
+            session = self.session()
+            return {**session.oidc.userinfo(session.bearer(), subject), **claims}
+        except UserFacingError as error:  # the name is a nicety: never fail a sign-in on it
+            log.info("userinfo unavailable (%s)", type(error).__name__)
+            return claims
+
     def refresh_account(self) -> Account:
         """The profile and entitlements from the platform, saved for offline starts."""
-        account = self.connection.api().with_auth(self.session()).me()
-        self._save(account)
-        return account
+        return self._keep(self.connection.api().with_auth(self.session()).me())
 
     def activate(self, raw_identifier: str) -> Account:
         identifier = normalise_job_seeker_id(raw_identifier)
@@ -126,8 +162,7 @@ class AccountService:
             )
         except PlatformError as error:
             raise _activation_error(error) from error
-        self._save(account)
-        return account
+        return self._keep(account)
 
     def sign_out(self) -> None:
         """Revoke and forget the tokens and the saved profile; study data stays."""
@@ -135,6 +170,15 @@ class AccountService:
             self.session().sign_out()
         finally:
             self.account_file.unlink(missing_ok=True)
+
+    def _keep(self, account: Account) -> Account:
+        """Save the platform's answer, with the name and email the provider gave at sign-in
+        where the platform has none."""
+        saved = self.saved_account()
+        if saved is not None and saved.id == account.id:
+            account = with_identity(account, {"name": saved.name, "email": saved.email})
+        self._save(account)
+        return account
 
     def _save(self, account: Account) -> None:
         payload = {
@@ -158,6 +202,49 @@ class AccountService:
             write_json_atomic(self.account_file, payload)
         except OSError as error:
             log.warning("could not save the account for offline use: %s", error)
+
+
+def with_identity(account: Account, claims: dict[str, Any]) -> Account:
+    """Fill what the platform left empty from OpenID Connect claims (Core 5.1)."""
+    email = claims.get("email")
+    return account._replace(
+        name=account.name or _display_name(claims),
+        email=account.email or (email if isinstance(email, str) else ""),
+    )
+
+
+def _display_name(claims: dict[str, Any]) -> str:
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    parts = [claims.get("given_name"), claims.get("family_name")]
+    return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+
+
+def _refusal(error: BaseException) -> UserFacingError | None:
+    """The platform refused the new tokens: say so (other failures speak for themselves)."""
+    from companion.auth.errors import SignInError, SignInRequired
+    from companion.sync.client import PlatformError, PlatformUnreachable
+
+    if isinstance(error, PlatformUnreachable):
+        return SignInError(
+            _("Sign-in did not complete: the platform cannot be reached."),
+            _("Check your internet connection and sign in again."),
+            reference=error.reference,
+        )
+    refused = isinstance(error, SignInRequired) or (
+        isinstance(error, PlatformError) and error.status in (401, 403)
+    )
+    if refused:
+        return SignInError(
+            _("The platform did not accept this sign-in."),
+            _(
+                "You were signed out again. Try once more; if it happens again, contact "
+                "support staff: the platform and the sign-in service may disagree."
+            ),
+            reference=getattr(error, "reference", ""),
+        )
+    return None
 
 
 def _activation_error(error: UserFacingError) -> UserFacingError:

@@ -1,8 +1,9 @@
 import time
+import warnings
 
 import pytest
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import ECKey, KeySet, OKPKey, RSAKey
 
 from companion.auth.errors import ClockSkewError, SignInError
 from companion.auth.id_token import validate_id_token
@@ -71,3 +72,26 @@ def test_a_wrong_local_clock_is_named_as_such():
     real_now = time.time()
     with pytest.raises(ClockSkewError, match="clock is off by about 120 minutes"):
         check(make(), now=real_now + 7200, server_time=real_now)
+
+
+@pytest.mark.parametrize(
+    ("alg", "key"),
+    [
+        ("ES256", ECKey.generate_key("P-256", {"kid": "e1"})),
+        ("EdDSA", OKPKey.generate_key("Ed25519", {"kid": "o1"})),
+    ],
+)
+def test_ec_and_eddsa_tokens_verify_against_the_jwks(alg, key):
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": CLIENT, "sub": "u-1", "iat": now, "exp": now + 300}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc notes RFC 9864's new name for EdDSA
+        token = jwt.encode({"alg": alg, "kid": key.kid}, claims, key, algorithms=[alg])
+    jwks = KeySet([KEY, key]).as_dict(private=False)
+    verified = validate_id_token(token, jwks, issuer=ISSUER, client_id=CLIENT, nonce=None)
+    assert verified["sub"] == "u-1"
+
+
+def test_the_nonce_is_checked_whenever_one_was_sent():
+    with pytest.raises(SignInError):
+        validate_id_token(make(nonce=None), JWKS, issuer=ISSUER, client_id=CLIENT, nonce="n-1")
