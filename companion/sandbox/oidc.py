@@ -205,12 +205,26 @@ class ProviderState:
                     return token
         return None
 
-    def issue_token_for(self, learner: dict[str, Any]) -> str:
-        """Test helper: an access token without going through a flow."""
+    def issue_token_for(self, learner: dict[str, Any], issuer: str = "") -> str:
+        """Test helper: an access token without going through a flow (a JWT, RFC 9068,
+        when the provider issues those; ``issuer`` is then the provider's address)."""
+        scope = " ".join(SCOPES)
+        access = secrets.token_urlsafe(32)
+        if self.jwt_access_tokens:
+            access = signing.jwt_access_token(
+                self.key,
+                issuer=issuer,
+                subject=learner["id"],
+                audience=self.access_token_audience,
+                client_id=CLIENT_ID,
+                scope=scope,
+                lifetime=self.access_token_lifetime,
+                now=int(time.time()) + self.clock_offset_seconds,
+            )
         token = Token(
             learner,
-            " ".join(SCOPES),
-            secrets.token_urlsafe(32),
+            scope,
+            access,
             None,
             time.time(),
             self.access_token_lifetime,

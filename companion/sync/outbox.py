@@ -19,7 +19,8 @@ from companion.sync.platform_v1 import PlatformV1
 log = logging.getLogger("companion.sync")
 
 BATCH = 500
-REFUSED_FOR_GOOD = (400, 409)
+# 400 is xAPI's word for an invalid statement; Ralph (FastAPI) says 422.
+REFUSED_FOR_GOOD = (400, 409, 422)
 
 
 class Outbox(Protocol):
@@ -63,7 +64,7 @@ def _send(
     try:
         api.post_statements(statements)
     except PlatformError as error:
-        # 400: not valid xAPI; 409: a known id with other content (a store that stamped
+        # 400/422: not valid xAPI; 409: a known id with other content (a store that stamped
         # its own timestamp, say). Neither can ever be accepted as it is: find the one.
         if error.status not in REFUSED_FOR_GOOD:
             outbox.note_failure(ids, f"{error.status} {error.message}")
@@ -93,4 +94,8 @@ def _reason(error: PlatformError) -> str:
     invalid = error.problem.get("invalid")
     if isinstance(invalid, list) and invalid and isinstance(invalid[0], dict):
         return str(invalid[0].get("reason", error.message))
-    return str(error.problem.get("detail") or error.message)
+    detail = error.problem.get("detail")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):  # FastAPI's
+        where = ".".join(str(part) for part in detail[0].get("loc", ())[2:])
+        return f"{where}: {detail[0].get('msg', '')}".strip(": ")
+    return str(detail or error.message)

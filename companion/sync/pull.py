@@ -7,6 +7,12 @@ computed from the facts, so devices converge whatever order they sync in.
 The next pull starts where the store said its answer was complete
 (``X-Experience-API-Consistent-Through``), a few minutes early: statements stored at that
 very moment, or seen late by one node of a store, are fetched again rather than missed.
+
+A store that does not say so is asked for everything each time. Ralph is one: it filters
+``since`` on each statement's ``timestamp`` (when the learner acted) rather than on when
+it was stored, as xAPI 1.0.3 asks, so a statement made offline days ago and sent today
+would never reach the learner's other devices through a ``since`` query. Every statement
+is fetched again instead (merging is idempotent); correct first, then cheap.
 """
 
 from __future__ import annotations
@@ -29,24 +35,12 @@ def pull(facts: Facts, api: PlatformV1, learner_id: str, home_page: str, page: i
     """Fetch every page since the stored point; returns how many statements were new."""
     since = _timestamp(facts.pull_cursor())
     agent = xapi.agent(learner_id, home_page)
-    added, through, latest = 0, "", ""
+    added, through = 0, ""
     for found in api.statements().query(agent, since, page):
         through = through or found.consistent_through  # the first page's: the query's own
-        latest = max([latest, *(_stored(s) for s in found.statements)])
         added += facts.merge_pulled(found.statements, since)  # same point until the end
-    # A store that does not say how complete it is (Ralph): from the latest stored seen.
-    facts.merge_pulled([], _next_since(through or latest, since))
+    facts.merge_pulled([], _next_since(through))
     return added
-
-
-def _stored(statement: dict[str, Any]) -> str:
-    stored = statement.get("stored")
-    if not isinstance(stored, str):
-        return ""
-    try:
-        return _utc(stored).isoformat(timespec="milliseconds")
-    except ValueError:
-        return ""
 
 
 def _timestamp(cursor: str) -> str:
@@ -59,11 +53,11 @@ def _timestamp(cursor: str) -> str:
     return cursor
 
 
-def _next_since(through: str, since: str) -> str:
+def _next_since(through: str) -> str:
     try:
         complete = _utc(through)
     except ValueError:
-        return since  # nothing to go by: start from the same point next time
+        return ""  # the store did not say how complete it is: everything, next time
     return (complete - OVERLAP).isoformat(timespec="milliseconds")
 
 

@@ -110,7 +110,7 @@ class RalphStore:
         statements = self.api.statements()
         original = statements.post
 
-        def post(batch):  # type: ignore[no-untyped-def]
+        def post(batch):
             original(batch)
             if self._lose:
                 self._lose = False

@@ -47,7 +47,7 @@ def _ralph_process(_sandbox_server, tmp_path_factory) -> Iterator[Ralph]:
 
 
 @pytest.fixture
-def ralph(_ralph_process, sandbox) -> Ralph:
+def ralph(_ralph_process: Ralph, sandbox) -> Ralph:
     """Ralph emptied, and the sandbox issuing JWT access tokens Ralph accepts."""
     _ralph_process.clear()
     sandbox.oidc.jwt_access_tokens = True
