@@ -161,14 +161,18 @@ class Account(NamedTuple):
 # --- parsing -------------------------------------------------------------------------
 
 
-def _field(data: Mapping[str, Any], name: str, kind: type, where: str) -> Any:
+def _field(
+    data: Mapping[str, Any], name: str, kind: type | tuple[type, ...], where: str
+) -> Any:
     if not isinstance(data, Mapping):
         raise ContractError(f"{where}: expected an object")
     value = data.get(name)
-    if isinstance(value, bool) and kind is not bool:
-        raise ContractError(f"{where}.{name}: expected {kind.__name__}")
-    if not isinstance(value, kind):
-        raise ContractError(f"{where}.{name}: expected {kind.__name__}")
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    expected = " or ".join(k.__name__ for k in kinds)  # (int, float) has no __name__
+    if isinstance(value, bool) and bool not in kinds:
+        raise ContractError(f"{where}.{name}: expected {expected}")
+    if not isinstance(value, kinds):
+        raise ContractError(f"{where}.{name}: expected {expected}")
     return value
 
 
@@ -218,7 +222,10 @@ def parse_question(data: Any, where: str) -> Question:
         )
         for i, c in enumerate(_list(data, "choices", where))
     )
-    correct = frozenset(_list(data, "correct", where))
+    named = _list(data, "correct", where)
+    if not all(isinstance(choice, str) for choice in named):  # a list in it is unhashable
+        raise ContractError(f"{where}.correct: expected choice ids")
+    correct = frozenset(named)
     if not correct or not correct <= {c.id for c in choices}:
         raise ContractError(f"{where}.correct: must name some of the choices")
     return Question(
@@ -236,7 +243,7 @@ def parse_quiz(data: Any, where: str) -> Quiz:
     return Quiz(
         id=_field(data, "id", str, where),
         title=_field(data, "title", str, where),
-        pass_ratio=float(_field(data, "pass_ratio", (int, float), where)),  # type: ignore[arg-type]
+        pass_ratio=float(_field(data, "pass_ratio", (int, float), where)),
         questions=tuple(
             parse_question(q, f"{where}.questions[{i}]") for i, q in enumerate(questions)
         ),

@@ -54,16 +54,23 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
     echo "$wanted" > "$stamp"
 fi
 
-# Ralph, the learning record store the sync is tested against: its own environment, so
-# none of its dependencies reach the app's (pinned with hashes in requirements/ralph.txt).
-if [[ "$profile" == dev ]]; then
-    [[ -x .venv-ralph/bin/python ]] || "$(find_python)" -m venv .venv-ralph
-    ralph_stamp=".venv-ralph/.installed"
-    ralph_wanted="$(sha256sum requirements/ralph.txt | cut -c1-16)"
-    if [[ "$(cat "$ralph_stamp" 2>/dev/null)" != "$ralph_wanted" ]]; then
-        echo "setup: installing Ralph for the tests (requirements/ralph.txt)"
-        .venv-ralph/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
-            -r requirements/ralph.txt
-        echo "$ralph_wanted" > "$ralph_stamp"
+# Tools the tests run against, each in its own environment so that none of their
+# dependencies reach the app's (pinned with hashes in requirements/<tool>.txt): Ralph, the
+# learning record store the sync is tested against, and Schemathesis, which checks the
+# sandbox against its OpenAPI document.
+install_tool() {
+    local tool="$1" venv=".venv-$1" lock="requirements/$1.txt"
+    [[ -x "$venv/bin/python" ]] || "$(find_python)" -m venv "$venv"
+    local wanted
+    wanted="$(sha256sum "$lock" | cut -c1-16)"
+    if [[ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]]; then
+        echo "setup: installing $tool for the tests ($lock)"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+            -r "$lock"
+        echo "$wanted" > "$venv/.installed"
     fi
+}
+if [[ "$profile" == dev ]]; then
+    install_tool ralph
+    install_tool schemathesis
 fi

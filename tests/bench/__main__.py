@@ -3,6 +3,7 @@
 import sys
 
 from tests.bench import bench_library, bench_proxy, bench_ralph, bench_startup, bench_sync
+from tests.reliability import crash
 
 BENCHMARKS = {
     "startup": bench_startup.main,
@@ -10,6 +11,7 @@ BENCHMARKS = {
     "sync": bench_sync.main,
     "proxy": bench_proxy.main,
     "ralph": bench_ralph.main,
+    "crash": crash.main,
 }
 
 if __name__ == "__main__":
