@@ -15,7 +15,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from companion.domain import ContractError, CertificateSummary, parse_catalog_entry
+from companion.domain import CertificateSummary, ContractError, parse_catalog_entry
 from companion.errors import UserFacingError
 from companion.jobs import Control
 from companion.services.certificates import CertificateService
