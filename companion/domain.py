@@ -117,6 +117,21 @@ def check_certificate_id(certificate_id: str) -> str:
     return certificate_id
 
 
+_SAFE_COURSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def is_course_id(value: object) -> bool:
+    """A course id goes into URL paths, file names and xAPI IRIs: letters, digits, dots,
+    dashes and underscores, starting with a letter or digit (no "/", no "..")."""
+    return isinstance(value, str) and bool(_SAFE_COURSE_ID.match(value)) and ".." not in value
+
+
+def check_course_id(value: str, where: str = "course") -> str:
+    if not is_course_id(value):
+        raise ContractError(f"{where}.id: not a valid course id: {value[:80]!r}")
+    return value
+
+
 def fallback_activity(course_id: str, item: str) -> str:
     """A stable, valid IRI for a platform that gives no activity id."""
     return f"urn:companion:{course_id}:{item}"
@@ -188,7 +203,7 @@ def parse_catalog(data: Any) -> list[CatalogEntry]:
 
 def parse_catalog_entry(data: Any, where: str) -> CatalogEntry:
     return CatalogEntry(
-        id=_field(data, "id", str, where),
+        id=check_course_id(_field(data, "id", str, where), where),
         title=_field(data, "title", str, where),
         summary=_field(data, "summary", str, where),
         category=_field(data, "category", str, where),
@@ -291,7 +306,7 @@ def parse_manifest(data: Any) -> CourseManifest:
             )
         )
     return CourseManifest(
-        id=_field(data, "id", str, where),
+        id=check_course_id(_field(data, "id", str, where), where),
         version=_field(data, "version", str, where),
         title=_field(data, "title", str, where),
         language=_field(data, "language", str, where),

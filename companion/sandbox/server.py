@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import tempfile
+import os
 import threading
 import time
 from pathlib import Path
@@ -25,7 +25,18 @@ log = logging.getLogger("companion.sandbox")
 
 
 def default_cache_root() -> Path:
-    return Path(tempfile.gettempdir()) / "companion-sandbox"
+    """The sample courses built for the sandbox, in this account's own cache folder.
+
+    It once was a fixed name in the shared temporary folder, where anyone on the computer
+    could have put courses (and files) of their choosing first (issue 12). The folder is
+    made owner-only, and one owned by another account is refused."""
+    from companion.paths import Paths
+    from companion.store.guard import private_folder
+
+    root = private_folder(Paths.default().cache_dir / "sandbox")
+    if os.name == "posix" and root.stat().st_uid != os.getuid():
+        raise PermissionError(f"{root} belongs to another account: not used")
+    return root
 
 
 class SandboxServer:

@@ -139,8 +139,7 @@ class CertificateService:
         found = []
         for row in rows:
             verdict, claims = verify(row["credential"], keys, issuer=issuer, learner_id=learner_id)
-            achievement = (claims.get("vc") or {}).get("credentialSubject", {}).get("achievement")
-            name = achievement.get("name") if isinstance(achievement, dict) else None
+            name = _achievement_name(claims)
             found.append(
                 Certificate(
                     row["id"],
@@ -172,8 +171,20 @@ class CertificateService:
         rows = self.db.read("SELECT credential FROM certificates WHERE id = ?", (certificate_id,))
         if not rows:
             raise UserFacingError(_("This certificate is not on this computer."))
-        credential = (rows[0]["credential"] + "\n").encode("ascii")
+        # A credential is ASCII when well formed; a broken one is still saved as it came.
+        credential = (rows[0]["credential"] + "\n").encode("utf-8", errors="replace")
         _export(lambda: write_atomic(destination, credential))
+
+
+def _achievement_name(claims: Mapping[str, Any]) -> str | None:
+    """The achievement's name, when every level of the credential has the expected shape
+    (a ``credentialSubject`` that is a string once crashed the wallet on every open)."""
+    level: Any = claims
+    for key in ("vc", "credentialSubject", "achievement", "name"):
+        if not isinstance(level, Mapping):
+            return None
+        level = level.get(key)
+    return level if isinstance(level, str) and level else None
 
 
 def _export(write: Any) -> None:

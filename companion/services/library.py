@@ -10,13 +10,22 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from companion.domain import Asset, Block, Chapter, CourseManifest, parse_manifest
+from companion import formatting
+from companion.domain import (
+    Asset,
+    Block,
+    Chapter,
+    CourseManifest,
+    is_course_id,
+    parse_manifest,
+)
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.services.connection import PlatformConnection
@@ -72,6 +81,16 @@ ALLOWED_TAGS = {
 }
 
 
+# A chapter's text is shown whole on the GUI thread: a 50 MB one blocked it 8 s and used
+# 2.7 GB (issue 12). A real chapter's text is tens of kilobytes.
+MAX_TEXT_BLOCK_BYTES = 2_000_000
+
+
+class OpenableFile(NamedTuple):
+    path: Path | None  # None: not a type Companion opens; offer "Save as…"
+    media_type: str  # lower case, without parameters
+
+
 class DownloadReport(NamedTuple):
     fetched_assets: int
     held_back: int  # large files waiting for permission on a metered connection
@@ -123,6 +142,7 @@ class LibraryService:
 
     def add_course(self, course_id: str) -> None:
         """Add a course to the learner's library; enrol on the platform when signed in."""
+        _check_course(course_id)
         self._remember([course_id], enrolled=False)
         enrolled = self.learner_data().is_enrolled(course_id)
         session = self.session() if not enrolled else None  # each download adds: ask once
@@ -136,7 +156,10 @@ class LibraryService:
             self._remember([course_id], enrolled=True)
 
     def _remember(self, course_ids: list[str], enrolled: bool) -> None:
-        self.learner_data().remember_courses(course_ids, enrolled)
+        kept = [c for c in course_ids if is_course_id(c)]
+        if len(kept) != len(course_ids):
+            log.warning("%d course id(s) from the platform refused", len(course_ids) - len(kept))
+        self.learner_data().remember_courses(kept, enrolled)
 
     # --- manifests ----------------------------------------------------------------------
 
@@ -146,13 +169,18 @@ class LibraryService:
 
     def update_manifest(self, course_id: str) -> CourseManifest:
         """The course's manifest, fetched only when the platform's copy changed."""
+        _check_course(course_id)
         rows = self.db.read("SELECT etag FROM courses WHERE id = ?", (course_id,))
         etag = rows[0]["etag"] if rows else ""
         fetched = self.connection.api().manifest(course_id, etag)
-        if fetched.manifest is None:
+        if fetched.manifest is None:  # 304: unchanged since the copy kept here
             stored = self.manifest(course_id)
-            assert stored is not None
+            if stored is None:
+                raise _unusable_manifest()
             return stored
+        if fetched.manifest.id != course_id:  # it would overwrite another course
+            log.warning("manifest for %r names course %r", course_id, fetched.manifest.id)
+            raise _unusable_manifest()
         self._store_manifest(fetched.manifest, fetched.etag)
         return fetched.manifest
 
@@ -323,7 +351,16 @@ class LibraryService:
             return f"<p><em>{missing}</em></p>"
         path = self.assets.path(asset.sha256)
         if block.type == "text":
-            return sanitise(path.read_text(encoding="utf-8"))
+            size = max(asset.size, path.stat().st_size)
+            if size > MAX_TEXT_BLOCK_BYTES:
+                too_long = _(
+                    "This part of the chapter is too long to show ({size}; at most {limit})."
+                )
+                text = too_long.format(
+                    size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
+                )
+                return f"<p><em>{html.escape(text)}</em></p>"
+            return sanitise(read_text(path, asset.media_type))
         title = html.escape(block.title)
         if block.type == "image":
             return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
@@ -336,8 +373,13 @@ class LibraryService:
 
         parts = []
         for block in chapter.blocks:
-            if block.type == "text" and block.asset and self.assets.has(block.asset.sha256):
-                raw = self.assets.path(block.asset.sha256).read_text(encoding="utf-8")
+            asset = block.asset
+            if block.type == "text" and asset and self.assets.has(asset.sha256):
+                path = self.assets.path(asset.sha256)
+                if path.stat().st_size > MAX_TEXT_BLOCK_BYTES:  # not shown: not indexed
+                    parts.append(block.title)
+                    continue
+                raw = read_text(path, asset.media_type)
                 parts.append(html.unescape(nh3.clean(raw, tags=set())))
             elif block.title:
                 parts.append(block.title)
@@ -358,26 +400,32 @@ class LibraryService:
             for r in rows
         ]
 
-    def openable_copy(self, sha256: str, open_dir: Path) -> tuple[Path, str]:
-        """A copy with a proper file extension, for a player or the system's viewer, and
-        its media type."""
-        import mimetypes
-        import shutil
-
+    def asset_media_type(self, sha256: str) -> str:
         rows = self.db.read(
             "SELECT media_type FROM chapter_assets WHERE sha256 = ? LIMIT 1", (sha256,)
         )
         if not rows or not self.assets.has(sha256):
             raise UserFacingError(_("This file is not on this computer."))
-        media_type = str(rows[0]["media_type"])
-        # Our own table first: the system's (mimetypes reads /etc/mime.types) varies, and
-        # a player chooses by extension (audio/wav had none on a Debian machine).
-        suffix = _EXTENSIONS.get(media_type) or mimetypes.guess_extension(media_type) or ""
-        target = open_dir / f"{sha256[:16]}{suffix}"
+        return str(rows[0]["media_type"])
+
+    def openable_copy(self, sha256: str, open_dir: Path) -> OpenableFile:
+        """A copy for a player or the system's viewer, when its type is one Companion
+        lets the system open (``OPENABLE``), with the extension Companion gives that type;
+        otherwise ``path`` is None and the learner is offered to save the file instead."""
+        media_type = self.asset_media_type(sha256)
+        extension = openable_extension(media_type)
+        if extension is None:
+            log.info("not opened, offered for saving: a file of type %.80r", media_type)
+            return OpenableFile(None, essential_type(media_type))
+        target = open_dir / f"{sha256[:16]}{extension}"
         if not target.exists():
-            open_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.assets.path(sha256), target)
-        return target, media_type
+            _copy_private(self.assets.path(sha256), target)
+        return OpenableFile(target, essential_type(media_type))
+
+    def save_copy(self, sha256: str, destination: Path) -> None:
+        """The file as the learner chose to save it: their name, never executable."""
+        self.asset_media_type(sha256)  # on this computer, and a course file
+        _copy_private(self.assets.path(sha256), destination)
 
     def chapter(self, course_id: str, chapter_id: str) -> Chapter | None:
         manifest = self.manifest(course_id)
@@ -503,18 +551,121 @@ def _ordered(assets: Iterable[Asset]) -> list[Asset]:
     )
 
 
-_EXTENSIONS = {
+# The only files handed to the system's default application, each with the extension chosen
+# here: the extension picks the application, so it never comes from the platform's media
+# type (``mimetypes`` made .sh, .py, .jar and .com of it, and would make .exe or .js on
+# Windows). Documents and media whose usual viewers run no code: PDF, raster images, audio,
+# video, plain text, and OpenDocument / Office Open XML documents (their macro-enabled
+# variants have other types and extensions: .docm, .xlsm...). Left out on purpose: HTML and
+# SVG (a browser runs their scripts), legacy Office formats (.doc, .xls, .ppt carry macros),
+# archives, scripts, programs and anything unknown. Those are offered as "Save as…".
+OPENABLE = {
     "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
     "audio/mpeg": ".mp3",
     "audio/mp4": ".m4a",
     "audio/ogg": ".ogg",
     "audio/wav": ".wav",
     "audio/x-wav": ".wav",
     "audio/webm": ".weba",
+    "audio/flac": ".flac",
     "video/mp4": ".mp4",
     "video/webm": ".webm",
     "video/ogg": ".ogv",
+    "text/plain": ".txt",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
 }
+
+
+def essential_type(media_type: str) -> str:
+    """``Text/HTML; charset=UTF-8`` -> ``text/html``."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def openable_extension(media_type: str) -> str | None:
+    return OPENABLE.get(essential_type(media_type))
+
+
+def declared_charset(media_type: str) -> str | None:
+    for parameter in media_type.split(";")[1:]:
+        name, _sep, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            return value.strip().strip('"')
+    return None
+
+
+def decode_text(data: bytes, media_type: str) -> str:
+    """Text as the platform declared it (``charset``), else UTF-8, else Windows-1252 with
+    replacement characters: a chapter in an unexpected encoding reads a little wrong, it
+    never fails the course (issue 12)."""
+    import codecs
+
+    charset = declared_charset(media_type)
+    if charset:
+        try:
+            codecs.lookup(charset)
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            log.info("text not in its declared charset %.40r", charset)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_text(path: Path, media_type: str) -> str:
+    return decode_text(path.read_bytes(), media_type)
+
+
+def safe_file_name(title: str, fallback: str = "fichier") -> str:
+    """A name to suggest for saving a course file: letters, digits, spaces, dashes and
+    underscores from its title, no dot (so no extension from the platform), short."""
+    kept = "".join(c if c.isalnum() or c in " -_" else "_" for c in title)
+    name = "_".join(kept.split())[:60].strip("_-")
+    return name or fallback
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy whole or not at all, owner read/write only: never executable, whatever
+    the target's name or an earlier file there."""
+    import shutil
+    import tempfile
+
+    from companion.store.guard import create_missing
+
+    create_missing(target.parent)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".companion-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+            shutil.copyfileobj(data, out)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _check_course(course_id: str) -> None:
+    if not is_course_id(course_id):
+        raise UserFacingError(
+            _("This course cannot be used: its identifier is not valid."),
+            _("Tell the platform's team; the other courses are not affected."),
+        )
+
+
+def _unusable_manifest() -> UserFacingError:
+    return UserFacingError(
+        _("The platform sent an unusable description of this course."),
+        _("Nothing was changed on this computer. Try again later, or tell the platform's team."),
+    )
 
 
 def _find_chapter(manifest: CourseManifest, chapter_id: str) -> Chapter | None:

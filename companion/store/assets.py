@@ -75,6 +75,15 @@ class AssetStore:
         final = self.path(sha256)
         partial = self.partial_path(sha256)
         final.parent.mkdir(exist_ok=True)
+        # Recorded before the file is moved in: a kill between the two leaves a row with
+        # no file (not ``has``; collected like any unheld row), never a file nobody counts
+        # or collects (issue 12).
+        with self.db.write() as connection:
+            connection.execute(
+                "INSERT INTO assets (sha256, size, last_used) VALUES (?, ?, ?) "
+                "ON CONFLICT (sha256) DO UPDATE SET last_used = excluded.last_used",
+                (sha256, size, time.time()),
+            )
         if _verified(final, sha256, size):
             partial.unlink(missing_ok=True)
         else:
@@ -84,12 +93,6 @@ class AssetStore:
                 if not _verified(final, sha256, size):
                     raise
                 log.info("asset %s was put in place by another process", sha256[:12])
-        with self.db.write() as connection:
-            connection.execute(
-                "INSERT INTO assets (sha256, size, last_used) VALUES (?, ?, ?) "
-                "ON CONFLICT (sha256) DO UPDATE SET last_used = excluded.last_used",
-                (sha256, size, time.time()),
-            )
         return final
 
     def clean_partials(self, abandoned_after: float = ABANDONED_PARTIAL_SECONDS) -> int:

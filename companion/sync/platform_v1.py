@@ -154,6 +154,8 @@ class PlatformV1:
             "GET", f"/v1/courses/{_segment(course_id)}/manifest", expect=(200, 304), headers=headers
         )
         if response.status_code == 304:
+            if not etag:  # "unchanged" from what? nothing was asked with a version
+                raise _unreadable()
             return Fetched(None, etag)
         manifest = _parsed(parse_manifest, decode_json(response))
         return Fetched(manifest, response.headers.get("ETag", ""))

@@ -14,6 +14,7 @@ from companion.context import AppContext
 from companion.errors import UserFacingError
 from companion.resources import resource
 
+from companion.ui.bridge import finish_background_work
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
     QApplication,
@@ -86,16 +87,53 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
     heartbeat.start(500)
 
 
+class QuitWithWindow(QObject):
+    """Closing the main window (its close button, Ctrl+Q, SIGTERM) ends Companion, even
+    with another window open: with "Manage storage…" open, Ctrl+Q and SIGTERM once left
+    the process running, the storage window alone on screen (issue 12)."""
+
+    def __init__(self, app: QApplication, window: MainWindow) -> None:
+        super().__init__(window)
+        self.app = app
+        self.window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._quit_if_closed)  # once the window has handled it
+        return False
+
+    def _quit_if_closed(self) -> None:
+        if self.window.isVisible():
+            return  # the close was refused
+        for widget in self.app.topLevelWidgets():
+            if widget is not self.window and widget.isVisible():
+                widget.close()
+        self.app.quit()
+
+
+WORKERS_GRACE_MS = 3000
+
+
+def end_process(code: int) -> None:
+    """A worker waiting on a platform that does not answer would keep the process alive
+    after the window closed (Qt waits for every worker at exit). The learner's actions are
+    in SQLite by then and the databases closed, so leave without it."""
+    log.warning("a background task did not end within %d ms: leaving without it", WORKERS_GRACE_MS)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def refuse_to_start(error: UserFacingError) -> None:
     """Say in a window why there is no window (a broken machine policy, the profile open
     elsewhere, a data folder Companion may not write, an unknown profile): when Companion
     is started from a menu, nobody reads what it prints."""
-    from companion.ui.qt import QMessageBox
+    from companion.ui.qt import QMessageBox, plain_message_box
 
     create_application(sys.argv)
-    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, error.message)
-    box.setInformativeText(error.hint)
-    box.exec()
+    plain_message_box(None, QMessageBox.Icon.Warning, APP_NAME, error.message, error.hint).exec()
 
 
 def run(profile: str, *, create_profile: bool = False) -> int:
@@ -119,8 +157,14 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     else:
         window.show()
     close_on_termination(app, window)
+    QuitWithWindow(app, window)
     settle_heap()
+    ended = False
     try:
-        return app.exec()
+        code = app.exec()
     finally:
+        ended = finish_background_work(WORKERS_GRACE_MS)  # queued work dropped, not waited
         context.close()
+    if not ended:
+        end_process(code)
+    return code

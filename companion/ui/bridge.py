@@ -1,13 +1,19 @@
 """One way to run background work (STYLE 3, after Anki's QueryOp).
 
-``run_in_background(parent, work, on_success, on_failure)`` runs ``work`` on the shared
-thread pool; the callbacks run on the GUI thread. ``work`` must never touch a widget.
+``run_in_background(parent, work, on_success, on_failure)`` runs ``work`` on a worker
+thread; the callbacks run on the GUI thread. ``work`` must never touch a widget.
 When ``parent`` is destroyed before the work ends, the callbacks are dropped.
+
+Two pools: work that may wait on the network (the default) and ``local=True`` work that
+only reads or writes this computer (opening a chapter, saving a position, searching). A
+stuck platform once held every worker, and a chapter already on disk no longer opened
+(issue 12): the local pool is never used by network calls, so it is never held by one.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +55,33 @@ class _Job(QRunnable):
 
 
 _running: set[_Relay] = set()  # keeps relays alive until their job reports
+LOCAL_THREADS = 2
+_local_pool: QThreadPool | None = None
+_local_pool_lock = threading.Lock()
+
+
+def local_pool() -> QThreadPool:
+    """The workers for work on this computer only (disk, SQLite): never a network call."""
+    global _local_pool
+    with _local_pool_lock:
+        if _local_pool is None:
+            _local_pool = QThreadPool()
+            _local_pool.setObjectName("companion-local")
+            _local_pool.setMaxThreadCount(LOCAL_THREADS)
+        return _local_pool
+
+
+def network_pool() -> QThreadPool:
+    return QThreadPool.globalInstance()
+
+
+def finish_background_work(timeout_ms: int) -> bool:
+    """At quit: drop the work not started yet and wait up to ``timeout_ms`` for the rest;
+    False when some worker is still busy (a platform that does not answer)."""
+    pools = [network_pool(), *([_local_pool] if _local_pool is not None else [])]
+    for pool in pools:
+        pool.clear()
+    return all(pool.waitForDone(timeout_ms) for pool in pools)
 
 
 def run_in_background(
@@ -56,6 +89,8 @@ def run_in_background(
     work: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_failure: Callable[[BaseException], None],
+    *,
+    local: bool = False,
 ) -> None:
     relay = _Relay()  # no parent: it must outlive a window closed while the work runs
     _running.add(relay)
@@ -77,7 +112,7 @@ def run_in_background(
 
     relay.succeeded.connect(succeeded)
     relay.failed.connect(failed)
-    QThreadPool.globalInstance().start(_Job(work, relay))
+    (local_pool() if local else network_pool()).start(_Job(work, relay))
 
 
 class SyncRelay(QObject):

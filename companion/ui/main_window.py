@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
+        self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
         self.resize(900, 640)
         self.retranslate()
 
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
             self.context.catalog.cached,
             self._saved_ready,
             lambda _error: self.refresh_catalog(),
+            local=True,
         )
         self.ownership.refresh()
         # The sync starts once the window has painted and the catalogue has been asked
@@ -255,6 +257,9 @@ class MainWindow(QMainWindow):
         self.refresh_catalog()
 
     def refresh_catalog(self) -> None:
+        if self._catalog_asked:  # a slow platform: the answer on its way will be shown
+            return
+        self._catalog_asked = True
         self.connection.set_state(ConnectionState.CONNECTING)
         self.catalog_view.show_loading()
         run_in_background(
@@ -262,6 +267,7 @@ class MainWindow(QMainWindow):
         )
 
     def _catalog_ready(self, result: CatalogResult) -> None:
+        self._catalog_asked = False
         self._last_result = result
         self.connection.set_state(
             ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
@@ -274,6 +280,7 @@ class MainWindow(QMainWindow):
         self.catalog_shown.emit()
 
     def _catalog_failed(self, error: BaseException) -> None:
+        self._catalog_asked = False
         message, hint, reference = describe(error)
         offline = isinstance(error, UserFacingError)
         self.connection.set_state(ConnectionState.OFFLINE if offline else ConnectionState.ONLINE)

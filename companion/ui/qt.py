@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMainWindow,
     QPushButton,
@@ -54,7 +53,56 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from PySide6.QtWidgets import QLabel as _QtLabel
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
+
+
+class QLabel(_QtLabel):
+    """A label that shows its text as written: never as rich text, whatever it holds.
+
+    Qt guesses (``Qt.AutoText``) and renders anything that looks like HTML, so a course
+    title from the platform once drew a huge red "PAYEZ ICI" and a link (issue 12). The
+    few labels that format text of their own choose ``Qt.TextFormat.RichText`` explicitly,
+    and escape what they put in it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+
+def rich_label(html_text: str = "") -> QLabel:
+    """A label for formatting made here; every outside text in it must be escaped."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(html_text)
+    return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing ``text`` as written (Qt renders tooltips that look like HTML)."""
+    from html import escape
+
+    from PySide6.QtGui import Qt as GuiQt  # Qt's namespace as QtGui extends it
+
+    if not GuiQt.mightBeRichText(text):
+        return text
+    return "<p style='white-space:pre-wrap'>" + escape(text).replace("\n", "<br>") + "</p>"
+
+
+def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: str = "") -> Any:
+    """A message box whose texts show as written (they may quote the platform)."""
+    boxes = import_module("PySide6.QtWidgets").QMessageBox
+    box = boxes(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    if details:
+        box.setInformativeText(details)
+        for label in box.findChildren(_QtLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess, QUrl, qVersion
@@ -216,6 +264,9 @@ __all__ = [
     "Signal",
     "Slot",
     "is_alive",
+    "plain_message_box",
+    "plain_tooltip",
     "qInstallMessageHandler",
     "qVersion",
+    "rich_label",
 ]

@@ -22,6 +22,7 @@ from companion.ui.qt import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
+    plain_tooltip,
 )
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -48,7 +49,7 @@ class CatalogModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return course.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return course.summary
+            return plain_tooltip(course.summary)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return f"{course.title}. {meta_line(course)}. {course.summary}"
         if role == EntryRole:

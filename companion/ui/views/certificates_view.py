@@ -33,6 +33,7 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    rich_label,
 )
 from companion.ui.widgets.banner import MessageBanner
 
@@ -72,7 +73,7 @@ class CertificatesView(QWidget):
         self.list.currentRowChanged.connect(self._selected)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
-        self.details = QLabel()
+        self.details = rich_label()  # what comes from the credential is escaped
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_pdf = QPushButton()

@@ -96,7 +96,8 @@ class LibraryView(QWidget):
         self.relay = QueueRelay()
         self.relay.arrived.connect(self._on_queue_event)
         self.banner = MessageBanner()
-        self.banner.action_requested.connect(self.banner.hide)
+        self.banner.action_requested.connect(self._banner_action)
+        self._failed_job: Any = None  # the download the banner offers to resume
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
@@ -270,7 +271,7 @@ class LibraryView(QWidget):
             library = self.context.library()
             return library.course_states(), library.usage()
 
-        run_in_background(self, load, self._show_course_states, self._failed)
+        run_in_background(self, load, self._show_course_states, self._failed, local=True)
 
     def _show_course_states(self, loaded: tuple[dict[str, str], tuple[int, int]]) -> None:
         states, (used, budget) = loaded
@@ -422,7 +423,7 @@ class LibraryView(QWidget):
         if event.job.course_id == self.course_id:
             self._refresh_outline()
         if event.kind == "failed":
-            self._failed(event.data)
+            self._download_failed(event.job, event.data)
         elif event.kind == "finished" and event.data.held_back:
             self.banner.show_message(
                 "warning",
@@ -430,6 +431,21 @@ class LibraryView(QWidget):
                 _("{count} file(s) were not downloaded.").format(count=event.data.held_back),
                 action=_("Close"),
             )
+
+    def _download_failed(self, job: Any, error: BaseException) -> None:
+        """Said as it is: nothing restarts by itself (the platform's "Companion will try
+        again" was not true of downloads, issue 12); one button resumes it."""
+        message, _hint, reference = describe(error)
+        hint = _("What arrived is kept: resume the download when the connection is back.")
+        self.banner.show_message("error", message, hint, reference, action=_("Resume the download"))
+        self._failed_job = job
+        self.changed.emit()
+
+    def _banner_action(self) -> None:
+        self.banner.hide()
+        job, self._failed_job = self._failed_job, None
+        if job is not None and self.queue is not None:
+            self.queue.enqueue(job.course_id, job.chapter_id, job.allow_large)
 
     def _pause_toggled(self, paused: bool) -> None:
         if self.queue is None:
@@ -453,6 +469,7 @@ class LibraryView(QWidget):
                 lambda: self.context.library().pin(course_id, pinned),
                 lambda _r: None,
                 self._failed,
+                local=True,
             )
 
     def _remove(self) -> None:
@@ -464,14 +481,18 @@ class LibraryView(QWidget):
                 self._refresh_course_states()
 
             run_in_background(
-                self, lambda: self.context.library().remove(course_id), removed, self._failed
+                self,
+                lambda: self.context.library().remove(course_id),
+                removed,
+                self._failed,
+                local=True,
             )
 
     def show_storage(self) -> None:
         from companion.ui.views.storage_dialog import StorageDialog
 
         titles = {course_id: entry.title for course_id, entry in self._catalog.items()}
-        self.storage_dialog = StorageDialog(self.context, titles)
+        self.storage_dialog = StorageDialog(self.context, titles, parent=self)
         self.storage_dialog.changed.connect(self._refresh_course_states)
         self.storage_dialog.changed.connect(self._refresh_outline)
         self.storage_dialog.show()
@@ -524,7 +545,11 @@ class LibraryView(QWidget):
             self.results.hide()
             return
         run_in_background(
-            self, lambda: self.context.library().search(text), self._show_hits, self._failed
+            self,
+            lambda: self.context.library().search(text),
+            self._show_hits,
+            self._failed,
+            local=True,
         )
 
     def _show_hits(self, hits: list[SearchHit]) -> None:
@@ -546,6 +571,7 @@ class LibraryView(QWidget):
             self.open_chapter(*target)
 
     def _failed(self, error: BaseException) -> None:
+        self._failed_job = None
         message, hint, reference = describe(error)
         self.banner.show_message("error", message, hint, reference, action=_("Close"))
         self.changed.emit()

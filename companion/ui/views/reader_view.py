@@ -26,6 +26,7 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    rich_label,
 )
 from companion.ui.widgets.media_player import MediaPlayer
 
@@ -39,7 +40,7 @@ class QuizWidget(QWidget):
         self._inputs: dict[str, list[tuple[str, QCheckBox | QRadioButton]]] = {}
         self._groups: list[QButtonGroup] = []
         self._column = QVBoxLayout(self)
-        self.result = QLabel()
+        self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
         self.submit_button = QPushButton()
         self.submit_button.clicked.connect(self._submit)
@@ -54,7 +55,7 @@ class QuizWidget(QWidget):
         self._inputs.clear()
         self._groups.clear()
         for number, question in enumerate(quiz.questions, start=1):
-            prompt = QLabel(f"<b>{number}. {escape(question.prompt)}</b>")
+            prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             self._column.addWidget(prompt)
             group = QButtonGroup(self)

@@ -12,6 +12,7 @@ from typing import Any
 from companion.context import AppContext
 from companion.domain import CourseManifest
 from companion.i18n import _
+from companion.services.library import OpenableFile, safe_file_name
 
 from companion.ui import qt
 from companion.ui.bridge import run_in_background
@@ -45,6 +46,8 @@ class ReadingController(QObject):
         self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(path))
         )
+        # Where the learner saves a file Companion does not open (a test puts a chooser here).
+        self.choose_save_path: Callable[[str], Path | None] = self._ask_save_path
         self.study = StudyTracker(
             [reader.browser, reader.browser.viewport(), reader.quiz], self._record_study
         )
@@ -56,7 +59,8 @@ class ReadingController(QObject):
         reader.open_asset = self._open_asset
 
     def _background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        run_in_background(self, work, done, self.failed)
+        """Everything here reads or writes this computer only: never behind the network."""
+        run_in_background(self, work, done, self.failed, local=True)
 
     # --- chapters ------------------------------------------------------------------------
 
@@ -154,12 +158,15 @@ class ReadingController(QObject):
 
     def _open_asset(self, sha256: str, title: str = "") -> None:
         """Audio and video play in the reader when Qt's multimedia modules are installed;
-        the rest (and clips otherwise) open in the system's application."""
+        documents and media of the types Companion allows open in the system's application;
+        anything else is only offered as "Save as…", never opened (issue 12)."""
         open_dir = self.context.paths.cache_dir / "open"
 
-        def opened(found: tuple[Path, str]) -> None:
-            path, media_type = found
-            kind = media_type.split("/")[0]
+        def opened(found: OpenableFile) -> None:
+            if found.path is None:
+                self._offer_saving(sha256, title)
+                return
+            path, kind = found.path, found.media_type.split("/")[0]
             if kind in ("audio", "video"):
                 modules = qt.multimedia()
                 if modules is not None:
@@ -175,6 +182,28 @@ class ReadingController(QObject):
 
         library = self.context.library
         self._background(lambda: library().openable_copy(sha256, open_dir), opened)
+
+    def _offer_saving(self, sha256: str, title: str) -> None:
+        destination = self.choose_save_path(safe_file_name(title))
+        if destination is None:
+            return
+        library = self.context.library
+
+        def saved(_result: object) -> None:
+            self.banner.show_message(
+                "warning",
+                _("This kind of file is not opened by Companion; it was saved."),
+                str(destination),
+                action=_("Close"),
+            )
+
+        self._background(lambda: library().save_copy(sha256, destination), saved)
+
+    def _ask_save_path(self, suggested: str) -> Path | None:
+        chosen, _filter = qt.QFileDialog.getSaveFileName(
+            self.reader, _("Save as…"), str(Path.home() / suggested)
+        )
+        return Path(chosen) if chosen else None
 
     def _media_failed(self, reason: str) -> None:
         self._warn(_("This clip cannot be played."), reason)

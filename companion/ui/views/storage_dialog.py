@@ -15,6 +15,7 @@ from companion.ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    Qt,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,8 +27,11 @@ from companion.ui.qt import (
 class StorageDialog(QWidget):
     changed = Signal()
 
-    def __init__(self, context: AppContext, titles: dict[str, str]) -> None:
-        super().__init__()
+    def __init__(
+        self, context: AppContext, titles: dict[str, str], parent: QWidget | None = None
+    ) -> None:
+        # A window of its own, owned by the library: it goes when the main window goes.
+        super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(_("Storage"))
         self.context = context
         self.titles = titles
@@ -48,7 +52,7 @@ class StorageDialog(QWidget):
             sizes = library.storage()
             return sizes, {c: library.is_pinned(c) for c in sizes}, library.usage()
 
-        run_in_background(self, load, self._show, self._failed)
+        run_in_background(self, load, self._show, self._failed, local=True)
 
     def _show(self, loaded: tuple[dict[str, int], dict[str, bool], tuple[int, int]]) -> None:
         sizes, pinned, (used, budget) = loaded
@@ -83,7 +87,7 @@ class StorageDialog(QWidget):
         return box
 
     def _run(self, work: Any) -> None:
-        run_in_background(self, work, lambda _result: self.refresh(), self._failed)
+        run_in_background(self, work, lambda _result: self.refresh(), self._failed, local=True)
 
     def _failed(self, error: BaseException) -> None:
         message, hint, _reference = describe(error)

@@ -18,6 +18,7 @@ from companion.ui.qt import (
     Qt,
     QWidget,
     Signal,
+    plain_tooltip,
 )
 
 _COLOURS = {
@@ -110,7 +111,7 @@ class SyncIndicator(QWidget):
         self.reference.setText(
             _("ref. {reference}").format(reference=status.reference) if troubled else ""
         )
-        self.setToolTip("\n".join(part for part in self._details(status) if part))
+        self.setToolTip(plain_tooltip("\n".join(part for part in self._details(status) if part)))
 
     shared_computer = False  # a kiosk: signed out, nothing is kept (set by kiosk mode)
 
