@@ -176,9 +176,7 @@ class Account(NamedTuple):
 # --- parsing -------------------------------------------------------------------------
 
 
-def _field(
-    data: Mapping[str, Any], name: str, kind: type | tuple[type, ...], where: str
-) -> Any:
+def _field(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:
     if not isinstance(data, Mapping):
         raise ContractError(f"{where}: expected an object")
     value = data.get(name)
