@@ -300,14 +300,7 @@ def read_answer(response: requests.Response, max_bytes: int, deadline: Deadline)
         raise _too_slow(request_id) from None
     except AnswerCut as error:
         log.info("answer cut from %s [%s]: %s", _where(response), request_id, error)
-        raise PlatformUnreachable(
-            _("The connection to the platform was cut."),
-            _(
-                "Check your internet connection. Companion keeps working offline and "
-                "will try again."
-            ),
-            reference=request_id,
-        ) from None
+        raise _cannot_reach(request_id) from None
     response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]
     return body
@@ -387,6 +380,10 @@ def _unreachable(
         request_id,
         type(error).__name__,
     )
+    return _cannot_reach(request_id)
+
+
+def _cannot_reach(request_id: str) -> PlatformUnreachable:
     return PlatformUnreachable(
         _("The platform cannot be reached."),
         _("Check your internet connection. Companion keeps working offline and will try again."),
