@@ -157,9 +157,11 @@ def test_deep_json_is_a_clear_error_and_the_saved_catalogue_is_shown(server, tmp
     server.answers["/v1/catalog"] = hostile.deep_json
     fails_clearly(lambda: api(server.url).catalog(), MalformedResponse)
 
+    live = api(server.url)
+
     class Connection:
         def api(self) -> PlatformV1:
-            return globals()["api"](server.url)
+            return live
 
     saved = tmp_path / "catalog.json"
     entry = {
