@@ -75,6 +75,42 @@ def course_of(made: dict[str, Any]) -> tuple[str | None, str | None]:
     return parents[0].get("id"), name
 
 
+def problem_with(made: Any) -> str:
+    """Why a statement (pulled from a store) cannot be merged as a fact; "" when it can.
+    Checks what merging reads: the id, verb, object, result and course."""
+    if not isinstance(made, dict):
+        return "not an object"
+    if not isinstance(made.get("id"), str) or not made["id"] or len(made["id"]) > 200:
+        return "no valid id"
+    verb, target = made.get("verb"), made.get("object")
+    if not isinstance(verb, dict) or not isinstance(verb.get("id"), str):
+        return "no valid verb"
+    if not isinstance(target, dict) or not isinstance(target.get("id"), str):
+        return "no valid object"
+    if not isinstance(made.get("timestamp", ""), str):
+        return "timestamp is not text"
+    result = made.get("result") or {}
+    if not isinstance(result, dict):
+        return "result is not an object"
+    score = result.get("score") or {}
+    scaled = score.get("scaled") if isinstance(score, dict) else "?"
+    if scaled is not None and (
+        isinstance(scaled, bool) or not isinstance(scaled, int | float) or not -1 <= scaled <= 1
+    ):
+        return "score is not a number between -1 and 1"
+    if "success" in result and not isinstance(result["success"], bool):
+        return "success is not true or false"
+    if "duration" in result and not isinstance(result["duration"], str):
+        return "duration is not text"
+    try:
+        found: tuple[Any, Any] = course_of(made)  # typed for a valid statement only
+    except (AttributeError, TypeError, StopIteration):
+        return "context is malformed"
+    if not all(isinstance(part, str | None) for part in found):
+        return "course is malformed"
+    return ""
+
+
 def agent(learner_id: str, home_page: str) -> dict[str, Any]:
     """The learner as an xAPI agent: their platform account."""
     return {"objectType": "Agent", "account": {"homePage": home_page, "name": learner_id}}

@@ -106,6 +106,7 @@ class OidcClient:
         session.trust_env = self.http.session.trust_env
         for prefix, adapter in self.http.session.adapters.items():
             session.mount(prefix, adapter)
+        session.hooks["response"].append(self.http.bounded_body_hook)  # size, deadline
         session.hooks["response"].append(self._note_server_time)
         session.hooks["response"].append(refuse_redirect)  # before requests would follow it
         return session
@@ -309,6 +310,8 @@ class OidcClient:
             raise errors(error) from error
         except requests.RequestException as error:
             raise unreachable() from error
+        except (ValueError, RecursionError) as error:  # a token answer that is not JSON
+            raise unreadable() from error
 
 
 def _check_redirect(params: dict[str, str], state: str, provider: Provider) -> str:

@@ -5,6 +5,8 @@ never misses an action and never holds one that did not happen."""
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -24,8 +26,11 @@ from companion.domain import (
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.logs import REDACTOR
 from companion.store import schema
 from companion.store.db import Database, open_precious
+
+log = logging.getLogger("companion.services")
 
 
 class Fact(NamedTuple):
@@ -260,7 +265,7 @@ class ProgressService:
     def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int:
         """Statements from other devices, kept once each, with the cursor, atomically."""
         with self.db.write() as c:
-            added = sum(_know(c, s) for s in statements)
+            added = sum(_know_pulled(c, s) for s in statements)
             _set_state(c, "pull_cursor", cursor)
         return added
 
@@ -313,14 +318,14 @@ class ProgressService:
             c.execute("DELETE FROM known_statements WHERE id = ?", (statement_id,))
             c.execute(
                 "UPDATE outbox SET set_aside = 1, last_error = ? WHERE id = ?",
-                (reason, statement_id),
+                (_storable(reason), statement_id),
             )
 
     def note_failure(self, ids: list[str], reason: str) -> None:
         with self.db.write() as c:
             c.executemany(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                [(reason, i) for i in ids],
+                [(_storable(reason), i) for i in ids],
             )
 
     def set_aside_statements(self) -> list[tuple[str, str]]:
@@ -509,6 +514,22 @@ def _complete_course_if_done(connection: Any, course: CourseManifest, learner: s
     done = {"completion": True}
     made = xapi.statement("completed", activity, "course", course.title, result=done)
     _queue(connection, made, learner)
+
+
+def _storable(reason: str) -> str:
+    """A reason as it may be kept in progress.db (and shown, and bundled for support):
+    a platform's refusal can quote the token it refused, so secrets go first."""
+    return REDACTOR.redact(reason)[:2000]
+
+
+def _know_pulled(connection: Any, statement: dict[str, Any]) -> int:
+    """``_know`` for a statement from a store: one that cannot be read is left out (the
+    sync checked it already; this is the last guard), never the whole merge."""
+    try:
+        return _know(connection, statement)
+    except (KeyError, TypeError, ValueError, AttributeError, sqlite3.Error) as error:
+        log.warning("pulled statement left out: %s", type(error).__name__)
+        return 0
 
 
 def _know(connection: Any, statement: dict[str, Any]) -> int:

@@ -31,8 +31,11 @@ def write_json_atomic(path: Path, payload: Any) -> None:
 
 
 def read_json(path: Path) -> Any | None:
-    """The JSON in ``path``, or None when it is missing or unreadable."""
+    """The JSON in ``path``, or None when it is missing or unreadable (nested too deep
+    included: a saved answer of a hostile platform must not crash its reader)."""
+    from companion import jsonlimits
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return jsonlimits.loads(path.read_bytes())
     except (OSError, ValueError):
         return None

@@ -12,9 +12,11 @@ request. When the answer's id differs, the log line names both.
 
 from __future__ import annotations
 
-import json
+import email.utils
 import logging
+import math
 import random
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,17 +24,24 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from urllib3.exceptions import NewConnectionError
 
-from companion import __version__
+from companion import __version__, jsonlimits
 from companion.errors import UserFacingError, new_reference
 from companion.i18n import _
+from companion.sync.bounded import AnswerCut, AnswerTooBig, AnswerTooSlow, Deadline, read_body
 
 log = logging.getLogger("companion.sync")
 
 USER_AGENT = f"Companion/{__version__}"
 REQUEST_ID_HEADER = "X-Request-Id"
 MAX_RETRY_AFTER_SECONDS = 30  # a longer wait is reported to the learner instead of slept
+# The longest pause a Retry-After may ask of the sync: more (a day, 3,000 years) is a
+# broken or hostile platform, and a learner's progress must not wait that long.
+LONGEST_PAUSE_SECONDS = 3600.0
+MAX_ANSWER_BYTES = 8 * 1024 * 1024  # an answer read whole (JSON, a credential, a PDF)
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,15 @@ class NetworkConfig:
     proxy: str = "system"  # "system", "none" or a proxy URL
     ca_bundle: str = ""  # extra PEM bundle; empty means the default trust store
     backoff_factor: float = 0.5
+    # Over for each request, retries and body included; 0: three times timeout_seconds.
+    # Read timeouts restart at every byte, so only this bounds a trickling answer.
+    deadline_seconds: float = 0.0
+    max_answer_bytes: int = MAX_ANSWER_BYTES
+    max_json_depth: int = jsonlimits.MAX_DEPTH
+
+    @property
+    def deadline(self) -> float:
+        return self.deadline_seconds or 3 * self.timeout_seconds
 
 
 class PlatformUnreachable(UserFacingError):
@@ -76,23 +94,6 @@ class MalformedResponse(UserFacingError):
     """The answer could not be read: broken JSON or the wrong shape."""
 
 
-class _CappedRetry(Retry):
-    """urllib3's Retry, except a very long Retry-After ends the retries instead of blocking
-    a worker thread for minutes."""
-
-    def get_retry_after(self, response: Any) -> float | None:
-        seconds = super().get_retry_after(response)
-        if seconds is not None and seconds > MAX_RETRY_AFTER_SECONDS:
-            raise _RetryAfterTooLong(seconds)
-        return seconds
-
-
-class _RetryAfterTooLong(Exception):
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
 class HttpClient:
     def __init__(self, config: NetworkConfig, session: requests.Session | None = None) -> None:
         self.config = config
@@ -100,21 +101,12 @@ class HttpClient:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
-        retry = _CappedRetry(
-            total=config.retries,
-            connect=config.retries,
-            read=config.retries,
-            status=config.retries,
-            backoff_factor=config.backoff_factor,
-            backoff_jitter=0.25,
-            status_forcelist=(429, 502, 503, 504),
-            allowed_methods=frozenset({"GET", "HEAD"}),
-            respect_retry_after_header=True,
-            raise_on_status=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=8)
+        # Retries are this client's own (see ``request``): each attempt's timeouts shrink
+        # to what is left of the request's deadline, which urllib3's cannot do.
+        adapter = HTTPAdapter(max_retries=0, pool_maxsize=8)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.session.hooks["response"].append(self.bounded_body_hook)
         self._configure_proxy_and_trust()
 
     def _configure_proxy_and_trust(self) -> None:
@@ -141,7 +133,11 @@ class HttpClient:
         stream: bool = False,
         **kwargs: Any,
     ) -> requests.Response:
-        """Send one request; raise a user-facing error unless the status is expected."""
+        """Send one request; raise a user-facing error unless the status is expected.
+
+        Unless ``stream``, the body is read here, bounded (``read_answer``), before the
+        caller sees the response; a streamed body is the caller's to read, but the
+        answer's headers still had to come before the deadline."""
         request_id = uuid.uuid4().hex
         all_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
         if self.config.ca_bundle:
@@ -149,52 +145,120 @@ class HttpClient:
             # environment win over the session's own setting (psf/requests#3829), and a
             # centre's certificate authority would then be silently ignored.
             kwargs.setdefault("verify", self.config.ca_bundle)
-        timeout = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
-        try:
-            response = self.session.request(
-                method,
-                self.url(path),
-                headers=all_headers,
-                timeout=timeout,
-                stream=stream,
-                **kwargs,
-            )
-        except _RetryAfterTooLong as busy:
-            raise _busy_error(busy.seconds, request_id) from None
-        except requests.exceptions.SSLError as error:
-            log.warning("TLS failure for %s %s [%s]: %s", method, path, request_id, error)
-            raise PlatformUnreachable(
-                _("The platform's security certificate could not be verified."),
-                _(
-                    "A proxy may be inspecting traffic: ask support staff about the "
-                    "certificate authority setting."
-                ),
-                reference=request_id,
-            ) from error
-        except requests.exceptions.RequestException as error:
-            if isinstance(error.__context__, _RetryAfterTooLong):
-                raise _busy_error(error.__context__.seconds, request_id) from None
-            log.info(
-                "platform unreachable for %s %s [%s]: %s",
-                method,
-                path,
-                request_id,
-                type(error).__name__,
-            )
-            raise PlatformUnreachable(
-                _("The platform cannot be reached."),
-                _(
-                    "Check your internet connection. Companion keeps working offline and "
-                    "will try again."
-                ),
-                reference=request_id,
-            ) from error
+        deadline = Deadline(self.config.deadline)
+        response = self._send_with_retries(method, path, all_headers, deadline, request_id, kwargs)
         log.debug(
             "%s %s -> %s [%s]", method, path, response.status_code, _ids(response, request_id)
         )
         if response.status_code not in expect:
+            self._read_whole(response, deadline, request_id, quiet=True)
             raise error_from_response(response, request_id)
+        if not stream:
+            self._read_whole(response, deadline, request_id)
         return response
+
+    def _send_with_retries(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        deadline: Deadline,
+        request_id: str,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        """Send, retrying what may be retried (a connection never made; an idempotent
+        request that got no answer or a passing overload), until the deadline."""
+        retryable_method = method.upper() in IDEMPOTENT
+        attempt = 0
+        while True:
+            last_try = attempt >= self.config.retries
+            try:
+                response = self._send_once(method, path, headers, deadline, kwargs)
+            except requests.exceptions.SSLError as error:
+                log.warning("TLS failure for %s %s [%s]: %s", method, path, request_id, error)
+                raise PlatformUnreachable(
+                    _("The platform's security certificate could not be verified."),
+                    _(
+                        "A proxy may be inspecting traffic: ask support staff about the "
+                        "certificate authority setting."
+                    ),
+                    reference=request_id,
+                ) from error
+            except (requests.exceptions.RequestException, AnswerTooSlow) as error:
+                may_retry = retryable_method or _never_sent(error)
+                if last_try or not may_retry or not self._pause(attempt, None, deadline):
+                    raise _unreachable(method, path, request_id, error, deadline) from error
+                attempt += 1
+                continue
+            if response.status_code in RETRY_STATUSES and retryable_method and not last_try:
+                wait = _retry_after_seconds(response.headers.get("Retry-After"))
+                if wait is not None and wait > MAX_RETRY_AFTER_SECONDS:
+                    response.close()
+                    raise _busy_error(wait, request_id)
+                if self._pause(attempt, wait, deadline):
+                    response.close()
+                    attempt += 1
+                    continue
+            return response
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        deadline: Deadline,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        left = deadline.left()
+        if left <= 0:
+            raise AnswerTooSlow("deadline passed before sending")
+        timeout = (
+            min(self.config.connect_timeout_seconds, left),
+            min(self.config.timeout_seconds, left),
+        )
+        return self.session.request(
+            method, self.url(path), headers=headers, timeout=timeout, stream=True, **kwargs
+        )
+
+    def _pause(self, attempt: int, retry_after: float | None, deadline: Deadline) -> bool:
+        """Wait before the next try; False when that would pass the deadline."""
+        if retry_after is not None:
+            pause = retry_after
+        elif attempt == 0:
+            pause = 0.0  # as urllib3 did: the first retry goes at once
+        else:
+            pause = backoff_delay(attempt - 1, self.config.backoff_factor, 60.0)
+        if pause >= deadline.left():
+            return False
+        time.sleep(pause)
+        return True
+
+    def _read_whole(
+        self,
+        response: requests.Response,
+        deadline: Deadline,
+        request_id: str,
+        quiet: bool = False,
+    ) -> None:
+        """Read the body (bounded) so that ``.content``, ``.text`` and ``decode_json``
+        see it; ``quiet``: an error answer's body, whose reading problems are not news."""
+        try:
+            read_answer(response, self.config.max_answer_bytes, deadline)
+        except UserFacingError as error:
+            if quiet:
+                response._content = b""
+                return
+            error.reference = request_id
+            raise
+
+    def bounded_body_hook(self, response: requests.Response, *_: Any, **kwargs: Any) -> None:
+        """A response hook: a body requests would read whole on its own is read bounded
+        first (a redirect's body, which requests consumes before following it; every
+        answer of a session that does not stream, such as the OAuth client's). An answer
+        too big or too slow raises its user-facing error from here."""
+        if kwargs.get("stream") and not response.is_redirect:
+            return
+        read_answer(response, self.config.max_answer_bytes, Deadline(self.config.deadline))
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
         response = self.request("GET", path, **kwargs)
@@ -220,24 +284,115 @@ def _ids(response: requests.Response, request_id: str) -> str:
     return request_id
 
 
-def decode_json(response: requests.Response) -> Any:
+def read_answer(response: requests.Response, max_bytes: int, deadline: Deadline) -> bytes:
+    """The one way to read a body whole (STYLE 14): at most ``max_bytes`` after
+    decompression, before ``deadline``. Raises a user-facing error quoting the request."""
+    if _already_read(response):
+        return response.content
     request_id = sent_request_id(response) or new_reference()
     try:
-        return response.json()
-    except (ValueError, json.JSONDecodeError) as error:
-        log.warning("unreadable JSON from %s [%s]", response.url, _ids(response, request_id))
-        raise MalformedResponse(
-            _("The platform sent an answer Companion cannot read."),
-            _(
-                "This is usually temporary. If it lasts, give support staff the reference "
-                "{reference}."
-            ).format(reference=request_id),
-            reference=request_id,
-        ) from error
+        body = read_body(response, max_bytes, deadline)
+    except AnswerTooBig as error:
+        log.warning("answer too big from %s [%s]: %s", _where(response), request_id, error)
+        raise _malformed(request_id) from None
+    except AnswerTooSlow as error:
+        log.warning("answer too slow from %s [%s]: %s", _where(response), request_id, error)
+        raise _too_slow(request_id) from None
+    except AnswerCut as error:
+        log.info("answer cut from %s [%s]: %s", _where(response), request_id, error)
+        raise _cannot_reach(request_id) from None
+    response._content = body
+    response._content_consumed = True  # type: ignore[attr-defined]
+    return body
+
+
+def decode_json(response: requests.Response, max_depth: int = jsonlimits.MAX_DEPTH) -> Any:
+    """The JSON of a response read by ``HttpClient.request`` (bounded), nested at most
+    ``max_depth`` deep."""
+    request_id = sent_request_id(response) or new_reference()
+    try:
+        return jsonlimits.loads(read_answer(response, MAX_ANSWER_BYTES, Deadline(60.0)), max_depth)
+    except ValueError as error:
+        log.warning(
+            "unreadable JSON from %s [%s]: %s",
+            _where(response),
+            _ids(response, request_id),
+            type(error).__name__,
+        )
+        raise _malformed(request_id) from None
+
+
+def _already_read(response: requests.Response) -> bool:
+    """requests marks a body not read yet with ``_content = False``."""
+    return getattr(response, "_content", False) is not False
+
+
+def _where(response: requests.Response) -> str:
+    request = getattr(response, "request", None)
+    return str(getattr(request, "path_url", "") or response.url)
+
+
+def _malformed(request_id: str) -> MalformedResponse:
+    return MalformedResponse(
+        _("The platform sent an answer Companion cannot read."),
+        _(
+            "This is usually temporary. If it lasts, give support staff the reference {reference}."
+        ).format(reference=request_id),
+        reference=request_id,
+    )
+
+
+def _too_slow(request_id: str) -> PlatformUnreachable:
+    return PlatformUnreachable(
+        _("The platform is taking too long to answer."),
+        _(
+            "Companion stopped waiting and will try again later; your work is kept on "
+            "this computer."
+        ),
+        reference=request_id,
+    )
+
+
+def _never_sent(error: BaseException) -> bool:
+    """A connection that was never made: any request may be tried again."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    cause = error.args[0] if error.args else None
+    return isinstance(getattr(cause, "reason", None), NewConnectionError)
+
+
+def _unreachable(
+    method: str, path: str, request_id: str, error: BaseException, deadline: Deadline
+) -> PlatformUnreachable:
+    if isinstance(error, AnswerTooSlow) or deadline.left() <= 0:
+        log.warning(
+            "platform too slow for %s %s [%s]: gave up after %.1f s",
+            method,
+            path,
+            request_id,
+            deadline.seconds - deadline.left(),
+        )
+        return _too_slow(request_id)
+    log.info(
+        "platform unreachable for %s %s [%s]: %s",
+        method,
+        path,
+        request_id,
+        type(error).__name__,
+    )
+    return _cannot_reach(request_id)
+
+
+def _cannot_reach(request_id: str) -> PlatformUnreachable:
+    return PlatformUnreachable(
+        _("The platform cannot be reached."),
+        _("Check your internet connection. Companion keeps working offline and will try again."),
+        reference=request_id,
+    )
 
 
 def _busy_error(seconds: float, request_id: str) -> PlatformError:
-    minutes = max(1, round(seconds / 60))
+    minutes = max(1, round(min(seconds, LONGEST_PAUSE_SECONDS) / 60))
     return PlatformError(
         _("The platform is busy."),
         _("Companion will try again in about {minutes} min.").format(minutes=minutes),
@@ -249,9 +404,9 @@ def _busy_error(seconds: float, request_id: str) -> PlatformError:
 
 def error_from_response(response: requests.Response, request_id: str) -> PlatformError:
     problem: dict[str, Any] = {}
-    if "json" in response.headers.get("Content-Type", ""):
+    if "json" in response.headers.get("Content-Type", "") and response._content:
         try:
-            loaded = response.json()
+            loaded = jsonlimits.loads(response.content)
             problem = loaded if isinstance(loaded, dict) else {}
         except ValueError:
             problem = {}
@@ -287,12 +442,21 @@ def backoff_delay(
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After in seconds (a number or an HTTP date); None when absent or unreadable.
+    Never infinite nor NaN; a huge value stays huge here and is capped where it is used."""
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if math.isnan(seconds):
         return None
+    return max(0.0, min(seconds, 1e12))
 
 
 def _describe_status(status: int) -> tuple[str, str]:

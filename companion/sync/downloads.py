@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import http.client
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
+from urllib3.exceptions import HTTPError
 
 from companion.domain import Asset
 from companion.errors import UserFacingError
@@ -32,6 +34,7 @@ from companion.i18n import _
 from companion.jobs import Control
 from companion.store.assets import AssetStore, disk_full_error
 from companion.store.locks import FileLock
+from companion.sync.bounded import blocks
 from companion.sync.client import (
     HttpClient,
     PlatformError,
@@ -249,7 +252,7 @@ class Downloader:
             mode = "ab" if offset else "wb"
             try:
                 with path.open(mode) as out:
-                    for block in response.iter_content(CHUNK):
+                    for block in _arriving(response):
                         control.checkpoint()
                         self.throttle.spend(len(block))
                         out.write(block)
@@ -265,6 +268,16 @@ class Downloader:
                     raise disk_full_error() from error
                 raise
         return offset, digest
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body as it comes, each block written as soon as it is here: a cut connection
+    then loses nothing it delivered, and the ``Range`` resume starts after the last byte
+    (``iter_content`` held back up to a block, and a cut threw it away each time)."""
+    try:
+        yield from blocks(response, CHUNK)
+    except (HTTPError, http.client.HTTPException) as error:  # what requests would wrap
+        raise requests.ConnectionError(f"{type(error).__name__}: {error}") from error
 
 
 def _gave_up(error: BaseException) -> UserFacingError:

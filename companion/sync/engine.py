@@ -27,7 +27,13 @@ from typing import Any, NamedTuple, Protocol
 
 from companion.auth.errors import SignInRequired
 from companion.errors import UserFacingError, describe
-from companion.sync.client import PlatformError, PlatformUnreachable, backoff_delay
+from companion.i18n import _
+from companion.sync.client import (
+    LONGEST_PAUSE_SECONDS,
+    PlatformError,
+    PlatformUnreachable,
+    backoff_delay,
+)
 from companion.sync.outbox import Outbox, push
 from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import Facts, pull
@@ -172,28 +178,44 @@ class SyncEngine:
         self._due = when if self._due is None else min(self._due, when)
 
     def _run(self) -> None:
+        """The worker's loop. Nothing may end it but ``stop``: a thread that died would
+        leave "Synchroniser" doing nothing until the app restarts."""
         while True:
-            with self._cond:
-                while not self._stopping and not self._recount and not self._is_due():
-                    self._cond.wait(self._wait_time())
-                if self._stopping:
+            try:
+                if not self._run_one():
                     break
-                recount_only = not self._is_due()
-                self._recount = False
-                if not recount_only:
-                    self._due = None
-            if recount_only:
-                self._recounted()
-            else:
-                self._sync()
+            except Exception:
+                log.exception("sync worker survived an unexpected error")
+                with self._cond:
+                    self._due = time.monotonic() + self.backoff.next()
         if self._flush_at_stop:
             self._flush()
+
+    def _run_one(self) -> bool:
+        """Wait for the next thing to do and do it; False once stopping."""
+        with self._cond:
+            while not self._stopping and not self._recount and not self._is_due():
+                self._cond.wait(self._wait_time())
+            if self._stopping:
+                return False
+            recount_only = not self._is_due()
+            self._recount = False
+            if not recount_only:
+                self._due = None
+        if recount_only:
+            self._recounted()
+        else:
+            self._sync()
+        return True
 
     def _is_due(self) -> bool:
         return self._due is not None and time.monotonic() >= self._due
 
     def _wait_time(self) -> float | None:
-        return None if self._due is None else max(0.0, self._due - time.monotonic())
+        if self._due is None:
+            return None
+        # Condition.wait overflows past threading.TIMEOUT_MAX: wake up and look again.
+        return min(max(0.0, self._due - time.monotonic()), LONGEST_PAUSE_SECONDS)
 
     def _sync(self) -> None:
         # One sync at a time, whichever thread asks: a sign-out's last push must not run
@@ -233,6 +255,13 @@ class SyncEngine:
         delay = self.backoff.next()
         if isinstance(error, PlatformError) and error.retry_after:
             delay = max(error.retry_after, 1.0)
+            if delay > LONGEST_PAUSE_SECONDS:  # a day, or 3,000 years: not to be believed
+                log.warning("Retry-After of %.0f s capped to %.0f s", delay, LONGEST_PAUSE_SECONDS)
+                delay = LONGEST_PAUSE_SECONDS
+                hint = _(
+                    "The platform asked for a very long pause; Companion will try again in "
+                    "{minutes} min. Your work is kept on this computer."
+                ).format(minutes=round(delay / 60))
         phase = Phase.OFFLINE if isinstance(error, PlatformUnreachable) else Phase.FAILING
         log.info("sync failed (%s), next attempt in %.0f s [%s]", phase, delay, reference)
         with self._cond:

@@ -17,11 +17,14 @@ is fetched again instead (merging is idempotent); correct first, then cheap.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from companion import xapi
 from companion.sync.platform_v1 import PlatformV1
+
+log = logging.getLogger("companion.sync")
 
 OVERLAP = timedelta(minutes=5)
 
@@ -32,15 +35,32 @@ class Facts(Protocol):
 
 
 def pull(facts: Facts, api: PlatformV1, learner_id: str, home_page: str, page: int = 500) -> int:
-    """Fetch every page since the stored point; returns how many statements were new."""
+    """Fetch every page since the stored point; returns how many statements were new.
+
+    A statement that is not valid xAPI (as far as merging reads it) is left out with a
+    log line, and the rest merged: one bad fact must not stop every later sync. A query
+    the store did not finish (too many pages, or pages that bring nothing new) keeps the
+    stored point, so the next sync asks again from there."""
     since = _timestamp(facts.pull_cursor())
     agent = xapi.agent(learner_id, home_page)
     added, through = 0, ""
-    for found in api.statements().query(agent, since, page):
+    resource = api.statements()
+    for found in resource.query(agent, since, page):
         through = through or found.consistent_through  # the first page's: the query's own
-        added += facts.merge_pulled(found.statements, since)  # same point until the end
-    facts.merge_pulled([], _next_since(through))
+        added += facts.merge_pulled(_valid(found.statements), since)  # same point till the end
+    facts.merge_pulled([], _next_since(through) if resource.complete else since)
     return added
+
+
+def _valid(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = []
+    for statement in statements:
+        problem = xapi.problem_with(statement)
+        if problem:
+            log.warning("pulled statement %.80r left out: %s", statement.get("id"), problem)
+        else:
+            kept.append(statement)
+    return kept
 
 
 def _timestamp(cursor: str) -> str:

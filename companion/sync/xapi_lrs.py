@@ -19,6 +19,7 @@ The learner's access token is the bearer, refreshed after a 401 as for the platf
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -28,10 +29,14 @@ import requests
 from companion.i18n import _
 from companion.sync.client import MalformedResponse, decode_json
 
+log = logging.getLogger("companion.sync")
+
 XAPI_VERSION = "1.0.3"
 VERSION_HEADER = "X-Experience-API-Version"
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
-MAX_PAGES = 1000  # a `more` link that never ends must not keep a sync busy forever
+# One pull brings at most this many statements; the next sync goes on from where the
+# store's answer was complete. A `more` link that never ends must not keep a sync busy.
+MAX_STATEMENTS_PER_PULL = 20_000
 
 Request = Callable[..., requests.Response]  # (method, url, **kwargs), authorised
 
@@ -46,6 +51,7 @@ class XapiStatements:
         self.endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
         self.resource = urljoin(self.endpoint, "statements")
         self._request = request
+        self.complete = True  # False: the last query stopped before the store's last page
 
     def post(self, statements: list[dict[str, Any]]) -> None:
         """Store a batch; returns only when the store has every statement of it."""
@@ -78,22 +84,33 @@ class XapiStatements:
         if since:
             assert params is not None
             params["since"] = since
-        url = self.resource
-        for _page in range(MAX_PAGES):
+        url, seen_urls, seen_ids = self.resource, {self.resource}, set[str]()
+        self.complete = False
+        for _page in range(max(1, MAX_STATEMENTS_PER_PULL // max(1, limit))):
             response = self._request(
                 "GET", url, params=params, headers={VERSION_HEADER: XAPI_VERSION}
             )
             statements, more = _statement_result(decode_json(response))
-            yield Page(statements, response.headers.get(CONSISTENT_THROUGH, ""))
+            fresh = [s for s in statements if _id_of(s) not in seen_ids]
+            seen_ids.update(_id_of(s) for s in statements)
+            yield Page(fresh, response.headers.get(CONSISTENT_THROUGH, ""))
             if not more:
+                self.complete = True
                 return
-            url, params = self._next_page(more, url), None
-        raise _unreadable()  # MAX_PAGES pages and still more: not a store to trust
+            if not fresh:
+                log.warning("pull stopped: a page of the store brought nothing new")
+                return
+            url, params = self._next_page(more), None
+            if url in seen_urls:
+                log.warning("pull stopped: the store's `more` link came back to a page")
+                return
+            seen_urls.add(url)
+        log.warning("pull stopped after %d statements; the rest comes next time", len(seen_ids))
 
-    def _next_page(self, more: str, current: str) -> str:
+    def _next_page(self, more: str) -> str:
         """``more`` is relative to the server; it may not send the token elsewhere."""
         following = urljoin(self.endpoint, more)
-        if _origin(following) != _origin(self.endpoint) or following == current:
+        if _origin(following) != _origin(self.endpoint):
             raise _unreadable()
         return following
 
@@ -105,6 +122,10 @@ def _statement_result(data: Any) -> tuple[list[dict[str, Any]], str]:
     if not isinstance(more, str):
         raise _unreadable()
     return [s for s in data["statements"] if isinstance(s, dict)], more
+
+
+def _id_of(statement: dict[str, Any]) -> str:
+    return str(statement.get("id", ""))
 
 
 def _origin(url: str) -> tuple[str, str]:
