@@ -28,7 +28,7 @@ CHECKS = ",".join(
 )
 # The sign-in pages are HTML forms for a browser, and the test controls are not the API.
 EXCLUDED = "^/oauth/(authorize|login)|^/device|^/_sandbox"
-SECONDS = 25
+SECONDS = 15
 
 
 @pytest.mark.skipif(not SCHEMATHESIS.exists(), reason="installed by scripts/setup.sh dev")

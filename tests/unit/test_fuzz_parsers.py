@@ -22,7 +22,7 @@ from companion import xapi
 from companion.domain import ContractError, parse_account, parse_catalog, parse_manifest
 from companion.settings import PolicyError, read_policy
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
     st.none(),
@@ -80,7 +80,7 @@ def catalogue(sample_content) -> dict[str, Any]:
 
 
 FIXTURES_TOO = settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
