@@ -65,6 +65,27 @@ class RetryPolicy:
         return backoff_delay(attempt, self.base_delay, self.max_delay)
 
 
+@dataclass(frozen=True)
+class StallGuard:
+    """A download slower than ``floor`` bytes a second over ``window`` seconds has stalled.
+
+    Read timeouts start again at every byte, so an answer trickling one byte a second
+    would hold a download (and its worker) for ever. The floor is far below the slowest
+    real line (a rural mobile link gives kilobytes a second) and below any bandwidth cap a
+    learner can set (1 KB/s); what arrived is kept and the resume continues from it."""
+
+    window: float = 60.0
+    floor: float = 256.0
+
+    def check(self, started: float, received: int, now: float) -> None:
+        elapsed = now - started
+        if elapsed >= self.window and received < self.floor * elapsed:
+            raise PlatformUnreachable(
+                _("The download has almost stopped: the connection is too slow."),
+                _("What arrived is kept; Companion continues from there."),
+            )
+
+
 class Throttle:
     """A shared bandwidth cap (bytes per second) for every parallel download."""
 
@@ -94,8 +115,10 @@ class Downloader:
         throttle: Throttle | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        stall: StallGuard | None = None,
     ) -> None:
         self.client = client
+        self.stall = stall or StallGuard()
         self.store = store
         self.parallel = max(1, parallel)
         self.throttle = throttle or Throttle()
@@ -250,10 +273,13 @@ class Downloader:
                 offset = 0  # the server sends everything again: start over cleanly
                 digest = hashlib.sha256()
             mode = "ab" if offset else "wb"
+            started, received = time.monotonic(), 0
             try:
                 with path.open(mode) as out:
                     for block in _arriving(response):
                         control.checkpoint()
+                        received += len(block)
+                        self.stall.check(started, received, time.monotonic())
                         self.throttle.spend(len(block))
                         out.write(block)
                         digest.update(block)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -218,3 +219,40 @@ def test_every_cut_keeps_the_bytes_it_delivered(sandbox, sample_content, store):
     assert store.has(asset.sha256)
     assert fetcher.bytes_fetched == asset.size  # not one byte fetched twice
     assert len(pauses) == asset.size // 50_000
+
+
+def test_a_trickling_download_is_given_up_and_keeps_what_arrived(store):
+    """Read timeouts start again at every byte: a file sent a few bytes a second used to
+    hold its download, and a worker, for as long as the server liked."""
+    from companion.sync.downloads import RetryPolicy, StallGuard
+    from tests.hostile_server import HostileServer
+
+    body = bytes(range(256)) * 40  # 10 KiB
+    asset = Asset(hashlib.sha256(body).hexdigest(), len(body), "application/pdf")
+
+    def trickle(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for offset in range(0, len(body), 50):  # 50 bytes every 0.2 s: 250 B/s
+            handler.wfile.write(body[offset : offset + 50])
+            handler.wfile.flush()
+            if not handler.wait(0.2):
+                return
+
+    server = HostileServer().start()
+    server.answers["/v1/assets/"] = trickle
+    try:
+        fetcher, _ = downloader(
+            server.url,
+            store,
+            stall=StallGuard(window=1.0, floor=2_000),
+            retry=RetryPolicy(attempts=2, base_delay=0.01),
+        )
+        started = time.monotonic()
+        with pytest.raises(PlatformUnreachable, match="too slow"):
+            fetcher.fetch(asset, Control.new())
+        assert time.monotonic() - started < 10  # the trickle alone would take 40 s
+        assert store.partial_path(asset.sha256).stat().st_size > 0  # what arrived is kept
+    finally:
+        server.stop()
