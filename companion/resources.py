@@ -1,4 +1,5 @@
-"""Locate the resources/ folder: in a checkout, a frozen bundle, or from an override."""
+"""Locate the resources/ folder: in a checkout, an installed package, a frozen bundle, or
+from an override."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)  # set by the desktop bundle
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    return package / "_resources"  # `pip install .` or a wheel: installed with the code
 
 
 def resource(*parts: str) -> Path:
