@@ -8,7 +8,8 @@ import pytest
 
 from companion import __version__
 
-PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
 APP_ID = "org.companion.Companion"
 
 
@@ -117,3 +118,18 @@ def test_squid_accepts_the_configuration(tmp_path):
     )
     assert parsed.returncode == 0, parsed.stderr
     assert "ERROR" not in parsed.stderr and "FATAL" not in parsed.stderr
+
+
+def test_every_package_in_the_tree_is_listed_for_installation():
+    """pyproject lists packages by hand (resources/ is mapped in as companion._resources,
+    which find cannot see): a new package left off the list would be missing from a wheel."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    in_tree = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "companion").rglob("__init__.py")
+    }
+    assert listed == in_tree | {"companion._resources"}
