@@ -44,13 +44,21 @@ find_python() {
 }
 
 install_system_packages
-[[ -x .venv/bin/python ]] || "$(find_python)" -m venv .venv
+if [[ ! -x .venv/bin/python ]]; then
+    echo "setup: creating the virtual environment in .venv/"
+    "$(find_python)" -m venv .venv
+fi
 stamp=".venv/.installed-${profile}"
 wanted="$(sha256sum "$lock" pyproject.toml | sha256sum | cut -c1-16)"
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
-    echo "setup: installing the pinned dependencies ($lock)"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+    # A first run downloads about 100 MB (Qt): pip's own progress, one line per package,
+    # rather than a silent minute.
+    echo "setup: installing the pinned dependencies ($lock); first time: a few minutes"
+    .venv/bin/python -m pip install --disable-pip-version-check --progress-bar on \
+        --require-hashes -r "$lock" | sed '/^Requirement already satisfied/d'
+    echo "setup: installing Companion itself (editable)"
     .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+    echo "setup: ready"
     echo "$wanted" > "$stamp"
 fi
 
