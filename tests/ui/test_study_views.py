@@ -4,13 +4,15 @@ are, and certificates that announce themselves."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.ui.conftest import refreshed
 
 from companion.ui.qt import Qt
 
 
 def outline_items(view) -> dict[str, object]:
-    items = {}
+    items: dict[str, Any] = {}
     for top in range(view.outline.topLevelItemCount()):
         part = view.outline.topLevelItem(top)
         for row in range(part.childCount()):
@@ -25,7 +27,7 @@ def downloaded_course(window, qtbot, course_id="securite-chantier"):
     qtbot.waitUntil(lambda: len(outline_items(view)) >= 4, timeout=20_000)
     qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: {item.text(1) for item in outline_items(view).values()} == {"Hors ligne"},
+        lambda: {item.text(1) for item in outline_items(view).values()} == {"Téléchargé"},
         timeout=30_000,
     )
     return view
@@ -56,7 +58,7 @@ def result_on_screen(qtbot, view) -> str:
     qtbot.wait(200)  # let the layout settle
     assert result.isVisible()
     assert result.height() > 0, result.geometry()
-    return result.text()
+    return str(result.text())
 
 
 def test_every_quiz_opened_shows_its_feedback(platform_env, make_window, qtbot):
@@ -78,3 +80,55 @@ def test_every_quiz_opened_shows_its_feedback(platform_env, make_window, qtbot):
     qtbot.waitUntil(lambda: first in outline_items(view), timeout=10_000)
     answer_quiz(view, qtbot, first, right=True)
     assert "100 %" in result_on_screen(qtbot, view)
+
+
+def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_window, qtbot):
+    """No ✓, no score, no progress per course were shown; "Hors ligne" read as a
+    connection problem."""
+    window = refreshed(qtbot, make_window())
+    view = window.show_library()
+    view.add_course("securite-chantier")
+    qtbot.waitUntil(lambda: len(outline_items(view)) >= 4, timeout=20_000)
+    assert {item.text(1) for item in outline_items(view).values()} == {"À télécharger"}
+    assert view.course_progress.text() == "0 chapitre terminé sur 4 · 0 quiz réussi sur 2"
+    view = downloaded_course(window, qtbot)
+    answer_quiz(view, qtbot, "Quiz : comprendre les risques", right=True)
+    qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    # A chapter read to its end ("Suivant") is completed.
+    qtbot.waitUntil(lambda: view.pages.currentIndex() == 0, timeout=10_000)
+    view._open_item(outline_items(view)["Les principaux dangers d'un chantier"])
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.reader, timeout=10_000)
+    qtbot.mouseClick(view.reader.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.reader.title.text().startswith("Les équipements"), timeout=10_000)
+    answer_quiz_second = "Quiz : réagir en cas d'urgence"
+    qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            view.pages.currentIndex() == 0
+            and outline_items(view)["Les principaux dangers d'un chantier"].text(0).startswith("✓")
+        ),
+        timeout=10_000,
+    )
+    answer_quiz(view, qtbot, answer_quiz_second, right=False)
+    qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            view.pages.currentIndex() == 0
+            and outline_items(view)[answer_quiz_second].text(2).startswith("Meilleur")
+        ),
+        timeout=10_000,
+    )
+    assert view.course_progress.text() == "1 chapitre terminé sur 4 · 1 quiz réussi sur 2"
+    items = outline_items(view)
+    role = Qt.ItemDataRole.AccessibleDescriptionRole
+    done = items["Les principaux dangers d'un chantier"]
+    assert done.text(0) == "✓ Les principaux dangers d'un chantier"
+    assert done.text(2) == "✓ Terminé" and done.data(0, role) == "terminé"
+    waiting = items["Les équipements de protection individuelle"]
+    assert not waiting.text(0).startswith("✓") and waiting.data(0, role) == "pas terminé"
+    passed = items["Quiz : comprendre les risques"]
+    assert passed.text(0).startswith("✓ ")
+    assert passed.text(2) == "✓ Meilleur score : 100 %, réussi"
+    failed = items[answer_quiz_second]
+    assert failed.text(2) == "Meilleur score : 0 %, pas encore réussi"
+    assert {item.text(1) for item in items.values()} == {"Téléchargé"}

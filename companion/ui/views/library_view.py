@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from companion import formatting
 from companion.context import AppContext
-from companion.domain import CatalogEntry, CourseManifest
+from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
-from companion.i18n import _
+from companion.i18n import _, ngettext
 from companion.services.library import (
     NOT_DOWNLOADED,
     OFFLINE,
@@ -22,6 +22,7 @@ from companion.services.library import (
     UPDATE_AVAILABLE,
     SearchHit,
 )
+from companion.services.progress import CourseProgress
 
 from companion.ui.bridge import run_in_background
 
@@ -56,12 +57,27 @@ TitleRole = Qt.ItemDataRole.UserRole + 3
 
 
 def state_text(state: str) -> str:
+    """A chapter's files in the learner's words: "Offline" read as a connection problem."""
     return {
-        OFFLINE: _("Offline"),
-        NOT_DOWNLOADED: _("Not downloaded"),
+        OFFLINE: _("Downloaded"),
+        NOT_DOWNLOADED: _("To download"),
         UPDATE_AVAILABLE: _("Update available"),
-        PARTIAL: _("Partly offline"),
+        PARTIAL: _("Partly downloaded"),
     }.get(state, _("Downloading…"))
+
+
+def progress_summary(progress: CourseProgress) -> str:
+    chapters = ngettext(
+        "{done} of {total} chapters completed",
+        "{done} of {total} chapters completed",
+        len(progress.completed),
+    ).format(done=len(progress.completed), total=progress.chapters)
+    if not progress.quizzes:
+        return chapters
+    quizzes = ngettext(
+        "{done} of {total} quizzes passed", "{done} of {total} quizzes passed", len(progress.passed)
+    ).format(done=len(progress.passed), total=progress.quizzes)
+    return f"{chapters} · {quizzes}"
 
 
 class QueueRelay(QObject):
@@ -92,6 +108,7 @@ class LibraryView(QWidget):
         self.context = context
         self.course_id: str | None = None
         self.manifest: CourseManifest | None = None
+        self.progress: CourseProgress | None = None
         self.queue: DownloadQueue | None = None
         self.relay = QueueRelay()
         self.relay.arrived.connect(self._on_queue_event)
@@ -107,7 +124,7 @@ class LibraryView(QWidget):
         self.courses = QListWidget()
         self.courses.currentItemChanged.connect(self._course_selected)
         self.outline = QTreeWidget()
-        self.outline.setColumnCount(2)
+        self.outline.setColumnCount(3)
         self.outline.itemActivated.connect(self._open_item)
         self._build_controls()
         self.reader = ReaderView()
@@ -166,6 +183,9 @@ class LibraryView(QWidget):
         self.course_title = QLabel()
         self.course_title.setObjectName("SectionTitle")
         column.addWidget(self.course_title)
+        self.course_progress = QLabel()
+        self.course_progress.setObjectName("ViewSubtitle")
+        column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
         row = QHBoxLayout()
         for widget in (self.download_course, self.download_chapter, self.pause, self.cancel):
@@ -201,7 +221,7 @@ class LibraryView(QWidget):
         self.empty_hint.setText(
             _("Your library is empty: double-click a course in the Catalogue to add it.")
         )
-        self.outline.setHeaderLabels([_("Chapter"), _("State")])
+        self.outline.setHeaderLabels([_("Chapter"), _("On this computer"), _("Your progress")])
         self.download_course.setText(_("Download the course"))
         self.download_chapter.setText(_("Download this chapter"))
         self.pause.setText(_("Pause"))
@@ -316,7 +336,7 @@ class LibraryView(QWidget):
         if course_id is None:
             return
 
-        def load() -> tuple[CourseManifest | None, dict[str, str], int, bool]:
+        def load() -> Outline:
             library = self.context.library()
             manifest = library.manifest(course_id)
             if manifest is None:
@@ -329,35 +349,39 @@ class LibraryView(QWidget):
                 library.chapter_states(course_id),
                 library.storage().get(course_id, 0),
                 library.is_pinned(course_id),
+                None if manifest is None else self.context.progress().course_progress(manifest),
             )
 
-        def show(loaded: tuple[CourseManifest | None, dict[str, str], int, bool]) -> None:
+        def show(loaded: Outline) -> None:
             if course_id == self.course_id:  # the learner may have moved on meanwhile
                 self._show_outline(loaded)
 
         run_in_background(self, load, show, self._failed)
 
-    def _show_outline(
-        self, loaded: tuple[CourseManifest | None, dict[str, str], int, bool]
-    ) -> None:
-        manifest, states, used, pinned = loaded
+    def _show_outline(self, loaded: Outline) -> None:
+        manifest, states, used, pinned, progress = loaded
         self.manifest = manifest
+        self.progress = progress
         self.outline.clear()
-        if manifest is None:
+        if manifest is None or progress is None:
+            self.course_progress.clear()
             self.storage.setText(_("Connect once to see this course's outline."))
             self.changed.emit()
             return
         for part in manifest.parts:
-            part_item = QTreeWidgetItem([part.title, ""])
+            part_item = QTreeWidgetItem([part.title, "", ""])
             self.outline.addTopLevelItem(part_item)
             for chapter in part.chapters:
                 child = QTreeWidgetItem(
-                    [chapter.title, state_text(states.get(chapter.id, NOT_DOWNLOADED))]
+                    ["", state_text(states.get(chapter.id, NOT_DOWNLOADED)), ""]
                 )
+                _show_chapter_progress(child, chapter, progress)
                 child.setData(0, IdRole, chapter.id)
                 part_item.addChild(child)
             part_item.setExpanded(True)
-        self.outline.resizeColumnToContents(0)
+        self.course_progress.setText(progress_summary(progress))
+        for column in range(self.outline.columnCount()):
+            self.outline.resizeColumnToContents(column)
         self.pin.blockSignals(True)
         self.pin.setChecked(pinned)
         self.pin.blockSignals(False)
@@ -575,6 +599,34 @@ class LibraryView(QWidget):
         message, hint, reference = describe(error)
         self.banner.show_message("error", message, hint, reference, action=_("Close"))
         self.changed.emit()
+
+
+Outline = tuple[CourseManifest | None, dict[str, str], int, bool, CourseProgress | None]
+
+
+def _show_chapter_progress(
+    item: QTreeWidgetItem, chapter: Chapter, progress: CourseProgress
+) -> None:
+    """✓ and the words beside it: the mark is never the only sign, and a screen reader
+    says it too."""
+    quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+    done = chapter.id in progress.completed if quiz is None else quiz.id in progress.passed
+    item.setText(0, f"✓ {chapter.title}" if done else chapter.title)
+    if quiz is None:
+        status = _("Completed") if done else ""
+    elif quiz.id in progress.best_scores:
+        best = round(progress.best_scores[quiz.id] * 100)
+        status = (
+            _("Best score: {score} %, passed")
+            if done
+            else _("Best score: {score} %, not passed yet")
+        ).format(score=best)
+    else:
+        status = _("Not taken yet")
+    item.setText(2, f"✓ {status}" if done else status)
+    description = _("completed") if done else _("not completed")
+    item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, description)
+    item.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, status or description)
 
 
 def _first_mark(snippet: str) -> str:
