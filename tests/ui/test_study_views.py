@@ -11,7 +11,7 @@ from tests.ui.conftest import refreshed
 from companion.ui.qt import Qt
 
 
-def outline_items(view) -> dict[str, object]:
+def outline_items(view) -> dict[str, Any]:
     items: dict[str, Any] = {}
     for top in range(view.outline.topLevelItemCount()):
         part = view.outline.topLevelItem(top)
