@@ -132,3 +132,72 @@ def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_w
     failed = items[answer_quiz_second]
     assert failed.text(2) == "Meilleur score : 0 %, pas encore réussi"
     assert {item.text(1) for item in items.values()} == {"Téléchargé"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_the_time_left_follows_the_bytes_and_says_a_stall(qtbot, monkeypatch):
+    """The estimate stayed at "environ 10 s restantes" whatever the bytes did."""
+    from companion import i18n
+
+    from companion.ui.widgets import downloads_panel
+
+    i18n.install("fr")
+    clock = Clock()
+    monkeypatch.setattr(downloads_panel, "time", clock)
+    row = downloads_panel.JobRow("Cours", lambda: None)
+    qtbot.addWidget(row)
+    row.running()
+    total = 20_000_000
+    for second in range(1, 6):  # 100 kB/s: 195 s left, said in minutes
+        clock.now += 1
+        row.progress(second * 100_000, total)
+    assert row.state.text() == "500 Ko sur 20 Mo — environ 3 min restantes"
+    for second in range(1, 11):  # the connection gets faster: 1 MB/s
+        clock.now += 1
+        row.progress(500_000 + second * 1_000_000, total)
+    seconds = int(row.state.text().split("environ ")[1].split(" s")[0])
+    assert 8 <= seconds <= 12, row.state.text()  # 9.5 MB left at about 1 MB/s
+    clock.now += 0.9  # between two events the estimate still moves
+    row.tick()
+    assert int(row.state.text().split("environ ")[1].split(" s")[0]) < seconds
+    clock.now += 10  # no byte for ten seconds: no made-up time
+    row.tick()
+    assert "restantes" not in row.state.text()
+    assert "en attente de données" in row.state.text(), row.state.text()
+
+
+def test_a_downloaded_course_moves_the_primary_action_to_reading(platform_env, make_window, qtbot):
+    window = refreshed(qtbot, make_window())
+    view = window.show_library()
+    view.add_course("securite-chantier")
+    qtbot.waitUntil(lambda: len(outline_items(view)) >= 4, timeout=20_000)
+    assert view.download_course.isEnabled()
+    assert view.download_course.objectName() == "PrimaryButton"
+    assert view.read_course.text() == "Commencer le cours"
+    view = downloaded_course(window, qtbot)
+    qtbot.waitUntil(lambda: not view.download_course.isEnabled(), timeout=10_000)
+    assert view.download_course.text() == "Cours téléchargé"
+    assert view.download_course.objectName() != "PrimaryButton"
+    assert view.read_course.objectName() == "PrimaryButton" and view.read_course.isEnabled()
+    assert view.read_course.isDefault()
+    # Resume: the chapter read last.
+    view._open_item(outline_items(view)["Reconnaître l'alerte et évacuer"])
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.reader, timeout=10_000)
+    qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.read_course.text() == "Reprendre la lecture", timeout=10_000)
+    assert view.read_course.toolTip() == "Reconnaître l'alerte et évacuer"
+    qtbot.mouseClick(view.read_course, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            view.pages.currentWidget() is view.reader
+            and view.reader.title.text() == "Reconnaître l'alerte et évacuer"
+        ),
+        timeout=10_000,
+    )

@@ -151,6 +151,8 @@ class LibraryView(QWidget):
         self.download_course = QPushButton()
         self.download_course.setObjectName("PrimaryButton")
         self.download_course.clicked.connect(lambda: self.start_download())
+        self.read_course = QPushButton()  # "Resume" or "Start": the chapter to read next
+        self.read_course.clicked.connect(self.resume_reading)
         self.download_chapter = QPushButton()
         self.download_chapter.clicked.connect(self._download_selected_chapter)
         self.pause = QPushButton()
@@ -188,7 +190,13 @@ class LibraryView(QWidget):
         column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
         row = QHBoxLayout()
-        for widget in (self.download_course, self.download_chapter, self.pause, self.cancel):
+        for widget in (
+            self.read_course,
+            self.download_course,
+            self.download_chapter,
+            self.pause,
+            self.cancel,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         column.addLayout(row)
@@ -222,7 +230,6 @@ class LibraryView(QWidget):
             _("Your library is empty: double-click a course in the Catalogue to add it.")
         )
         self.outline.setHeaderLabels([_("Chapter"), _("On this computer"), _("Your progress")])
-        self.download_course.setText(_("Download the course"))
         self.download_chapter.setText(_("Download this chapter"))
         self.pause.setText(_("Pause"))
         self.cancel.setText(_("Cancel all"))
@@ -232,6 +239,8 @@ class LibraryView(QWidget):
         self.reader.retranslate()
         if self.course_id is not None:
             self._refresh_outline()
+        else:
+            self._show_primary_action(None, {}, None)
 
     # --- courses -------------------------------------------------------------------------
 
@@ -365,6 +374,7 @@ class LibraryView(QWidget):
         self.outline.clear()
         if manifest is None or progress is None:
             self.course_progress.clear()
+            self._show_primary_action(None, {}, None)
             self.storage.setText(_("Connect once to see this course's outline."))
             self.changed.emit()
             return
@@ -380,6 +390,7 @@ class LibraryView(QWidget):
                 part_item.addChild(child)
             part_item.setExpanded(True)
         self.course_progress.setText(progress_summary(progress))
+        self._show_primary_action(manifest, states, progress)
         for column in range(self.outline.columnCount()):
             self.outline.resizeColumnToContents(column)
         self.pin.blockSignals(True)
@@ -387,6 +398,67 @@ class LibraryView(QWidget):
         self.pin.blockSignals(False)
         self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
         self.changed.emit()
+
+    def _show_primary_action(
+        self,
+        manifest: CourseManifest | None,
+        states: dict[str, str],
+        progress: CourseProgress | None,
+    ) -> None:
+        """One primary action: download the course until every chapter is on this computer,
+        then read it ("Resume" where the learner left off). A downloaded course's button
+        says so and cannot be pressed: it once looked as active as before."""
+        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
+        downloaded = bool(chapters) and all(states.get(c.id) == OFFLINE for c in chapters)
+        self.download_course.setEnabled(self.course_id is not None and not downloaded)
+        self.download_course.setText(
+            _("Course downloaded") if downloaded else _("Download the course")
+        )
+        self.read_course.setVisible(bool(chapters))
+        self.read_course.setText(
+            _("Resume reading") if progress and progress.last_chapter else _("Start the course")
+        )
+        self.read_course.setAccessibleDescription(self._next_chapter_title(chapters))
+        self.read_course.setToolTip(self._next_chapter_title(chapters))
+        primary, other = (
+            (self.read_course, self.download_course)
+            if downloaded
+            else (self.download_course, self.read_course)
+        )
+        for button, name in ((primary, "PrimaryButton"), (other, "")):
+            if button.objectName() != name:
+                button.setObjectName(name)
+                button.style().unpolish(button)
+                button.style().polish(button)
+        primary.setDefault(True)
+        other.setDefault(False)
+
+    def _next_chapter(self, chapters: list[Chapter]) -> Chapter | None:
+        """The chapter read last, or else the first one not completed yet."""
+        progress = self.progress
+        if not chapters:
+            return None
+        if progress is not None and progress.last_chapter:
+            found = next((c for c in chapters if c.id == progress.last_chapter), None)
+            if found is not None:
+                return found
+        done = progress.completed | progress.passed if progress else frozenset()
+        for chapter in chapters:
+            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+            if (quiz.id if quiz else chapter.id) not in done:
+                return chapter
+        return chapters[0]
+
+    def _next_chapter_title(self, chapters: list[Chapter]) -> str:
+        chapter = self._next_chapter(chapters)
+        return chapter.title if chapter else ""
+
+    def resume_reading(self) -> None:
+        manifest = self.manifest
+        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
+        chapter = self._next_chapter(chapters)
+        if chapter is not None and self.course_id is not None:
+            self.open_chapter(self.course_id, chapter.id)
 
     # --- downloads -----------------------------------------------------------------------
 
