@@ -201,3 +201,45 @@ def test_a_downloaded_course_moves_the_primary_action_to_reading(platform_env, m
         ),
         timeout=10_000,
     )
+
+
+def test_the_empty_wallet_says_what_to_do_and_offers_nothing_to_press(
+    platform_env, make_window, qtbot
+):
+    window = refreshed(qtbot, make_window())
+    wallet = window.show_certificates()
+    qtbot.waitUntil(lambda: wallet.empty.isVisible(), timeout=10_000)
+    qtbot.wait(200)
+    assert "Bibliothèque" in wallet.empty.text()
+    for button in (wallet.open_pdf, wallet.export_pdf, wallet.export_credential):
+        assert not button.isEnabled(), button.text()
+
+
+def test_a_new_certificate_is_announced_once(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path, sample_content
+):
+    from tests.auth_helpers import Browser
+    from tests.integration.test_certificates import earn
+
+    window = refreshed(qtbot, make_window())
+    account = window.show_account()
+    account.open_browser = Browser("camille")
+    with qtbot.waitSignal(account.account_changed, timeout=20_000):
+        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    wallet = window.show_certificates()
+    qtbot.waitUntil(lambda: wallet.empty.isVisible(), timeout=10_000)
+    assert wallet.banner.isHidden()
+    earn(platform_env, sample_content, tmp_path)
+    window.start()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    with qtbot.waitSignal(wallet.arrived, timeout=30_000) as arrived:
+        window.sync_now()
+    assert arrived.args == [1]
+    assert wallet.banner.isVisible()
+    assert wallet.banner.text == "Nouveau certificat : Les bases de la sécurité sur un chantier"
+    assert wallet.open_pdf.isEnabled()
+    qtbot.mouseClick(wallet.banner._button, Qt.MouseButton.LeftButton)  # "Fermer"
+    assert wallet.banner.isHidden()
+    with qtbot.waitSignal(wallet.changed, timeout=10_000):
+        wallet.refresh()  # seen once: not announced again
+    assert wallet.banner.isHidden()
