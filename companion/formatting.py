@@ -8,7 +8,9 @@ from companion.i18n import _, current_language
 
 
 def decimal(value: float, digits: int = 1) -> str:
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    if "." in text:  # only a fraction's zeros: 500 KB once read "5 KB"
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if current_language() == "fr" else text
 
 

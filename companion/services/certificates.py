@@ -9,6 +9,7 @@ credential is the proof an employer or counsellor can check.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from enum import StrEnum
@@ -124,6 +125,23 @@ class CertificateService:
                     time.time(),
                 ),
             )
+
+    def take_new(self, shown: list[str]) -> list[str]:
+        """The certificates among ``shown`` the learner has not been told about yet; from
+        now on they are known. Kept in the database, so a certificate fetched while the
+        wallet was closed, or the app was not running, is announced once, later."""
+        with self.db.write() as c:
+            row = c.execute(
+                "SELECT value FROM sync_state WHERE key = 'certificates_announced'"
+            ).fetchone()
+            announced = set(json.loads(row[0])) if row else set()
+            new = [certificate_id for certificate_id in shown if certificate_id not in announced]
+            if new:
+                c.execute(
+                    "INSERT OR REPLACE INTO sync_state VALUES ('certificates_announced', ?)",
+                    (json.dumps(sorted(announced | set(new))),),
+                )
+        return new
 
     def save_keys(self, jwks: Mapping[str, Any]) -> None:
         write_json_atomic(self.jwks_file, dict(jwks))

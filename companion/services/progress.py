@@ -48,6 +48,17 @@ class QuestionResult(NamedTuple):
     correct: bool
 
 
+class CourseProgress(NamedTuple):
+    """Where the learner stands in one course, over every device (the merge rules)."""
+
+    completed: frozenset[str]  # chapter ids read to the end
+    best_scores: dict[str, float]  # quiz id -> best score, 0..1
+    passed: frozenset[str]  # quiz ids passed
+    chapters: int  # chapters to read (quizzes apart)
+    quizzes: int
+    last_chapter: str | None  # the chapter read last, for "Resume"
+
+
 class QuizResult(NamedTuple):
     attempt_id: str
     score: float  # 0..1
@@ -234,6 +245,60 @@ class ProgressService:
             )
         self._saved()
         return True
+
+    def course_progress(self, course: CourseManifest) -> CourseProgress:
+        """Chapters completed, best score and pass per quiz, and the chapter read last."""
+        activities: dict[str, tuple[str, bool]] = {}  # activity -> (item id, is a quiz)
+        for part in course.parts:
+            for chapter in part.chapters:
+                quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+                if quiz is not None:
+                    activity = quiz.activity_id or fallback_activity(course.id, quiz.id)
+                    activities[activity] = (quiz.id, True)
+                else:
+                    activity = chapter.activity_id or fallback_activity(course.id, chapter.id)
+                    activities[activity] = (chapter.id, False)
+        rows = self.db.read(
+            "SELECT object_id, verb, MAX(score) AS best FROM known_statements"
+            " WHERE object_id IN (SELECT value FROM json_each(?))"
+            " AND verb IN ('completed', 'passed', 'failed') GROUP BY object_id, verb",
+            (json.dumps(sorted(activities)),),
+        )
+        completed = set(self.completed_chapters(course.id))
+        passed: set[str] = set()
+        best: dict[str, float] = {}
+        for row in rows:
+            item_id, is_quiz = activities[row["object_id"]]
+            if is_quiz:
+                if row["verb"] == "passed":
+                    passed.add(item_id)
+                if row["best"] is not None:
+                    best[item_id] = max(best.get(item_id, 0.0), float(row["best"]))
+            elif row["verb"] == "completed":
+                completed.add(item_id)
+        for attempt in self.db.read(
+            "SELECT quiz_id, MAX(score) AS best, MAX(passed) AS passed FROM quiz_attempts"
+            " WHERE course_id = ? GROUP BY quiz_id",
+            (course.id,),
+        ):
+            quiz_id = attempt["quiz_id"]
+            best[quiz_id] = max(best.get(quiz_id, 0.0), float(attempt["best"]))
+            if attempt["passed"]:
+                passed.add(quiz_id)
+        last = self.db.read(
+            "SELECT chapter_id FROM reading_positions WHERE course_id = ?"
+            " ORDER BY updated_at DESC LIMIT 1",
+            (course.id,),
+        )
+        quizzes = sum(is_quiz for _id, is_quiz in activities.values())
+        return CourseProgress(
+            frozenset(completed),
+            best,
+            frozenset(passed),
+            len(activities) - quizzes,
+            quizzes,
+            str(last[0]["chapter_id"]) if last else None,
+        )
 
     def completed_chapters(self, course_id: str) -> set[str]:
         rows = self.db.read(

@@ -30,9 +30,9 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     qtbot.waitUntil(
         lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
     )
-    assert set(outline_states(view).values()) == {"Non téléchargé"}
+    assert set(outline_states(view).values()) == {"À télécharger"}
     qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Hors ligne"}, timeout=30_000)
+    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Téléchargé"}, timeout=30_000)
     assert view.banner.isHidden(), view.banner.text + " " + view.banner.details
     assert "Ko" in view.storage.text()
     qtbot.waitUntil(lambda: view.courses.currentItem().text().startswith("✔"), timeout=10_000)
@@ -108,7 +108,7 @@ def test_storage_dialog_pins_and_removes(platform_env, make_window, qtbot):
         lambda: "Les principaux dangers d'un chantier" in outline_states(view), timeout=20_000
     )
     qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Hors ligne"}, timeout=30_000)
+    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"Téléchargé"}, timeout=30_000)
     view.show_storage()
     dialog = view.storage_dialog
     qtbot.addWidget(dialog)
@@ -125,9 +125,7 @@ def test_storage_dialog_pins_and_removes(platform_env, make_window, qtbot):
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 0, timeout=10_000)
-    qtbot.waitUntil(
-        lambda: set(outline_states(view).values()) == {"Non téléchargé"}, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: set(outline_states(view).values()) == {"À télécharger"}, timeout=10_000)
 
 
 def test_the_downloads_panel_shows_each_job_and_withdraws_a_waiting_one(

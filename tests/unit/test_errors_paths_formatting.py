@@ -47,3 +47,11 @@ def test_formatting_follows_the_language():
     i18n.install("en")
     assert formatting.size(1_500_000) == "1.5 MB"
     assert formatting.duration(45) == "45 min"
+
+
+def test_sizes_keep_their_zeros():
+    """500 KB was shown as "5 KB": the zeros of a whole number were stripped."""
+    assert formatting.size(500_000) == "500 KB"
+    assert formatting.size(100_000) == "100 KB"
+    assert formatting.size(10_000_000) == "10 MB"
+    assert formatting.size(1_500_000) == "1.5 MB"

@@ -56,6 +56,7 @@ def verdict_text(verdict: Verdict) -> str:
 
 class CertificatesView(QWidget):
     changed = Signal()  # the list or an export finished; tests wait on it
+    arrived = Signal(int)  # certificates the learner had not been told about
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -67,7 +68,7 @@ class CertificatesView(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setObjectName("ViewSubtitle")
         self.subtitle.setWordWrap(True)
-        self.banner = MessageBanner()
+        self.banner = MessageBanner()  # errors, and the notice of a new certificate
         self.banner.action_requested.connect(self.banner.hide)
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._selected)
@@ -120,7 +121,8 @@ class CertificatesView(QWidget):
         self.empty.setText(
             _(
                 "No certificate yet. Complete every chapter and pass every quiz of a course "
-                "to earn one."
+                "to earn one: the Library shows what is left in each course. It arrives here "
+                "at the next sync with a connection."
             )
         )
         self.open_pdf.setText(_("Open the PDF"))
@@ -139,11 +141,37 @@ class CertificatesView(QWidget):
     # --- the wallet --------------------------------------------------------------------
 
     def refresh(self) -> None:
-        run_in_background(self, self.context.my_certificates, self._show_loaded, self._failed)
+        context = self.context
 
-    def _show_loaded(self, certificates: list[Certificate]) -> None:
+        def load() -> tuple[list[Certificate], list[str]]:
+            certificates = context.my_certificates()
+            return certificates, context.certificates().take_new([c.id for c in certificates])
+
+        run_in_background(self, load, self._show_loaded, self._failed)
+
+    def _show_loaded(self, loaded: tuple[list[Certificate], list[str]]) -> None:
+        certificates, new = loaded
         self._show(certificates)
+        arrived = [c for c in certificates if c.id in new]
+        if arrived:
+            self._announce(arrived)
         self.changed.emit()
+
+    def _announce(self, arrived: list[Certificate]) -> None:
+        """A notice in the wallet, not a dialog: nothing to answer, the learner reads on."""
+        self.list.setCurrentRow(self.certificates.index(arrived[0]))
+        message = (
+            _("New certificate: {title}")
+            if len(arrived) == 1
+            else _("{n} new certificates, first: {title}")
+        ).format(title=arrived[0].achievement, n=len(arrived))
+        self.banner.show_message(
+            "info",
+            message,
+            _("Congratulations! Open the PDF to print it, or save it to share it."),
+            action=_("Close"),
+        )
+        self.arrived.emit(len(arrived))
 
     def _show(self, certificates: list[Certificate]) -> None:
         current = self.list.currentRow()

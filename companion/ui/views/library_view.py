@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from companion import formatting
 from companion.context import AppContext
-from companion.domain import CatalogEntry, CourseManifest
+from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
-from companion.i18n import _
+from companion.i18n import _, ngettext
 from companion.services.library import (
     NOT_DOWNLOADED,
     OFFLINE,
@@ -22,6 +22,7 @@ from companion.services.library import (
     UPDATE_AVAILABLE,
     SearchHit,
 )
+from companion.services.progress import CourseProgress
 
 from companion.ui.bridge import run_in_background
 
@@ -56,12 +57,27 @@ TitleRole = Qt.ItemDataRole.UserRole + 3
 
 
 def state_text(state: str) -> str:
+    """A chapter's files in the learner's words: "Offline" read as a connection problem."""
     return {
-        OFFLINE: _("Offline"),
-        NOT_DOWNLOADED: _("Not downloaded"),
+        OFFLINE: _("Downloaded"),
+        NOT_DOWNLOADED: _("To download"),
         UPDATE_AVAILABLE: _("Update available"),
-        PARTIAL: _("Partly offline"),
+        PARTIAL: _("Partly downloaded"),
     }.get(state, _("Downloading…"))
+
+
+def progress_summary(progress: CourseProgress) -> str:
+    chapters = ngettext(
+        "{done} of {total} chapters completed",
+        "{done} of {total} chapters completed",
+        len(progress.completed),
+    ).format(done=len(progress.completed), total=progress.chapters)
+    if not progress.quizzes:
+        return chapters
+    quizzes = ngettext(
+        "{done} of {total} quizzes passed", "{done} of {total} quizzes passed", len(progress.passed)
+    ).format(done=len(progress.passed), total=progress.quizzes)
+    return f"{chapters} · {quizzes}"
 
 
 class QueueRelay(QObject):
@@ -92,6 +108,7 @@ class LibraryView(QWidget):
         self.context = context
         self.course_id: str | None = None
         self.manifest: CourseManifest | None = None
+        self.progress: CourseProgress | None = None
         self.queue: DownloadQueue | None = None
         self.relay = QueueRelay()
         self.relay.arrived.connect(self._on_queue_event)
@@ -107,7 +124,7 @@ class LibraryView(QWidget):
         self.courses = QListWidget()
         self.courses.currentItemChanged.connect(self._course_selected)
         self.outline = QTreeWidget()
-        self.outline.setColumnCount(2)
+        self.outline.setColumnCount(3)
         self.outline.itemActivated.connect(self._open_item)
         self._build_controls()
         self.reader = ReaderView()
@@ -134,6 +151,8 @@ class LibraryView(QWidget):
         self.download_course = QPushButton()
         self.download_course.setObjectName("PrimaryButton")
         self.download_course.clicked.connect(lambda: self.start_download())
+        self.read_course = QPushButton()  # "Resume" or "Start": the chapter to read next
+        self.read_course.clicked.connect(self.resume_reading)
         self.download_chapter = QPushButton()
         self.download_chapter.clicked.connect(self._download_selected_chapter)
         self.pause = QPushButton()
@@ -166,9 +185,18 @@ class LibraryView(QWidget):
         self.course_title = QLabel()
         self.course_title.setObjectName("SectionTitle")
         column.addWidget(self.course_title)
+        self.course_progress = QLabel()
+        self.course_progress.setObjectName("ViewSubtitle")
+        column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
         row = QHBoxLayout()
-        for widget in (self.download_course, self.download_chapter, self.pause, self.cancel):
+        for widget in (
+            self.read_course,
+            self.download_course,
+            self.download_chapter,
+            self.pause,
+            self.cancel,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         column.addLayout(row)
@@ -201,8 +229,7 @@ class LibraryView(QWidget):
         self.empty_hint.setText(
             _("Your library is empty: double-click a course in the Catalogue to add it.")
         )
-        self.outline.setHeaderLabels([_("Chapter"), _("State")])
-        self.download_course.setText(_("Download the course"))
+        self.outline.setHeaderLabels([_("Chapter"), _("On this computer"), _("Your progress")])
         self.download_chapter.setText(_("Download this chapter"))
         self.pause.setText(_("Pause"))
         self.cancel.setText(_("Cancel all"))
@@ -212,6 +239,8 @@ class LibraryView(QWidget):
         self.reader.retranslate()
         if self.course_id is not None:
             self._refresh_outline()
+        else:
+            self._show_primary_action(None, {}, None)
 
     # --- courses -------------------------------------------------------------------------
 
@@ -316,7 +345,7 @@ class LibraryView(QWidget):
         if course_id is None:
             return
 
-        def load() -> tuple[CourseManifest | None, dict[str, str], int, bool]:
+        def load() -> Outline:
             library = self.context.library()
             manifest = library.manifest(course_id)
             if manifest is None:
@@ -329,40 +358,107 @@ class LibraryView(QWidget):
                 library.chapter_states(course_id),
                 library.storage().get(course_id, 0),
                 library.is_pinned(course_id),
+                None if manifest is None else self.context.progress().course_progress(manifest),
             )
 
-        def show(loaded: tuple[CourseManifest | None, dict[str, str], int, bool]) -> None:
+        def show(loaded: Outline) -> None:
             if course_id == self.course_id:  # the learner may have moved on meanwhile
                 self._show_outline(loaded)
 
         run_in_background(self, load, show, self._failed)
 
-    def _show_outline(
-        self, loaded: tuple[CourseManifest | None, dict[str, str], int, bool]
-    ) -> None:
-        manifest, states, used, pinned = loaded
+    def _show_outline(self, loaded: Outline) -> None:
+        manifest, states, used, pinned, progress = loaded
         self.manifest = manifest
+        self.progress = progress
         self.outline.clear()
-        if manifest is None:
+        if manifest is None or progress is None:
+            self.course_progress.clear()
+            self._show_primary_action(None, {}, None)
             self.storage.setText(_("Connect once to see this course's outline."))
             self.changed.emit()
             return
         for part in manifest.parts:
-            part_item = QTreeWidgetItem([part.title, ""])
+            part_item = QTreeWidgetItem([part.title, "", ""])
             self.outline.addTopLevelItem(part_item)
             for chapter in part.chapters:
                 child = QTreeWidgetItem(
-                    [chapter.title, state_text(states.get(chapter.id, NOT_DOWNLOADED))]
+                    ["", state_text(states.get(chapter.id, NOT_DOWNLOADED)), ""]
                 )
+                _show_chapter_progress(child, chapter, progress)
                 child.setData(0, IdRole, chapter.id)
                 part_item.addChild(child)
             part_item.setExpanded(True)
-        self.outline.resizeColumnToContents(0)
+        self.course_progress.setText(progress_summary(progress))
+        self._show_primary_action(manifest, states, progress)
+        for column in range(self.outline.columnCount()):
+            self.outline.resizeColumnToContents(column)
         self.pin.blockSignals(True)
         self.pin.setChecked(pinned)
         self.pin.blockSignals(False)
         self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
         self.changed.emit()
+
+    def _show_primary_action(
+        self,
+        manifest: CourseManifest | None,
+        states: dict[str, str],
+        progress: CourseProgress | None,
+    ) -> None:
+        """One primary action: download the course until every chapter is on this computer,
+        then read it ("Resume" where the learner left off). A downloaded course's button
+        says so and cannot be pressed: it once looked as active as before."""
+        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
+        downloaded = bool(chapters) and all(states.get(c.id) == OFFLINE for c in chapters)
+        self.download_course.setEnabled(self.course_id is not None and not downloaded)
+        self.download_course.setText(
+            _("Course downloaded") if downloaded else _("Download the course")
+        )
+        self.read_course.setVisible(bool(chapters))
+        self.read_course.setText(
+            _("Resume reading") if progress and progress.last_chapter else _("Start the course")
+        )
+        self.read_course.setAccessibleDescription(self._next_chapter_title(chapters))
+        self.read_course.setToolTip(self._next_chapter_title(chapters))
+        primary, other = (
+            (self.read_course, self.download_course)
+            if downloaded
+            else (self.download_course, self.read_course)
+        )
+        for button, name in ((primary, "PrimaryButton"), (other, "")):
+            if button.objectName() != name:
+                button.setObjectName(name)
+                button.style().unpolish(button)
+                button.style().polish(button)
+        primary.setDefault(True)
+        other.setDefault(False)
+
+    def _next_chapter(self, chapters: list[Chapter]) -> Chapter | None:
+        """The chapter read last, or else the first one not completed yet."""
+        progress = self.progress
+        if not chapters:
+            return None
+        if progress is not None and progress.last_chapter:
+            found = next((c for c in chapters if c.id == progress.last_chapter), None)
+            if found is not None:
+                return found
+        done = progress.completed | progress.passed if progress else frozenset()
+        for chapter in chapters:
+            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+            if (quiz.id if quiz else chapter.id) not in done:
+                return chapter
+        return chapters[0]
+
+    def _next_chapter_title(self, chapters: list[Chapter]) -> str:
+        chapter = self._next_chapter(chapters)
+        return chapter.title if chapter else ""
+
+    def resume_reading(self) -> None:
+        manifest = self.manifest
+        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
+        chapter = self._next_chapter(chapters)
+        if chapter is not None and self.course_id is not None:
+            self.open_chapter(self.course_id, chapter.id)
 
     # --- downloads -----------------------------------------------------------------------
 
@@ -575,6 +671,34 @@ class LibraryView(QWidget):
         message, hint, reference = describe(error)
         self.banner.show_message("error", message, hint, reference, action=_("Close"))
         self.changed.emit()
+
+
+Outline = tuple[CourseManifest | None, dict[str, str], int, bool, CourseProgress | None]
+
+
+def _show_chapter_progress(
+    item: QTreeWidgetItem, chapter: Chapter, progress: CourseProgress
+) -> None:
+    """✓ and the words beside it: the mark is never the only sign, and a screen reader
+    says it too."""
+    quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+    done = chapter.id in progress.completed if quiz is None else quiz.id in progress.passed
+    item.setText(0, f"✓ {chapter.title}" if done else chapter.title)
+    if quiz is None:
+        status = _("Completed") if done else ""
+    elif quiz.id in progress.best_scores:
+        best = round(progress.best_scores[quiz.id] * 100)
+        status = (
+            _("Best score: {score} %, passed")
+            if done
+            else _("Best score: {score} %, not passed yet")
+        ).format(score=best)
+    else:
+        status = _("Not taken yet")
+    item.setText(2, f"✓ {status}" if done else status)
+    description = _("completed") if done else _("not completed")
+    item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, description)
+    item.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, status or description)
 
 
 def _first_mark(snippet: str) -> str:

@@ -21,6 +21,7 @@ from companion.ui.qt import (
     QRadioButton,
     QScrollArea,
     QStackedWidget,
+    Qt,
     QTextBrowser,
     QUrl,
     QVBoxLayout,
@@ -39,26 +40,34 @@ class QuizWidget(QWidget):
         self.quiz: Quiz | None = None
         self._inputs: dict[str, list[tuple[str, QCheckBox | QRadioButton]]] = {}
         self._groups: list[QButtonGroup] = []
-        self._column = QVBoxLayout(self)
-        self.result = rich_label()  # the explanations are escaped
-        self.result.setWordWrap(True)
+        # The questions live in a form replaced with each quiz; the button and the result
+        # stay in place. Taking them out of the layout and adding them back (as this once
+        # did) left Qt's cached size of the result label at its empty height: every quiz
+        # after the first showed its score in a zero-high label, that is, not at all.
+        self.form = QWidget()
         self.submit_button = QPushButton()
         self.submit_button.clicked.connect(self._submit)
+        self.result = rich_label()  # the explanations are escaped
+        self.result.setWordWrap(True)
+        column = QVBoxLayout(self)
+        column.addWidget(self.form)
+        column.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.result)
+        column.addStretch(1)
+        self._column = column
 
     def show_quiz(self, quiz: Quiz) -> None:
         self.quiz = quiz
-        while self._column.count():
-            item = self._column.takeAt(0)
-            widget = item.widget() if item else None
-            if widget is not None and widget not in (self.result, self.submit_button):
-                widget.deleteLater()
         self._inputs.clear()
         self._groups.clear()
+        form = QWidget()
+        layout = QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 0, 0)
         for number, question in enumerate(quiz.questions, start=1):
             prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
-            self._column.addWidget(prompt)
-            group = QButtonGroup(self)
+            layout.addWidget(prompt)
+            group = QButtonGroup(form)
             group.setExclusive(question.kind == "single")
             self._groups.append(group)
             inputs = []
@@ -69,14 +78,14 @@ class QuizWidget(QWidget):
                     else QCheckBox(choice.text)
                 )
                 group.addButton(box)
-                self._column.addWidget(box)
+                layout.addWidget(box)
                 inputs.append((choice.id, box))
             self._inputs[question.id] = inputs
+        self._column.replaceWidget(self.form, form)
+        self.form.deleteLater()
+        self.form = form
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
-        self._column.addWidget(self.submit_button)
-        self._column.addWidget(self.result)
-        self._column.addStretch(1)
 
     def answers(self) -> dict[str, frozenset[str]]:
         return {

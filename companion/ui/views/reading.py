@@ -77,7 +77,12 @@ class ReadingController(QObject):
             self.current = (course_id, chapter_id)
             self.study.begin(course_id, chapter, manifest)
             progress = self.context.progress
-            self._background(lambda: progress().open_chapter(course_id, chapter, manifest), _ignore)
+
+            def opened() -> None:  # the position is stamped now: "Resume" comes back here
+                progress().open_chapter(course_id, chapter, manifest)
+                progress().save_position(course_id, chapter_id, position)
+
+            self._background(opened, _ignore)
             self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
             if highlight:
                 self.reader.browser.find(highlight)  # selects and scrolls to the match

@@ -3,15 +3,58 @@ time left, the waiting ones in the order they will run, each with a way to take 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 from companion import formatting
 from companion.i18n import _
 
-from companion.ui.qt import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from companion.ui.qt import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 
 JobKey = tuple[str, str | None]  # (course id, chapter id or None for the whole course)
+
+RATE_MEMORY = 3.0  # seconds: how long the rate remembers; smooths a bursty connection
+STALLED_AFTER = 5.0  # seconds without a byte: say the download waits, give no time
+
+
+class RateEstimate:
+    """Bytes per second, smoothed (an exponential average over time, so bursts and short
+    pauses do not make the estimate jump), and the time left from it. Without new bytes
+    the rate decays: a stalled download's estimate grows instead of staying frozen."""
+
+    def __init__(self, now: float) -> None:
+        self.rate: float | None = None
+        self.done = 0
+        self.total = 0
+        self._last = now  # when ``done`` last changed
+
+    def add(self, done: int, total: int, now: float) -> None:
+        elapsed = now - self._last
+        if done > self.done and elapsed > 0:
+            sample = (done - self.done) / elapsed
+            weight = 1 - math.exp(-elapsed / RATE_MEMORY)
+            self.rate = sample if self.rate is None else self.rate + weight * (sample - self.rate)
+            self._last = now
+        elif done < self.done:  # a new file or a restart: start counting again
+            self._last = now
+        self.done, self.total = done, total
+
+    def seconds_left(self, now: float) -> float | None:
+        """None when it cannot be told yet, or the download is stalled."""
+        quiet = now - self._last
+        if self.rate is None or self.rate <= 0 or quiet >= STALLED_AFTER:
+            return None
+        rate = self.rate * math.exp(-quiet / RATE_MEMORY) if quiet > 1 else self.rate
+        return max(0.0, (self.total - self.done) / rate - min(quiet, 1.0))
 
 
 class JobRow(QWidget):
@@ -37,7 +80,10 @@ class JobRow(QWidget):
         column.addLayout(top)
         column.addWidget(self.bar)
         column.addWidget(self.state)
-        self.started = 0.0
+        self.estimate = RateEstimate(time.monotonic())
+        self.ticker = QTimer(self)  # the estimate moves between events, and says a stall
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
         self.waiting()
 
     def waiting(self) -> None:
@@ -46,20 +92,34 @@ class JobRow(QWidget):
         self.remove.setText(_("Withdraw"))
 
     def running(self) -> None:
-        self.started = time.monotonic()
+        self.estimate = RateEstimate(time.monotonic())
         self.state.setText(_("Preparing…"))
         self.remove.setText(_("Cancel"))
+        self.ticker.start()
 
     def progress(self, done: int, total: int) -> None:
         self.bar.setValue(int(1000 * done / total) if total else 1000)
-        elapsed = max(0.001, time.monotonic() - self.started)
-        rate = done / elapsed
-        left = (total - done) / rate if rate > 0 else 0
-        self.state.setText(
-            _("{done} of {total} — about {seconds} s left").format(
-                done=formatting.size(done), total=formatting.size(total), seconds=round(left)
-            )
-        )
+        self.estimate.add(done, total, time.monotonic())
+        self.tick()
+
+    def tick(self) -> None:
+        """Say where the download is: bytes, and the time left or that it waits."""
+        estimate = self.estimate
+        if not estimate.total:
+            return
+        sizes = {"done": formatting.size(estimate.done), "total": formatting.size(estimate.total)}
+        left = estimate.seconds_left(time.monotonic())
+        if left is None and estimate.rate is not None:
+            text = _("{done} of {total} — waiting for data from the connection…")
+        elif left is None:
+            text = _("{done} of {total}")
+        elif left >= 90:
+            text = _("{done} of {total} — about {minutes} min left")
+            sizes["minutes"] = str(round(left / 60))
+        else:
+            text = _("{done} of {total} — about {seconds} s left")
+            sizes["seconds"] = str(max(1, round(left)))
+        self.state.setText(text.format(**sizes))
 
 
 class DownloadsPanel(QWidget):
