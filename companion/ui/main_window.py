@@ -33,7 +33,11 @@ from companion.ui.qt import (
 from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.banner import settings_problems_banner
-from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
+from companion.ui.widgets.connection_indicator import (
+    ConnectionIndicator,
+    ConnectionState,
+    Reachability,
+)
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.sync_indicator import SyncIndicator
 
@@ -96,7 +100,9 @@ class MainWindow(QMainWindow):
         self.sync_indicator.diagnostic_requested.connect(self.show_diagnostic)
         self._diagnostic: DiagnosticController | None = None
         self._sync_relay = SyncRelay(self)
+        self.reachability = Reachability(self.connection, self.sync_indicator)
         self._sync_relay.status.connect(self.sync_indicator.show_status)
+        self._sync_relay.status.connect(self.reachability.sync_reported)
         self._sync_relay.status.connect(self._synced)
         status = QStatusBar()
         status.addWidget(self.connection)
@@ -260,7 +266,7 @@ class MainWindow(QMainWindow):
         if self._catalog_asked:  # a slow platform: the answer on its way will be shown
             return
         self._catalog_asked = True
-        self.connection.set_state(ConnectionState.CONNECTING)
+        self.reachability.connecting()
         self.catalog_view.show_loading()
         run_in_background(
             self, self.context.catalog.refresh, self._catalog_ready, self._catalog_failed
@@ -269,9 +275,7 @@ class MainWindow(QMainWindow):
     def _catalog_ready(self, result: CatalogResult) -> None:
         self._catalog_asked = False
         self._last_result = result
-        self.connection.set_state(
-            ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
-        )
+        self.reachability.catalogue_answered(result.online)
         if result.online and self.context.sync is not None:
             self.context.sync.network_changed(True)  # back online: send what waited
         self.catalog_view.show_result(result)
@@ -283,7 +287,7 @@ class MainWindow(QMainWindow):
         self._catalog_asked = False
         message, hint, reference = describe(error)
         offline = isinstance(error, UserFacingError)
-        self.connection.set_state(ConnectionState.OFFLINE if offline else ConnectionState.ONLINE)
+        self.reachability.catalogue_answered(not offline)
         self.catalog_view.show_error(message, hint, reference)
         self.catalog_shown.emit()
 

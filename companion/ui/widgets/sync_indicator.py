@@ -62,6 +62,7 @@ class SyncIndicator(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.status: SyncStatus | None = None
+        self.reachable = True  # what the connection indicator shows: the words agree with it
         self._shown_at = time.monotonic()
         self._icon = QLabel("⟳")
         self._label = _ElidedLabel()
@@ -88,6 +89,11 @@ class SyncIndicator(QWidget):
         self._shown_at = time.monotonic()
         self._icon.setStyleSheet(f"color: {_COLOURS[status.phase]};")
         self.retranslate()
+
+    def set_reachable(self, reachable: bool) -> None:
+        if reachable != self.reachable:
+            self.reachable = reachable
+            self.retranslate()
 
     @property
     def text(self) -> str:
@@ -129,6 +135,9 @@ class SyncIndicator(QWidget):
             return [_("Not signed in: progress is not kept on this shared computer")]
         if status.phase is Phase.SIGNED_OUT:
             return [pending or _("Progress saved on this computer"), _("sign in to sync it")]
+        if status.phase is Phase.OFFLINE and self.reachable:
+            # The platform answered since this sync failed: it goes again shortly.
+            return [_("Progress kept, sending it again shortly"), pending]
         if status.phase in (Phase.OFFLINE, Phase.FAILING):
             problem = (
                 _("Offline, progress kept")
