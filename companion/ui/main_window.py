@@ -30,7 +30,6 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
-from companion.ui.views.catalog_model import EntryRole
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import (
@@ -68,7 +67,7 @@ class MainWindow(QMainWindow):
         self._library_tab = LazyTab(self._make_library_view)
         self._account_tab = LazyTab(self._make_account_view)
         self._certificates_tab = LazyTab(self._make_certificates_view)
-        self.catalog_view.list.activated.connect(self._open_in_library)
+        self.catalog_view.add_requested.connect(self._open_in_library)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.catalog_view, "")
@@ -281,6 +280,7 @@ class MainWindow(QMainWindow):
         self.catalog_view.show_result(result)
         self._show_courses(result.courses)
         self._show_updated()
+        self._mark_my_courses()
         self.catalog_shown.emit()
 
     def _catalog_failed(self, error: BaseException) -> None:
@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
         if self._certificates_tab.created:
             self.certificates_view.refresh()
         self.ownership.refresh()
+        self._mark_my_courses()
 
     def _keep_study_time(self) -> None:
         """Before a sign-out: the chapter being read is the leaving learner's study time."""
@@ -401,10 +402,18 @@ class MainWindow(QMainWindow):
         if self._library_tab.created:
             self.library_view.set_courses(courses)
 
-    def _open_in_library(self, index: Any) -> None:
-        course = index.data(EntryRole)
-        if course is not None:
-            self.show_library().add_course(course.id)
+    def _open_in_library(self, course: CatalogEntry) -> None:
+        self.show_library().add_course(course.id)
+
+    def _mark_my_courses(self) -> None:
+        """The catalogue says which courses are already in the learner's library."""
+        run_in_background(
+            self,
+            lambda: self.context.progress().my_courses(),
+            self.catalog_view.set_in_library,
+            lambda _error: None,
+            local=True,
+        )
 
     def _switch_profile(self) -> None:
         """Profiles are switched explicitly: Companion restarts on the chosen one."""
