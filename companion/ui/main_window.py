@@ -30,6 +30,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.translations import install_qt_translations
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import (
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        install_qt_translations(i18n.current_language())  # Qt's own dialogs too
         self.catalog_view = CatalogView()
         self.catalog_view.retry_requested.connect(self.refresh_catalog)
         # Only the catalogue is built before the first paint; the other tabs when opened.
@@ -320,6 +322,7 @@ class MainWindow(QMainWindow):
             self._language_actions[i18n.current_language()].setChecked(True)
             return
         i18n.install(code)
+        install_qt_translations(code)
         self._language_actions[code].setChecked(True)
         self.retranslate()
 

@@ -105,9 +105,10 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QProcess, QUrl, qVersion
+    from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTranslator, QUrl, qVersion
     from PySide6.QtGui import (
         QDesktopServices,
+        QKeySequence,
         QPageSize,
         QPdfWriter,
         QPixmap,
@@ -115,6 +116,7 @@ if TYPE_CHECKING:
     )
     from PySide6.QtNetwork import QNetworkInformation
     from PySide6.QtWidgets import (
+        QAbstractButton,
         QButtonGroup,
         QCheckBox,
         QFileDialog,
@@ -127,6 +129,7 @@ if TYPE_CHECKING:
         QRadioButton,
         QScrollArea,
         QSplitter,
+        QTabBar,
         QTextBrowser,
         QTreeWidget,
         QTreeWidgetItem,
@@ -134,6 +137,10 @@ if TYPE_CHECKING:
 
 _LATER = {
     "QProcess": "PySide6.QtCore",
+    "QLibraryInfo": "PySide6.QtCore",
+    "QLocale": "PySide6.QtCore",
+    "QTranslator": "PySide6.QtCore",
+    "QKeySequence": "PySide6.QtGui",
     "QUrl": "PySide6.QtCore",
     "qVersion": "PySide6.QtCore",
     "QNetworkInformation": "PySide6.QtNetwork",
@@ -145,6 +152,7 @@ _LATER = {
     "QTextDocument": "PySide6.QtGui",
     **dict.fromkeys(
         (
+            "QAbstractButton",
             "QButtonGroup",
             "QCheckBox",
             "QFileDialog",
@@ -157,6 +165,7 @@ _LATER = {
             "QRadioButton",
             "QScrollArea",
             "QSplitter",
+            "QTabBar",
             "QTextBrowser",
             "QTreeWidget",
             "QTreeWidgetItem",
@@ -201,6 +210,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractListModel",
     "QAction",
     "QActionGroup",
@@ -218,11 +228,14 @@ __all__ = [
     "QHBoxLayout",
     "QIcon",
     "QInputDialog",
+    "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
+    "QLocale",
     "QMainWindow",
     "QMessageBox",
     "QModelIndex",
@@ -250,11 +263,13 @@ __all__ = [
     "QStatusBar",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
+    "QTabBar",
     "QTabWidget",
     "QTextBrowser",
     "QTextDocument",
     "QThreadPool",
     "QTimer",
+    "QTranslator",
     "QTreeWidget",
     "QTreeWidgetItem",
     "QUrl",

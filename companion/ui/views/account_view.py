@@ -69,6 +69,7 @@ class AccountView(QWidget):
         self._sign_out = sign_out or service.sign_out  # the app's: it also sends and wipes
         self.methods = methods
         self.account: Account | None = None
+        self._last_error: BaseException | None = None  # re-shown in a new language
         self._cancel = threading.Event()
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self.banner.hide)
@@ -218,6 +219,14 @@ class AccountView(QWidget):
         )
         self.activate_button.setText(_("Activate"))
         self.sign_out_button.setText(_("Sign out"))
+        self.session_note.setText(
+            _(
+                "No secure keyring is available on this computer: you "
+                "will have to sign in again next time."
+            )
+        )
+        if self._last_error is not None and self.banner.isVisible():
+            self._failed_banner(self._last_error)
         if self.account is not None:
             self._show_account(self.account)
 
@@ -322,12 +331,6 @@ class AccountView(QWidget):
         )
 
     def _show_session_note(self, persistent: bool) -> None:
-        self.session_note.setText(
-            _(
-                "No secure keyring is available on this computer: you "
-                "will have to sign in again next time."
-            )
-        )
         self.session_note.setVisible(not persistent)
 
     def _show_account(self, account: Account) -> None:
@@ -372,8 +375,12 @@ class AccountView(QWidget):
         run_in_background(self, self._sign_out, done, failed)
 
     def _failed(self, error: BaseException) -> None:
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self._last_error = error
+        self._failed_banner(error)
         if isinstance(error, SignInRequired):  # nothing local is lost: just sign in again
             self.pages.setCurrentWidget(self.signed_out)
         self.account_changed.emit()
+
+    def _failed_banner(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.banner.show_message("error", message, hint, reference, action=_("Close"))

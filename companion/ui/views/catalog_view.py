@@ -4,6 +4,7 @@ and its one primary action, adding the chosen course to the learner's library.""
 from __future__ import annotations
 
 from companion.domain import CatalogEntry
+from companion.errors import UserFacingError
 from companion.i18n import _, ngettext
 from companion.services.catalog import CatalogResult
 
@@ -86,6 +87,9 @@ class CatalogView(QWidget):
         self.list.selectionModel().currentChanged.connect(lambda *_args: self.retranslate())
         self.model.modelReset.connect(self._select_first)
         self._loading = True
+        # Re-shown in a new language: why the live catalogue is missing.
+        self._saved_problem: UserFacingError | None = None
+        self._error: tuple[str, str, str] | None = None
         self.retranslate()
 
     def selected_course(self) -> CatalogEntry | None:
@@ -134,20 +138,13 @@ class CatalogView(QWidget):
         if row >= 0:
             self.list.setCurrentIndex(self.model.index(row))
         self._show_page()
-        if result.problem is None:
-            self.banner.hide()
-        else:
-            self.banner.show_message(
-                "warning",
-                _("Offline: this is the catalogue saved on this computer."),
-                result.problem.message,
-                result.problem.reference,
-            )
+        self._saved_problem = result.problem
+        self._error = None
         self.retranslate()
 
     def show_error(self, message: str, hint: str, reference: str) -> None:
         self._loading = False
-        self.banner.show_message("error", message, hint, reference)
+        self._error = (message, hint, reference)
         if self.model.rowCount() == 0:
             self._pages.setCurrentWidget(self._placeholder)
         self.retranslate()
@@ -174,10 +171,25 @@ class CatalogView(QWidget):
                         text=self.search.text().strip()
                     )
                 )
+        self._show_problem()
         self.search.setPlaceholderText(_("Search the catalogue (Ctrl+F)"))
         self.search.setAccessibleName(_("Search the catalogue"))
         self.list.setAccessibleName(_("Courses"))
         self._retranslate_action()
+
+    def _show_problem(self) -> None:
+        """The banner's own words are made here, so they follow a language switch."""
+        if self._error is not None:
+            self.banner.show_message("error", *self._error)
+        elif self._saved_problem is not None:
+            self.banner.show_message(
+                "warning",
+                _("Offline: this is the catalogue saved on this computer."),
+                self._saved_problem.message,
+                self._saved_problem.reference,
+            )
+        else:
+            self.banner.hide()
 
     def _retranslate_action(self) -> None:
         course = self.selected_course()
