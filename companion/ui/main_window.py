@@ -21,8 +21,8 @@ from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
     QActionGroup,
-    QLabel,
     QMainWindow,
+    QSizePolicy,
     QStatusBar,
     QTabWidget,
     QTimer,
@@ -39,7 +39,8 @@ from companion.ui.widgets.connection_indicator import (
     Reachability,
 )
 from companion.ui.widgets.lazy_tab import LazyTab
-from companion.ui.widgets.sync_indicator import SyncIndicator
+from companion.ui.widgets.screen_fit import fit_to_screen
+from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
     from companion.ui.diagnostic import DiagnosticController
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self.owner_changed.connect(self.learner_changed)
         context.owner_listeners.append(self.owner_changed.emit)
         self.connection = ConnectionIndicator()
-        self._platform_label = QLabel()
+        self._platform_label = ElidedLabel(minimum=60)  # the full text in its tooltip
         self.sync_indicator = SyncIndicator()
         self.sync_indicator.sync_requested.connect(self.sync_now)
         self.sync_indicator.diagnostic_requested.connect(self.show_diagnostic)
@@ -108,14 +109,16 @@ class MainWindow(QMainWindow):
         status = QStatusBar()
         status.addWidget(self.connection)
         status.addWidget(self.sync_indicator, 1)  # takes the room left; shortens with "…"
-        self._profile_label = QLabel()
+        self._profile_label = ElidedLabel(minimum=60)
+        for label in (self._profile_label, self._platform_label):  # shrink only when short
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
         self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
-        self.resize(900, 640)
+        fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
 
     def _build_menus(self) -> None:
@@ -165,7 +168,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, _("Library"))
         self.tabs.setTabText(2, _("Account"))
         self.tabs.setTabText(3, _("Certificates"))
-        self._profile_label.setText(_("Profile: {name}").format(name=self.context.profile))
+        self._profile_label.set_full_text(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._help_menu.setTitle(_("&Help"))
@@ -173,7 +176,7 @@ class MainWindow(QMainWindow):
         self._diagnostic_action.setText(_("&Diagnostic…"))
         self._show_managed_language()
         demo = self.context.connection.is_demo
-        self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
+        self._platform_label.set_full_text(_("Demo platform (on this computer)") if demo else "")
         self.ownership.show()
         self._show_updated()
         self.connection.retranslate()

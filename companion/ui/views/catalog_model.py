@@ -21,6 +21,7 @@ from companion.ui.qt import (
     QPersistentModelIndex,
     QRect,
     QSize,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
@@ -142,7 +143,11 @@ class CourseCardDelegate(QStyledItemDelegate):
         palette = option.palette
         card = option.rect.adjusted(4, 4, -4, -4)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d5dde5"), 1))
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        if focused:  # the keyboard's place in the list: a ring, not only a tint
+            painter.setPen(QPen(QColor("#0b57d0"), 3))
+        else:
+            painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d5dde5"), 1))
         painter.setBrush(palette.alternateBase() if selected else palette.base())
         painter.drawRoundedRect(card, 8, 8)
         inner = card.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)

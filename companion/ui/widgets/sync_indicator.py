@@ -30,17 +30,19 @@ _COLOURS = {
 }
 
 
-class _ElidedLabel(QLabel):
-    """One line that shortens itself with "…" when the status bar is narrow."""
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" when the status bar is narrow; the whole
+    text stays in its tooltip."""
 
-    def __init__(self) -> None:
+    def __init__(self, minimum: int = 120) -> None:
         super().__init__()
         self.full_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(minimum)
 
     def set_full_text(self, text: str) -> None:
         self.full_text = text
+        self.setToolTip(plain_tooltip(text))
         self._fit()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's API
@@ -65,7 +67,7 @@ class SyncIndicator(QWidget):
         self.reachable = True  # what the connection indicator shows: the words agree with it
         self._shown_at = time.monotonic()
         self._icon = QLabel("⟳")
-        self._label = _ElidedLabel()
+        self._label = ElidedLabel()
         self._label.setObjectName("SyncStatus")
         self.reference = QLabel()  # selectable: support staff copy it from here
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
