@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         view = LibraryView(self.context)
         if self._courses:
             view.set_courses(self._courses)
+        QTimer.singleShot(0, self._mark_my_courses)
         return view
 
     def _make_account_view(self) -> AccountView:
@@ -412,7 +413,11 @@ class MainWindow(QMainWindow):
         self.show_library().add_course(course.id)
 
     def _mark_my_courses(self) -> None:
-        """The catalogue says which courses are already in the learner's library."""
+        """The catalogue says which courses are already in the learner's library. Read once
+        the library is open: opening the learner's progress earlier would settle whose it
+        is before a sign-in or a kiosk hand-over had their say."""
+        if not self._library_tab.created:
+            return
         run_in_background(
             self,
             lambda: self.context.progress().my_courses(),
