@@ -21,8 +21,8 @@ from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
     QActionGroup,
-    QLabel,
     QMainWindow,
+    QSizePolicy,
     QStatusBar,
     QTabWidget,
     QTimer,
@@ -30,12 +30,17 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
-from companion.ui.views.catalog_model import EntryRole
+from companion.ui.translations import install_qt_translations
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.widgets.banner import settings_problems_banner
-from companion.ui.widgets.connection_indicator import ConnectionIndicator, ConnectionState
+from companion.ui.widgets.connection_indicator import (
+    ConnectionIndicator,
+    ConnectionState,
+    Reachability,
+)
 from companion.ui.widgets.lazy_tab import LazyTab
-from companion.ui.widgets.sync_indicator import SyncIndicator
+from companion.ui.widgets.screen_fit import fit_to_screen
+from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
     from companion.ui.diagnostic import DiagnosticController
@@ -57,6 +62,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        install_qt_translations(i18n.current_language())  # Qt's own dialogs too
         self.catalog_view = CatalogView()
         self.catalog_view.retry_requested.connect(self.refresh_catalog)
         # Only the catalogue is built before the first paint; the other tabs when opened.
@@ -64,7 +70,7 @@ class MainWindow(QMainWindow):
         self._library_tab = LazyTab(self._make_library_view)
         self._account_tab = LazyTab(self._make_account_view)
         self._certificates_tab = LazyTab(self._make_certificates_view)
-        self.catalog_view.list.activated.connect(self._open_in_library)
+        self.catalog_view.add_requested.connect(self._open_in_library)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.catalog_view, "")
@@ -90,25 +96,29 @@ class MainWindow(QMainWindow):
         self.owner_changed.connect(self.learner_changed)
         context.owner_listeners.append(self.owner_changed.emit)
         self.connection = ConnectionIndicator()
-        self._platform_label = QLabel()
+        self._platform_label = ElidedLabel(minimum=60)  # the full text in its tooltip
         self.sync_indicator = SyncIndicator()
         self.sync_indicator.sync_requested.connect(self.sync_now)
         self.sync_indicator.diagnostic_requested.connect(self.show_diagnostic)
         self._diagnostic: DiagnosticController | None = None
         self._sync_relay = SyncRelay(self)
+        self.reachability = Reachability(self.connection, self.sync_indicator)
         self._sync_relay.status.connect(self.sync_indicator.show_status)
+        self._sync_relay.status.connect(self.reachability.sync_reported)
         self._sync_relay.status.connect(self._synced)
         status = QStatusBar()
         status.addWidget(self.connection)
         status.addWidget(self.sync_indicator, 1)  # takes the room left; shortens with "…"
-        self._profile_label = QLabel()
+        self._profile_label = ElidedLabel(minimum=60)
+        for label in (self._profile_label, self._platform_label):  # shrink only when short
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
         self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
-        self.resize(900, 640)
+        fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
 
     def _build_menus(self) -> None:
@@ -158,7 +168,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, _("Library"))
         self.tabs.setTabText(2, _("Account"))
         self.tabs.setTabText(3, _("Certificates"))
-        self._profile_label.setText(_("Profile: {name}").format(name=self.context.profile))
+        self._profile_label.set_full_text(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._help_menu.setTitle(_("&Help"))
@@ -166,7 +176,7 @@ class MainWindow(QMainWindow):
         self._diagnostic_action.setText(_("&Diagnostic…"))
         self._show_managed_language()
         demo = self.context.connection.is_demo
-        self._platform_label.setText(_("Demo platform (on this computer)") if demo else "")
+        self._platform_label.set_full_text(_("Demo platform (on this computer)") if demo else "")
         self.ownership.show()
         self._show_updated()
         self.connection.retranslate()
@@ -260,7 +270,7 @@ class MainWindow(QMainWindow):
         if self._catalog_asked:  # a slow platform: the answer on its way will be shown
             return
         self._catalog_asked = True
-        self.connection.set_state(ConnectionState.CONNECTING)
+        self.reachability.connecting()
         self.catalog_view.show_loading()
         run_in_background(
             self, self.context.catalog.refresh, self._catalog_ready, self._catalog_failed
@@ -269,21 +279,20 @@ class MainWindow(QMainWindow):
     def _catalog_ready(self, result: CatalogResult) -> None:
         self._catalog_asked = False
         self._last_result = result
-        self.connection.set_state(
-            ConnectionState.ONLINE if result.online else ConnectionState.OFFLINE
-        )
+        self.reachability.catalogue_answered(result.online)
         if result.online and self.context.sync is not None:
             self.context.sync.network_changed(True)  # back online: send what waited
         self.catalog_view.show_result(result)
         self._show_courses(result.courses)
         self._show_updated()
+        self._mark_my_courses()
         self.catalog_shown.emit()
 
     def _catalog_failed(self, error: BaseException) -> None:
         self._catalog_asked = False
         message, hint, reference = describe(error)
         offline = isinstance(error, UserFacingError)
-        self.connection.set_state(ConnectionState.OFFLINE if offline else ConnectionState.ONLINE)
+        self.reachability.catalogue_answered(not offline)
         self.catalog_view.show_error(message, hint, reference)
         self.catalog_shown.emit()
 
@@ -316,6 +325,7 @@ class MainWindow(QMainWindow):
             self._language_actions[i18n.current_language()].setChecked(True)
             return
         i18n.install(code)
+        install_qt_translations(code)
         self._language_actions[code].setChecked(True)
         self.retranslate()
 
@@ -355,6 +365,7 @@ class MainWindow(QMainWindow):
         view = LibraryView(self.context)
         if self._courses:
             view.set_courses(self._courses)
+        QTimer.singleShot(0, self._mark_my_courses)
         return view
 
     def _make_account_view(self) -> AccountView:
@@ -381,6 +392,7 @@ class MainWindow(QMainWindow):
         if self._certificates_tab.created:
             self.certificates_view.refresh()
         self.ownership.refresh()
+        self._mark_my_courses()
 
     def _keep_study_time(self) -> None:
         """Before a sign-out: the chapter being read is the leaving learner's study time."""
@@ -397,10 +409,22 @@ class MainWindow(QMainWindow):
         if self._library_tab.created:
             self.library_view.set_courses(courses)
 
-    def _open_in_library(self, index: Any) -> None:
-        course = index.data(EntryRole)
-        if course is not None:
-            self.show_library().add_course(course.id)
+    def _open_in_library(self, course: CatalogEntry) -> None:
+        self.show_library().add_course(course.id)
+
+    def _mark_my_courses(self) -> None:
+        """The catalogue says which courses are already in the learner's library. Read once
+        the library is open: opening the learner's progress earlier would settle whose it
+        is before a sign-in or a kiosk hand-over had their say."""
+        if not self._library_tab.created:
+            return
+        run_in_background(
+            self,
+            lambda: self.context.progress().my_courses(),
+            self.catalog_view.set_in_library,
+            lambda _error: None,
+            local=True,
+        )
 
     def _switch_profile(self) -> None:
         """Profiles are switched explicitly: Companion restarts on the chosen one."""

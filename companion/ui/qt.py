@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QStatusBar,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabWidget,
@@ -105,9 +106,10 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QProcess, QUrl, qVersion
+    from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTranslator, QUrl, qVersion
     from PySide6.QtGui import (
         QDesktopServices,
+        QKeySequence,
         QPageSize,
         QPdfWriter,
         QPixmap,
@@ -115,6 +117,7 @@ if TYPE_CHECKING:
     )
     from PySide6.QtNetwork import QNetworkInformation
     from PySide6.QtWidgets import (
+        QAbstractButton,
         QButtonGroup,
         QCheckBox,
         QFileDialog,
@@ -127,6 +130,7 @@ if TYPE_CHECKING:
         QRadioButton,
         QScrollArea,
         QSplitter,
+        QTabBar,
         QTextBrowser,
         QTreeWidget,
         QTreeWidgetItem,
@@ -134,6 +138,10 @@ if TYPE_CHECKING:
 
 _LATER = {
     "QProcess": "PySide6.QtCore",
+    "QLibraryInfo": "PySide6.QtCore",
+    "QLocale": "PySide6.QtCore",
+    "QTranslator": "PySide6.QtCore",
+    "QKeySequence": "PySide6.QtGui",
     "QUrl": "PySide6.QtCore",
     "qVersion": "PySide6.QtCore",
     "QNetworkInformation": "PySide6.QtNetwork",
@@ -145,6 +153,7 @@ _LATER = {
     "QTextDocument": "PySide6.QtGui",
     **dict.fromkeys(
         (
+            "QAbstractButton",
             "QButtonGroup",
             "QCheckBox",
             "QFileDialog",
@@ -157,6 +166,7 @@ _LATER = {
             "QRadioButton",
             "QScrollArea",
             "QSplitter",
+            "QTabBar",
             "QTextBrowser",
             "QTreeWidget",
             "QTreeWidgetItem",
@@ -201,6 +211,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractListModel",
     "QAction",
     "QActionGroup",
@@ -218,11 +229,14 @@ __all__ = [
     "QHBoxLayout",
     "QIcon",
     "QInputDialog",
+    "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
+    "QLocale",
     "QMainWindow",
     "QMessageBox",
     "QModelIndex",
@@ -248,13 +262,16 @@ __all__ = [
     "QSplitter",
     "QStackedWidget",
     "QStatusBar",
+    "QStyle",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
+    "QTabBar",
     "QTabWidget",
     "QTextBrowser",
     "QTextDocument",
     "QThreadPool",
     "QTimer",
+    "QTranslator",
     "QTreeWidget",
     "QTreeWidgetItem",
     "QUrl",

@@ -16,6 +16,7 @@ from companion.services.account import AccountService
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
     QFrame,
+    QGuiApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -54,6 +55,7 @@ class AccountView(QWidget):
     learner_signed_in = Signal()  # a learner has just signed in (not a refresh)
     learner_signed_out = Signal()
     signing_out = Signal()  # before the sign-out starts (the reader keeps its study time)
+    sign_in_url = Signal(str)  # the address given to the browser (from a worker)
 
     def __init__(
         self,
@@ -69,6 +71,7 @@ class AccountView(QWidget):
         self._sign_out = sign_out or service.sign_out  # the app's: it also sends and wipes
         self.methods = methods
         self.account: Account | None = None
+        self._last_error: BaseException | None = None  # re-shown in a new language
         self._cancel = threading.Event()
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self.banner.hide)
@@ -118,11 +121,30 @@ class AccountView(QWidget):
         self.waiting = QWidget()
         self._waiting_text = QLabel()
         self._waiting_text.setWordWrap(True)
+        # No browser opened (none installed, a kiosk): the address to copy into one.
+        self._link_intro = QLabel()
+        self._link_intro.setWordWrap(True)
+        self.waiting_url = QLabel()
+        self.waiting_url.setWordWrap(True)
+        self.waiting_url.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.copy_link_button = QPushButton()
+        self.copy_link_button.clicked.connect(self.copy_link)
         self._cancel_button = QPushButton()
         self._cancel_button.clicked.connect(self.cancel_sign_in)
+        self.sign_in_url.connect(self._show_sign_in_url)
         column = QVBoxLayout(self.waiting)
         column.addWidget(self._waiting_text)
-        column.addWidget(self._cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (self._link_intro, self.waiting_url):
+            column.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_link_button)
+        buttons.addWidget(self._cancel_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self._show_link(False)
         column.addStretch(1)
         self.pages.addWidget(self.waiting)
 
@@ -137,6 +159,11 @@ class AccountView(QWidget):
         self.user_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.qr = QLabel()
         self._device_expiry = QLabel()
+        self._device_expiry.setObjectName("Countdown")
+        self._expires_at = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._show_time_left)
         self._device_cancel = QPushButton()
         self._device_cancel.clicked.connect(self.cancel_sign_in)
         texts = QVBoxLayout()
@@ -202,6 +229,10 @@ class AccountView(QWidget):
         self.device_button.setText(_("Sign in with another device (QR code)"))
         self._waiting_text.setText(_("Finish signing in in your web browser…"))
         self._cancel_button.setText(_("Cancel"))
+        self._link_intro.setText(_("No browser opened? Copy this link into one:"))
+        self.copy_link_button.setText(_("Copy the link"))
+        if self._countdown.isActive():
+            self._show_time_left()
         self._device_cancel.setText(_("Cancel"))
         self._device_intro.setText(
             _(
@@ -218,6 +249,14 @@ class AccountView(QWidget):
         )
         self.activate_button.setText(_("Activate"))
         self.sign_out_button.setText(_("Sign out"))
+        self.session_note.setText(
+            _(
+                "No secure keyring is available on this computer: you "
+                "will have to sign in again next time."
+            )
+        )
+        if self._last_error is not None and self.banner.isVisible():
+            self._failed_banner(self._last_error)
         if self.account is not None:
             self._show_account(self.account)
 
@@ -256,17 +295,47 @@ class AccountView(QWidget):
     def sign_in_with_browser(self) -> None:
         cancel = self._new_attempt()
         self.banner.hide()
+        self._show_link(False)
         self.pages.setCurrentWidget(self.waiting)
+        opener = self.open_browser
+
+        def open_and_show(url: str) -> bool:  # on the worker: the signal crosses over
+            self.sign_in_url.emit(url)
+            return opener(url)
+
         run_in_background(
             self,
-            lambda: self.service.sign_in_with_browser(self.open_browser, cancel),
+            lambda: self.service.sign_in_with_browser(open_and_show, cancel),
             self._newly_signed_in,
             self._sign_in_failed,
+        )
+
+    def _show_sign_in_url(self, url: str) -> None:
+        self.waiting_url.setText(url)
+        self._show_link(True)
+
+    def _show_link(self, shown: bool) -> None:
+        for widget in (self._link_intro, self.waiting_url, self.copy_link_button):
+            widget.setVisible(shown)
+
+    def copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.waiting_url.text())
+        self.copy_link_button.setText(_("Link copied"))
+
+    def _show_time_left(self) -> None:
+        left = max(0, round(self._expires_at - time.time()))
+        if left == 0:
+            self._countdown.stop()
+            self._device_expiry.setText(_("The code has expired: cancel, then ask for a new one."))
+            return
+        self._device_expiry.setText(
+            _("The code expires in {time}.").format(time=f"{left // 60}:{left % 60:02d}")
         )
 
     def sign_in_with_device(self) -> None:
         self._new_attempt()
         self.banner.hide()
+        self._show_link(False)
         self.pages.setCurrentWidget(self.waiting)
         run_in_background(
             self, self.service.start_device_sign_in, self._show_device_code, self._sign_in_failed
@@ -281,10 +350,9 @@ class AccountView(QWidget):
         self.qr.setPixmap(
             qr_pixmap(authorization.verification_uri_complete or authorization.verification_uri)
         )
-        minutes = max(1, round((authorization.expires_at - time.time()) / 60))
-        self._device_expiry.setText(
-            _("The code is valid for {minutes} min.").format(minutes=minutes)
-        )
+        self._expires_at = authorization.expires_at
+        self._show_time_left()
+        self._countdown.start()  # updated each second while the code is shown
         self.pages.setCurrentWidget(self.device)
         cancel = self._cancel
         run_in_background(
@@ -295,18 +363,21 @@ class AccountView(QWidget):
         )
 
     def cancel_sign_in(self) -> None:
+        self._countdown.stop()
         self._cancel.set()
         self.pages.setCurrentWidget(self.signed_out)
 
     def _sign_in_failed(self, error: BaseException) -> None:
         if self._cancel.is_set():
             return
+        self._countdown.stop()
         self.pages.setCurrentWidget(self.signed_out)
         self._failed(error)
 
     # --- account -------------------------------------------------------------------------
 
     def _signed_in_as(self, account: Account) -> None:
+        self._countdown.stop()
         self.banner.hide()
         self._show_account(account)
         QTimer.singleShot(0, self._check_session_note)
@@ -322,12 +393,6 @@ class AccountView(QWidget):
         )
 
     def _show_session_note(self, persistent: bool) -> None:
-        self.session_note.setText(
-            _(
-                "No secure keyring is available on this computer: you "
-                "will have to sign in again next time."
-            )
-        )
         self.session_note.setVisible(not persistent)
 
     def _show_account(self, account: Account) -> None:
@@ -347,6 +412,13 @@ class AccountView(QWidget):
             self.activate_button.setEnabled(True)
             self.job_seeker_id.clear()
             self._signed_in_as(account)
+            self._last_error = None
+            self.banner.show_message(  # said, not only seen in the list above
+                "info",
+                _("Your premium access is activated."),
+                _("Premium courses can now be added to your library."),
+                action=_("Close"),
+            )
 
         def failed(error: BaseException) -> None:
             self.activate_button.setEnabled(True)
@@ -372,8 +444,12 @@ class AccountView(QWidget):
         run_in_background(self, self._sign_out, done, failed)
 
     def _failed(self, error: BaseException) -> None:
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self._last_error = error
+        self._failed_banner(error)
         if isinstance(error, SignInRequired):  # nothing local is lost: just sign in again
             self.pages.setCurrentWidget(self.signed_out)
         self.account_changed.emit()
+
+    def _failed_banner(self, error: BaseException) -> None:
+        message, hint, reference = describe(error)
+        self.banner.show_message("error", message, hint, reference, action=_("Close"))

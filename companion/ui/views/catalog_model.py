@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from companion import formatting
 from companion.domain import CatalogEntry
+from companion.i18n import _
 
 from companion.ui.qt import (
     QAbstractListModel,
@@ -19,6 +21,7 @@ from companion.ui.qt import (
     QPersistentModelIndex,
     QRect,
     QSize,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
@@ -26,17 +29,63 @@ from companion.ui.qt import (
 )
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
+MarkersRole = Qt.ItemDataRole.UserRole + 2  # "Premium", "In my library": words, not colours
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def folded(text: str) -> str:
+    """Lower case without accents: "securite" finds "Sécurité"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def markers(course: CatalogEntry, in_library: bool) -> list[str]:
+    words = []
+    if in_library:
+        words.append("✓ " + _("In my library"))
+    if course.premium:
+        words.append("★ " + _("Premium"))
+    return words
+
+
 class CatalogModel(QAbstractListModel):
+    """Every course of the catalogue; those matching the search are the rows."""
+
     def __init__(self) -> None:
         super().__init__()
+        self._all: list[CatalogEntry] = []
         self._courses: list[CatalogEntry] = []
+        self._filter = ""
+        self.in_library: set[str] = set()
 
     def set_courses(self, courses: list[CatalogEntry]) -> None:
+        self._all = list(courses)
+        self._apply()
+
+    def set_filter(self, text: str) -> None:
+        self._filter = folded(text.strip())
+        self._apply()
+
+    def set_in_library(self, course_ids: set[str]) -> None:
+        self.in_library = set(course_ids)
+        if self._courses:
+            self.dataChanged.emit(self.index(0), self.index(len(self._courses) - 1))
+
+    def total(self) -> int:
+        return len(self._all)
+
+    def row_of(self, course_id: str) -> int:
+        ids = [course.id for course in self._courses]
+        return ids.index(course_id) if course_id in ids else -1
+
+    def _apply(self) -> None:
         self.beginResetModel()
-        self._courses = list(courses)
+        words = self._filter.split()
+        self._courses = [
+            course
+            for course in self._all
+            if all(word in folded(searchable(course)) for word in words)
+        ]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's API
@@ -50,11 +99,19 @@ class CatalogModel(QAbstractListModel):
             return course.title
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(course.summary)
+        marks = markers(course, course.id in self.in_library)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return f"{course.title}. {meta_line(course)}. {course.summary}"
+            badges = "".join(f"{mark}. " for mark in marks)
+            return f"{course.title}. {badges}{meta_line(course)}. {course.summary}"
         if role == EntryRole:
             return course
+        if role == MarkersRole:
+            return marks
         return None
+
+
+def searchable(course: CatalogEntry) -> str:
+    return " ".join((course.title, course.summary, course.category, course.level))
 
 
 def meta_line(course: CatalogEntry) -> str:
@@ -75,7 +132,7 @@ class CourseCardDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
         metrics = QFontMetrics(option.font)
-        height = int(metrics.height() * 1.25) + metrics.height() * 3 + 3 * self.PADDING
+        height = int(metrics.height() * 1.25) + metrics.height() * 4 + 3 * self.PADDING
         return QSize(max(320, option.rect.width()), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
@@ -86,12 +143,19 @@ class CourseCardDelegate(QStyledItemDelegate):
         palette = option.palette
         card = option.rect.adjusted(4, 4, -4, -4)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d5dde5"), 1))
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        if focused:  # the keyboard's place in the list: a ring, not only a tint
+            painter.setPen(QPen(QColor("#0b57d0"), 3))
+        else:
+            painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d5dde5"), 1))
         painter.setBrush(palette.alternateBase() if selected else palette.base())
         painter.drawRoundedRect(card, 8, 8)
         inner = card.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
         y = self._draw_title(painter, option, inner, course.title)
         y = self._draw_line(painter, option, inner, y, meta_line(course), QColor("#4d5b69"))
+        marks = index.data(MarkersRole) or []
+        if marks:
+            y = self._draw_line(painter, option, inner, y, "   ".join(marks), QColor("#1f5f8b"))
         self._draw_summary(
             painter,
             option,

@@ -1,10 +1,16 @@
-"""The connection state in the status bar: a coloured dot and a few words."""
+"""The connection state in the status bar: a coloured dot and a few words.
+
+Two things learn whether the platform answers: the catalogue and the sync. ``Reachability``
+is the one place that decides, from whichever spoke last, so the status bar never says
+"En ligne" beside "Hors ligne" (issue 13)."""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from companion.i18n import _
+from companion.sync_status import Phase, SyncStatus
 
 from companion.ui.qt import QHBoxLayout, QLabel, QWidget
 
@@ -14,6 +20,12 @@ class ConnectionState(Enum):
     ONLINE = "online"
     OFFLINE = "offline"
 
+
+_SYMBOLS = {  # a shape as well as a colour: colour is never the only signal
+    ConnectionState.CONNECTING: "◌",
+    ConnectionState.ONLINE: "●",
+    ConnectionState.OFFLINE: "○",
+}
 
 _COLOURS = {
     ConnectionState.CONNECTING: "#c58b00",
@@ -36,6 +48,7 @@ class ConnectionIndicator(QWidget):
 
     def set_state(self, state: ConnectionState) -> None:
         self.state = state
+        self._dot.setText(_SYMBOLS[state])
         self._dot.setStyleSheet(f"color: {_COLOURS[state]};")
         self.retranslate()
 
@@ -51,3 +64,42 @@ class ConnectionIndicator(QWidget):
     @property
     def text(self) -> str:
         return self._label.text()
+
+
+class Reachability:
+    """The one answer to "can the platform be reached?", shown by both indicators.
+
+    A successful sync means the platform answered; a sync that could not reach it means
+    offline; a sync the platform refused with an error still reached it. The catalogue's
+    answer counts the same way. The latest evidence wins."""
+
+    def __init__(self, connection: ConnectionIndicator, sync: Any) -> None:
+        self.connection = connection
+        self.sync = sync  # a SyncIndicator: told, so its words agree with the dot
+        self._phase: Phase | None = None
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.connection.state
+
+    def connecting(self) -> None:
+        if self.connection.state is not ConnectionState.ONLINE:
+            self.connection.set_state(ConnectionState.CONNECTING)
+
+    def catalogue_answered(self, online: bool) -> None:
+        self._set(ConnectionState.ONLINE if online else ConnectionState.OFFLINE)
+
+    def sync_reported(self, status: SyncStatus) -> None:
+        previous, self._phase = self._phase, status.phase
+        if status.phase is Phase.OFFLINE:
+            self._set(ConnectionState.OFFLINE)
+        elif status.phase is Phase.FAILING:
+            self._set(ConnectionState.ONLINE)  # it answered, with an error
+        elif status.phase is Phase.IDLE and previous is Phase.SYNCING:
+            self._set(ConnectionState.ONLINE)  # a sync went through
+        else:
+            self.sync.set_reachable(self.connection.state is not ConnectionState.OFFLINE)
+
+    def _set(self, state: ConnectionState) -> None:
+        self.connection.set_state(state)
+        self.sync.set_reachable(state is not ConnectionState.OFFLINE)

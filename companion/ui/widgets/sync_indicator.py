@@ -30,17 +30,19 @@ _COLOURS = {
 }
 
 
-class _ElidedLabel(QLabel):
-    """One line that shortens itself with "…" when the status bar is narrow."""
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" when the status bar is narrow; the whole
+    text stays in its tooltip."""
 
-    def __init__(self) -> None:
+    def __init__(self, minimum: int = 120) -> None:
         super().__init__()
         self.full_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(minimum)
 
     def set_full_text(self, text: str) -> None:
         self.full_text = text
+        self.setToolTip(plain_tooltip(text))
         self._fit()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's API
@@ -62,9 +64,10 @@ class SyncIndicator(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.status: SyncStatus | None = None
+        self.reachable = True  # what the connection indicator shows: the words agree with it
         self._shown_at = time.monotonic()
         self._icon = QLabel("⟳")
-        self._label = _ElidedLabel()
+        self._label = ElidedLabel()
         self._label.setObjectName("SyncStatus")
         self.reference = QLabel()  # selectable: support staff copy it from here
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -88,6 +91,11 @@ class SyncIndicator(QWidget):
         self._shown_at = time.monotonic()
         self._icon.setStyleSheet(f"color: {_COLOURS[status.phase]};")
         self.retranslate()
+
+    def set_reachable(self, reachable: bool) -> None:
+        if reachable != self.reachable:
+            self.reachable = reachable
+            self.retranslate()
 
     @property
     def text(self) -> str:
@@ -129,6 +137,9 @@ class SyncIndicator(QWidget):
             return [_("Not signed in: progress is not kept on this shared computer")]
         if status.phase is Phase.SIGNED_OUT:
             return [pending or _("Progress saved on this computer"), _("sign in to sync it")]
+        if status.phase is Phase.OFFLINE and self.reachable:
+            # The platform answered since this sync failed: it goes again shortly.
+            return [_("Progress kept, sending it again shortly"), pending]
         if status.phase in (Phase.OFFLINE, Phase.FAILING):
             problem = (
                 _("Offline, progress kept")

@@ -1,0 +1,43 @@
+"""Issue 13: the sign-in waiting screens and the activation say what is going on."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.auth_helpers import approve_device
+from tests.ui.account_fixtures import signed_out_window as signed_out_window  # a fixture
+
+from companion.ui.qt import QGuiApplication, Qt
+
+
+def test_no_browser_opened_the_link_is_shown_and_copied(signed_out_window, qtbot):
+    view = signed_out_window.account_view
+    view.open_browser = lambda url: False  # no browser on this computer
+    qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.copy_link_button.isVisible, timeout=10_000)
+    url = view.waiting_url.text()
+    assert url.startswith("http") and "code_challenge" in url
+    assert view.waiting_url.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert view.copy_link_button.text() == "Copier le lien"
+    qtbot.mouseClick(view.copy_link_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == url
+    view.cancel_sign_in()
+
+
+def test_the_device_code_counts_down_and_activation_is_confirmed(signed_out_window, qtbot):
+    view = signed_out_window.account_view
+    qtbot.mouseClick(view.device_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    first = view._device_expiry.text()
+    assert first.startswith("Le code expire dans ")
+    qtbot.waitUntil(lambda: view._device_expiry.text() != first, timeout=3_000)  # each second
+    code = view.user_code.text()
+    with qtbot.waitSignal(view.account_changed, timeout=20_000):
+        threading.Thread(
+            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
+        ).start()
+    view.job_seeker_id.setText("1234567K")
+    with qtbot.waitSignal(view.account_changed, timeout=20_000):
+        qtbot.mouseClick(view.activate_button, Qt.MouseButton.LeftButton)
+    assert view.banner.isVisible()
+    assert view.banner.text == "Votre accès premium est activé."

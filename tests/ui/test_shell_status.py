@@ -1,0 +1,58 @@
+"""Issue 13: the status bar speaks with one voice about the platform being reachable."""
+
+from __future__ import annotations
+
+from companion.sync_status import Phase
+from tests.auth_helpers import Browser
+from tests.sync_helpers import complete_chapters
+from tests.ui.conftest import refreshed
+
+from companion.ui.qt import Qt
+from companion.ui.widgets.connection_indicator import ConnectionState
+
+
+def phase_is(window, phase, pending=None):
+    status = window.sync_indicator.status
+    return status is not None and status.phase is phase and pending in (None, status.pending)
+
+
+def signed_in(window, qtbot):
+    view = window.show_account()
+    view.open_browser = Browser("camille")
+    with qtbot.waitSignal(view.account_changed, timeout=20_000):
+        qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentIndex(0)
+    return window
+
+
+def test_a_successful_sync_means_online(platform_env, memory_keyring, make_window, qtbot):
+    platform_env.faults.set(status=503, path_prefix="/v1/catalog")
+    window = signed_in(window=refreshed(qtbot, make_window()), qtbot=qtbot)
+    assert window.connection.text == "Hors ligne"  # the catalogue did not come
+    window.start_sync()
+    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=20_000)
+    qtbot.waitUntil(lambda: window.sync_indicator.status.last_success is not None, timeout=5_000)
+    assert window.connection.state is ConnectionState.ONLINE
+    assert window.connection.text == "En ligne"
+    assert "Hors ligne" not in window.sync_indicator.text
+
+
+def test_a_sync_that_cannot_reach_the_platform_means_offline(
+    platform_env, memory_keyring, make_window, qtbot
+):
+    window = signed_in(refreshed(qtbot, make_window()), qtbot)
+    assert window.connection.text == "En ligne"
+    platform_env.faults.set(drop_after_bytes=0, path_prefix="/v1/xapi")
+    window.start_sync()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    complete_chapters(window.context.progress(), 1)
+    window.sync_now()
+    qtbot.waitUntil(lambda: phase_is(window, Phase.OFFLINE), timeout=30_000)
+    assert "Hors ligne, progression conservée" in window.sync_indicator.text
+    assert window.connection.state is ConnectionState.OFFLINE
+    assert window.connection.text == "Hors ligne"
+    # The platform answers the catalogue again: both say so, neither says offline.
+    platform_env.faults.clear()
+    refreshed(qtbot, window)
+    assert window.connection.text == "En ligne"
+    assert "Hors ligne" not in window.sync_indicator.text
