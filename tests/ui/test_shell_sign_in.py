@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.auth_helpers import approve_device
+from tests.auth_helpers import Browser, approve_device
 from tests.ui.account_fixtures import signed_out_window as signed_out_window  # a fixture
 
 from companion.ui.qt import QGuiApplication, Qt
@@ -22,6 +22,38 @@ def test_no_browser_opened_the_link_is_shown_and_copied(signed_out_window, qtbot
     qtbot.mouseClick(view.copy_link_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == url
     view.cancel_sign_in()
+
+
+def test_no_browser_the_link_stays_until_the_learner_signs_in_through_it(signed_out_window, qtbot):
+    view = signed_out_window.account_view
+    view.open_browser = lambda url: False  # the system says no browser could be opened
+    qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: view._waiting_text.text().startswith("Aucun navigateur web n'a pu être ouvert"),
+        timeout=10_000,
+    )
+    qtbot.wait(1_000)  # the flow goes on waiting: no error, no going back
+    assert view.pages.currentWidget() is view.waiting
+    assert not view.banner.isVisible()
+    assert view.copy_link_button.isVisible() and view.waiting_url.isVisible()
+    assert "Copiez le lien" in view._waiting_text.text()
+    url = view.waiting_url.text()
+    browser = Browser("camille")  # the learner pastes the link into a browser by hand
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        threading.Thread(target=browser._drive, args=(url,), daemon=True).start()
+    assert not browser.errors
+    assert view.pages.currentWidget() is view.signed_in
+
+
+def test_no_browser_cancel_goes_back_to_the_sign_in_page(signed_out_window, qtbot):
+    view = signed_out_window.account_view
+    view.open_browser = lambda url: False
+    qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.copy_link_button.isVisible, timeout=10_000)
+    qtbot.mouseClick(view._cancel_button, Qt.MouseButton.LeftButton)
+    assert view.pages.currentWidget() is view.signed_out
+    qtbot.wait(500)
+    assert not view.banner.isVisible()  # a cancel is shown to nobody
 
 
 def test_the_device_code_counts_down_and_activation_is_confirmed(signed_out_window, qtbot):

@@ -56,6 +56,7 @@ class AccountView(QWidget):
     learner_signed_out = Signal()
     signing_out = Signal()  # before the sign-out starts (the reader keeps its study time)
     sign_in_url = Signal(str)  # the address given to the browser (from a worker)
+    no_browser = Signal()  # the system opened no browser (from a worker)
 
     def __init__(
         self,
@@ -73,6 +74,7 @@ class AccountView(QWidget):
         self.account: Account | None = None
         self._last_error: BaseException | None = None  # re-shown in a new language
         self._cancel = threading.Event()
+        self._browser_missing = False  # the waiting screen then explains the link
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self.banner.hide)
         self._title = QLabel()
@@ -135,6 +137,7 @@ class AccountView(QWidget):
         self._cancel_button = QPushButton()
         self._cancel_button.clicked.connect(self.cancel_sign_in)
         self.sign_in_url.connect(self._show_sign_in_url)
+        self.no_browser.connect(self._explain_no_browser)
         column = QVBoxLayout(self.waiting)
         column.addWidget(self._waiting_text)
         for widget in (self._link_intro, self.waiting_url):
@@ -227,9 +230,8 @@ class AccountView(QWidget):
         )
         self.browser_button.setText(_("Sign in with the browser"))
         self.device_button.setText(_("Sign in with another device (QR code)"))
-        self._waiting_text.setText(_("Finish signing in in your web browser…"))
+        self._show_waiting_text()
         self._cancel_button.setText(_("Cancel"))
-        self._link_intro.setText(_("No browser opened? Copy this link into one:"))
         self.copy_link_button.setText(_("Copy the link"))
         if self._countdown.isActive():
             self._show_time_left()
@@ -296,12 +298,19 @@ class AccountView(QWidget):
         cancel = self._new_attempt()
         self.banner.hide()
         self._show_link(False)
+        self._browser_missing = False
+        self._show_waiting_text()
+        self.copy_link_button.setText(_("Copy the link"))  # not "copied" from a last try
         self.pages.setCurrentWidget(self.waiting)
         opener = self.open_browser
 
-        def open_and_show(url: str) -> bool:  # on the worker: the signal crosses over
+        def open_and_show(url: str) -> bool:  # on the worker: the signals cross over
             self.sign_in_url.emit(url)
-            return opener(url)
+            if not opener(url):
+                # No browser (none installed, a kiosk): the link on screen is the way
+                # in, so the flow goes on waiting for it instead of failing at once.
+                self.no_browser.emit()
+            return True
 
         run_in_background(
             self,
@@ -313,6 +322,31 @@ class AccountView(QWidget):
     def _show_sign_in_url(self, url: str) -> None:
         self.waiting_url.setText(url)
         self._show_link(True)
+
+    def _explain_no_browser(self) -> None:
+        self._browser_missing = True
+        self._show_waiting_text()
+
+    def _show_waiting_text(self) -> None:
+        if self._browser_missing:
+            self._waiting_text.setText(
+                _(
+                    "No web browser could be opened. Copy the link below into a web browser "
+                    "on this computer and sign in there; Companion carries on once you are "
+                    "signed in. "
+                    "Or cancel and sign in with another device."
+                )
+                if "device" in self.methods
+                else _(
+                    "No web browser could be opened. Copy the link below into a web browser "
+                    "on this computer and sign in there; Companion carries on once you are "
+                    "signed in."
+                )
+            )
+            self._link_intro.setText(_("Sign-in link:"))
+        else:
+            self._waiting_text.setText(_("Finish signing in in your web browser…"))
+            self._link_intro.setText(_("No browser opened? Copy this link into one:"))
 
     def _show_link(self, shown: bool) -> None:
         for widget in (self._link_intro, self.waiting_url, self.copy_link_button):
