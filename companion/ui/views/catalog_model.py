@@ -133,7 +133,10 @@ class CourseCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
         metrics = QFontMetrics(option.font)
         height = int(metrics.height() * 1.25) + metrics.height() * 4 + 3 * self.PADDING
-        return QSize(max(320, option.rect.width()), height)
+        # The narrowest card: the list stretches each one to its width. Asking for the width
+        # seen at the time stuck (uniform sizes keep the first answer), so a window made
+        # narrower cut the cards' right edge and grew a horizontal scroll bar.
+        return QSize(320, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         course: CatalogEntry = index.data(EntryRole)

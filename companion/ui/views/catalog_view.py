@@ -48,6 +48,7 @@ class CatalogView(QWidget):
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)  # cards follow the window's width
         self.list.activated.connect(self.add_selected)  # Enter or a double-click
         self.search = qt.QLineEdit()
         self.search.setClearButtonEnabled(True)
