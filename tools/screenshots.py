@@ -41,7 +41,8 @@ def wait_until(app: Any, condition: Callable[[], object], timeout: float = 30.0)
 
 
 def settle(app: Any, seconds: float = 0.4) -> None:
-    wait_until(app, lambda end=time.monotonic() + seconds: time.monotonic() > end, seconds + 5)
+    end = time.monotonic() + seconds
+    wait_until(app, lambda: time.monotonic() > end, seconds + 5)
 
 
 class Shooter:
