@@ -240,3 +240,25 @@ def test_every_control_has_an_accessible_name(platform_env, memory_keyring, make
         if not name.strip():
             offenders.append(describe(widget) + f" in {describe(widget.parentWidget())}")
     assert offenders == [], "controls without an accessible name:\n" + "\n".join(offenders)
+
+
+def test_the_storage_and_diagnostic_windows_close_with_escape(platform_env, make_window, qtbot):
+    window = refreshed(qtbot, make_window())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    press(qtbot, window, Key.Key_2, CTRL)
+    library = window.library_view
+    tab_to(qtbot, window, library.storage_button)
+    qtbot.keyClick(library.storage_button, Key.Key_Space)  # the focus goes to its window
+    storage = library.storage_dialog
+    qtbot.waitUntil(storage.isVisible)
+    storage.activateWindow()
+    qtbot.waitUntil(storage.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or storage, Key.Key_Escape)
+    qtbot.waitUntil(lambda: not storage.isVisible(), timeout=5_000)
+    diagnostic = window.show_diagnostic().window
+    qtbot.waitUntil(diagnostic.isVisible)
+    diagnostic.activateWindow()
+    qtbot.waitUntil(diagnostic.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or diagnostic, Key.Key_Escape)
+    qtbot.waitUntil(lambda: not diagnostic.isVisible(), timeout=5_000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from companion.ui.qt import QApplication, Qt, QWidget
+from companion.ui.qt import QAction, QApplication, QKeySequence, Qt, QWidget
 
 
 def focus_inside(page: QWidget) -> bool:
@@ -26,3 +26,12 @@ def focus_first(page: QWidget) -> None:
             return
         widget = widget.nextInFocusChain()
     page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def close_with_escape(window: QWidget) -> None:
+    """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
+    close = QAction(window)
+    close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    close.triggered.connect(window.close)
+    window.addAction(close)
