@@ -172,6 +172,7 @@ def shoot_all(folder: Path, home: Path) -> int:
         library._open_item(outline_items(library)[QUIZ])
         quiz = library.reader.quiz
         wait_until(app, lambda: quiz.quiz is not None and quiz.quiz.title == QUIZ)
+        assert quiz.quiz is not None
         questions = quiz.quiz.questions
         for number, question in enumerate(questions):
             right = number != len(questions) - 1

@@ -38,6 +38,7 @@ from companion.ui.widgets.connection_indicator import (
     ConnectionState,
     Reachability,
 )
+from companion.ui.widgets.focus import focus_first, focus_inside
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.screen_fit import fit_to_screen
 from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self._language_menu.addAction(action)
             self._language_actions[code] = action
+        self._build_tab_shortcuts()
         self._help_menu = bar.addMenu("")
         self._diagnostic_action = QAction(self)
         self._diagnostic_action.triggered.connect(self.show_diagnostic)
@@ -156,6 +158,33 @@ class MainWindow(QMainWindow):
         self._about_action = QAction(self)
         self._about_action.triggered.connect(self._show_about)
         self._help_menu.addAction(self._about_action)
+
+    def _build_tab_shortcuts(self) -> None:
+        """Ctrl+1..4 open each tab, Ctrl+Tab and Ctrl+Shift+Tab go round them, from any
+        widget: QTabWidget's own Ctrl+Tab works only once the focus is inside it. The
+        focus follows into the tab, so the next Tab or arrow acts there."""
+        self._view_menu.addSeparator()
+        self._tab_actions: list[QAction] = []
+        for index in range(self.tabs.count()):
+            action = QAction(self)
+            action.setShortcut(f"Ctrl+{index + 1}")
+            action.triggered.connect(lambda _checked=False, i=index: self.go_to_tab(i))
+            self._view_menu.addAction(action)
+            self._tab_actions.append(action)
+        for sequence, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1)):
+            around = QAction(self)
+            around.setShortcut(sequence)
+            around.triggered.connect(lambda _checked=False, s=step: self._next_tab(s))
+            self.addAction(around)  # in no menu: the habit of every tabbed program
+
+    def _next_tab(self, step: int) -> None:
+        self.go_to_tab((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def go_to_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        page = self.tabs.currentWidget()
+        if page is not None and not focus_inside(page):
+            focus_first(page)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Companion — study offline"))
@@ -168,6 +197,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, _("Library"))
         self.tabs.setTabText(2, _("Account"))
         self.tabs.setTabText(3, _("Certificates"))
+        self.tabs.tabBar().setAccessibleName(_("Views"))
+        for index, action in enumerate(self._tab_actions):
+            action.setText(_("Go to {tab}").format(tab=self.tabs.tabText(index)))
         self._profile_label.set_full_text(_("Profile: {name}").format(name=self.context.profile))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))

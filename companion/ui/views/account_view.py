@@ -250,6 +250,8 @@ class AccountView(QWidget):
             )
         )
         self.activate_button.setText(_("Activate"))
+        self.job_seeker_id.setAccessibleName(_("Job-seeker identifier"))
+        self.waiting_url.setAccessibleName(_("Sign-in link"))
         self.sign_out_button.setText(_("Sign out"))
         self.session_note.setText(
             _(

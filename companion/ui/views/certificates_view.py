@@ -125,6 +125,7 @@ class CertificatesView(QWidget):
                 "at the next sync with a connection."
             )
         )
+        self.list.setAccessibleName(_("My certificates"))
         self.open_pdf.setText(_("Open the PDF"))
         self.export_pdf.setText(_("Save the PDF…"))
         self.export_credential.setText(_("Save the signed certificate…"))

@@ -24,6 +24,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.widgets.focus import close_with_escape
 
 _MARKS = {Severity.OK: "✓", Severity.INFO: "ℹ", Severity.WARNING: "⚠", Severity.PROBLEM: "✗"}
 _COLOURS = {
@@ -68,6 +69,7 @@ class DiagnosticWindow(QWidget):
         self.bundle.clicked.connect(self.bundle_requested)
         self.show_bundle.clicked.connect(self.show_bundle_requested)
         self.close_button.clicked.connect(self.close)
+        close_with_escape(self)
         self._layout()
         self.retranslate()
         self.show_running()

@@ -51,6 +51,7 @@ from companion.ui.views.reading import ReadingController
 from companion.ui.views.study_tracker import StudyTracker
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.downloads_panel import DownloadsPanel
+from companion.ui.widgets.focus import focus_inside
 
 IdRole = Qt.ItemDataRole.UserRole + 2
 TitleRole = Qt.ItemDataRole.UserRole + 3
@@ -107,6 +108,7 @@ class LibraryView(QWidget):
         super().__init__()
         self.context = context
         self.course_id: str | None = None
+        self._last_read: str | None = None  # the outline's current item once back
         self.manifest: CourseManifest | None = None
         self.progress: CourseProgress | None = None
         self.queue: DownloadQueue | None = None
@@ -134,7 +136,8 @@ class LibraryView(QWidget):
         self.reading.shown.connect(self._reader_shown)
         self.reading.closed.connect(self._outline_shown)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self._library_page())
+        self._page = self._library_page()
+        self.pages.addWidget(self._page)
         self.pages.addWidget(self.reader)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -225,6 +228,14 @@ class LibraryView(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search the downloaded courses…"))
+        self.search.setAccessibleName(_("Search the downloaded courses"))
+        self.results.setAccessibleName(_("Search results"))
+        self.results.setAccessibleDescription(_("Enter opens the chapter found."))
+        self.courses.setAccessibleName(_("My courses"))
+        self.outline.setAccessibleName(_("Course outline"))
+        self.outline.setAccessibleDescription(
+            _("Each chapter, whether it is on this computer, and your progress. Enter opens it.")
+        )
         self.storage_button.setText(_("Manage storage…"))
         self.empty_hint.setText(
             _("Your library is empty: double-click a course in the Catalogue to add it.")
@@ -389,6 +400,7 @@ class LibraryView(QWidget):
                 child.setData(0, IdRole, chapter.id)
                 part_item.addChild(child)
             part_item.setExpanded(True)
+        self._select_last_read()
         self.course_progress.setText(progress_summary(progress))
         self._show_primary_action(manifest, states, progress)
         for column in range(self.outline.columnCount()):
@@ -398,6 +410,14 @@ class LibraryView(QWidget):
         self.pin.blockSignals(False)
         self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
         self.changed.emit()
+
+    def _select_last_read(self) -> None:
+        """Back from the reader, the outline's current item is the chapter just read: the
+        keyboard goes on from there, not from the top."""
+        for item in outline_chapters(self.outline):
+            if item.data(0, IdRole) == self._last_read:
+                self.outline.setCurrentItem(item)
+                return
 
     def _show_primary_action(
         self,
@@ -608,10 +628,16 @@ class LibraryView(QWidget):
 
     def _reader_shown(self) -> None:
         self.pages.setCurrentWidget(self.reader)
+        if self.reading.current is not None:
+            self._last_read = self.reading.current[1]
+        if not focus_inside(self.reader):
+            self.reader.focus_content()  # the outline had it, and is hidden now
         self.changed.emit()
 
     def _outline_shown(self) -> None:
         self.pages.setCurrentIndex(0)
+        if not focus_inside(self._page):
+            self.outline.setFocus(Qt.FocusReason.OtherFocusReason)  # the reader had it
         self._refresh_outline()
 
     @property
@@ -699,6 +725,17 @@ def _show_chapter_progress(
     description = _("completed") if done else _("not completed")
     item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, description)
     item.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, status or description)
+
+
+def outline_chapters(outline: QTreeWidget) -> list[QTreeWidgetItem]:
+    parts = [outline.topLevelItem(top) for top in range(outline.topLevelItemCount())]
+    return [
+        chapter
+        for part in parts
+        if part is not None
+        for chapter in (part.child(row) for row in range(part.childCount()))
+        if chapter is not None
+    ]
 
 
 def _first_mark(snippet: str) -> str:

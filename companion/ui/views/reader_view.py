@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from companion.domain import Chapter, Quiz
 from companion.i18n import _
 from companion.services.progress import QuizResult
 
 from companion.ui.qt import (
+    QAction,
     QButtonGroup,
     QCheckBox,
     QDesktopServices,
+    QEvent,
     QHBoxLayout,
+    QKeyEvent,
+    QKeySequence,
     QLabel,
+    QObject,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -32,6 +37,36 @@ from companion.ui.qt import (
 from companion.ui.widgets.media_player import MediaPlayer
 
 
+class ArrowKeys(QObject):
+    """Up and Down move between the boxes of one several-answer question, as they do
+    between radio buttons (Qt's own moving does not, for check boxes); Space ticks."""
+
+    _STEPS: ClassVar[dict[Qt.Key, int]] = {
+        Qt.Key.Key_Up: -1,
+        Qt.Key.Key_Left: -1,
+        Qt.Key.Key_Down: 1,
+        Qt.Key.Key_Right: 1,
+    }
+
+    def __init__(self, boxes: list[QCheckBox | QRadioButton], parent: QObject) -> None:
+        super().__init__(parent)
+        self.boxes = boxes
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
+            return False
+        step = self._STEPS.get(Qt.Key(event.key()))
+        if step is None or watched not in self.boxes:
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False  # Alt+arrows and the like are someone else's
+        index = self.boxes.index(watched) + step
+        if 0 <= index < len(self.boxes):
+            forward = Qt.FocusReason.TabFocusReason
+            self.boxes[index].setFocus(forward if step > 0 else Qt.FocusReason.BacktabFocusReason)
+        return True
+
+
 class QuizWidget(QWidget):
     submitted = Signal(object)  # {question id: frozenset of choice ids}
 
@@ -45,7 +80,7 @@ class QuizWidget(QWidget):
         # did) left Qt's cached size of the result label at its empty height: every quiz
         # after the first showed its score in a zero-high label, that is, not at all.
         self.form = QWidget()
-        self.submit_button = QPushButton()
+        self.submit_button = QPushButton(_("Check my answers"))
         self.submit_button.clicked.connect(self._submit)
         self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
@@ -80,12 +115,20 @@ class QuizWidget(QWidget):
                 group.addButton(box)
                 layout.addWidget(box)
                 inputs.append((choice.id, box))
+            if question.kind != "single":  # radio buttons move with the arrows already
+                arrows = ArrowKeys([box for _cid, box in inputs], form)
+                for _cid, box in inputs:
+                    box.installEventFilter(arrows)
             self._inputs[question.id] = inputs
         self._column.replaceWidget(self.form, form)
         self.form.deleteLater()
         self.form = form
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
+
+    def focus_first_choice(self) -> None:
+        first = next((boxes[0][1] for boxes in self._inputs.values() if boxes), None)
+        (first or self.submit_button).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def answers(self) -> dict[str, frozenset[str]]:
         return {
@@ -125,6 +168,7 @@ class ReaderView(QWidget):
         quiz_scroll = QScrollArea()
         quiz_scroll.setWidgetResizable(True)
         quiz_scroll.setWidget(self.quiz)
+        self._quiz_scroll = quiz_scroll
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser)
         self.pages.addWidget(quiz_scroll)
@@ -144,13 +188,35 @@ class ReaderView(QWidget):
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.pages, 1)
         self._layout.addLayout(buttons)
+        self._back = QAction(self)  # Esc: out of the reader, as out of a dialog
+        self._back.setShortcuts([QKeySequence("Escape"), QKeySequence("Alt+Left")])
+        self._back.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._back.triggered.connect(self.back_requested)
+        self.addAction(self._back)
         self.open_asset: Callable[[str, str], None] = lambda _sha, _title: None
         self.retranslate()
 
+    def focus_content(self) -> None:
+        """The keyboard lands where reading starts: the text (arrows and Page Down scroll
+        it), or the quiz's first choice."""
+        if self.pages.currentIndex() == 1:
+            self.quiz.focus_first_choice()
+        else:
+            self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def retranslate(self) -> None:
+        self.browser.setAccessibleName(_("Chapter text"))
+        self._quiz_scroll.setAccessibleName(_("Quiz"))
+        self.quiz.submit_button.setText(_("Check my answers"))
+        self.quiz.result.setAccessibleName(_("Quiz result"))
         self.back_button.setText(_("Back to the outline"))
+        self.back_button.setToolTip(_("Back to the outline (Esc)"))
         self.previous_button.setText(_("Previous"))
+        self.previous_button.setAccessibleDescription(_("Opens the previous chapter."))
         self.next_button.setText(_("Next"))
+        self.next_button.setAccessibleDescription(
+            _("Marks this chapter as read and opens the next one.")
+        )
 
     def play_media(self, modules: Any, path: Path, title: str, video: bool) -> MediaPlayer:
         """Play a clip under the text (Qt's multimedia modules are installed)."""

@@ -22,6 +22,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.widgets.focus import close_with_escape
 
 
 class StorageDialog(QWidget):
@@ -40,6 +41,8 @@ class StorageDialog(QWidget):
         self.table.setColumnCount(3)
         self.table.setHeaderLabels([_("Course"), _("Size"), ""])
         self.table.setRootIsDecorated(False)
+        self.table.setAccessibleName(_("Storage used by each course"))
+        close_with_escape(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)

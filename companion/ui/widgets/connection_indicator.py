@@ -60,6 +60,11 @@ class ConnectionIndicator(QWidget):
         }
         self._label.setText(texts[self.state])
         self.setToolTip(texts[self.state])
+        # The dot is a shape and a colour: a screen reader gets its meaning in words.
+        self._dot.setAccessibleName(_("Connection"))
+        self._dot.setAccessibleDescription(texts[self.state])
+        self.setAccessibleName(_("Connection to the platform"))
+        self.setAccessibleDescription(texts[self.state])
 
     @property
     def text(self) -> str:

@@ -43,6 +43,7 @@ class ElidedLabel(QLabel):
     def set_full_text(self, text: str) -> None:
         self.full_text = text
         self.setToolTip(plain_tooltip(text))
+        self.setAccessibleDescription(text)  # a screen reader gets it whole, never "…"
         self._fit()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's API
@@ -104,7 +105,14 @@ class SyncIndicator(QWidget):
 
     def retranslate(self) -> None:
         self.button.setText(_("Sync now"))
+        self.button.setAccessibleDescription(_("Sends your progress now (Ctrl+Shift+S)."))
         self.diagnostic.setText(_("Diagnostic…"))
+        self.diagnostic.setAccessibleDescription(
+            _("Checks the connection and the sync, and says what to do.")
+        )
+        self._icon.setAccessibleName(_("Sync status"))
+        self._label.setAccessibleName(_("Sync status"))
+        self.setAccessibleName(_("Sync status"))
         status = self.status
         self.diagnostic.setVisible(
             status is not None

@@ -1,0 +1,37 @@
+"""Where the keyboard focus goes when a page changes: never to a hidden widget."""
+
+from __future__ import annotations
+
+from companion.ui.qt import QAction, QApplication, QKeySequence, Qt, QWidget
+
+
+def focus_inside(page: QWidget) -> bool:
+    """The focus is on ``page`` or one of its widgets."""
+    focus = QApplication.focusWidget()
+    return focus is not None and (focus is page or page.isAncestorOf(focus))
+
+
+def focus_first(page: QWidget) -> None:
+    """The focus on the page's first control the Tab key would reach, or the page itself:
+    never left on a widget that was hidden with the previous page."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page and page.isAncestorOf(widget):
+        if (
+            widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+        ):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        widget = widget.nextInFocusChain()
+    page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def close_with_escape(window: QWidget) -> None:
+    """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
+    close = QAction(window)
+    close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    close.triggered.connect(window.close)
+    window.addAction(close)
