@@ -187,6 +187,9 @@ def test_a_downloaded_course_moves_the_primary_action_to_reading(platform_env, m
     assert view.download_course.objectName() != "PrimaryButton"
     assert view.read_course.objectName() == "PrimaryButton" and view.read_course.isEnabled()
     assert view.read_course.isDefault()
+    # Every chapter is here: "Download this chapter" has nothing to do (it stayed active).
+    view.outline.setCurrentItem(outline_items(view)["Reconnaître l'alerte et évacuer"])
+    assert not view.download_chapter.isEnabled()
     # Resume: the chapter read last.
     view._open_item(outline_items(view)["Reconnaître l'alerte et évacuer"])
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.reader, timeout=10_000)

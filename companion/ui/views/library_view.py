@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 from companion.ui.qt import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -128,6 +129,8 @@ class LibraryView(QWidget):
         self.outline = QTreeWidget()
         self.outline.setColumnCount(3)
         self.outline.itemActivated.connect(self._open_item)
+        self.outline.currentItemChanged.connect(lambda *_: self._offer_chapter_download())
+        self._chapter_states: dict[str, str] = {}
         self._build_controls()
         self.reader = ReaderView()
         self.reading = ReadingController(
@@ -400,16 +403,35 @@ class LibraryView(QWidget):
                 child.setData(0, IdRole, chapter.id)
                 part_item.addChild(child)
             part_item.setExpanded(True)
+        self._chapter_states = dict(states)
         self._select_last_read()
         self.course_progress.setText(progress_summary(progress))
         self._show_primary_action(manifest, states, progress)
-        for column in range(self.outline.columnCount()):
-            self.outline.resizeColumnToContents(column)
+        self._offer_chapter_download()
+        self._fit_outline_columns()
         self.pin.blockSignals(True)
         self.pin.setChecked(pinned)
         self.pin.blockSignals(False)
         self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
         self.changed.emit()
+
+    def _offer_chapter_download(self) -> None:
+        """ "Download this chapter" only for a chapter that is not on this computer yet (it
+        stayed pressable on a downloaded course, doing nothing)."""
+        item = self.outline.currentItem()
+        chapter_id = item.data(0, IdRole) if item is not None else None
+        self.download_chapter.setEnabled(
+            bool(chapter_id) and self._chapter_states.get(str(chapter_id)) != OFFLINE
+        )
+
+    def _fit_outline_columns(self) -> None:
+        """Titles take the room left and shorten with "…"; states and progress are read
+        whole (at 1024x600 the progress column was cut off)."""
+        header = self.outline.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def _select_last_read(self) -> None:
         """Back from the reader, the outline's current item is the chapter just read: the
