@@ -88,6 +88,8 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     view.search.setText("evacuation")
     qtbot.waitUntil(lambda: view.results.count() >= 1 and view.results.isVisible(), timeout=10_000)
     assert "Reconnaître l'alerte" in view.results.item(0).text()
+    # Which course it is in, first (issue 13: search results did not name their course).
+    assert view.results.item(0).text().startswith("Les bases de la sécurité sur un chantier › ")
     view._open_hit(view.results.item(0))
     # The match is selected in the chapter, accents as written there.
     qtbot.waitUntil(

@@ -46,6 +46,7 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    plain_tooltip,
 )
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.reading import ReadingController
@@ -699,15 +700,22 @@ class LibraryView(QWidget):
     def _show_hits(self, hits: list[SearchHit]) -> None:
         self.results.clear()
         for hit in hits:
-            item = QListWidgetItem(f"{hit.chapter_title} — {_strip_marks(hit.snippet)}")
+            # Which course, first: the same chapter title can be in two courses.
+            course = self._course_title(hit.course_id)
+            found = _strip_marks(hit.snippet)
+            item = QListWidgetItem(f"{course} › {hit.chapter_title} — {found}")
             item.setData(IdRole, (hit.course_id, hit.chapter_id, _first_mark(hit.snippet)))
-            item.setToolTip(hit.snippet)
+            item.setToolTip(plain_tooltip(f"{course} › {hit.chapter_title}\n{found}"))
             self.results.addItem(item)
         if not hits:
             self.results.addItem(_("No match in the downloaded courses."))
         self.results.setVisible(True)
         self.results.setMaximumHeight(160)
         self.changed.emit()
+
+    def _course_title(self, course_id: str) -> str:
+        entry = self._catalog.get(course_id)
+        return entry.title if entry else course_id
 
     def _open_hit(self, item: QListWidgetItem) -> None:
         target = item.data(IdRole)
