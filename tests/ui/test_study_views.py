@@ -82,6 +82,36 @@ def test_every_quiz_opened_shows_its_feedback(platform_env, make_window, qtbot):
     assert "100 %" in result_on_screen(qtbot, view)
 
 
+def test_the_quiz_result_shows_which_answers_were_right_in_symbols_words_and_colour(
+    platform_env, make_window, qtbot, tmp_path
+):
+    """The result said only ✔/✘ per question, in black: not which answers were right."""
+    window = refreshed(qtbot, make_window())
+    view = downloaded_course(window, qtbot)
+    answer_quiz(view, qtbot, "Quiz : comprendre les risques", right=False)
+    result_on_screen(qtbot, view)
+    quiz = view.reader.quiz
+    assert quiz.quiz is not None
+    question = quiz.quiz.questions[0]
+    for choice_id, box in quiz._inputs[question.id]:
+        if choice_id in question.correct:
+            assert box.text().endswith("✔ bonne réponse") and "#1b6e3a" in box.styleSheet()
+        elif box.isChecked():  # the wrong answer given
+            assert box.text().endswith("✘ pas celle-ci") and "#b3261e" in box.styleSheet()
+        else:  # a wrong answer not given: left as it is
+            assert "✔" not in box.text() and "✘" not in box.text()
+    assert any(box.isChecked() for _cid, box in quiz._inputs[question.id])
+    assert "color:#b3261e" in quiz.result.text()
+    view.reader.grab().save(str(tmp_path / "quiz-marked.png"))
+    # Answered again, right: the marks follow, the choice texts do not pile up.
+    for choice_id, box in quiz._inputs[question.id]:
+        box.setChecked(choice_id in question.correct)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
+    texts = [box.text() for _cid, box in quiz._inputs[question.id]]
+    assert all(text.count("✔") + text.count("✘") <= 1 for text in texts), texts
+
+
 def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_window, qtbot):
     """No ✓, no score, no progress per course were shown; "Hors ligne" read as a
     connection problem."""

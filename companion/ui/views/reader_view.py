@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from companion.domain import Chapter, Quiz
 from companion.i18n import _
-from companion.services.progress import QuizResult
+from companion.services.progress import QuestionResult, QuizResult
 
 from companion.ui.qt import (
     QAction,
@@ -35,6 +35,11 @@ from companion.ui.qt import (
     rich_label,
 )
 from companion.ui.widgets.media_player import MediaPlayer
+
+# Right and wrong in the quiz result, with a symbol and words beside the colour; both
+# read on the light background at WCAG AA (4.5:1 or more).
+RIGHT_COLOUR = "#1b6e3a"
+WRONG_COLOUR = "#b3261e"
 
 
 class ArrowKeys(QObject):
@@ -148,8 +153,29 @@ class QuizWidget(QWidget):
         ]
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
-            lines.append(f"{mark} {number}. {escape(item.question.explanation)}")
+            colour = RIGHT_COLOUR if item.correct else WRONG_COLOUR
+            line = f"{mark} {number}. {escape(item.question.explanation)}"
+            lines.append(f"<span style='color:{colour}'>{line}</span>")
+            self._mark_choices(item)
         self.result.setText("<br>".join(lines))
+
+    def _mark_choices(self, item: QuestionResult) -> None:
+        """Which answers were right, on the answers themselves: a symbol and words, and a
+        colour (never colour alone)."""
+        for choice_id, box in self._inputs.get(item.question.id, []):
+            text = box.property("choiceText")
+            if text is None:
+                text = box.text()
+                box.setProperty("choiceText", text)
+            if choice_id in item.question.correct:
+                box.setText(f"{text}   ✔ " + _("right answer"))
+                box.setStyleSheet(f"color: {RIGHT_COLOUR};")
+            elif choice_id in item.chosen:
+                box.setText(f"{text}   ✘ " + _("not this one"))
+                box.setStyleSheet(f"color: {WRONG_COLOUR};")
+            else:
+                box.setText(str(text))
+                box.setStyleSheet("")
 
 
 class ReaderView(QWidget):
