@@ -13,8 +13,9 @@ lock="requirements/${profile}.txt"
 system_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
     fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0)
-# squid: the proxy benchmark and the test that Squid accepts the shipped centre configuration.
-[[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl squid)
+# squid: the proxy benchmark and the test that Squid accepts the shipped centre configuration;
+# appstream: the test that the AppStream metadata validates.
+[[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl squid appstream)
 
 install_system_packages() {
     command -v dpkg-query >/dev/null || return 0  # not Debian: see README, "Install"

@@ -133,3 +133,15 @@ def test_every_package_in_the_tree_is_listed_for_installation():
         for path in (ROOT / "companion").rglob("__init__.py")
     }
     assert listed == in_tree | {"companion._resources"}
+
+
+@pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="installed by setup.sh dev")
+def test_appstream_metadata_validates():
+    """What software centres read (issue 15): Debian's appstreamcli, offline."""
+    done = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(PACKAGING / f"{APP_ID}.metainfo.xml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
