@@ -56,3 +56,25 @@ def test_a_sync_that_cannot_reach_the_platform_means_offline(
     refreshed(qtbot, window)
     assert window.connection.text == "En ligne"
     assert "Hors ligne" not in window.sync_indicator.text
+
+
+def test_only_a_sync_of_this_session_counts_as_reaching_the_platform(qtbot):
+    """The first sync can report IDLE before the window has seen it start (a flaky run
+    stayed "Hors ligne" after a successful sync); a success time saved yesterday must not
+    turn the dot green at start either."""
+    import time
+
+    from companion.sync_status import SyncStatus
+    from companion.ui.widgets.connection_indicator import ConnectionIndicator, Reachability
+    from companion.ui.widgets.sync_indicator import SyncIndicator
+
+    connection, sync = ConnectionIndicator(), SyncIndicator()
+    qtbot.addWidget(connection)
+    qtbot.addWidget(sync)
+    reachability = Reachability(connection, sync)
+    reachability.catalogue_answered(False)
+    yesterday = time.time() - 86400
+    reachability.sync_reported(SyncStatus(Phase.IDLE, 0, 0, yesterday))
+    assert connection.state is ConnectionState.OFFLINE  # nothing reached the platform today
+    reachability.sync_reported(SyncStatus(Phase.IDLE, 0, 0, time.time()))  # SYNCING unseen
+    assert connection.state is ConnectionState.ONLINE

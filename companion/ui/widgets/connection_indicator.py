@@ -6,6 +6,7 @@ is the one place that decides, from whichever spoke last, so the status bar neve
 
 from __future__ import annotations
 
+import time
 from enum import Enum
 from typing import Any
 
@@ -82,6 +83,8 @@ class Reachability:
         self.connection = connection
         self.sync = sync  # a SyncIndicator: told, so its words agree with the dot
         self._phase: Phase | None = None
+        self._last_success: float | None = None
+        self._since = time.time()  # a success from an earlier session proves nothing now
 
     @property
     def state(self) -> ConnectionState:
@@ -96,11 +99,17 @@ class Reachability:
 
     def sync_reported(self, status: SyncStatus) -> None:
         previous, self._phase = self._phase, status.phase
+        # A sync went through: told by a success time of this session that is new, not
+        # only by a SYNCING seen just before (the first sync can report before the window
+        # listens to it).
+        success = status.last_success
+        completed = success is not None and success >= self._since and success != self._last_success
+        self._last_success = status.last_success
         if status.phase is Phase.OFFLINE:
             self._set(ConnectionState.OFFLINE)
         elif status.phase is Phase.FAILING:
             self._set(ConnectionState.ONLINE)  # it answered, with an error
-        elif status.phase is Phase.IDLE and previous is Phase.SYNCING:
+        elif status.phase is Phase.IDLE and (previous is Phase.SYNCING or completed):
             self._set(ConnectionState.ONLINE)  # a sync went through
         else:
             self.sync.set_reachable(self.connection.state is not ConnectionState.OFFLINE)
