@@ -65,6 +65,7 @@ def test_only_a_sync_of_this_session_counts_as_reaching_the_platform(qtbot):
     import time
 
     from companion.sync_status import SyncStatus
+
     from companion.ui.widgets.connection_indicator import ConnectionIndicator, Reachability
     from companion.ui.widgets.sync_indicator import SyncIndicator
 
@@ -77,4 +78,4 @@ def test_only_a_sync_of_this_session_counts_as_reaching_the_platform(qtbot):
     reachability.sync_reported(SyncStatus(Phase.IDLE, 0, 0, yesterday))
     assert connection.state is ConnectionState.OFFLINE  # nothing reached the platform today
     reachability.sync_reported(SyncStatus(Phase.IDLE, 0, 0, time.time()))  # SYNCING unseen
-    assert connection.state is ConnectionState.ONLINE
+    assert connection.state.value == ConnectionState.ONLINE.value  # (mypy narrows "is")
