@@ -73,7 +73,16 @@ def test_the_network_coming_back_syncs_at_once(platform_env, memory_keyring, mak
     with qtbot.waitSignal(view.account_changed, timeout=20_000):
         qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
     window.start_sync()
-    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=20_000)
+    # The first sync done, not merely the engine's initial "nothing to send": otherwise
+    # it could run after the actions below and send them (a fresh-clone CI run did).
+    qtbot.waitUntil(
+        lambda: (
+            window.context.sync is not None
+            and window.context.sync.syncs >= 1
+            and phase_is(window, Phase.IDLE, 0)
+        ),
+        timeout=20_000,
+    )
     engine = window.context.sync
     assert engine is not None
     engine.debounce = 3600  # no sync on change: only the network's return may start one
