@@ -116,8 +116,7 @@ class AppContext:
     @property
     def shared_assets_dir(self) -> Path:
         """Course files, the same bytes for everyone: machine-wide when policy says where."""
-        configured = str(self.settings.get("storage.shared_cache_dir")).strip()
-        return Path(configured) if configured else self.paths.shared_assets_dir
+        return self.paths.course_files_dir(str(self.settings.get("storage.shared_cache_dir")))
 
     @property
     def assets_shared(self) -> bool:

@@ -61,6 +61,11 @@ class Paths(NamedTuple):
     def shared_assets_dir(self) -> Path:
         return self.cache_dir / "assets"
 
+    def course_files_dir(self, configured: str) -> Path:
+        """Where course files go: the machine-wide folder a policy names
+        (``storage.shared_cache_dir``), else this account's cache."""
+        return Path(configured.strip()) if configured.strip() else self.shared_assets_dir
+
     def profile_dir(self, profile: str) -> Path:
         return self.data_dir / "profiles" / check_profile_name(profile)
 

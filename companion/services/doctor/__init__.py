@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from companion.i18n import _
 from companion.paths import Paths, check_profile_name
 from companion.services.doctor.account import check_account
-from companion.services.doctor.inputs import DoctorInputs, shared_assets_dir
+from companion.services.doctor.inputs import DoctorInputs
 from companion.services.doctor.local import (
     check_computer,
     check_databases,
@@ -125,7 +125,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
         settings=settings,
         profile=profile,
         profile_dir=profile_dir,
-        shared_assets_dir=shared_assets_dir(paths, settings),
+        shared_assets_dir=paths.course_files_dir(str(settings.get("storage.shared_cache_dir"))),
         account_dir=account_dir,
         base_url="" if demo else str(settings.get("platform.api_url")),
         demo=demo,

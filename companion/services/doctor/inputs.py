@@ -36,11 +36,6 @@ class DoctorInputs:
     sync_status: SyncStatus | None = None  # the running window's sync, when there is one
 
 
-def shared_assets_dir(paths: Paths, settings: Settings) -> Path:
-    configured = str(settings.get("storage.shared_cache_dir")).strip()
-    return Path(configured) if configured else paths.shared_assets_dir
-
-
 def progress_files(inputs: DoctorInputs) -> list[tuple[str, Path]]:
     """Each learner's progress file on this profile (and a kiosk's session), by a name
     that says where it is without saying whose it is."""
