@@ -30,10 +30,12 @@ from companion import __version__
 from companion.logs import REDACTED, REDACTOR
 from companion.services.doctor import Diagnosis
 from companion.services.doctor.account import saved_account
-from companion.store.files import read_json
+from companion.services.doctor.report import iso_utc
+from companion.store.files import read_json, read_tail
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 MAX_LOG_BYTES = 4_000_000  # per file: the rotating log keeps four of about 1 MB
+MAX_SETTINGS_BYTES = 1_000_000
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # 7 digits and a letter; an all-digit one is caught by its key name (the log redactor)
 _JOB_SEEKER_ID = re.compile(r"\b[0-9]{7}[A-Za-z]\b")
@@ -130,7 +132,7 @@ def _entries(diagnosis: Diagnosis, code: str, device: str) -> Iterable[tuple[str
     manifest = {
         "support_code": code,
         "device_id": device,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "created_at": iso_utc(time.time()),
         "companion_version": __version__,
         "profile": inputs.profile,
         "healthy": report.healthy,
@@ -144,25 +146,14 @@ def _entries(diagnosis: Diagnosis, code: str, device: str) -> Iterable[tuple[str
         ("settings/settings.toml", inputs.settings.user_file),
         ("settings/policy.toml", inputs.settings.policy_file),
     ):
-        text = _read_text(source) if source is not None else None
+        text = read_tail(source, MAX_SETTINGS_BYTES) if source is not None else None
         if text is not None:
             yield name, text
     for log_file in sorted(inputs.paths.log_dir.glob("companion.log*")):
-        text = _read_text(log_file, MAX_LOG_BYTES)
+        text = read_tail(log_file, MAX_LOG_BYTES)
         if text is not None:
             yield f"logs/{log_file.name}", text
 
 
 def _json(payload: object) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n"
-
-
-def _read_text(path: Path, limit: int = 1_000_000) -> str | None:
-    """The end of the file when it is long (what happened last is what matters)."""
-    try:
-        with path.open("rb") as source:
-            size = source.seek(0, 2)
-            source.seek(max(0, size - limit))
-            return source.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return None

@@ -39,3 +39,15 @@ def read_json(path: Path) -> Any | None:
         return jsonlimits.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
+
+
+def read_tail(path: Path, limit: int) -> str | None:
+    """The last ``limit`` bytes of a text file (what happened last is what matters; a log
+    may be long), decoded forgivingly; None when it cannot be read."""
+    try:
+        with path.open("rb") as source:
+            size = source.seek(0, 2)
+            source.seek(max(0, size - limit))
+            return source.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None

@@ -7,7 +7,6 @@ asking the doctor never signs anyone out that a sync would not have.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ from companion.domain import Account, ContractError, Entitlement, parse_account
 from companion.errors import UserFacingError
 from companion.i18n import N_, _
 from companion.services.doctor.inputs import DoctorInputs
-from companion.services.doctor.report import Report, Section, Severity
+from companion.services.doctor.report import Report, Section, Severity, iso_utc
 from companion.store.files import read_json
 
 if TYPE_CHECKING:
@@ -105,7 +104,7 @@ def _check_session(report: Report, inputs: DoctorInputs) -> Account | None:
         _(
             "The platform accepts the session; access renewed automatically (next at {when})."
         ).format(when=when),
-        access_expires_at=_iso(expires),
+        access_expires_at=iso_utc(expires) if expires else "",
         refreshes=getattr(session, "refresh_count", 0),
         kept_in=vault,
     )
@@ -130,10 +129,6 @@ def _not_checked(report: Report, error: UserFacingError) -> None:
         error.hint,
         reference=error.reference,
     )
-
-
-def _iso(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp)) if timestamp else ""
 
 
 def check_entitlements(report: Report, account: Account, *, checked_live: bool) -> None:

@@ -17,6 +17,11 @@ from typing import Any
 from companion.i18n import N_, _
 
 
+def iso_utc(timestamp: float) -> str:
+    """A time.time() value as the JSON report and the bundle write it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
 class Severity(StrEnum):
     OK = "ok"
     INFO = "info"
@@ -93,7 +98,7 @@ class Report:
 
     def to_json(self) -> str:
         payload = {
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.created_at)),
+            "created_at": iso_utc(self.created_at),
             "healthy": self.healthy,
             "findings": [asdict(f) for f in self.findings],
         }

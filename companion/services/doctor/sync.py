@@ -14,7 +14,8 @@ from companion import formatting
 from companion.i18n import _
 from companion.services.doctor.inputs import DoctorInputs, progress_files
 from companion.services.doctor.local import open_read_only
-from companion.services.doctor.report import Report, Section, Severity
+from companion.services.doctor.report import Report, Section, Severity, iso_utc
+from companion.store.files import read_tail
 
 STUCK_AFTER_SECONDS = 24 * 3600  # a day of waiting while the app was used is worth a look
 LAST_ERRORS = 10
@@ -72,7 +73,7 @@ def _outbox_rows(connection: sqlite3.Connection) -> list[dict[str, Any]]:
             {
                 "id": statement_id,
                 "verb": _verb(statement),
-                "created_at": _iso(created_at),
+                "created_at": iso_utc(float(created_at)),
                 "created": float(created_at),
                 "attempts": int(attempts),
                 "last_error": last_error or "",
@@ -88,10 +89,6 @@ def _verb(statement: str) -> str:
     except (ValueError, KeyError, TypeError):
         return "?"
     return str(verb).rsplit("/", 1)[-1]
-
-
-def _iso(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(timestamp)))
 
 
 def _report_queue(report: Report, who: str, waiting: list[dict[str, Any]]) -> None:
@@ -178,11 +175,4 @@ def recent_problems(log_dir: Path) -> list[str]:
 
 
 def _tail_lines(path: Path) -> list[str]:
-    try:
-        with path.open("rb") as log_file:
-            size = log_file.seek(0, 2)
-            log_file.seek(max(0, size - _LOG_TAIL_BYTES))
-            data = log_file.read(_LOG_TAIL_BYTES)
-    except OSError:
-        return []
-    return data.decode("utf-8", "replace").splitlines()
+    return (read_tail(path, _LOG_TAIL_BYTES) or "").splitlines()
