@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 import requests
 
@@ -164,9 +163,9 @@ class PlatformV1:
 def check_lrs_address(url: str) -> None:
     """The learner's token goes there: only over TLS, except to this computer (tests,
     the demo platform)."""
-    parts = urlsplit(url)
-    loopback = parts.hostname in ("127.0.0.1", "::1", "localhost")
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+    from companion.auth.discovery import is_safe_url  # the rule sign-in endpoints follow
+
+    if not is_safe_url(url):
         raise UserFacingError(
             _("The learning record store's address must start with https://."),
             _("Check the address in the setting sync.lrs_url, or tell the platform's team."),

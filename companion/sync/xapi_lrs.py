@@ -22,10 +22,11 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
+from companion.auth.discovery import origin_of
 from companion.i18n import _
 from companion.sync.client import MalformedResponse, decode_json
 
@@ -110,7 +111,7 @@ class XapiStatements:
     def _next_page(self, more: str) -> str:
         """``more`` is relative to the server; it may not send the token elsewhere."""
         following = urljoin(self.endpoint, more)
-        if _origin(following) != _origin(self.endpoint):
+        if origin_of(following) != origin_of(self.endpoint):
             raise _unreadable()
         return following
 
@@ -126,11 +127,6 @@ def _statement_result(data: Any) -> tuple[list[dict[str, Any]], str]:
 
 def _id_of(statement: dict[str, Any]) -> str:
     return str(statement.get("id", ""))
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
 
 
 def _unreadable() -> MalformedResponse:

@@ -12,7 +12,6 @@ from companion.services.doctor.report import Report, Section, Severity
 
 CLOCK_WARNING_SECONDS = 60
 CLOCK_PROBLEM_SECONDS = 300  # beyond this, sign-in tokens and certificates are refused
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def check_platform(report: Report, inputs: DoctorInputs) -> Any:
@@ -55,8 +54,9 @@ def _report_address(report: Report, inputs: DoctorInputs, proxy: str) -> None:
         proxy=proxy,
         proxy_setting=str(inputs.settings.get("network.proxy")),
     )
-    parts = urlsplit(inputs.base_url)
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+    from companion.auth.discovery import is_safe_url
+
+    if urlsplit(inputs.base_url).scheme == "http" and not is_safe_url(inputs.base_url):
         report.add(
             "platform.encryption",
             Section.PLATFORM,
