@@ -12,8 +12,8 @@ from companion.ui import app
 from companion.ui.qt import QApplication, QMessageBox, QTimer
 
 
-def test_the_second_window_explains_and_opens_nothing(qapp, platform_env):
-    holder = opened("default")  # the first window, in its own process
+def read_the_refusal(screenshot: str = "") -> list[tuple[str, str]]:
+    """Once the refusal window is up: its text and hint, kept, and the window closed."""
     shown: list[tuple[str, str]] = []
 
     def read_and_close() -> None:
@@ -22,9 +22,17 @@ def test_the_second_window_explains_and_opens_nothing(qapp, platform_env):
             QTimer.singleShot(50, read_and_close)
             return
         shown.append((box.text(), box.informativeText()))
+        if screenshot:
+            _keep_screenshot(box, screenshot)
         box.accept()
 
     QTimer.singleShot(50, read_and_close)
+    return shown
+
+
+def test_the_second_window_explains_and_opens_nothing(qapp, platform_env):
+    holder = opened("default")  # the first window, in its own process
+    shown = read_the_refusal()
     try:
         with pytest.raises(ProfileInUse):
             app.run("default")
@@ -43,18 +51,7 @@ def test_a_data_folder_that_cannot_be_written_is_explained_in_a_window(
 
     data = companion_home / "data"
     data.mkdir(parents=True)
-    shown: list[tuple[str, str]] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, read_and_close)
-            return
-        shown.append((box.text(), box.informativeText()))
-        _keep_screenshot(box, "read-only-data-folder")
-        box.accept()
-
-    QTimer.singleShot(50, read_and_close)
+    shown = read_the_refusal("read-only-data-folder")
     with read_only(data), pytest.raises(StorageProblem):
         app.run("default")
     assert shown and shown[0][0] == f"Companion n'a pas le droit d'écrire dans {data}."
