@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the platform's clock this far from the computer's (e.g. -7200: two hours "
         "behind), to see what a wrong clock does",
     )
+    sandbox.add_argument(
+        "--state-dir",
+        metavar="FOLDER",
+        help="keep learners, sign-ins, progress and certificates here between starts "
+        "(the app's demo platform does)",
+    )
+    sandbox.add_argument(
+        "--controlled",
+        action="store_true",
+        help="run for a parent process: print 'ready URL', obey 'offline'/'online' lines on "
+        "standard input, stop when it closes",
+    )
     commands.add_parser("catalog", help="print the course catalogue")
     commands.add_parser("settings", help="list every setting, its value and where it comes from")
     sync = commands.add_parser("sync", help="sync progress and certificates now, and report")
@@ -92,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(args.profile, create_profile=args.create_profile)
         if command == "sandbox":
+            if args.controlled:
+                from companion.sandbox.controlled import run_controlled
+
+                return run_controlled(args.host, args.port, args.state_dir)
             return _run_sandbox(args.host, args.port, args.fault, args.clock_offset)
         if command == "catalog":
             return _print_catalog(args.profile, args.create_profile)

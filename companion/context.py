@@ -16,6 +16,7 @@ from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
+from companion.services.demo_platform import STATE_FOLDER
 from companion.services.learners import Learner, LearnerAreas, same_learner
 from companion.settings import Settings
 from companion.store import instance
@@ -374,7 +375,7 @@ class AppContext:
         _log_start(settings, profile, read_only)
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
-        connection = PlatformConnection(settings, paths)
+        connection = PlatformConnection(settings, paths, profile_dir / STATE_FOLDER)
         catalog = CatalogService(connection, profile_dir / "catalog.json")
         session_root = kiosk_session_root(paths) if settings.kiosk else None
         areas = LearnerAreas(profile_dir, session_root)

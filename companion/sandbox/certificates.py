@@ -48,6 +48,13 @@ class Issued:
             "issued_at": self.issued_at.isoformat(timespec="seconds"),
         }
 
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "issued_at": self.issued_at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Issued:
+        return cls(**{**data, "issued_at": datetime.fromisoformat(data["issued_at"])})
+
     def pdf(self, issuer: str) -> bytes:
         return media.certificate_pdf(
             self.learner_name, self.title, self.issued_at, f"urn:uuid:{self.id}", issuer

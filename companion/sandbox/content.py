@@ -9,6 +9,7 @@ and identical ETags.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import mimetypes
@@ -18,8 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from markdown_it import MarkdownIt
 
 from companion.sandbox import media
 
@@ -38,7 +37,14 @@ _MEDIA_TYPES = {
     ".mp4": "video/mp4",
 }
 
-_markdown = MarkdownIt("commonmark").enable("table")
+
+@functools.cache
+def _markdown() -> Any:
+    """Made when content is built, not when a built one is loaded (a demo platform's
+    every start): markdown-it is only needed to build."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 @dataclass
@@ -236,7 +242,7 @@ class _CourseBuilder:
         return None
 
     def _text_block(self, lines: list[str]) -> dict[str, Any]:
-        html = _markdown.render("\n".join(lines))
+        html = _markdown().render("\n".join(lines))
         return {"type": "text", "asset": self._store(html.encode(), "text/html")}
 
     def _asset(self, src: str) -> dict[str, Any]:

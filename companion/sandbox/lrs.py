@@ -141,6 +141,28 @@ class StatementStore:
         with self._lock:
             return len(self._by_id)
 
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Every statement with its owner, in arrival order (what the demo platform keeps
+        between starts)."""
+        with self._lock:
+            return [
+                {"learner": owner, "statement": self._by_id[sid]["statement"]}
+                for owner, sid in self._order
+            ]
+
+    def restore(self, kept: list[dict[str, Any]]) -> None:
+        """Put back what ``snapshot`` gave, stored times included."""
+        with self._lock:
+            for item in kept:
+                owner, statement = str(item["learner"]), dict(item["statement"])
+                self._by_id[statement["id"]] = {"statement": statement, "learner": owner}
+                self._order.append((owner, statement["id"]))
+                verb = str(statement["verb"]["id"]).rsplit("/", 1)[-1]
+                self._facts.setdefault(owner, set()).add((verb, str(statement["object"]["id"])))
+                stored = datetime.fromisoformat(statement["stored"])
+                if self._last_stored is None or stored > self._last_stored:
+                    self._last_stored = stored
+
 
 def _canonical(statement: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in statement.items() if k != "stored"}, sort_keys=True)

@@ -8,8 +8,7 @@ import struct
 import wave
 from collections.abc import Sequence
 from datetime import UTC, datetime
-
-from fpdf import FPDF
+from typing import Any
 
 _FIXED_DATE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # The PDF core fonts only cover Latin-1; these typographic characters are replaced.
@@ -40,6 +39,8 @@ def evacuation_signal_wav(seconds: float = 4.0, rate: int = 16_000) -> bytes:
 
 def course_handout_pdf(title: str, chapters: Sequence[str], memo: Sequence[str]) -> bytes:
     """A one-page handout: the course's key points and its outline."""
+    from fpdf import FPDF  # only when a PDF is made: fpdf and fontTools are slow to import
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(_FIXED_DATE)
     pdf.set_title(_latin1(title))
@@ -67,6 +68,8 @@ def certificate_pdf(
     learner: str, course: str, issued_at: datetime, credential_id: str, issuer: str
 ) -> bytes:
     """The printable rendition of a certificate (the signed credential is the proof)."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_creation_date(issued_at)
     pdf.set_title(_latin1(f"Certificat - {course}"))
@@ -111,7 +114,7 @@ def certificate_pdf(
     return bytes(pdf.output())
 
 
-def _section(pdf: FPDF, heading: str) -> None:
+def _section(pdf: Any, heading: str) -> None:
     pdf.set_font("Helvetica", "B", 13)
     pdf.set_text_color(30, 30, 30)
     pdf.cell(0, 8, _latin1(heading), new_x="LMARGIN", new_y="NEXT")

@@ -15,6 +15,7 @@ refresh asking for more than was granted is refused with ``invalid_scope`` in bo
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
@@ -117,15 +118,34 @@ class AuthorizationCode:
         return None
 
 
+def token_hash(value: str) -> str:
+    """What the provider keeps of a token: its SHA-256, as real providers keep them, so the
+    demo platform's saved state (persist.py) holds no token a thief could use."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
 @dataclass
 class Token:
     user: dict[str, Any]
     scope: str
-    access_token: str
-    refresh_token: str | None
+    access_hash: str
+    refresh_hash: str | None
     issued_at: float
     expires_in: int
     revoked: bool = False
+
+    @classmethod
+    def issued(
+        cls, user: dict[str, Any], scope: str, access: str, refresh: str | None, expires_in: int
+    ) -> Token:
+        return cls(
+            user,
+            scope,
+            token_hash(access),
+            token_hash(refresh) if refresh else None,
+            time.time(),
+            expires_in,
+        )
 
     def check_client(self, client: Client) -> bool:
         return client.get_client_id() == CLIENT_ID
@@ -200,8 +220,9 @@ class ProviderState:
 
     def token_for_access(self, access_token: str) -> Token | None:
         with self.lock:
+            wanted = token_hash(access_token)
             for token in self.tokens:
-                if token.access_token == access_token:
+                if token.access_hash == wanted:
                     return token
         return None
 
@@ -221,17 +242,10 @@ class ProviderState:
                 lifetime=self.access_token_lifetime,
                 now=int(time.time()) + self.clock_offset_seconds,
             )
-        token = Token(
-            learner,
-            scope,
-            access,
-            None,
-            time.time(),
-            self.access_token_lifetime,
-        )
+        token = Token.issued(learner, scope, access, None, self.access_token_lifetime)
         with self.lock:
             self.tokens.append(token)
-        return token.access_token
+        return access
 
     def revoke_all_for(self, login: str) -> None:
         """Another device signed the learner out everywhere."""
@@ -386,9 +400,10 @@ def _refresh_grant(state: ProviderState) -> type[grants.RefreshTokenGrant]:
             super().validate_token_request()
 
         def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
+            wanted = token_hash(refresh_token)
             with state.lock:
                 for token in state.tokens:
-                    if token.refresh_token == refresh_token and not token.revoked:
+                    if token.refresh_hash == wanted and not token.revoked:
                         return token
             return None
 
@@ -461,9 +476,10 @@ def _revocation_endpoint(state: ProviderState) -> type[RevocationEndpoint]:
         CLIENT_AUTH_METHODS = ["none"]  # noqa: RUF012 - Authlib reads it
 
         def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+            wanted = token_hash(token_string)
             with state.lock:
                 for token in state.tokens:
-                    if token_string in (token.access_token, token.refresh_token):
+                    if wanted in (token.access_hash, token.refresh_hash):
                         return token
             return None
 
@@ -480,12 +496,11 @@ def register(app: Flask, learners: Learners, state: ProviderState) -> Authorizat
     def save_token(token: dict[str, Any], req: Any) -> None:
         with state.lock:
             state.tokens.append(
-                Token(
+                Token.issued(
                     req.user,
                     token.get("scope", ""),
                     token["access_token"],
                     token.get("refresh_token"),
-                    time.time(),
                     int(token["expires_in"]),
                 )
             )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import os
+import socket
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from flask import Response, request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from companion.sandbox.app import create_app
@@ -19,6 +23,7 @@ from companion.sandbox.faults import Faults
 from companion.sandbox.learners import Learners
 from companion.sandbox.lrs import StatementStore
 from companion.sandbox.oidc import ProviderState
+from companion.sandbox.persist import PlatformParts, SavedState, provider_from, restore
 from companion.sandbox.traffic import Traffic
 
 log = logging.getLogger("companion.sandbox")
@@ -50,15 +55,22 @@ class SandboxServer:
         content: Content | None = None,
         provider: ProviderState | None = None,
         learners: Learners | None = None,
+        state_dir: Path | None = None,
     ) -> None:
         self.faults = Faults()
         self.traffic = Traffic()  # what was served, for benchmarks and tests
         # Shared state lets a second server play an identity provider on another host.
         self.learners = learners or Learners()
-        self.oidc = provider or ProviderState()
+        # The demo platform keeps what learners did between starts (persist.py).
+        self._saved = SavedState(state_dir) if state_dir is not None else None
+        saved = self._saved.read() if self._saved is not None else None
+        self.oidc = provider or provider_from(saved)
         self.statements = StatementStore()
         self.content = content or load_or_build(sources_dir(), cache_root or default_cache_root())
         self.certificates = Certificates(self.content, self.oidc.key)
+        self.parts = PlatformParts(self.learners, self.oidc, self.statements, self.certificates)
+        if saved is not None:
+            restore(saved, self.parts)
         self.app = create_app(
             self.content,
             self.faults,
@@ -68,11 +80,40 @@ class SandboxServer:
             self.certificates,
             self.traffic,
         )
+        if self._saved is not None:
+            self._save_after_changes(self._saved)
+        self.offline = OfflineSwitch(self.app.wsgi_app)
+        self.app.wsgi_app = self.offline  # type: ignore[method-assign]
         _quiet_werkzeug()
-        self._server: BaseWSGIServer = make_server(
+        self._server: BaseWSGIServer = self._listen(host, port)
+        self._thread: threading.Thread | None = None
+
+    def _listen(self, host: str, port: int) -> BaseWSGIServer:
+        return make_server(
             host, port, self.app, threaded=True, request_handler=_handler_with_clock(self.oidc)
         )
-        self._thread: threading.Thread | None = None
+
+    def _save_after_changes(self, saved: SavedState) -> None:
+        def save(response: Response) -> Response:
+            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 500:
+                saved.save(self.parts)
+            return response
+
+        self.app.after_request(save)
+        saved.save(self.parts)  # the signing keys, from the very first start
+
+    def set_offline(self, offline: bool) -> None:
+        """Stop answering, as a platform out of reach does (connections refused, open ones
+        cut), or answer again on the same address. The demo's "try studying offline"."""
+        if offline == self.offline.active:
+            return
+        self.offline.active = offline
+        host, port = self._server.server_address[:2]
+        if offline:
+            self._stop_listening()
+        else:
+            self._server = self._listen(str(host), int(port))
+            self.start()
 
     @property
     def url(self) -> str:
@@ -92,6 +133,10 @@ class SandboxServer:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        if not self.offline.active:
+            self._stop_listening()
+
+    def _stop_listening(self) -> None:
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -107,6 +152,24 @@ class SandboxServer:
         trace: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class OfflineSwitch:
+    """While active, a connection kept open from before is cut instead of answered: the
+    client sees what a dropped network gives, not an HTTP error."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.active = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self.active:
+            connection = environ.get("werkzeug.socket")
+            if connection is not None:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            raise ConnectionAbortedError("the demo platform is offline")
+        return self.app(environ, start_response)
 
 
 def _handler_with_clock(provider: ProviderState) -> type[WSGIRequestHandler]:

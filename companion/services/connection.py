@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.paths import Paths
+from companion.services.demo_platform import DemoPlatform
 from companion.settings import Settings
 
 if TYPE_CHECKING:
-    from companion.sandbox.server import SandboxServer
     from companion.sync.client import HttpClient, NetworkConfig
     from companion.sync.platform_v1 import PlatformV1
 
@@ -23,19 +25,29 @@ log = logging.getLogger("companion.services")
 
 
 class PlatformConnection:
-    """Lazily opens the platform; in demo mode starts the built-in sandbox on loopback.
+    """Lazily opens the platform; in demo mode starts the demo platform's process.
 
     ``api()`` may block (starting the sandbox, building its content): call it from a
     worker, never from the GUI thread.
     """
 
-    def __init__(self, settings: Settings, paths: Paths) -> None:
+    def __init__(self, settings: Settings, paths: Paths, demo_state_dir: Path) -> None:
         self.settings = settings
         self.paths = paths
         self._lock = threading.Lock()
         self._api: PlatformV1 | None = None
-        self._sandbox: SandboxServer | None = None
         self._downloads: HttpClient | None = None
+        self.demo = (
+            DemoPlatform(demo_state_dir, paths.log_dir / "demo-platform.log")
+            if self.is_demo
+            else None
+        )
+
+    def warm_up(self) -> None:
+        """In demo mode, start the demo platform now: it gets ready while the window is
+        made, on the other core."""
+        if self.demo is not None:
+            self.demo.spawn()
 
     @property
     def is_demo(self) -> bool:
@@ -78,18 +90,14 @@ class PlatformConnection:
         return DEMO_ISSUER if self.is_demo else self.issuer().rstrip("/")
 
     def _base_url(self) -> str:
-        if not self.is_demo:
+        if self.demo is None:
             return str(self.settings.get("platform.api_url"))
-        try:
-            from companion.sandbox.server import SandboxServer
-        except ImportError as error:
+        if importlib.util.find_spec("flask") is None:
             raise UserFacingError(
                 _("No platform is configured and the demo platform is not installed."),
                 _("Set the platform address (platform.api_url) or install the sandbox extra."),
-            ) from error
-        self._sandbox = SandboxServer(cache_root=self.paths.cache_dir / "sandbox").start()
-        log.info("demo mode: built-in sandbox platform at %s", self._sandbox.url)
-        return self._sandbox.url
+            )
+        return self.demo.url()
 
     def _network_config(self, base_url: str) -> NetworkConfig:
         from companion.sync.client import NetworkConfig
@@ -107,8 +115,7 @@ class PlatformConnection:
             for client in (self._api.client if self._api else None, self._downloads):
                 if client is not None:
                     client.close()
-            if self._sandbox is not None:
-                self._sandbox.stop()
             self._api = None
             self._downloads = None
-            self._sandbox = None
+        if self.demo is not None:
+            self.demo.stop()

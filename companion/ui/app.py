@@ -143,6 +143,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         log.error("not started: %s", error.message)
         refuse_to_start(error)
         raise  # and the command line prints it too
+    context.connection.warm_up()  # the demo platform gets ready while the window is made
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)

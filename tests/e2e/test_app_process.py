@@ -70,7 +70,7 @@ def test_the_app_opens_a_window_listing_the_sandbox_courses(platform_env, compan
 def test_demo_mode_needs_no_configuration(companion_home):
     env = app_env(companion_home, COMPANION_BENCH="1", QT_QPA_PLATFORM="offscreen")
     _errors, log = run_until_painted(env, timeout=90)
-    assert "demo mode: built-in sandbox platform at http://127.0.0.1:" in log
+    assert "demo mode: demo platform at http://127.0.0.1:" in log
 
 
 def run_command(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:

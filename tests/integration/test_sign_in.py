@@ -12,6 +12,7 @@ import requests
 from companion.auth.errors import SignInError, SignInRequired
 from companion.context import AppContext
 from companion.errors import Cancelled, UserFacingError
+from companion.sandbox.oidc import token_hash
 from companion.sync.client import PlatformUnreachable
 from tests.auth_helpers import Browser, approve_device, authorise, query
 
@@ -136,8 +137,8 @@ def test_an_expired_access_token_is_refreshed_once_after_a_401(context, platform
     current = session.bearer()
     with platform_env.oidc.lock:
         for token in platform_env.oidc.tokens:
-            if token.access_token == current:
-                token.access_token = "forgotten-by-the-server"
+            if token.access_hash == token_hash(current):
+                token.access_hash = token_hash("forgotten-by-the-server")
     before = session.refresh_count
     assert context.account.refresh_account().name == "Camille Martin"
     assert session.refresh_count == before + 1

@@ -116,6 +116,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
     not on a kiosk (the session lives in the window's memory only)."""
     from companion.context import kiosk_session_root
     from companion.services.connection import PlatformConnection
+    from companion.services.demo_platform import STATE_FOLDER
 
     profile_dir = paths.profile_dir(profile)
     account_dir = kiosk_session_root(paths) if settings.kiosk else profile_dir
@@ -135,7 +136,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
         if not inputs.session_not_checked:
             from companion.services.account import AccountService
 
-            connection = PlatformConnection(settings, paths)
+            connection = PlatformConnection(settings, paths, profile_dir / STATE_FOLDER)
             stack.callback(connection.close)
             inputs.account = AccountService(connection, settings, profile, account_dir)
         yield inputs
