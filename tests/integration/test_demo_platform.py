@@ -56,7 +56,7 @@ def test_karims_activation_and_synced_progress_survive_a_restart(memory_keyring)
         assert context.account.activate("1234567K").entitlements[0].status == "active"
         chapter = Chapter("c1", "Chapitre 1", (), f"{HOME}/xapi/activities/courses/c/chapters/1")
         context.progress().complete_chapter("c", chapter)
-        seen = []
+        seen: list[object] = []
         context.start_sync(seen.append)
         wait_until(lambda: context.progress().pending_count() == 0)
         first_url = context.connection.api().client.base_url
