@@ -17,6 +17,7 @@ from companion.sync_status import Phase
 
 from companion.ui import qt
 from companion.ui.bridge import SyncRelay, run_in_background
+from companion.ui.demo_offline import DemoOfflineSwitch
 from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._quit_action.setShortcut("Ctrl+Q")
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addActions([self._refresh_action, self._sync_action, self._profile_action])
+        self._demo_offline = DemoOfflineSwitch(self, self.context.connection.demo, self._file_menu)
         self._file_menu.addSeparator()
         self._file_menu.addAction(self._quit_action)
         self._view_menu = bar.addMenu("")
@@ -207,8 +209,8 @@ class MainWindow(QMainWindow):
         self._about_action.setText(_("&About Companion"))
         self._diagnostic_action.setText(_("&Diagnostic…"))
         self._show_managed_language()
-        demo = self.context.connection.is_demo
-        self._platform_label.set_full_text(_("Demo platform (on this computer)") if demo else "")
+        self._demo_offline.retranslate()
+        self.show_platform_label()
         self.ownership.show()
         self._show_updated()
         self.connection.retranslate()
@@ -217,6 +219,9 @@ class MainWindow(QMainWindow):
         for tab in (self._library_tab, self._account_tab, self._certificates_tab):
             if tab.created:
                 tab.view().retranslate()
+
+    def show_platform_label(self) -> None:
+        self._platform_label.set_full_text(self._demo_offline.platform_text())
 
     # --- catalogue ------------------------------------------------------------------
 

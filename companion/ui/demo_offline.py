@@ -1,0 +1,73 @@
+"""File › Try studying offline, in demo mode: the demo platform stops answering until the
+learner unticks it, so a newcomer can see offline study without pulling a cable or
+stopping something they cannot see (issue 13)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from companion.i18n import _
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import QAction
+
+if TYPE_CHECKING:
+    from companion.services.demo_platform import DemoPlatform
+
+    from companion.ui.main_window import MainWindow
+
+log = logging.getLogger("companion.ui")
+
+
+class DemoOfflineSwitch:
+    """A checkable action in the File menu; only in demo mode."""
+
+    def __init__(self, window: MainWindow, demo: DemoPlatform | None, menu: Any) -> None:
+        self.window = window
+        self.demo = demo
+        self.action = QAction(window, checkable=True)
+        self.action.setVisible(demo is not None)
+        self.action.toggled.connect(self._toggled)
+        menu.addAction(self.action)
+
+    def retranslate(self) -> None:
+        self.action.setText(_("&Try studying offline (demo)"))
+        self.action.setToolTip(
+            _(
+                "The demo platform stops answering, as when the connection is lost; "
+                "untick to reconnect."
+            )
+        )
+
+    def platform_text(self) -> str:
+        """The status bar's platform label."""
+        if self.demo is None:
+            return ""
+        if self.action.isChecked():
+            return _("Demo platform: offline on purpose")
+        return _("Demo platform (on this computer)")
+
+    def _toggled(self, offline: bool) -> None:
+        demo = self.demo
+        if demo is None:
+            return
+        self.action.setEnabled(False)  # one switch at a time
+        run_in_background(
+            self.window, lambda: demo.set_offline(offline), self._switched, self._failed
+        )
+
+    def _switched(self, _result: object) -> None:
+        self.action.setEnabled(True)
+        self.window.show_platform_label()
+        # Ask at once, so the status bar and the catalogue say it now, not at the next probe.
+        self.window.refresh_catalog()
+        self.window.sync_now()
+
+    def _failed(self, error: BaseException) -> None:
+        log.warning("demo offline switch failed: %s", error)
+        self.action.setEnabled(True)
+        self.action.blockSignals(True)
+        self.action.setChecked(self.demo is not None and self.demo.offline)
+        self.action.blockSignals(False)
+        self.window.show_platform_label()
