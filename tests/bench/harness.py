@@ -15,6 +15,7 @@ from pathlib import Path
 class Sample:
     seconds: float
     rss_mib: float
+    children_rss_mib: float = 0.0  # processes it started (the demo platform)
 
 
 def resident_mib(pid: int) -> float:
@@ -49,10 +50,19 @@ def run_until_marker(
         else:
             raise TimeoutError(marker)
         time.sleep(idle_seconds)
-        return Sample(elapsed, resident_mib(process.pid))
+        children = sum(resident_mib(child) for child in children_of(process.pid))
+        return Sample(elapsed, resident_mib(process.pid), children)
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def children_of(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(child) for child in text)
+    return found
 
 
 def median(values: list[float]) -> float:
