@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from companion.ui.widgets.connection_indicator import ConnectionState
 from tests.ui.conftest import refreshed
 
+from companion.ui.main_window import MainWindow
+from companion.ui.widgets.connection_indicator import ConnectionState
 
-def state_of(window) -> ConnectionState:
+
+def state_of(window: MainWindow) -> ConnectionState:
     return window.connection.state
 
 
