@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from companion import i18n, logs
 from companion.i18n import _
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
+from companion.resources import resource
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
 from companion.services.connection import PlatformConnection
@@ -376,7 +377,8 @@ class AppContext:
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths, profile_dir / STATE_FOLDER)
-        catalog = CatalogService(connection, profile_dir / "catalog.json")
+        first_copy = resource("demo_catalog.json") if connection.is_demo else None
+        catalog = CatalogService(connection, profile_dir / "catalog.json", first_copy)
         session_root = kiosk_session_root(paths) if settings.kiosk else None
         areas = LearnerAreas(profile_dir, session_root)
         account_dir = session_root if session_root is not None else profile_dir

@@ -23,9 +23,14 @@ class CatalogResult(NamedTuple):
 
 
 class CatalogService:
-    def __init__(self, connection: PlatformConnection, cache_file: Path) -> None:
+    def __init__(
+        self, connection: PlatformConnection, cache_file: Path, first_copy: Path | None = None
+    ) -> None:
         self.connection = connection
         self.cache_file = cache_file
+        # In demo mode, the demo platform's catalogue as shipped with the app: painted on a
+        # very first start while the demo platform's process is still starting (issue 14).
+        self.first_copy = first_copy
 
     def refresh(self) -> CatalogResult:
         """Fetch the catalogue; when the platform cannot answer, fall back to the last copy.
@@ -47,7 +52,7 @@ class CatalogService:
     def cached(self) -> CatalogResult | None:
         data = read_json(self.cache_file)
         if not isinstance(data, dict):
-            return None
+            return self._first_copy()
         try:
             courses = parse_catalog(data)
             fetched_at = datetime.fromisoformat(str(data["fetched_at"]))
@@ -55,6 +60,17 @@ class CatalogService:
             log.warning("ignoring damaged catalogue cache %s", self.cache_file)
             return None
         return CatalogResult(courses, fetched_at, online=False)
+
+    def _first_copy(self) -> CatalogResult | None:
+        if self.first_copy is None or self.cache_file.exists():
+            return None  # a damaged saved copy is not replaced by the shipped one
+        data = read_json(self.first_copy)
+        try:
+            courses = parse_catalog(data if isinstance(data, dict) else {})
+        except ContractError:
+            log.warning("ignoring damaged demo catalogue %s", self.first_copy)
+            return None
+        return CatalogResult(courses, None, online=False)
 
     def _save(self, courses: list[CatalogEntry], fetched_at: datetime) -> None:
         payload = {

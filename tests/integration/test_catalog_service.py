@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from companion.context import AppContext
+from companion.resources import resource
 from companion.sync.client import PlatformError, PlatformUnreachable
 from tests.conftest import unused_port
 
@@ -53,5 +56,31 @@ def test_demo_mode_starts_the_built_in_sandbox_on_loopback():
         result = context.catalog.refresh()
         assert len(result.courses) >= 4
         assert context.connection.api().client.base_url.startswith("http://127.0.0.1:")
+    finally:
+        context.close()
+
+
+def test_the_shipped_demo_catalogue_is_what_the_demo_platform_serves(sample_content):
+    """Painted on a first start in demo mode before the demo platform answers (issue 14):
+    it must be the same courses. When the sample courses change, run tools/demo_catalog.py."""
+    shipped = json.loads(resource("demo_catalog.json").read_text(encoding="utf-8"))
+    assert shipped == {"courses": sample_content.catalog()}, "run tools/demo_catalog.py"
+
+
+def test_a_first_start_in_demo_mode_has_the_demo_catalogue_before_any_answer():
+    context = AppContext.create()
+    try:
+        first = context.catalog.cached()
+        assert first is not None and not first.online and first.fetched_at is None
+        assert {c.id for c in first.courses} == {c.id for c in context.catalog.refresh().courses}
+        assert context.catalog.cached().fetched_at is not None  # the live one, saved
+    finally:
+        context.close()
+
+
+def test_a_platform_of_ones_own_never_shows_the_demo_catalogue(platform_env):
+    context = AppContext.create()
+    try:
+        assert context.catalog.cached() is None
     finally:
         context.close()
