@@ -17,6 +17,7 @@ import errno
 import hashlib
 import http.client
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +46,11 @@ from companion.sync.client import (
 log = logging.getLogger("companion.sync")
 
 CHUNK = 64 * 1024  # small enough for progress and pause on a slow link
+# The most one read takes on a fast link (a read returns what has arrived, so a slow link
+# still gives small blocks): 64 KiB blocks cost 0.65x curl's speed in Python's per-block
+# work, 1 MiB blocks 0.9x and more (issue 14, docs/benchmarks.md).
+FAST_BLOCK = 1024 * 1024
+HASH_QUEUE_BLOCKS = 8  # at most this many blocks wait to be hashed (8 MiB)
 MAX_RETRY_AFTER = 60.0
 LOCK_POLL_SECONDS = 0.2  # how often a download waiting for another one looks again
 
@@ -274,15 +280,17 @@ class Downloader:
                 digest = hashlib.sha256()
             mode = "ab" if offset else "wb"
             started, received = time.monotonic(), 0
+            # A cap on the bandwidth is kept in small steps, so pausing stays prompt.
+            size = CHUNK if self.throttle.rate > 0 else FAST_BLOCK
             try:
-                with path.open(mode) as out:
-                    for block in _arriving(response):
+                with path.open(mode) as out, HashingThread(digest) as hashing:
+                    for block in _arriving(response, size):
                         control.checkpoint()
                         received += len(block)
                         self.stall.check(started, received, time.monotonic())
                         self.throttle.spend(len(block))
-                        out.write(block)
-                        digest.update(block)
+                        out.write(block)  # at once: a cut keeps every byte received
+                        hashing.update(block)
                         offset += len(block)
                         with self._count_lock:
                             self.bytes_fetched += len(block)
@@ -296,12 +304,39 @@ class Downloader:
         return offset, digest
 
 
-def _arriving(response: requests.Response) -> Iterator[bytes]:
+class HashingThread:
+    """Hashes the blocks given on a thread of its own while the next block is read and
+    written: hashlib lets go of the GIL on large blocks, so the two overlap (the serial
+    loop spent a third of its time in ``digest.update``). Leaving the ``with`` waits until
+    every block given is in the digest."""
+
+    def __init__(self, digest: Any) -> None:
+        self.digest = digest
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(HASH_QUEUE_BLOCKS)
+        self._thread = threading.Thread(target=self._run, name="download-hash", daemon=True)
+
+    def __enter__(self) -> HashingThread:
+        self._thread.start()
+        return self
+
+    def update(self, block: bytes) -> None:
+        self._blocks.put(block)
+
+    def _run(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            self.digest.update(block)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._blocks.put(None)
+        self._thread.join()
+
+
+def _arriving(response: requests.Response, size: int) -> Iterator[bytes]:
     """The body as it comes, each block written as soon as it is here: a cut connection
     then loses nothing it delivered, and the ``Range`` resume starts after the last byte
     (``iter_content`` held back up to a block, and a cut threw it away each time)."""
     try:
-        yield from blocks(response, CHUNK)
+        yield from blocks(response, size)
     except (HTTPError, http.client.HTTPException) as error:  # what requests would wrap
         raise requests.ConnectionError(f"{type(error).__name__}: {error}") from error
 

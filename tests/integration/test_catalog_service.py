@@ -73,7 +73,8 @@ def test_a_first_start_in_demo_mode_has_the_demo_catalogue_before_any_answer():
         first = context.catalog.cached()
         assert first is not None and not first.online and first.fetched_at is None
         assert {c.id for c in first.courses} == {c.id for c in context.catalog.refresh().courses}
-        assert context.catalog.cached().fetched_at is not None  # the live one, saved
+        saved = context.catalog.cached()
+        assert saved is not None and saved.fetched_at is not None  # the live one, saved
     finally:
         context.close()
 
