@@ -16,8 +16,7 @@ from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.resources import resource
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogService
-from companion.services.connection import PlatformConnection
-from companion.services.demo_platform import STATE_FOLDER
+from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
 from companion.services.learners import Learner, LearnerAreas, same_learner
 from companion.settings import Settings
 from companion.store import instance
@@ -376,7 +375,7 @@ class AppContext:
         _log_start(settings, profile, read_only)
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
-        connection = PlatformConnection(settings, paths, profile_dir / STATE_FOLDER)
+        connection = PlatformConnection(settings, paths, profile_dir / DEMO_STATE_FOLDER)
         first_copy = resource("demo_catalog.json") if connection.is_demo else None
         catalog = CatalogService(connection, profile_dir / "catalog.json", first_copy)
         session_root = kiosk_session_root(paths) if settings.kiosk else None

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from companion.errors import Cancelled
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -26,3 +30,33 @@ class Control:
                 break
         if self.cancelled.is_set():
             raise Cancelled()
+
+
+class Prefetch(Generic[T]):
+    """Work started on a plain thread now, its result taken later: the saved catalogue is
+    read while the window is being made, so the window's first paint can already list it
+    (issue 14) without the window's thread ever reading a file."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="prefetch", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as error:  # handed to whoever takes the result
+            self._error = error
+        finally:
+            self._done.set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def result(self) -> T | None:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.paths import Paths
-from companion.services.demo_platform import DemoPlatform
 from companion.settings import Settings
 
 if TYPE_CHECKING:
+    from companion.services.demo_platform import DemoPlatform
     from companion.sync.client import HttpClient, NetworkConfig
     from companion.sync.platform_v1 import PlatformV1
 
 DEMO_ISSUER = "companion:demo-platform"
+DEMO_STATE_FOLDER = "demo-platform"  # in the profile: what the demo platform remembers
 
 log = logging.getLogger("companion.services")
 
@@ -37,11 +38,11 @@ class PlatformConnection:
         self._lock = threading.Lock()
         self._api: PlatformV1 | None = None
         self._downloads: HttpClient | None = None
-        self.demo = (
-            DemoPlatform(demo_state_dir, paths.log_dir / "demo-platform.log")
-            if self.is_demo
-            else None
-        )
+        self.demo: DemoPlatform | None = None
+        if self.is_demo:  # imported only then: subprocess is not needed to start otherwise
+            from companion.services.demo_platform import DemoPlatform
+
+            self.demo = DemoPlatform(demo_state_dir, paths.log_dir / "demo-platform.log")
 
     def warm_up(self) -> None:
         """In demo mode, start the demo platform now: it gets ready while the window is

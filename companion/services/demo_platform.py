@@ -24,7 +24,6 @@ from companion.i18n import _
 
 log = logging.getLogger("companion.services")
 
-STATE_FOLDER = "demo-platform"  # in the profile: what the demo platform remembers
 START_SECONDS = 60.0  # a first start builds the sample courses; a slow disk takes a while
 SWITCH_SECONDS = 10.0
 STOP_SECONDS = 5.0

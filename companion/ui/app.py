@@ -12,6 +12,7 @@ from typing import Any
 from companion import APP_NAME, __version__
 from companion.context import AppContext
 from companion.errors import UserFacingError
+from companion.jobs import Prefetch
 from companion.resources import resource
 
 from companion.ui.bridge import finish_background_work
@@ -143,11 +144,13 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         log.error("not started: %s", error.message)
         refuse_to_start(error)
         raise  # and the command line prints it too
-    context.connection.warm_up()  # the demo platform gets ready while the window is made
+    # While the window is made: the demo platform gets ready, the saved catalogue is read.
+    context.connection.warm_up()
+    saved = Prefetch(context.catalog.cached)
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv)
     window = MainWindow(context)
-    window.start()  # the saved catalogue, then the platform's, both read on workers
+    window.start(saved)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
     if context.areas.kiosk:

@@ -11,6 +11,7 @@ from companion.context import AppContext
 from companion.domain import CatalogEntry
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
+from companion.jobs import Prefetch
 from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 from companion.sync_status import Phase
@@ -225,15 +226,23 @@ class MainWindow(QMainWindow):
 
     # --- catalogue ------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Show what is saved on this computer at once, then ask the platform."""
-        run_in_background(
-            self,
-            self.context.catalog.cached,
-            self._saved_ready,
-            lambda _error: self.refresh_catalog(),
-            local=True,
-        )
+    def start(self, saved: Prefetch[CatalogResult | None] | None = None) -> None:
+        """Show what is saved on this computer at once, then ask the platform. ``saved``:
+        the saved catalogue, being read since before the window was made; when it is
+        already read, the window's first paint lists it."""
+        if saved is not None and saved.done():
+            try:
+                self._saved_ready(saved.result())
+            except Exception:  # an unreadable copy: as when there is none
+                self.refresh_catalog()
+        else:
+            run_in_background(
+                self,
+                saved.result if saved is not None else self.context.catalog.cached,
+                self._saved_ready,
+                lambda _error: self.refresh_catalog(),
+                local=True,
+            )
         self.ownership.refresh()
         # The sync starts once the window has painted and the catalogue has been asked
         # for: opening it imports the HTTP stack and SQLite files, which would compete with

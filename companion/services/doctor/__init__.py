@@ -115,8 +115,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
     a window holds the profile (two refreshes at once would retire each other's token),
     not on a kiosk (the session lives in the window's memory only)."""
     from companion.context import kiosk_session_root
-    from companion.services.connection import PlatformConnection
-    from companion.services.demo_platform import STATE_FOLDER
+    from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
 
     profile_dir = paths.profile_dir(profile)
     account_dir = kiosk_session_root(paths) if settings.kiosk else profile_dir
@@ -136,7 +135,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
         if not inputs.session_not_checked:
             from companion.services.account import AccountService
 
-            connection = PlatformConnection(settings, paths, profile_dir / STATE_FOLDER)
+            connection = PlatformConnection(settings, paths, profile_dir / DEMO_STATE_FOLDER)
             stack.callback(connection.close)
             inputs.account = AccountService(connection, settings, profile, account_dir)
         yield inputs
