@@ -166,6 +166,20 @@ DECLARED: tuple[Setting, ...] = (
     ),
     Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
     Setting(
+        "ui.theme",
+        str,
+        "system",
+        N_("Colours: 'system' (light or dark, as the system), 'light', 'dark' or 'high-contrast'."),
+        choices=("system", "light", "dark", "high-contrast"),
+    ),
+    Setting(
+        "ui.zoom_percent",
+        int,
+        100,
+        N_("Text size, in percent of the system's (80 to 200)."),
+        minimum=50,
+    ),
+    Setting(
         "log.level",
         str,
         "INFO",

@@ -15,6 +15,7 @@ from companion.errors import UserFacingError
 from companion.jobs import Prefetch
 from companion.resources import resource
 
+from companion.ui import theme
 from companion.ui.bridge import finish_background_work
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
@@ -33,7 +34,9 @@ def _qt_message(mode: Any, context: Any, message: str) -> None:
     log.warning("Qt: %s", message)
 
 
-def create_application(argv: list[str]) -> QApplication:
+def create_application(
+    argv: list[str], theme_choice: str = "system", zoom_percent: int = 100
+) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName(APP_NAME)
@@ -41,9 +44,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.companion.Companion")
     app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
-    style_file = resource("styles", "app.qss")
-    if style_file.is_file():
-        app.setStyleSheet(style_file.read_text(encoding="utf-8"))
+    theme.apply(app, theme_choice, zoom_percent)
     return app
 
 
@@ -148,7 +149,11 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     context.connection.warm_up()
     saved = Prefetch(context.catalog.cached)
     qInstallMessageHandler(_qt_message)
-    app = create_application(sys.argv)
+    app = create_application(
+        sys.argv,
+        str(context.settings.get("ui.theme")),
+        int(context.settings.get("ui.zoom_percent")),
+    )
     window = MainWindow(context)
     window.start(saved)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":

@@ -17,6 +17,7 @@ from companion.services.catalog import CatalogResult
 from companion.sync_status import Phase
 
 from companion.ui import qt
+from companion.ui.appearance import AppearanceMenu
 from companion.ui.bridge import SyncRelay, run_in_background
 from companion.ui.demo_offline import DemoOfflineSwitch
 from companion.ui.ownership import OwnershipController
@@ -153,6 +154,8 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self._language_menu.addAction(action)
             self._language_actions[code] = action
+        self._view_menu.addSeparator()
+        self.appearance = AppearanceMenu(self, self._view_menu)
         self._build_tab_shortcuts()
         self._help_menu = bar.addMenu("")
         self._diagnostic_action = QAction(self)
@@ -211,6 +214,7 @@ class MainWindow(QMainWindow):
         self._diagnostic_action.setText(_("&Diagnostic…"))
         self._show_managed_language()
         self._demo_offline.retranslate()
+        self.appearance.retranslate()
         self.show_platform_label()
         self.ownership.show()
         self._show_updated()

@@ -27,6 +27,7 @@ from companion.ui.qt import (
     Qt,
     plain_tooltip,
 )
+from companion.ui.theme import colour
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 MarkersRole = Qt.ItemDataRole.UserRole + 2  # "Premium", "In my library": words, not colours
@@ -148,17 +149,19 @@ class CourseCardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
         if focused:  # the keyboard's place in the list: a ring, not only a tint
-            painter.setPen(QPen(QColor("#0b57d0"), 3))
+            painter.setPen(QPen(QColor(colour("focus")), 3))
         else:
-            painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d5dde5"), 1))
+            edge = palette.highlight().color() if selected else QColor(colour("separator"))
+            painter.setPen(QPen(edge, 1))
         painter.setBrush(palette.alternateBase() if selected else palette.base())
         painter.drawRoundedRect(card, 8, 8)
         inner = card.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
         y = self._draw_title(painter, option, inner, course.title)
-        y = self._draw_line(painter, option, inner, y, meta_line(course), QColor("#4d5b69"))
+        y = self._draw_line(painter, option, inner, y, meta_line(course), QColor(colour("muted")))
         marks = index.data(MarkersRole) or []
         if marks:
-            y = self._draw_line(painter, option, inner, y, "   ".join(marks), QColor("#1f5f8b"))
+            link = QColor(colour("link"))
+            y = self._draw_line(painter, option, inner, y, "   ".join(marks), link)
         self._draw_summary(
             painter,
             option,

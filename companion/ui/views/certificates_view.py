@@ -35,6 +35,7 @@ from companion.ui.qt import (
     Signal,
     rich_label,
 )
+from companion.ui.theme import colour
 from companion.ui.widgets.banner import MessageBanner
 
 ChooseFile = Callable[[str, str], str]  # (suggested name, filter) -> chosen path, "" if none
@@ -207,7 +208,7 @@ class CertificatesView(QWidget):
         self.details.setText(
             f"<b>{escape(certificate.achievement)}</b><br>"
             f"{escape(verdict_text(certificate.verdict))}<br>"
-            f"<span style='color:#4d5b69'>{escape(identifier)}</span>"
+            f"<span style='color:{colour('muted')}'>{escape(identifier)}</span>"
         )
 
     # --- files ---------------------------------------------------------------------------

@@ -24,14 +24,15 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.theme import colour
 from companion.ui.widgets.focus import close_with_escape
 
 _MARKS = {Severity.OK: "✓", Severity.INFO: "ℹ", Severity.WARNING: "⚠", Severity.PROBLEM: "✗"}
-_COLOURS = {
-    Severity.OK: "#1b6e3a",
-    Severity.INFO: "#3b4a5a",
-    Severity.WARNING: "#8a5a00",
-    Severity.PROBLEM: "#b3261e",
+_COLOURS = {  # names of theme colours
+    Severity.OK: "right",
+    Severity.INFO: "info",
+    Severity.WARNING: "warning",
+    Severity.PROBLEM: "bad",
 }
 
 
@@ -120,7 +121,7 @@ class DiagnosticWindow(QWidget):
         problems, warnings = len(report.problems()), report.count(Severity.WARNING)
         worst = Severity.PROBLEM if problems else Severity.WARNING if warnings else Severity.OK
         self.verdict.setText(f"{_MARKS[worst]} {verdict_text(problems, warnings)}")
-        self.verdict.setStyleSheet(f"font-weight: bold; color: {_COLOURS[worst]};")
+        self.verdict.setStyleSheet(f"font-weight: bold; color: {colour(_COLOURS[worst])};")
         self.findings.clear()
         for section in Section:
             found = [f for f in report.findings if f.section is section]
@@ -137,7 +138,7 @@ class DiagnosticWindow(QWidget):
                 if finding.hint:
                     text += f"\n      → {finding.hint}"
                 item = QListWidgetItem(text)
-                item.setForeground(QColor(_COLOURS[finding.severity]))
+                item.setForeground(QColor(colour(_COLOURS[finding.severity])))
                 self.findings.addItem(item)
         for button in (self.rerun, self.copy, self.bundle):
             button.setEnabled(True)

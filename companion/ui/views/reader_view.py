@@ -11,6 +11,7 @@ from companion.domain import Chapter, Quiz
 from companion.i18n import _
 from companion.services.progress import QuestionResult, QuizResult
 
+from companion.ui import theme
 from companion.ui.qt import (
     QAction,
     QButtonGroup,
@@ -38,8 +39,6 @@ from companion.ui.widgets.media_player import MediaPlayer
 
 # Right and wrong in the quiz result, with a symbol and words beside the colour; both
 # read on the light background at WCAG AA (4.5:1 or more).
-RIGHT_COLOUR = "#1b6e3a"
-WRONG_COLOUR = "#b3261e"
 
 
 class ArrowKeys(QObject):
@@ -153,7 +152,7 @@ class QuizWidget(QWidget):
         ]
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
-            colour = RIGHT_COLOUR if item.correct else WRONG_COLOUR
+            colour = theme.colour("right" if item.correct else "wrong")
             line = f"{mark} {number}. {escape(item.question.explanation)}"
             lines.append(f"<span style='color:{colour}'>{line}</span>")
             self._mark_choices(item)
@@ -169,10 +168,10 @@ class QuizWidget(QWidget):
                 box.setProperty("choiceText", text)
             if choice_id in item.question.correct:
                 box.setText(f"{text}   ✔ " + _("right answer"))
-                box.setStyleSheet(f"color: {RIGHT_COLOUR};")
+                box.setStyleSheet(f"color: {theme.colour('right')};")
             elif choice_id in item.chosen:
                 box.setText(f"{text}   ✘ " + _("not this one"))
-                box.setStyleSheet(f"color: {WRONG_COLOUR};")
+                box.setStyleSheet(f"color: {theme.colour('wrong')};")
             else:
                 box.setText(str(text))
                 box.setStyleSheet("")

@@ -14,6 +14,7 @@ from companion.i18n import _
 from companion.sync_status import Phase, SyncStatus
 
 from companion.ui.qt import QHBoxLayout, QLabel, QWidget
+from companion.ui.theme import colour
 
 
 class ConnectionState(Enum):
@@ -28,10 +29,10 @@ _SYMBOLS = {  # a shape as well as a colour: colour is never the only signal
     ConnectionState.OFFLINE: "○",
 }
 
-_COLOURS = {
-    ConnectionState.CONNECTING: "#c58b00",
-    ConnectionState.ONLINE: "#2e8b57",
-    ConnectionState.OFFLINE: "#b3261e",
+_COLOURS = {  # names of theme colours
+    ConnectionState.CONNECTING: "waiting",
+    ConnectionState.ONLINE: "good",
+    ConnectionState.OFFLINE: "bad",
 }
 
 
@@ -50,7 +51,6 @@ class ConnectionIndicator(QWidget):
     def set_state(self, state: ConnectionState) -> None:
         self.state = state
         self._dot.setText(_SYMBOLS[state])
-        self._dot.setStyleSheet(f"color: {_COLOURS[state]};")
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -60,6 +60,7 @@ class ConnectionIndicator(QWidget):
             ConnectionState.OFFLINE: _("Offline"),
         }
         self._label.setText(texts[self.state])
+        self._dot.setStyleSheet(f"color: {colour(_COLOURS[self.state])};")  # the theme's
         self.setToolTip(texts[self.state])
         # The dot is a shape and a colour: a screen reader gets its meaning in words.
         self._dot.setAccessibleName(_("Connection"))

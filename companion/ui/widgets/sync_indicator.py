@@ -20,13 +20,14 @@ from companion.ui.qt import (
     Signal,
     plain_tooltip,
 )
+from companion.ui.theme import colour
 
-_COLOURS = {
-    Phase.IDLE: "#2e8b57",
-    Phase.SYNCING: "#1f5fa8",
-    Phase.OFFLINE: "#c58b00",
-    Phase.FAILING: "#b3261e",
-    Phase.SIGNED_OUT: "#6b6b6b",
+_COLOURS = {  # names of theme colours
+    Phase.IDLE: "good",
+    Phase.SYNCING: "busy",
+    Phase.OFFLINE: "waiting",
+    Phase.FAILING: "bad",
+    Phase.SIGNED_OUT: "neutral",
 }
 
 
@@ -90,7 +91,6 @@ class SyncIndicator(QWidget):
     def show_status(self, status: SyncStatus) -> None:
         self.status = status
         self._shown_at = time.monotonic()
-        self._icon.setStyleSheet(f"color: {_COLOURS[status.phase]};")
         self.retranslate()
 
     def set_reachable(self, reachable: bool) -> None:
@@ -121,6 +121,7 @@ class SyncIndicator(QWidget):
         if status is None:
             self._label.set_full_text(_("Progress: not synced yet"))
             return
+        self._icon.setStyleSheet(f"color: {colour(_COLOURS[status.phase])};")  # the theme's
         self.button.setEnabled(status.phase is not Phase.SYNCING)
         self._label.set_full_text(" · ".join(part for part in self._parts(status) if part))
         troubled = status.phase in (Phase.OFFLINE, Phase.FAILING) and status.reference

@@ -1,0 +1,59 @@
+"""Issue 13: colours for everyone (system light/dark, high contrast) and a text zoom."""
+
+from __future__ import annotations
+
+from companion.ui import theme
+from companion.ui.qt import QApplication
+
+
+def test_every_colour_of_the_style_sheet_comes_from_the_theme():
+    for name in theme.PALETTES:
+        sheet = theme.style_sheet(name)
+        assert "@" not in sheet, f"a colour name unfilled in the {name} theme"
+
+
+def test_the_dark_and_high_contrast_themes_keep_text_readable():
+    for name in ("dark", "high-contrast", "light"):
+        colours = theme.PALETTES[name]
+        for text, ground in (("text", "window"), ("muted", "window"), ("title", "window")):
+            assert contrast(colours[text], colours[ground]) >= 4.5, (name, text)
+        assert contrast(colours["primary_text"], colours["primary"]) >= 4.5, name
+    hc = theme.PALETTES["high-contrast"]
+    assert contrast(hc["text"], hc["window"]) >= 7  # WCAG AAA
+
+
+def test_system_dark_mode_is_followed_unless_a_theme_is_chosen():
+    assert theme.resolve("system", system_is_dark=True) == "dark"
+    assert theme.resolve("system", system_is_dark=False) == "light"
+    assert theme.resolve("high-contrast", system_is_dark=True) == "high-contrast"
+
+
+def test_the_view_menu_changes_colours_and_text_size_everywhere_and_keeps_them(
+    platform_env, make_window, qtbot
+):
+    window = make_window()
+    app = QApplication.instance()
+    base = app.font().pointSizeF()
+    window.appearance.theme_actions["dark"].trigger()
+    assert theme.current() == "dark"
+    assert app.palette().window().color().name() == theme.PALETTES["dark"]["window"]
+    assert theme.PALETTES["dark"]["primary"] in app.styleSheet()
+    window.appearance.zoom_in.trigger()
+    window.appearance.zoom_in.trigger()
+    assert app.font().pointSizeF() > base * 1.2
+    assert window.context.settings.get("ui.zoom_percent") == 125
+    assert window.context.settings.get("ui.theme") == "dark"
+    window.appearance.zoom_reset.trigger()
+    window.appearance.theme_actions["light"].trigger()
+    assert abs(app.font().pointSizeF() - base) < 0.01
+    assert theme.current() == "light"
+
+
+def contrast(first: str, second: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
