@@ -203,6 +203,22 @@ def multimedia() -> Any | None:
     return _multimedia
 
 
+_speech: Any = False  # not looked for yet
+
+
+def text_to_speech() -> Any | None:
+    """Qt's text-to-speech class when installed (PySide6-Addons) with an engine, else None:
+    chapters are then not read aloud (the system's own screen reader still can)."""
+    global _speech
+    if _speech is False:
+        try:
+            speech = import_module("PySide6.QtTextToSpeech").QTextToSpeech
+            _speech = speech if speech.availableEngines() else None
+        except ImportError:
+            _speech = None
+    return _speech
+
+
 def __getattr__(name: str) -> Any:
     module = _LATER.get(name)
     if module is None:

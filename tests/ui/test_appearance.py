@@ -33,6 +33,7 @@ def test_the_view_menu_changes_colours_and_text_size_everywhere_and_keeps_them(
 ):
     window = make_window()
     app = QApplication.instance()
+    assert isinstance(app, QApplication)
     base = app.font().pointSizeF()
     window.appearance.theme_actions["dark"].trigger()
     assert theme.current() == "dark"

@@ -11,7 +11,7 @@ from companion.domain import Chapter, Quiz
 from companion.i18n import _
 from companion.services.progress import QuestionResult, QuizResult
 
-from companion.ui import theme
+from companion.ui import qt, theme
 from companion.ui.qt import (
     QAction,
     QButtonGroup,
@@ -36,6 +36,7 @@ from companion.ui.qt import (
     rich_label,
 )
 from companion.ui.widgets.media_player import MediaPlayer
+from companion.ui.widgets.read_aloud import ReadAloudButton
 
 # Right and wrong in the quiz result, with a symbol and words beside the colour; both
 # read on the light background at WCAG AA (4.5:1 or more).
@@ -203,8 +204,11 @@ class ReaderView(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.previous_button.clicked.connect(lambda: self.neighbour_requested.emit(-1))
         self.next_button.clicked.connect(lambda: self.neighbour_requested.emit(1))
+        self.read_aloud = ReadAloudButton(qt.text_to_speech())
+        self.back_requested.connect(lambda: self.read_aloud.setChecked(False))
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
+        buttons.addWidget(self.read_aloud)
         buttons.addStretch(1)
         buttons.addWidget(self.previous_button)
         buttons.addWidget(self.next_button)
@@ -234,6 +238,7 @@ class ReaderView(QWidget):
         self._quiz_scroll.setAccessibleName(_("Quiz"))
         self.quiz.submit_button.setText(_("Check my answers"))
         self.quiz.result.setAccessibleName(_("Quiz result"))
+        self.read_aloud.retranslate()
         self.back_button.setText(_("Back to the outline"))
         self.back_button.setToolTip(_("Back to the outline (Esc)"))
         self.previous_button.setText(_("Previous"))
@@ -262,8 +267,12 @@ class ReaderView(QWidget):
         if quiz is not None:
             self.quiz.show_quiz(quiz)
             self.pages.setCurrentIndex(1)
+            self.read_aloud.set_text("")
+            self.read_aloud.setEnabled(False)
             return
         self.browser.setHtml(page)
+        self.read_aloud.set_text(self.browser.toPlainText())
+        self.read_aloud.setEnabled(True)
         self.pages.setCurrentIndex(0)
         bar = self.browser.verticalScrollBar()
         bar.setValue(int(position * max(1, bar.maximum())))
