@@ -5,7 +5,16 @@ import sys
 from tests.bench import bench_library, bench_proxy, bench_ralph, bench_startup, bench_sync
 from tests.reliability import crash
 
+
+def performance(argv: list[str]) -> int:
+    """Issue 14's figures in one run: start-up and memory, then the download."""
+    runs = argv[argv.index("--runs") + 1] if "--runs" in argv else "9"
+    status = bench_startup.main(["--runs", runs])
+    return status or bench_library.main(["--only", "throughput", "--runs", "7"])
+
+
 BENCHMARKS = {
+    "performance": performance,
     "startup": bench_startup.main,
     "library": bench_library.main,
     "sync": bench_sync.main,
