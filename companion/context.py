@@ -135,6 +135,12 @@ class AppContext:
             assert self._progress is not None
             return self._progress
 
+    def is_current(self, progress: ProgressService) -> bool:
+        """Whether ``progress`` is still the one in use, without opening anything: the GUI
+        thread checks an answer read on a worker before showing it (a learner may have
+        left meanwhile, and on a kiosk nothing of theirs may reach the next one)."""
+        return progress is self._progress
+
     def owner(self) -> Learner | None:
         self.progress()
         return self._owner

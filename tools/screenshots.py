@@ -219,7 +219,7 @@ def shoot_all(folder: Path, home: Path) -> int:
         window.show_account()
         shots.shoot("account")
 
-        window.tabs.setCurrentIndex(0)
+        window.show_catalogue()
         shots.shoot("catalogue")
 
         diagnostic = window.show_diagnostic()

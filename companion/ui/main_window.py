@@ -32,6 +32,8 @@ from companion.ui.qt import (
 )
 from companion.ui.translations import install_qt_translations
 from companion.ui.views.catalog_view import CatalogView
+from companion.ui.views.home import HomeController
+from companion.ui.views.home_view import HomeView
 from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import (
     ConnectionIndicator,
@@ -72,8 +74,14 @@ class MainWindow(QMainWindow):
         self._account_tab = LazyTab(self._make_account_view)
         self._certificates_tab = LazyTab(self._make_certificates_view)
         self.catalog_view.add_requested.connect(self._open_in_library)
+        # Home first: each course's progress and the way back to the chapter left open.
+        self.home_view = HomeView()
+        self.home = HomeController(context, self.home_view, self)
+        self.home_view.resume_requested.connect(self.resume_course)
+        self.home_view.catalogue_requested.connect(self.show_catalogue)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.home_view, "")
         self.tabs.addTab(self.catalog_view, "")
         self.tabs.addTab(self._library_tab, "")
         self.tabs.addTab(self._account_tab, "")
@@ -193,10 +201,14 @@ class MainWindow(QMainWindow):
         self._sync_action.setText(_("&Sync progress now"))
         self._quit_action.setText(_("&Quit"))
         self._profile_action.setText(_("Switch &profile…"))
-        self.tabs.setTabText(0, _("Catalogue"))
-        self.tabs.setTabText(1, _("Library"))
-        self.tabs.setTabText(2, _("Account"))
-        self.tabs.setTabText(3, _("Certificates"))
+        for page, text in (
+            (self.home_view, _("Home")),
+            (self.catalog_view, _("Catalogue")),
+            (self._library_tab, _("Library")),
+            (self._account_tab, _("Account")),
+            (self._certificates_tab, _("Certificates")),
+        ):
+            self.tabs.setTabText(self.tabs.indexOf(page), text)
         self.tabs.tabBar().setAccessibleName(_("Views"))
         for index, action in enumerate(self._tab_actions):
             action.setText(_("Go to {tab}").format(tab=self.tabs.tabText(index)))
@@ -214,6 +226,7 @@ class MainWindow(QMainWindow):
         self.connection.retranslate()
         self.sync_indicator.retranslate()
         self.catalog_view.retranslate()
+        self.home_view.retranslate()
         for tab in (self._library_tab, self._account_tab, self._certificates_tab):
             if tab.created:
                 tab.view().retranslate()
@@ -281,10 +294,14 @@ class MainWindow(QMainWindow):
             self.refresh_catalog()
 
     def _synced(self, status: Any) -> None:
-        # A sync may have brought certificates: an open wallet shows them.
-        wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
-        if status.phase is Phase.IDLE and wallet_open:
+        """A sync may have brought certificates (an open wallet shows them) and progress
+        from other devices (the home view shows it)."""
+        if status.phase is not Phase.IDLE:
+            return
+        if self._certificates_tab.created and self.certificates_view.isVisible():
             self.certificates_view.refresh()
+        if self.home_view.isVisible():
+            self.home.refresh()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:
         message, hint, reference = describe(error)
@@ -383,6 +400,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self._certificates_tab)
         return self.certificates_view
 
+    def show_catalogue(self) -> None:
+        self.go_to_tab(self.tabs.indexOf(self.catalog_view))
+
+    def resume_course(self, course_id: str, chapter_id: str | None) -> None:
+        """From the home view: the course in the library, its chapter in the reader."""
+        self.show_library().open_course(course_id, chapter_id)
+
     def show_library(self) -> LibraryView:
         self.tabs.setCurrentWidget(self._library_tab)
         return self.library_view
@@ -423,6 +447,7 @@ class MainWindow(QMainWindow):
             self.library_view.learner_changed()
         if self._certificates_tab.created:
             self.certificates_view.refresh()
+        self.home.learner_changed()
         self.ownership.refresh()
         self._mark_my_courses()
 
@@ -438,6 +463,7 @@ class MainWindow(QMainWindow):
 
     def _show_courses(self, courses: list[CatalogEntry]) -> None:
         self._courses = courses
+        self.home.set_titles(courses)
         if self._library_tab.created:
             self.library_view.set_courses(courses)
 
