@@ -314,6 +314,13 @@ class AppContext:
         issuer = self.connection.api().client.base_url
         return self.certificates().certificates(issuer, account.id if account else "")
 
+    def unannounced_certificates(self) -> list[str]:
+        """The titles of this learner's certificates they have not been told about yet
+        (the wallet tells them, and only then are they known)."""
+        certificates = self.my_certificates()
+        new = set(self.certificates().not_announced([c.id for c in certificates]))
+        return [c.achievement for c in certificates if c.id in new]
+
     def attestation(self) -> Report:
         """The training-time report, from what this computer knows (every device's sync)."""
         from companion.services.attestation import build

@@ -15,7 +15,7 @@ from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 from companion.sync_status import Phase
 
-from companion.ui import qt
+from companion.ui import qt, words
 from companion.ui.bridge import SyncRelay, run_in_background
 from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
@@ -34,7 +34,7 @@ from companion.ui.translations import install_qt_translations
 from companion.ui.views.catalog_view import CatalogView
 from companion.ui.views.home import HomeController
 from companion.ui.views.home_view import HomeView
-from companion.ui.widgets.banner import settings_problems_banner
+from companion.ui.widgets.banner import MessageBanner, settings_problems_banner
 from companion.ui.widgets.connection_indicator import (
     ConnectionIndicator,
     ConnectionState,
@@ -46,6 +46,8 @@ from companion.ui.widgets.screen_fit import fit_to_screen
 from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
+    from companion.services.progress import ProgressService
+
     from companion.ui.diagnostic import DiagnosticController
     from companion.ui.views.account_view import AccountView
     from companion.ui.views.certificates_view import CertificatesView
@@ -96,6 +98,11 @@ class MainWindow(QMainWindow):
         self.top_banners = QVBoxLayout()
         self.top_banners.setContentsMargins(12, 6, 12, 0)
         self.top_banners.addWidget(self.notice)
+        # A certificate that arrives while the learner is elsewhere: said above any tab.
+        self.certificate_notice = MessageBanner()
+        self.certificate_notice.action_requested.connect(self.show_certificates)
+        self.top_banners.addWidget(self.certificate_notice)
+        self.tabs.currentChanged.connect(self._tab_changed)
         if context.settings.problems:  # a broken settings file is said, not only logged
             self.settings_banner = settings_problems_banner(context.settings.problems)
             self.top_banners.addWidget(self.settings_banner)
@@ -126,6 +133,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
+        self._new_certificates: list[str] = []  # titles not announced yet, for the notice
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
         fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
@@ -227,6 +235,7 @@ class MainWindow(QMainWindow):
         self.sync_indicator.retranslate()
         self.catalog_view.retranslate()
         self.home_view.retranslate()
+        self._say_new_certificates()
         for tab in (self._library_tab, self._account_tab, self._certificates_tab):
             if tab.created:
                 tab.view().retranslate()
@@ -294,14 +303,52 @@ class MainWindow(QMainWindow):
             self.refresh_catalog()
 
     def _synced(self, status: Any) -> None:
-        """A sync may have brought certificates (an open wallet shows them) and progress
-        from other devices (the home view shows it)."""
+        """A sync may have brought certificates (an open wallet shows them; elsewhere a
+        notice says so) and progress from other devices (the home view shows it)."""
         if status.phase is not Phase.IDLE:
             return
         if self._certificates_tab.created and self.certificates_view.isVisible():
             self.certificates_view.refresh()
+        else:
+            self._look_for_new_certificates()
         if self.home_view.isVisible():
             self.home.refresh()
+
+    # --- a certificate arrives --------------------------------------------------------
+
+    def _look_for_new_certificates(self) -> None:
+        context = self.context
+
+        def load() -> tuple[ProgressService, list[str]]:
+            progress = context.progress()
+            return progress, context.unannounced_certificates()
+
+        run_in_background(self, load, self._new_certificates_found, lambda _e: None, local=True)
+
+    def _new_certificates_found(self, found: tuple[ProgressService, list[str]]) -> None:
+        progress, titles = found
+        wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
+        if not self.context.is_current(progress) or wallet_open:
+            return  # a learner who has left, or the wallet says it itself
+        self._new_certificates = titles
+        self._say_new_certificates()
+
+    def _say_new_certificates(self) -> None:
+        titles = self._new_certificates
+        if not titles:
+            self.certificate_notice.hide()
+            return
+        self.certificate_notice.show_message(
+            "info",
+            words.new_certificates(titles),
+            _("Congratulations! It is in your certificates, to print or to share."),
+            action=_("See my certificates"),
+        )
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self._certificates_tab:  # the wallet says it now
+            self._new_certificates = []
+            self.certificate_notice.hide()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:
         message, hint, reference = describe(error)
@@ -447,6 +494,8 @@ class MainWindow(QMainWindow):
             self.library_view.learner_changed()
         if self._certificates_tab.created:
             self.certificates_view.refresh()
+        self._new_certificates = []  # the one who left's: never shown to the next
+        self.certificate_notice.hide()
         self.home.learner_changed()
         self.ownership.refresh()
         self._mark_my_courses()

@@ -1,9 +1,9 @@
 """Counts in words, the same wherever they are shown: a course's progress (home view and
-library)."""
+library), new certificates (wallet and the window's notice)."""
 
 from __future__ import annotations
 
-from companion.i18n import ngettext
+from companion.i18n import _, ngettext
 
 
 def progress_line(chapters_done: int, chapters: int, quizzes_passed: int, quizzes: int) -> str:
@@ -20,3 +20,14 @@ def progress_line(chapters_done: int, chapters: int, quizzes_passed: int, quizze
         "{done} of {total} quizzes passed", "{done} of {total} quizzes passed", quizzes_passed
     ).format(done=quizzes_passed, total=quizzes)
     return f"{words} · {passed}"
+
+
+def new_certificates(titles: list[str]) -> str:
+    """One is named; several are counted, and the first named."""
+    if len(titles) == 1:
+        return _("New certificate: {title}").format(title=titles[0])
+    return ngettext(
+        "{n} new certificate, the first: {title}",
+        "{n} new certificates, the first: {title}",
+        len(titles),
+    ).format(n=len(titles), title=titles[0] if titles else "")

@@ -1,11 +1,14 @@
 """The home view (issue 13): each course's progress and "Reprendre"; the way to the catalogue
-for a new learner; nothing of a learner who left."""
+for a new learner; nothing of a learner who left; and a new certificate announced above the
+tabs when the learner is not in the wallet."""
 
 from __future__ import annotations
 
 from companion.domain import parse_manifest
 from companion.services.learners import Learner
-from tests.integration.test_certificates import COURSE
+from tests.auth_helpers import Browser
+from tests.integration.test_certificates import COURSE, earn
+from tests.ui.conftest import refreshed
 
 from companion.ui.qt import QLabel, Qt
 
@@ -83,3 +86,36 @@ def test_nothing_of_a_learner_who_left_stays_on_the_home_view(
     qtbot.waitUntil(lambda: home.browse.isVisible(), timeout=10_000)
     assert home.cards == []
     assert TITLE not in home_texts(window)
+
+
+def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path, sample_content
+):
+    window = refreshed(qtbot, make_window())
+    account = window.show_account()
+    account.open_browser = Browser("camille")
+    with qtbot.waitSignal(account.account_changed, timeout=20_000):
+        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentWidget(window.home_view)  # the learner is on the home view
+    notice = window.certificate_notice
+    assert notice.isHidden()
+    earn(platform_env, sample_content, tmp_path)  # the course, finished on other devices
+    window.start()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    window.sync_now()
+    qtbot.waitUntil(notice.isVisible, timeout=30_000)
+    assert notice.text == f"Nouveau certificat : {TITLE}"
+    assert notice._button.text() == "Voir mes certificats"
+
+    qtbot.mouseClick(notice._button, Qt.MouseButton.LeftButton)  # opens the wallet
+    assert window.tabs.currentWidget() is window._certificates_tab
+    assert notice.isHidden()
+    wallet = window.certificates_view
+    qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=10_000)
+    assert wallet.banner.text == f"Nouveau certificat : {TITLE}"  # said once more, in place
+
+    window.tabs.setCurrentWidget(window.home_view)  # told once: not again at the next sync
+    with qtbot.waitSignal(window._sync_relay.status, timeout=30_000):
+        window.sync_now()
+    qtbot.wait(500)
+    assert notice.isHidden()
