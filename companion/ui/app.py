@@ -24,6 +24,7 @@ from companion.ui.qt import (
     QTimer,
     qInstallMessageHandler,
 )
+from companion.ui.welcome import welcome_if_first_run
 
 log = logging.getLogger("companion.ui")
 
@@ -161,6 +162,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         window.showFullScreen()
     else:
         window.show()
+        welcome_if_first_run(window)  # a profile's first start: once, over the window
     close_on_termination(app, window)
     QuitWithWindow(app, window)
     settle_heap()

@@ -403,6 +403,24 @@ class MainWindow(QMainWindow):
         else:
             self.catalog_view.updated.setText(_("Saved copy from {when}").format(when=when))
 
+    def platform_changed(self) -> None:
+        """The learner chose another platform (the first-run welcome): the connection is
+        opened again on a worker (stopping the demo platform may wait), then the catalogue
+        is asked of the new one, after any answer still on its way from the old one."""
+
+        def ask_again(_closed: object) -> None:
+            self.retranslate()  # the status bar's platform
+            if self._catalog_asked:
+                self.catalog_shown.connect(self._ask_once_more)
+            else:
+                self.refresh_catalog()
+
+        run_in_background(self, self.context.connection.close, ask_again, self._catalog_failed)
+
+    def _ask_once_more(self) -> None:
+        self.catalog_shown.disconnect(self._ask_once_more)
+        self.refresh_catalog()
+
     # --- language and about ---------------------------------------------------------
 
     def _show_managed_language(self) -> None:
