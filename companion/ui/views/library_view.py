@@ -14,7 +14,7 @@ from companion import formatting
 from companion.context import AppContext
 from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
-from companion.i18n import _
+from companion.i18n import _, ngettext
 from companion.services.home import next_chapter
 from companion.services.library import (
     NOT_DOWNLOADED,
@@ -565,7 +565,11 @@ class LibraryView(QWidget):
             self.banner.show_message(
                 "warning",
                 _("Large files wait for a non-metered connection."),
-                _("{count} file(s) were not downloaded.").format(count=event.data.held_back),
+                ngettext(
+                    "{count} file was not downloaded.",
+                    "{count} files were not downloaded.",
+                    event.data.held_back,
+                ).format(count=event.data.held_back),
                 action=_("Close"),
             )
 
