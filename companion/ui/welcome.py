@@ -98,6 +98,7 @@ class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
         layout.addWidget(self.fixed)
         layout.addWidget(self.problem)
         layout.addStretch(1)
+        layout.addSpacing(12)
         layout.addLayout(buttons)
         self.setMinimumWidth(min(560, self.window_.width()))
 

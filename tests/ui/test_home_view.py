@@ -119,3 +119,21 @@ def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
         window.sync_now()
     qtbot.wait(500)
     assert notice.isHidden()
+
+
+def test_a_finished_course_says_so_in_words(qtbot):
+    from companion.services.home import CourseCard
+
+    from companion.ui.qt import QWidget
+    from companion.ui.views.home_view import CourseCardWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    done = CourseCard("c", "Le cours", True, 4, 4, 2, 2, 0.0, "ch1", "Chapitre 1", True)
+    widget = CourseCardWidget(done, parent)
+    assert widget.summary.text() == (
+        "✓ Course completed · 4 of 4 chapters completed · 2 of 2 quizzes passed"
+    )
+    assert widget.bar.value() == widget.bar.maximum() == 6
+    half = done._replace(chapters_done=2)
+    assert not CourseCardWidget(half, parent).summary.text().startswith("✓")

@@ -35,6 +35,12 @@ def week_text(seconds: float) -> str:
     return _("Studied this week: {time}").format(time=formatting.duration(minutes))
 
 
+def finished(card: CourseCard) -> bool:
+    total = card.chapters + card.quizzes
+    done = card.chapters_done + card.quizzes_passed
+    return card.outline_known and total > 0 and done >= total
+
+
 class CourseCardWidget(QFrame):
     """One course: its title, progress in words and as a bar, and its one action."""
 
@@ -56,7 +62,7 @@ class CourseCardWidget(QFrame):
         self.next.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)  # the words above say it; the bar is a glance
-        self.bar.setMaximumHeight(10)
+        self.bar.setFixedHeight(8)
         self.bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         total = card.chapters + card.quizzes
         self.bar.setRange(0, max(total, 1))
@@ -82,12 +88,17 @@ class CourseCardWidget(QFrame):
     def retranslate(self) -> None:
         card = self.card
         if not card.outline_known:
-            self.summary.setText(_("Open it once with a connection to see its chapters."))
+            self.summary.setText(
+                _("Open it to see its chapters (the first time, with a connection).")
+            )
             label, named = _("Open"), _("Open {course}")
         else:
-            self.summary.setText(
-                progress_line(card.chapters_done, card.chapters, card.quizzes_passed, card.quizzes)
+            line = progress_line(
+                card.chapters_done, card.chapters, card.quizzes_passed, card.quizzes
             )
+            if finished(card):  # said in words, the mark beside them
+                line = "✓ " + _("Course completed") + " · " + line
+            self.summary.setText(line)
             if card.started:
                 label, named = _("Resume"), _("Resume {course}")
                 where = _("Last read: {chapter}")
@@ -141,13 +152,14 @@ class HomeView(QWidget):
         self.empty_text = QLabel()
         self.empty_text.setWordWrap(True)
         self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setMaximumWidth(560)  # a short paragraph, not one line across
         self.browse = QPushButton()
         self.browse.setObjectName("PrimaryButton")
         self.browse.clicked.connect(self.catalogue_requested)
         self.empty = QWidget()
         empty_column = QVBoxLayout(self.empty)
         empty_column.addStretch(1)
-        empty_column.addWidget(self.empty_text)
+        empty_column.addWidget(self.empty_text, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_column.addSpacing(12)
         empty_column.addWidget(self.browse, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_column.addStretch(2)
