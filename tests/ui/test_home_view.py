@@ -73,6 +73,17 @@ def test_resume_on_the_home_view_opens_the_chapter_read_last(
     assert library.course_id == COURSE
 
 
+def test_the_home_view_needs_no_connection(platform_env, make_window, qtbot, sample_content):
+    window = make_window()
+    started_course(window, sample_content)
+    platform_env.faults.set(status=503, retry_after=0)  # the platform is gone
+    platform_env.traffic.reset()
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(window.home_view.cards) == 1, timeout=10_000)
+    assert window.home_view.cards[0].summary.text().startswith("1 chapitre terminé sur 4")
+    assert platform_env.traffic.requests == {}  # read from this computer only
+
+
 def test_nothing_of_a_learner_who_left_stays_on_the_home_view(
     platform_env, make_window, qtbot, sample_content
 ):
@@ -137,3 +148,35 @@ def test_a_finished_course_says_so_in_words(qtbot):
     assert widget.bar.value() == widget.bar.maximum() == 6
     half = done._replace(chapters_done=2)
     assert not CourseCardWidget(half, parent).summary.text().startswith("✓")
+
+
+def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
+    platform_env, make_window, qtbot, sample_content, monkeypatch
+):
+    """A kiosk hand-over while the home view reads: what was read is the previous
+    learner's, and it never reaches the screen (it is read again for the new one)."""
+    from companion.ui.views import home
+
+    window = make_window()
+    started_course(window, sample_content)
+    read = home.cards_for
+    calls = []
+
+    def read_then_hand_over(context, progress, titles):
+        cards = read(context, progress, titles)
+        if not calls:  # the window hears of it later: its answer comes first
+            listeners, context.owner_listeners[:] = list(context.owner_listeners), []
+            context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
+            context.owner_listeners[:] = listeners
+        calls.append(len(cards))
+        return cards
+
+    monkeypatch.setattr(home, "cards_for", read_then_hand_over)
+    seen = []
+    window.home.shown.connect(lambda: seen.append([c.card.title for c in window.home_view.cards]))
+    window.home.refresh()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert calls[0] == 1  # Camille's course was read...
+    assert all(TITLE not in titles for titles in seen)  # ...and never shown
+    assert calls == [1, 0]  # read again, for the learner now here
+    assert window.home_view.browse.isVisible()
