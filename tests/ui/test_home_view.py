@@ -160,7 +160,7 @@ def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
     window = make_window()
     started_course(window, sample_content)
     read = home.cards_for
-    calls = []
+    calls: list[int] = []
 
     def read_then_hand_over(context, progress, titles):
         cards = read(context, progress, titles)
