@@ -136,6 +136,12 @@ class AppContext:
             assert self._progress is not None
             return self._progress
 
+    def is_current(self, progress: ProgressService) -> bool:
+        """Whether ``progress`` is still the one in use, without opening anything: the GUI
+        thread checks an answer read on a worker before showing it (a learner may have
+        left meanwhile, and on a kiosk nothing of theirs may reach the next one)."""
+        return progress is self._progress
+
     def owner(self) -> Learner | None:
         self.progress()
         return self._owner
@@ -308,6 +314,13 @@ class AppContext:
         account = self.account.saved_account()
         issuer = self.connection.api().client.base_url
         return self.certificates().certificates(issuer, account.id if account else "")
+
+    def unannounced_certificates(self) -> list[str]:
+        """The titles of this learner's certificates they have not been told about yet
+        (the wallet tells them, and only then are they known)."""
+        certificates = self.my_certificates()
+        new = set(self.certificates().not_announced([c.id for c in certificates]))
+        return [c.achievement for c in certificates if c.id in new]
 
     def attestation(self) -> Report:
         """The training-time report, from what this computer knows (every device's sync)."""

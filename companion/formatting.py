@@ -33,17 +33,38 @@ def duration(minutes: int) -> str:
     return _("{h} h {m:02d}").format(h=hours, m=rest)
 
 
-def moment(when: datetime) -> str:
-    local = when.astimezone()
+# Month abbreviations as CLDR's medium dates have them ("29 nov. 2026", "Nov 29, 2026"): the
+# two languages Companion speaks, without a locale library at run time.
+_MONTHS = {
+    "fr": (
+        "janv.", "févr.", "mars", "avr.", "mai", "juin",
+        "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}  # fmt: skip
+
+
+def day(when: date) -> str:
+    """ "29 nov. 2026" in French, "Nov 29, 2026" in English."""
     if current_language() == "fr":
-        return local.strftime("%d/%m/%Y %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+        return f"{when.day} {_MONTHS['fr'][when.month - 1]} {when.year}"
+    return f"{_MONTHS['en'][when.month - 1]} {when.day}, {when.year}"
+
+
+def clock(when: datetime) -> str:
+    """ "14:05" in French, "2:05 PM" in English."""
+    if current_language() == "fr":
+        return f"{when.hour:02d}:{when.minute:02d}"
+    hour = when.hour % 12 or 12
+    return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+
+
+def moment(when: datetime) -> str:
+    """A day and a time, in this computer's time zone: "29 nov. 2026 à 14:05"."""
+    local = when.astimezone()
+    return _("{day} at {time}").format(day=day(local.date()), time=clock(local))
 
 
 def moment_at(timestamp: float) -> str:
     """``moment`` for a time.time() value, in the computer's time zone."""
     return moment(datetime.fromtimestamp(timestamp).astimezone())
-
-
-def day(when: date) -> str:
-    return when.strftime("%d/%m/%Y") if current_language() == "fr" else when.isoformat()

@@ -15,8 +15,8 @@ from companion.context import AppContext
 
 from companion.ui.app import create_application
 from companion.ui.main_window import MainWindow
-from companion.ui.theme import THEMES
 from companion.ui.qt import QTimer
+from companion.ui.theme import THEMES
 
 
 def main() -> int:

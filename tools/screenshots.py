@@ -3,9 +3,10 @@
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshots.py docs/screenshots
 
 Runs the real window against an in-process sandbox platform, in a throw-away Companion home,
-and plays a learner: the device-code sign-in (Camille approves it "on her phone"), a course
-added and downloaded, a chapter read, a quiz answered with one mistake, the rest of the course
-finished so that the platform issues a certificate, then Aide › Diagnostic…. Nothing touches
+and plays a learner: the first-run welcome, the device-code sign-in (Camille approves it "on
+her phone"), a course added and downloaded, a chapter read, a quiz answered with one mistake,
+the home view, the rest of the course finished so that the platform issues a certificate
+(announced above the tabs), then Aide › Diagnostic…. Nothing touches
 the real profile, keyring or platform. The PNGs are saved with an 8-bit palette to stay small.
 """
 
@@ -69,6 +70,29 @@ class Shooter:
             self.saved.append(path)
             print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
 
+    def shoot_with_dialog(self, name: str, dialog: Any) -> None:
+        """The window with ``dialog`` over its middle, as the learner sees them (Xvfb has no
+        window manager to draw them together)."""
+        from companion.ui.qt import QColor, QPainter
+
+        for width, height in SIZES:
+            self.window.resize(width, height)
+            dialog.resize(dialog.sizeHint().boundedTo(self.window.size() * 0.9))
+            settle(self.app)
+            picture = self.window.grab()
+            painter = QPainter(picture)
+            left = (width - dialog.width()) // 2
+            top = (height - dialog.height()) // 2
+            painter.drawPixmap(left, top, dialog.grab())
+            painter.setPen(QColor("#5f7386"))
+            painter.drawRect(left - 1, top - 1, dialog.width() + 1, dialog.height() + 1)
+            painter.end()
+            path = self.folder / f"{name}-{width}x{height}.png"
+            picture.save(str(path), "PNG")
+            small_png(path)
+            self.saved.append(path)
+            print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
 
 def small_png(path: Path) -> None:
     """256 colours chosen for this picture, without dithering: text stays crisp, the file
@@ -111,6 +135,7 @@ def shoot_all(folder: Path, home: Path) -> int:
 
     from companion.context import AppContext
     from companion.domain import parse_manifest
+    from companion.paths import Paths
     from companion.sandbox.content import load_or_build, sources_dir
     from companion.sandbox.server import SandboxServer
     from tests.auth_helpers import MemoryKeyring, approve_device
@@ -122,7 +147,11 @@ def shoot_all(folder: Path, home: Path) -> int:
     content = load_or_build(sources_dir(), home / "sandbox")
     with SandboxServer(content=content) as sandbox:
         sandbox.oidc.device_interval = 1
-        os.environ["COMPANION_PLATFORM_API_URL"] = sandbox.url
+        # The platform in the learner's settings file, as the welcome saves it (set in the
+        # environment instead, the welcome would show it as fixed, without the choice).
+        settings_file = Paths.default().settings_file
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        settings_file.write_text(f'[platform]\napi_url = "{sandbox.url}"\n', encoding="utf-8")
         app = create_application([sys.argv[0]])
         context = AppContext.create()
         window = MainWindow(context)
@@ -133,6 +162,14 @@ def shoot_all(folder: Path, home: Path) -> int:
         window.catalog_shown.connect(lambda: shown.append(True))
         window.start()
         wait_until(app, lambda: shown)
+
+        # The first start: the welcome, over the home view of a learner with no course yet.
+        from companion.ui.welcome import welcome_if_first_run
+
+        welcome = welcome_if_first_run(window)
+        wait_until(app, welcome.isVisible)
+        shots.shoot_with_dialog("welcome", welcome)
+        welcome.later.click()
 
         # Sign-in with another device: the code, its countdown and the QR code.
         account = window.show_account()
@@ -196,9 +233,21 @@ def shoot_all(folder: Path, home: Path) -> int:
         settle(app, 1.0)
         shots.shoot("library")
 
-        # The rest of the course, finished here: the platform then issues a certificate.
+        # The home view: each course's progress, this week's study time, "Reprendre".
         manifest = parse_manifest(content.courses[COURSE].manifest)
         progress = context.progress()
+        first = manifest.parts[0].chapters[0]
+        progress.complete_chapter(COURSE, first, manifest)  # read to its end meanwhile
+        progress.record_study(COURSE, first, 2700, manifest)
+        home_view = window.home_view
+        window.tabs.setCurrentWidget(home_view)
+        wait_until(
+            app, lambda: bool(home_view.cards) and home_view.cards[0].card.course_id == COURSE
+        )
+        shots.shoot("home")
+
+        # The rest of the course, finished here: the platform then issues a certificate,
+        # announced above the tabs while Camille is on the home view.
         for part in manifest.parts:
             for chapter in part.chapters:
                 found = next((b.quiz for b in chapter.blocks if b.quiz), None)
@@ -207,11 +256,15 @@ def shoot_all(folder: Path, home: Path) -> int:
                 else:  # the quiz above too: its best score now passes
                     answers = {q.id: q.correct for q in found.questions}
                     progress.submit(COURSE, found, answers, manifest)
-        first = manifest.parts[0].chapters[0]
-        progress.record_study(COURSE, first, 3725, manifest)
-        wallet = window.show_certificates()
+        progress.record_study(COURSE, first, 1025, manifest)
         wait_until(app, lambda: context.sync is not None)
         window.sync_now()
+        wait_until(app, window.certificate_notice.isVisible, timeout=60)
+        window.home.refresh()
+        settle(app, 1.0)
+        shots.shoot("certificate-notice")
+        window.certificate_notice._button.click()  # "Voir mes certificats"
+        wallet = window.certificates_view
         wait_until(app, lambda: wallet.list.count() == 1, timeout=60)
         wallet.list.setCurrentRow(0)
         shots.shoot("certificates")
@@ -219,7 +272,7 @@ def shoot_all(folder: Path, home: Path) -> int:
         window.show_account()
         shots.shoot("account")
 
-        window.tabs.setCurrentIndex(0)
+        window.show_catalogue()
         shots.shoot("catalogue")
 
         diagnostic = window.show_diagnostic()

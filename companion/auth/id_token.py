@@ -18,7 +18,7 @@ from joserfc.errors import (
 from joserfc.jwk import KeySet
 
 from companion.auth.errors import ClockSkewError, SignInError
-from companion.i18n import _
+from companion.i18n import _, ngettext
 
 CLOCK_LEEWAY_SECONDS = 120  # small differences between clocks are normal
 # What certified providers sign with; EdDSA is Ed25519 in practice (OKP keys of the JWKS).
@@ -86,7 +86,11 @@ def _clock_is_off(now: int, server_time: float | None) -> bool:
 def _clock_error(now: int, server_time: float | None) -> ClockSkewError:
     minutes = round(abs(now - (server_time or now)) / 60)
     return ClockSkewError(
-        _("Your computer's clock is off by about {minutes} minutes.").format(minutes=minutes),
+        ngettext(
+            "Your computer's clock is off by about {minutes} minute.",
+            "Your computer's clock is off by about {minutes} minutes.",
+            minutes,
+        ).format(minutes=minutes),
         _("Set the date and time automatically in the system settings, then sign in again."),
     )
 

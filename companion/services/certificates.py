@@ -131,10 +131,7 @@ class CertificateService:
         now on they are known. Kept in the database, so a certificate fetched while the
         wallet was closed, or the app was not running, is announced once, later."""
         with self.db.write() as c:
-            row = c.execute(
-                "SELECT value FROM sync_state WHERE key = 'certificates_announced'"
-            ).fetchone()
-            announced = set(json.loads(row[0])) if row else set()
+            announced = _announced(c)
             new = [certificate_id for certificate_id in shown if certificate_id not in announced]
             if new:
                 c.execute(
@@ -142,6 +139,12 @@ class CertificateService:
                     (json.dumps(sorted(announced | set(new))),),
                 )
         return new
+
+    def not_announced(self, shown: list[str]) -> list[str]:
+        """``take_new`` without taking: the wallet still announces them when opened."""
+        rows = self.db.read("SELECT value FROM sync_state WHERE key = 'certificates_announced'")
+        announced = set(json.loads(rows[0][0])) if rows else set()
+        return [certificate_id for certificate_id in shown if certificate_id not in announced]
 
     def save_keys(self, jwks: Mapping[str, Any]) -> None:
         write_json_atomic(self.jwks_file, dict(jwks))
@@ -192,6 +195,13 @@ class CertificateService:
         # A credential is ASCII when well formed; a broken one is still saved as it came.
         credential = (rows[0]["credential"] + "\n").encode("utf-8", errors="replace")
         _export(lambda: write_atomic(destination, credential))
+
+
+def _announced(connection: Any) -> set[str]:
+    row = connection.execute(
+        "SELECT value FROM sync_state WHERE key = 'certificates_announced'"
+    ).fetchone()
+    return set(json.loads(row[0])) if row else set()
 
 
 def _achievement_name(claims: Mapping[str, Any]) -> str | None:

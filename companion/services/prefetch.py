@@ -137,7 +137,11 @@ class PrefetchService:
                 self._failed(label, error)
         report = PrefetchReport(results, [])
         self.say(
-            _("Prefetch finished: {ok} of {n} ready, {size} fetched.").format(
+            ngettext(
+                "Prefetch finished: {ok} of {n} ready, {size} fetched.",
+                "Prefetch finished: {ok} of {n} ready, {size} fetched.",
+                len(unique) - len(report.failed),
+            ).format(
                 ok=len(unique) - len(report.failed),
                 n=len(unique),
                 size=formatting.size(report.fetched_bytes),
@@ -164,15 +168,19 @@ class PrefetchService:
         total = sum(a.size for a in missing)
         if not missing:
             self.say(
-                _("{course}: already complete ({files} files), nothing to fetch").format(
-                    course=label, files=len(wanted)
-                )
+                ngettext(
+                    "{course}: already complete ({files} file), nothing to fetch",
+                    "{course}: already complete ({files} files), nothing to fetch",
+                    len(wanted),
+                ).format(course=label, files=len(wanted))
             )
             return CourseResult(course_id)
         self.say(
-            _("{course}: {files} of {all} files to fetch, {size}").format(
-                course=label, files=len(missing), all=len(wanted), size=formatting.size(total)
-            )
+            ngettext(
+                "{course}: {files} of {all} files to fetch, {size}",
+                "{course}: {files} of {all} files to fetch, {size}",
+                len(missing),
+            ).format(course=label, files=len(missing), all=len(wanted), size=formatting.size(total))
         )
         budget = storage_budget(self.settings)
         self.assets.make_room(total, budget, keep=(PREFETCH_OWNER, course_id))

@@ -368,6 +368,28 @@ class ProgressService:
         )
         return {row["course"]: float(row["total"]) for row in rows}
 
+    def studied_since(self, since: datetime) -> dict[str, float]:
+        """Seconds studied per course activity in sessions begun at ``since`` or later,
+        over every device. Timestamps are compared as moments, not as text: another
+        device may write them with another offset or precision."""
+        rows = self.db.read(
+            "SELECT course, timestamp, seconds FROM known_statements"
+            " WHERE verb = 'experienced' AND seconds IS NOT NULL AND course IS NOT NULL"
+        )
+        totals: dict[str, float] = {}
+        for row in rows:
+            begun = _moment(str(row["timestamp"]))
+            if begun is not None and begun >= since:
+                totals[row["course"]] = totals.get(row["course"], 0.0) + float(row["seconds"])
+        return totals
+
+    def last_read_times(self) -> dict[str, float]:
+        """When a chapter of each course was last opened here (for the courses' order)."""
+        rows = self.db.read(
+            "SELECT course_id, MAX(updated_at) AS last FROM reading_positions GROUP BY course_id"
+        )
+        return {row["course_id"]: float(row["last"]) for row in rows}
+
     def facts_for_report(self) -> list[Fact]:
         """Study sessions and completions (every device), for the training-time report."""
         rows = self.db.read(
@@ -579,6 +601,14 @@ def _complete_course_if_done(connection: Any, course: CourseManifest, learner: s
     done = {"completion": True}
     made = xapi.statement("completed", activity, "course", course.title, result=done)
     _queue(connection, made, learner)
+
+
+def _moment(timestamp: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _storable(reason: str) -> str:

@@ -16,7 +16,7 @@ from companion.paths import check_profile_name, list_profiles
 from companion.services.catalog import CatalogResult
 from companion.sync_status import Phase
 
-from companion.ui import qt
+from companion.ui import qt, words
 from companion.ui.appearance import AppearanceMenu
 from companion.ui.bridge import SyncRelay, run_in_background
 from companion.ui.demo_offline import DemoOfflineSwitch
@@ -35,7 +35,9 @@ from companion.ui.qt import (
 )
 from companion.ui.translations import install_qt_translations
 from companion.ui.views.catalog_view import CatalogView
-from companion.ui.widgets.banner import settings_problems_banner
+from companion.ui.views.home import HomeController
+from companion.ui.views.home_view import HomeView
+from companion.ui.widgets.banner import MessageBanner, settings_problems_banner
 from companion.ui.widgets.connection_indicator import (
     ConnectionIndicator,
     ConnectionState,
@@ -47,6 +49,8 @@ from companion.ui.widgets.screen_fit import fit_to_screen
 from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
 
 if TYPE_CHECKING:  # built when their tab is first opened
+    from companion.services.progress import ProgressService
+
     from companion.ui.diagnostic import DiagnosticController
     from companion.ui.views.account_view import AccountView
     from companion.ui.views.certificates_view import CertificatesView
@@ -75,8 +79,14 @@ class MainWindow(QMainWindow):
         self._account_tab = LazyTab(self._make_account_view)
         self._certificates_tab = LazyTab(self._make_certificates_view)
         self.catalog_view.add_requested.connect(self._open_in_library)
+        # Home first: each course's progress and the way back to the chapter left open.
+        self.home_view = HomeView()
+        self.home = HomeController(context, self.home_view, self)
+        self.home_view.resume_requested.connect(self.resume_course)
+        self.home_view.catalogue_requested.connect(self.show_catalogue)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.home_view, "")
         self.tabs.addTab(self.catalog_view, "")
         self.tabs.addTab(self._library_tab, "")
         self.tabs.addTab(self._account_tab, "")
@@ -91,6 +101,11 @@ class MainWindow(QMainWindow):
         self.top_banners = QVBoxLayout()
         self.top_banners.setContentsMargins(12, 6, 12, 0)
         self.top_banners.addWidget(self.notice)
+        # A certificate that arrives while the learner is elsewhere: said above any tab.
+        self.certificate_notice = MessageBanner()
+        self.certificate_notice.action_requested.connect(self.show_certificates)
+        self.top_banners.addWidget(self.certificate_notice)
+        self.tabs.currentChanged.connect(self._tab_changed)
         if context.settings.problems:  # a broken settings file is said, not only logged
             self.settings_banner = settings_problems_banner(context.settings.problems)
             self.top_banners.addWidget(self.settings_banner)
@@ -121,6 +136,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
+        self._new_certificates: list[str] = []  # titles not announced yet, for the notice
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
         fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
@@ -199,10 +215,14 @@ class MainWindow(QMainWindow):
         self._sync_action.setText(_("&Sync progress now"))
         self._quit_action.setText(_("&Quit"))
         self._profile_action.setText(_("Switch &profile…"))
-        self.tabs.setTabText(0, _("Catalogue"))
-        self.tabs.setTabText(1, _("Library"))
-        self.tabs.setTabText(2, _("Account"))
-        self.tabs.setTabText(3, _("Certificates"))
+        for page, text in (
+            (self.home_view, _("Home")),
+            (self.catalog_view, _("Catalogue")),
+            (self._library_tab, _("Library")),
+            (self._account_tab, _("Account")),
+            (self._certificates_tab, _("Certificates")),
+        ):
+            self.tabs.setTabText(self.tabs.indexOf(page), text)
         self.tabs.tabBar().setAccessibleName(_("Views"))
         for index, action in enumerate(self._tab_actions):
             action.setText(_("Go to {tab}").format(tab=self.tabs.tabText(index)))
@@ -221,6 +241,8 @@ class MainWindow(QMainWindow):
         self.connection.retranslate()
         self.sync_indicator.retranslate()
         self.catalog_view.retranslate()
+        self.home_view.retranslate()
+        self._say_new_certificates()
         for tab in (self._library_tab, self._account_tab, self._certificates_tab):
             if tab.created:
                 tab.view().retranslate()
@@ -299,10 +321,52 @@ class MainWindow(QMainWindow):
             self.refresh_catalog()
 
     def _synced(self, status: Any) -> None:
-        # A sync may have brought certificates: an open wallet shows them.
-        wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
-        if status.phase is Phase.IDLE and wallet_open:
+        """A sync may have brought certificates (an open wallet shows them; elsewhere a
+        notice says so) and progress from other devices (the home view shows it)."""
+        if status.phase is not Phase.IDLE:
+            return
+        if self._certificates_tab.created and self.certificates_view.isVisible():
             self.certificates_view.refresh()
+        else:
+            self._look_for_new_certificates()
+        if self.home_view.isVisible():
+            self.home.refresh()
+
+    # --- a certificate arrives --------------------------------------------------------
+
+    def _look_for_new_certificates(self) -> None:
+        context = self.context
+
+        def load() -> tuple[ProgressService, list[str]]:
+            progress = context.progress()
+            return progress, context.unannounced_certificates()
+
+        run_in_background(self, load, self._new_certificates_found, lambda _e: None, local=True)
+
+    def _new_certificates_found(self, found: tuple[ProgressService, list[str]]) -> None:
+        progress, titles = found
+        wallet_open = self._certificates_tab.created and self.certificates_view.isVisible()
+        if not self.context.is_current(progress) or wallet_open:
+            return  # a learner who has left, or the wallet says it itself
+        self._new_certificates = titles
+        self._say_new_certificates()
+
+    def _say_new_certificates(self) -> None:
+        titles = self._new_certificates
+        if not titles:
+            self.certificate_notice.hide()
+            return
+        self.certificate_notice.show_message(
+            "info",
+            words.new_certificates(titles),
+            _("Congratulations! It is in your certificates, to print or to share."),
+            action=_("See my certificates"),
+        )
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self._certificates_tab:  # the wallet says it now
+            self._new_certificates = []
+            self.certificate_notice.hide()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:
         message, hint, reference = describe(error)
@@ -357,6 +421,24 @@ class MainWindow(QMainWindow):
         else:
             self.catalog_view.updated.setText(_("Saved copy from {when}").format(when=when))
 
+    def platform_changed(self) -> None:
+        """The learner chose another platform (the first-run welcome): the connection is
+        opened again on a worker (stopping the demo platform may wait), then the catalogue
+        is asked of the new one, after any answer still on its way from the old one."""
+
+        def ask_again(_closed: object) -> None:
+            self.retranslate()  # the status bar's platform
+            if self._catalog_asked:
+                self.catalog_shown.connect(self._ask_once_more)
+            else:
+                self.refresh_catalog()
+
+        run_in_background(self, self.context.connection.close, ask_again, self._catalog_failed)
+
+    def _ask_once_more(self) -> None:
+        self.catalog_shown.disconnect(self._ask_once_more)
+        self.refresh_catalog()
+
     # --- language and about ---------------------------------------------------------
 
     def _show_managed_language(self) -> None:
@@ -401,6 +483,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self._certificates_tab)
         return self.certificates_view
 
+    def show_catalogue(self) -> None:
+        self.go_to_tab(self.tabs.indexOf(self.catalog_view))
+
+    def resume_course(self, course_id: str, chapter_id: str | None) -> None:
+        """From the home view: the course in the library, its chapter in the reader."""
+        self.show_library().open_course(course_id, chapter_id)
+
     def show_library(self) -> LibraryView:
         self.tabs.setCurrentWidget(self._library_tab)
         return self.library_view
@@ -441,6 +530,9 @@ class MainWindow(QMainWindow):
             self.library_view.learner_changed()
         if self._certificates_tab.created:
             self.certificates_view.refresh()
+        self._new_certificates = []  # the one who left's: never shown to the next
+        self.certificate_notice.hide()
+        self.home.learner_changed()
         self.ownership.refresh()
         self._mark_my_courses()
 
@@ -456,6 +548,7 @@ class MainWindow(QMainWindow):
 
     def _show_courses(self, courses: list[CatalogEntry]) -> None:
         self._courses = courses
+        self.home.set_titles(courses)
         if self._library_tab.created:
             self.library_view.set_courses(courses)
 

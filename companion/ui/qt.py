@@ -157,6 +157,7 @@ _LATER = {
             "QAbstractButton",
             "QButtonGroup",
             "QCheckBox",
+            "QDialog",
             "QFileDialog",
             "QHeaderView",
             "QInputDialog",

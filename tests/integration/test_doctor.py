@@ -79,7 +79,7 @@ def test_plain_text_report_says_what_to_do_in_french(platform_env, monkeypatch, 
     monkeypatch.setenv("COMPANION_UI_LANGUAGE", "fr")
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "1 problème(s) trouvé(s)" in out
+    assert "1 problème trouvé ; que faire est indiqué dessous." in out
     assert "[PROBLÈME] Le nom de la plateforme platform.invalid est introuvable (DNS)." in out
     assert "    → Vérifiez que cet ordinateur est connecté à internet" in out
 
@@ -175,7 +175,7 @@ def test_expired_entitlement_is_named_with_its_end_date(context, memory_keyring,
     access = finding(report, "account.access")
     assert access["severity"] == "problem"
     assert access["facts"]["ends_on"] == "2026-02-28"
-    assert "2026-02-28" in access["summary"]
+    assert "Feb 28, 2026" in access["summary"]  # in the learner's language
     assert "adviser" in access["hint"]
 
 

@@ -60,7 +60,7 @@ def test_sync_failure_leads_to_the_diagnostic_and_a_support_code(
     text = findings_text(controller)
     assert "✗ PROBLÈME — L'horloge de cet ordinateur a 2 h d'avance" in text
     assert "→ Réglez la date et l'heure automatiquement" in text
-    assert "2 action(s) attendent d'être envoyées" in text
+    assert "2 actions attendent d'être envoyées" in text
     assert "Camille" not in text
     assert "✗ PROBLÈME — La dernière synchronisation a échoué : La plateforme rencontre" in text
     assert "2 problème" in controller.window.verdict.text()

@@ -2,7 +2,8 @@
 
 Every action below is a key pressed on the widget that has the focus, as a learner without
 a mouse (or with a screen reader) would: sign in, add a course from the catalogue, download
-it, read a chapter, answer a quiz, see the progress and the certificate. After each step the
+it, read a chapter, answer a quiz, see the progress on the home view and go back to the
+chapter from there, and see the certificate. After each step the
 focus must be on a visible, enabled widget of the window, never lost to nowhere. The only
 things done for the learner are outside the app: the browser page of the sign-in
 (``Browser``) and the course finished on other devices (``earn``), as in the other tests.
@@ -86,9 +87,14 @@ def test_the_main_journey_with_the_keyboard_alone(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5_000)
     focused(window)
 
-    # Sign in: Ctrl+3 opens the account tab, its primary button has the focus.
-    press(qtbot, window, Key.Key_3, CTRL)
-    assert window.tabs.currentIndex() == 2
+    # The home view comes first: a new learner is shown the way to the catalogue.
+    assert window.tabs.currentWidget() is window.home_view
+    home = window.home_view
+    qtbot.waitUntil(lambda: home.browse.isVisible(), timeout=10_000)
+
+    # Sign in: Ctrl+4 opens the account tab, its primary button has the focus.
+    press(qtbot, window, Key.Key_4, CTRL)
+    assert window.tabs.currentIndex() == 3
     account = window.account_view
     account.open_browser = Browser("camille")  # the learner's browser, not the app
     tab_to(qtbot, window, account.browser_button)
@@ -99,18 +105,18 @@ def test_the_main_journey_with_the_keyboard_alone(
 
     # Ctrl+Tab and Ctrl+Shift+Tab go round the tabs too.
     press(qtbot, window, Key.Key_Tab, CTRL)
-    assert window.tabs.currentIndex() == 3
+    assert window.tabs.currentIndex() == 4
     press(qtbot, window, Key.Key_Backtab, CTRL | SHIFT)
-    assert window.tabs.currentIndex() == 2
+    assert window.tabs.currentIndex() == 3
 
-    # The catalogue: Ctrl+1, the list, arrows to the course, Enter adds it to the library.
-    press(qtbot, window, Key.Key_1, CTRL)
-    assert window.tabs.currentIndex() == 0
+    # The catalogue: Ctrl+2, the list, arrows to the course, Enter adds it to the library.
+    press(qtbot, window, Key.Key_2, CTRL)
+    assert window.tabs.currentIndex() == 1
     catalog = window.catalog_view
     tab_to(qtbot, window, catalog.list)
     arrow_to(qtbot, window, catalog.list, "sécurité sur un chantier")
     press(qtbot, window, Key.Key_Return)
-    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 2, timeout=10_000)
     library = window.library_view
     qtbot.waitUntil(
         lambda: library.course_id == COURSE and len(outline_items(library)) >= 4, timeout=20_000
@@ -185,12 +191,31 @@ def test_the_main_journey_with_the_keyboard_alone(
     assert library.course_progress.text() == "2 chapitres terminés sur 4 · 1 quiz réussi sur 2"
     focused(window)
 
-    # The course finished on other devices; Ctrl+Shift+S syncs; Ctrl+4 shows the certificate.
+    # Ctrl+1: the home view says the same, and "Reprendre" goes back to the quiz read last.
+    press(qtbot, window, Key.Key_1, CTRL)
+    assert window.tabs.currentWidget() is home
+    qtbot.waitUntil(lambda: bool(home.cards), timeout=10_000)
+    card = home.cards[0]  # the course studied last comes first (her others: not started)
+    assert card.card.course_id == COURSE
+    assert card.title.text() == "Les bases de la sécurité sur un chantier"
+    assert card.summary.text() == "2 chapitres terminés sur 4 · 1 quiz réussi sur 2"
+    assert card.next.text() == "Dernière lecture : Quiz : comprendre les risques"
+    tab_to(qtbot, window, card.button)
+    assert card.button.text() == "Reprendre"
+    press(qtbot, window, Key.Key_Space)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window._library_tab, timeout=5_000)
+    qtbot.waitUntil(lambda: library.pages.currentWidget() is reader, timeout=10_000)
+    qtbot.waitUntil(lambda: quiz.quiz is not None and quiz.quiz.title.startswith("Quiz : comp"))
+    focused(window)
+    press(qtbot, window, Key.Key_Escape)
+    qtbot.waitUntil(lambda: library.pages.currentIndex() == 0, timeout=10_000)
+
+    # The course finished on other devices; Ctrl+Shift+S syncs; Ctrl+5 shows the certificate.
     earn(platform_env, sample_content, tmp_path)
     window.start()  # the app's own start-up: the sync begins
     qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
-    press(qtbot, window, Key.Key_4, CTRL)
-    assert window.tabs.currentIndex() == 3
+    press(qtbot, window, Key.Key_5, CTRL)
+    assert window.tabs.currentIndex() == 4
     wallet = window.certificates_view
     press(qtbot, window, Key.Key_S, CTRL | SHIFT)
     qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=30_000)
@@ -222,7 +247,9 @@ def test_every_control_has_an_accessible_name(platform_env, memory_keyring, make
     library = window.library_view
     library.add_course(COURSE)
     qtbot.waitUntil(lambda: len(outline_items(library)) >= 4, timeout=20_000)
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.home_view)  # its course card, with its button
+    qtbot.waitUntil(lambda: bool(window.home_view.cards), timeout=10_000)
+    window.show_library()
     library.reader.show()  # the reader and the quiz, built with the library
     offenders = []
     for widget in window.findChildren(QWidget):
@@ -246,7 +273,7 @@ def test_the_storage_and_diagnostic_windows_close_with_escape(platform_env, make
     window = refreshed(qtbot, make_window())
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    press(qtbot, window, Key.Key_2, CTRL)
+    press(qtbot, window, Key.Key_3, CTRL)
     library = window.library_view
     tab_to(qtbot, window, library.storage_button)
     qtbot.keyClick(library.storage_button, Key.Key_Space)  # the focus goes to its window

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from companion.context import kiosk_session_root
+from companion.services.learners import Learner
 from tests.auth_helpers import Browser, approve_device
 from tests.policy_helpers import kiosk_policy, use_policy
 from tests.sync_helpers import complete_chapters
@@ -112,7 +113,7 @@ def test_switching_learner_closes_what_the_previous_one_was_reading(
     window = refreshed(qtbot, make_window())
     library = window.show_library()
     library.search.setText("sécurité")
-    window.context.switch_owner(None)
+    window.context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
     qtbot.waitUntil(lambda: library.search.text() == "", timeout=5_000)
 
 

@@ -14,6 +14,7 @@ from companion.ui.widgets.connection_indicator import ConnectionState
 
 def test_the_window_lists_the_catalogue_in_french(platform_env, make_window, qtbot, tmp_path):
     window = refreshed(qtbot, make_window())
+    window.show_catalogue()  # the home view comes first
     view = window.catalog_view
     assert view.model.rowCount() == 4
     titles = {view.model.index(row).data() for row in range(4)}
@@ -51,6 +52,7 @@ def test_unreachable_platform_shows_a_clear_message_and_retry_works(
 ):
     platform_env.faults.set(status=503, retry_after=0)
     window = refreshed(qtbot, make_window())
+    window.show_catalogue()
     banner = window.catalog_view.banner
     assert banner.isVisible()
     assert banner.text == "La plateforme rencontre des difficultés en ce moment."

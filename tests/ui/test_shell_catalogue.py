@@ -14,6 +14,7 @@ def rows(view):
 
 def test_a_visible_add_button_search_and_markers(platform_env, make_window, qtbot):
     window = refreshed(qtbot, make_window())
+    window.show_catalogue()
     view = window.catalog_view
     button = view.add_button
     assert button.isVisible() and button.isEnabled()
@@ -43,7 +44,7 @@ def test_a_visible_add_button_search_and_markers(platform_env, make_window, qtbo
     qtbot.keyClick(button, Qt.Key.Key_Space)
     assert window.tabs.currentWidget() is window._library_tab
     # Back in the catalogue the course says it is in the library, in words.
-    window.tabs.setCurrentIndex(0)
+    window.show_catalogue()
     index = view.model.index(view.model.row_of(course.id))
     qtbot.waitUntil(lambda: "✓ Dans ma bibliothèque" in index.data(MarkersRole), timeout=10_000)
     assert view.add_button.text() == "Ouvrir dans ma bibliothèque"

@@ -24,6 +24,7 @@ def test_a_150_percent_font_on_a_small_screen_fits(make_window, qtbot, qapp):
         hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 600, hint
         window.resize(1024, 600)
+        window.show_catalogue()
         qtbot.wait(50)
         view = window.catalog_view
         for widget in (window.statusBar(), view.add_button, view.search):
@@ -41,6 +42,7 @@ def test_every_tab_stop_shows_its_focus(platform_env, make_window, qtbot):
     window = refreshed(qtbot, make_window())
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    window.show_catalogue()
     window.tabs.tabBar().setFocus()
     seen: list[QWidget] = []
     for _step in range(30):  # round the whole chain

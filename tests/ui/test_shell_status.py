@@ -21,7 +21,7 @@ def signed_in(window, qtbot):
     view.open_browser = Browser("camille")
     with qtbot.waitSignal(view.account_changed, timeout=20_000):
         qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
-    window.tabs.setCurrentIndex(0)
+    window.show_catalogue()
     return window
 
 

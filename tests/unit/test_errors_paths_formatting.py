@@ -1,4 +1,5 @@
 import logging
+from datetime import date, datetime
 
 import pytest
 
@@ -55,3 +56,28 @@ def test_sizes_keep_their_zeros():
     assert formatting.size(100_000) == "100 KB"
     assert formatting.size(10_000_000) == "10 MB"
     assert formatting.size(1_500_000) == "1.5 MB"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_dates_and_times_read_as_the_locale_writes_them(language):
+    """The medium date of CLDR ("29 nov. 2026", "Nov 29, 2026"), checked against Babel
+    (a development tool only: the app formats without a locale library)."""
+    from babel.dates import format_date, format_time
+
+    i18n.install(language)
+    for month in range(1, 13):
+        when = date(2026, month, 29 if month != 2 else 28)
+        assert formatting.day(when) == format_date(when, "medium", locale=language)
+    afternoon = datetime(2026, 11, 29, 14, 5).astimezone()
+    expected_time = format_time(afternoon, "short", locale=language).replace("\u202f", " ")
+    assert formatting.clock(afternoon) == expected_time
+    joined = "29 nov. 2026 à 14:05" if language == "fr" else "Nov 29, 2026 at 2:05 PM"
+    assert formatting.moment(afternoon) == joined
+
+
+def test_sizes_use_the_locales_decimal_mark():
+    from babel.numbers import format_decimal
+
+    i18n.install("fr")
+    assert formatting.size(12_500_000) == f"{format_decimal(12.5, locale='fr')} Mo"
+    assert formatting.size(12_500_000) == "12,5 Mo"

@@ -68,3 +68,28 @@ def test_french_plurals(count, expected):
     i18n.install("fr")
     text = i18n.ngettext("{n} course available", "{n} courses available", count)
     assert text.format(n=count) == expected
+
+
+# A count followed by a noun in the plural ("{n} files"): its singular must exist too.
+COUNTED_NOUN = re.compile(r"\{(\w+)(?::[^{}]*)?\}\s+(\w{4,}s)\b")
+
+
+def test_counts_use_plural_forms():
+    """A message that counts something is an ngettext pair: "{count} file(s)" and a bare
+    "{n} files" read wrong for one, and French agrees the words around the count too."""
+    offenders = []
+    for message, filename, line in i18n_tool.extracted():
+        if not isinstance(message, str):
+            continue  # an ngettext pair
+        if "(s)" in message or COUNTED_NOUN.search(message):
+            offenders.append(f"{filename}:{line}: {message!r}")
+    for entry in french_catalog():
+        for text in as_tuple(entry.string) if entry.id else ():
+            if "(s)" in text:
+                offenders.append(f"fr: {text!r}")
+    assert offenders == [], "use ngettext for these counts:\n" + "\n".join(offenders)
+
+
+def test_the_plural_check_sees_a_fake_plural():
+    assert COUNTED_NOUN.search("{count} files were not downloaded.")
+    assert not COUNTED_NOUN.search("next try in {n} s")

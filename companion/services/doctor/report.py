@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from companion.i18n import N_, _
+from companion.i18n import N_, _, ngettext
 
 
 def iso_utc(timestamp: float) -> str:
@@ -139,7 +139,15 @@ def section_title(section: Section) -> str:
 
 def verdict(problems: int, warnings: int) -> str:
     if problems:
-        return _("{n} problem(s) found; what to do is under each one.").format(n=problems)
+        return ngettext(
+            "{n} problem found; what to do is under it.",
+            "{n} problems found; what to do is under each one.",
+            problems,
+        ).format(n=problems)
     if warnings:
-        return _("No problem found; {n} point(s) to check.").format(n=warnings)
+        return ngettext(
+            "No problem found; {n} point to check.",
+            "No problem found; {n} points to check.",
+            warnings,
+        ).format(n=warnings)
     return _("No problem found.")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import formatting
-from companion.i18n import _
+from companion.i18n import _, ngettext
 from companion.services.doctor.inputs import DoctorInputs, progress_files
 from companion.services.doctor.local import open_read_only
 from companion.services.doctor.report import Report, Section, Severity, iso_utc
@@ -103,9 +103,11 @@ def _report_queue(report: Report, who: str, waiting: list[dict[str, Any]]) -> No
         "oldest_verb": oldest["verb"],
         "last_error": oldest["last_error"],
     }
-    summary = _("{n} action(s) wait to be sent; the oldest ({verb}) since {when}.").format(
-        n=len(waiting), verb=oldest["verb"], when=formatting.moment_at(oldest["created"])
-    )
+    summary = ngettext(
+        "{n} action waits to be sent ({verb}) since {when}.",
+        "{n} actions wait to be sent; the oldest ({verb}) since {when}.",
+        len(waiting),
+    ).format(n=len(waiting), verb=oldest["verb"], when=formatting.moment_at(oldest["created"]))
     if oldest["last_error"]:
         error = str(oldest["last_error"]).rstrip(". ")
         summary += " " + _("Last failure: {error}.").format(error=error)

@@ -19,6 +19,7 @@ from companion.errors import UserFacingError, describe
 from companion.i18n import _
 from companion.services.certificates import Certificate, Verdict
 
+from companion.ui import words
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
     QDesktopServices,
@@ -162,14 +163,9 @@ class CertificatesView(QWidget):
     def _announce(self, arrived: list[Certificate]) -> None:
         """A notice in the wallet, not a dialog: nothing to answer, the learner reads on."""
         self.list.setCurrentRow(self.certificates.index(arrived[0]))
-        message = (
-            _("New certificate: {title}")
-            if len(arrived) == 1
-            else _("{n} new certificates, first: {title}")
-        ).format(title=arrived[0].achievement, n=len(arrived))
         self.banner.show_message(
             "info",
-            message,
+            words.new_certificates([c.achievement for c in arrived]),
             _("Congratulations! Open the PDF to print it, or save it to share it."),
             action=_("Close"),
         )

@@ -15,6 +15,7 @@ from companion.context import AppContext
 from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
 from companion.i18n import _, ngettext
+from companion.services.home import next_chapter
 from companion.services.library import (
     NOT_DOWNLOADED,
     OFFLINE,
@@ -54,6 +55,7 @@ from companion.ui.views.study_tracker import StudyTracker
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.downloads_panel import DownloadsPanel
 from companion.ui.widgets.focus import focus_inside
+from companion.ui.words import progress_line
 
 IdRole = Qt.ItemDataRole.UserRole + 2
 TitleRole = Qt.ItemDataRole.UserRole + 3
@@ -70,17 +72,9 @@ def state_text(state: str) -> str:
 
 
 def progress_summary(progress: CourseProgress) -> str:
-    chapters = ngettext(
-        "{done} of {total} chapters completed",
-        "{done} of {total} chapters completed",
-        len(progress.completed),
-    ).format(done=len(progress.completed), total=progress.chapters)
-    if not progress.quizzes:
-        return chapters
-    quizzes = ngettext(
-        "{done} of {total} quizzes passed", "{done} of {total} quizzes passed", len(progress.passed)
-    ).format(done=len(progress.passed), total=progress.quizzes)
-    return f"{chapters} · {quizzes}"
+    return progress_line(
+        len(progress.completed), progress.chapters, len(progress.passed), progress.quizzes
+    )
 
 
 class QueueRelay(QObject):
@@ -111,6 +105,7 @@ class LibraryView(QWidget):
         self.context = context
         self.course_id: str | None = None
         self._last_read: str | None = None  # the outline's current item once back
+        self._to_open: tuple[str, str | None] | None = None  # asked from the home view
         self.manifest: CourseManifest | None = None
         self.progress: CourseProgress | None = None
         self.queue: DownloadQueue | None = None
@@ -269,6 +264,7 @@ class LibraryView(QWidget):
         previous learner stays on screen — the open chapter, the search, the course list."""
         if self.reading.current is not None:
             self.reading.abandon()
+        self._to_open = None
         self.search.clear()
         self.results.clear()
         self.results.hide()
@@ -292,7 +288,7 @@ class LibraryView(QWidget):
         run_in_background(self, read, show, self._failed)
 
     def _show_my_courses(self, course_ids: list[str], select: str | None = None) -> None:
-        current = select or self.course_id
+        current = select or (self._to_open[0] if self._to_open else None) or self.course_id
         self.courses.blockSignals(True)
         self.courses.clear()
         for course_id in course_ids:
@@ -331,12 +327,13 @@ class LibraryView(QWidget):
             )
         )
 
-    def select_course(self, course_id: str) -> None:
+    def select_course(self, course_id: str) -> bool:
         for row in range(self.courses.count()):
             item = self.courses.item(row)
             if item.data(IdRole) == course_id:
                 self.courses.setCurrentItem(item)
-                return
+                return True
+        return False
 
     def add_course(self, course_id: str) -> None:
         """From the catalogue: put the course in the learner's library and show it."""
@@ -347,6 +344,26 @@ class LibraryView(QWidget):
             return library.my_courses()
 
         self._load_my_courses(add, select=course_id)
+
+    def open_course(self, course_id: str, chapter_id: str | None = None) -> None:
+        """From the home view: show the course, and open ``chapter_id`` in the reader once
+        its outline is loaded (the reader records study time against that course)."""
+        if self.reading.current is not None and self.reading.current[0] != course_id:
+            self.reading.close()
+        loaded = self.manifest is not None and self.manifest.id == course_id
+        if self.course_id == course_id and loaded:
+            if chapter_id is not None:
+                self.open_chapter(course_id, chapter_id)
+            return
+        self._to_open = (course_id, chapter_id)
+        if self.course_id != course_id and not self.select_course(course_id):
+            # Not listed yet (the library was just built, or the catalogue never came).
+            self._load_my_courses(lambda: self.context.progress().my_courses(), course_id)
+
+    def _open_asked_chapter(self) -> None:
+        asked, self._to_open = self._to_open, None
+        if asked is not None and asked[1] is not None and asked[0] == self.course_id:
+            self.open_chapter(asked[0], asked[1])
 
     def _course_selected(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
@@ -414,6 +431,8 @@ class LibraryView(QWidget):
         self.pin.setChecked(pinned)
         self.pin.blockSignals(False)
         self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
+        if self._to_open is not None and self._to_open[0] == manifest.id:
+            self._open_asked_chapter()
         self.changed.emit()
 
     def _offer_chapter_download(self) -> None:
@@ -461,8 +480,9 @@ class LibraryView(QWidget):
         self.read_course.setText(
             _("Resume reading") if progress and progress.last_chapter else _("Start the course")
         )
-        self.read_course.setAccessibleDescription(self._next_chapter_title(chapters))
-        self.read_course.setToolTip(self._next_chapter_title(chapters))
+        following = next_chapter(manifest, progress) if manifest else None
+        self.read_course.setAccessibleDescription(following.title if following else "")
+        self.read_course.setToolTip(plain_tooltip(following.title) if following else "")
         primary, other = (
             (self.read_course, self.download_course)
             if downloaded
@@ -476,30 +496,8 @@ class LibraryView(QWidget):
         primary.setDefault(True)
         other.setDefault(False)
 
-    def _next_chapter(self, chapters: list[Chapter]) -> Chapter | None:
-        """The chapter read last, or else the first one not completed yet."""
-        progress = self.progress
-        if not chapters:
-            return None
-        if progress is not None and progress.last_chapter:
-            found = next((c for c in chapters if c.id == progress.last_chapter), None)
-            if found is not None:
-                return found
-        done = progress.completed | progress.passed if progress else frozenset()
-        for chapter in chapters:
-            quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
-            if (quiz.id if quiz else chapter.id) not in done:
-                return chapter
-        return chapters[0]
-
-    def _next_chapter_title(self, chapters: list[Chapter]) -> str:
-        chapter = self._next_chapter(chapters)
-        return chapter.title if chapter else ""
-
     def resume_reading(self) -> None:
-        manifest = self.manifest
-        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
-        chapter = self._next_chapter(chapters)
+        chapter = next_chapter(self.manifest, self.progress) if self.manifest else None
         if chapter is not None and self.course_id is not None:
             self.open_chapter(self.course_id, chapter.id)
 
@@ -567,7 +565,11 @@ class LibraryView(QWidget):
             self.banner.show_message(
                 "warning",
                 _("Large files wait for a non-metered connection."),
-                _("{count} file(s) were not downloaded.").format(count=event.data.held_back),
+                ngettext(
+                    "{count} file was not downloaded.",
+                    "{count} files were not downloaded.",
+                    event.data.held_back,
+                ).format(count=event.data.held_back),
                 action=_("Close"),
             )
 

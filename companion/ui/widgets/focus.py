@@ -12,12 +12,15 @@ def focus_inside(page: QWidget) -> bool:
 
 
 def focus_first(page: QWidget) -> None:
-    """The focus on the page's first control the Tab key would reach, or the page itself:
+    """The focus on the page's first control in the focus chain, or the page itself:
     never left on a widget that was hidden with the previous page."""
     widget = page.nextInFocusChain()
-    while widget is not None and widget is not page and page.isAncestorOf(widget):
+    # The whole chain round: a widget added to a page later (a home view's course cards)
+    # is put at the chain's end, past the widgets of other pages.
+    while widget is not None and widget is not page:
         if (
-            widget.isVisible()
+            page.isAncestorOf(widget)
+            and widget.isVisible()
             and widget.isEnabled()
             and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             and widget.focusProxy() is None

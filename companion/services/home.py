@@ -1,0 +1,94 @@
+"""The learner's home: each of their courses with where they stand and where to go on.
+
+Read from this computer only (the progress file and the saved outlines), so it is the same
+with or without a connection. Everything comes from the progress service it is given: one
+learner's own file (issue 9), never another learner's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+from companion.domain import Chapter, CourseManifest, course_activity
+
+if TYPE_CHECKING:  # the progress file is opened on a worker, not at start-up
+    from companion.services.progress import CourseProgress, ProgressService
+
+
+class CourseCard(NamedTuple):
+    course_id: str
+    title: str  # the outline's, else the catalogue's, else the id
+    outline_known: bool  # False: never opened here, so nothing to count yet
+    chapters_done: int
+    chapters: int
+    quizzes_passed: int
+    quizzes: int
+    seconds_this_week: float
+    next_chapter: str | None  # the chapter "Resume" opens
+    next_title: str
+    started: bool  # a chapter was read: "Resume"; else "Start"
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 of ``now``'s week, in ``now``'s time zone (the week as learners and
+    their employment counsellors count it)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=now.weekday())
+
+
+def next_chapter(manifest: CourseManifest, progress: CourseProgress | None) -> Chapter | None:
+    """The chapter read last, else the first one not completed yet, else the first."""
+    chapters = [c for p in manifest.parts for c in p.chapters]
+    if not chapters:
+        return None
+    if progress is not None and progress.last_chapter:
+        found = next((c for c in chapters if c.id == progress.last_chapter), None)
+        if found is not None:
+            return found
+    done = progress.completed | progress.passed if progress else frozenset()
+    for chapter in chapters:
+        quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
+        if (quiz.id if quiz else chapter.id) not in done:
+            return chapter
+    return chapters[0]
+
+
+def course_cards(
+    progress: ProgressService,
+    manifest: Callable[[str], CourseManifest | None],
+    titles: Mapping[str, str],
+    now: datetime | None = None,
+) -> list[CourseCard]:
+    """The learner's courses, the one studied last first, then the newest added."""
+    since = week_start(now or datetime.now().astimezone())
+    studied = progress.studied_since(since)
+    last_read = progress.last_read_times()
+    course_ids = progress.my_courses()  # newest added first
+    order = sorted(course_ids, key=lambda c: -last_read.get(c, 0.0))  # a stable sort
+    cards = []
+    for course_id in order:
+        known = manifest(course_id)
+        title = (known.title if known else "") or titles.get(course_id) or course_id
+        if known is None:
+            cards.append(CourseCard(course_id, title, False, 0, 0, 0, 0, 0.0, None, "", False))
+            continue
+        state = progress.course_progress(known)
+        chapter = next_chapter(known, state)
+        cards.append(
+            CourseCard(
+                course_id,
+                title,
+                True,
+                min(len(state.completed), state.chapters),  # a chapter of an older version
+                state.chapters,
+                min(len(state.passed), state.quizzes),
+                state.quizzes,
+                studied.get(course_activity(known), 0.0),
+                chapter.id if chapter else None,
+                chapter.title if chapter else "",
+                state.last_chapter is not None,
+            )
+        )
+    return cards

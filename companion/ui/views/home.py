@@ -1,0 +1,80 @@
+"""The home screen's controller: reads the learner's courses and progress on a worker, from
+this computer only, and shows them; goes to the chapter or the catalogue when asked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from companion.context import AppContext
+from companion.domain import CatalogEntry
+from companion.errors import describe
+from companion.services.home import CourseCard, course_cards
+
+if TYPE_CHECKING:
+    from companion.services.progress import ProgressService
+
+from companion.ui.bridge import run_in_background
+from companion.ui.qt import QObject, Signal
+from companion.ui.views.home_view import HomeView
+
+
+class HomeController(QObject):
+    shown = Signal()  # the cards (or the empty state) are on screen; tests wait on it
+
+    def __init__(self, context: AppContext, view: HomeView, parent: QObject) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.view = view
+        self._titles: dict[str, str] = {}
+        self._loading = False
+        self._again = False  # asked again while loading: load once more after
+        view.appeared.connect(self.refresh)  # each time it is shown: progress may have moved
+
+    def set_titles(self, courses: list[CatalogEntry]) -> None:
+        """Titles from the catalogue, for courses never opened here (no saved outline)."""
+        self._titles = {course.id: course.title for course in courses}
+        if self.view.isVisible():
+            self.refresh()
+
+    def learner_changed(self) -> None:
+        self.view.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        context, titles = self.context, dict(self._titles)
+
+        def load() -> tuple[ProgressService, list[CourseCard]]:
+            progress = context.progress()
+            return progress, cards_for(context, progress, titles)
+
+        run_in_background(self, load, self._loaded, self._load_failed, local=True)
+
+    def _loaded(self, loaded: tuple[ProgressService, list[CourseCard]]) -> None:
+        progress, cards = loaded
+        self._loading = False
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
+        if not self.context.is_current(progress):  # read for a learner who has left
+            self.refresh()
+            return
+        self.view.show_cards(cards)
+        self.shown.emit()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._loading = False
+        message, hint, reference = describe(error)
+        self.view.show_problem(message, hint, reference)
+        self.shown.emit()
+
+
+def cards_for(
+    context: AppContext, progress: ProgressService, titles: Mapping[str, str]
+) -> list[CourseCard]:
+    return course_cards(progress, context.library().manifest, titles)

@@ -1,0 +1,242 @@
+"""The home screen: one card per course of the learner, with where they stand and a
+button that goes back to the chapter they were reading; for a new learner, the way to
+the catalogue. Thin: the HomeController loads what it shows."""
+
+from __future__ import annotations
+
+from companion import formatting
+from companion.i18n import _
+from companion.services.home import CourseCard
+
+from companion.ui.qt import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QShowEvent,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    plain_tooltip,
+)
+from companion.ui.widgets.focus import focus_inside
+from companion.ui.words import progress_line
+
+
+def week_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes <= 0:
+        return _("Not studied yet this week")
+    return _("Studied this week: {time}").format(time=formatting.duration(minutes))
+
+
+def finished(card: CourseCard) -> bool:
+    total = card.chapters + card.quizzes
+    done = card.chapters_done + card.quizzes_passed
+    return card.outline_known and total > 0 and done >= total
+
+
+class CourseCardWidget(QFrame):
+    """One course: its title, progress in words and as a bar, and its one action."""
+
+    resume_requested = Signal(str, object)  # course id, chapter id (None: the outline)
+
+    def __init__(self, card: CourseCard, parent: QWidget) -> None:
+        super().__init__(parent)  # never a window of its own, even for a moment
+        self.card = card
+        self.setObjectName("CourseCard")
+        self.title = QLabel(card.title)  # the platform's words: shown as written
+        self.title.setObjectName("CardTitle")
+        self.title.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.week = QLabel()
+        self.week.setObjectName("ViewSubtitle")
+        self.next = QLabel()
+        self.next.setObjectName("ViewSubtitle")
+        self.next.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)  # the words above say it; the bar is a glance
+        self.bar.setFixedHeight(8)
+        self.bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        total = card.chapters + card.quizzes
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(card.chapters_done + card.quizzes_passed)
+        self.button = QPushButton()
+        self.button.clicked.connect(
+            lambda: self.resume_requested.emit(card.course_id, card.next_chapter)
+        )
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        for widget in (self.title, self.summary, self.bar, self.week, self.next):
+            texts.addWidget(widget)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 12, 16, 12)
+        row.addLayout(texts, 1)
+        row.addSpacing(12)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        # Only once laid out: a widget made visible with no parent is a window of its own
+        # (the bar once opened as one and took the focus from the main window).
+        self.bar.setVisible(card.outline_known and total > 0)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        card = self.card
+        if not card.outline_known:
+            self.summary.setText(
+                _("Open it to see its chapters (the first time, with a connection).")
+            )
+            label, named = _("Open"), _("Open {course}")
+        else:
+            line = progress_line(
+                card.chapters_done, card.chapters, card.quizzes_passed, card.quizzes
+            )
+            if finished(card):  # said in words, the mark beside them
+                line = "✓ " + _("Course completed") + " · " + line
+            self.summary.setText(line)
+            if card.started:
+                label, named = _("Resume"), _("Resume {course}")
+                where = _("Last read: {chapter}")
+            else:
+                label, named = _("Start"), _("Start {course}")
+                where = _("To read first: {chapter}")
+            self.next.setText(where.format(chapter=card.next_title))
+        self.next.setVisible(card.outline_known and bool(card.next_title))
+        self.week.setText(week_text(card.seconds_this_week))
+        self.bar.setAccessibleName(_("Progress in {course}").format(course=card.title))
+        self.button.setText(label)
+        self.button.setAccessibleName(named.format(course=card.title))
+        hint = self.next.text() if card.outline_known and card.next_title else ""
+        self.button.setAccessibleDescription(hint)
+        self.button.setToolTip(plain_tooltip(hint))
+
+    def make_primary(self, primary: bool) -> None:
+        self.button.setObjectName("PrimaryButton" if primary else "")
+        self.button.style().unpolish(self.button)
+        self.button.style().polish(self.button)
+
+
+class HomeView(QWidget):
+    resume_requested = Signal(str, object)  # course id, chapter id (None: its outline)
+    catalogue_requested = Signal()
+    appeared = Signal()  # shown (again): the controller reads the progress anew
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[CourseCardWidget] = []
+        self.loaded = False  # the learner's courses (or none) are on screen
+        self.title = QLabel()
+        self.title.setObjectName("ViewTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("ViewSubtitle")
+        self.subtitle.setWordWrap(True)
+        self._column = QVBoxLayout()
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(10)
+        content = self._content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(0, 0, 8, 0)
+        outer.addLayout(self._column)
+        outer.addStretch(1)
+        self.courses_area = QScrollArea()
+        self.courses_area.setObjectName("HomeCourses")
+        self.courses_area.setWidgetResizable(True)
+        self.courses_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.courses_area.setWidget(content)
+        self.courses_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons inside
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setMaximumWidth(560)  # a short paragraph, not one line across
+        self.browse = QPushButton()
+        self.browse.setObjectName("PrimaryButton")
+        self.browse.clicked.connect(self.catalogue_requested)
+        self.empty = QWidget()
+        empty_column = QVBoxLayout(self.empty)
+        empty_column.addStretch(1)
+        empty_column.addWidget(self.empty_text, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_column.addSpacing(12)
+        empty_column.addWidget(self.browse, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_column.addStretch(2)
+        self.loading = QLabel()
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        for page in (self.loading, self.empty, self.courses_area):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(8)
+        layout.addWidget(self.pages, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Home"))
+        self.subtitle.setText(
+            _("Your courses and your progress, saved on this computer: all of it works offline.")
+        )
+        self.loading.setText(_("Loading your courses…"))
+        self.empty_text.setText(
+            _(
+                "You have no course yet. Choose one in the catalogue: it comes here, with "
+                "your progress and a button to go back to where you stopped."
+            )
+        )
+        self.browse.setText(_("Browse the catalogue"))
+        self.courses_area.setAccessibleName(_("My courses"))
+        for card in self.cards:
+            card.retranslate()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
+        super().showEvent(event)
+        self.appeared.emit()
+
+    def show_problem(self, message: str, hint: str, reference: str) -> None:
+        self.show_cards(None)
+        text = "\n".join(part for part in (message, hint) if part)
+        if reference:
+            text += "\n" + _("Reference: {reference}").format(reference=reference)
+        self.loading.setText(text)
+
+    def clear(self) -> None:
+        """Nothing of a learner who left stays on screen while the next one's loads."""
+        self.show_cards(None)
+
+    def show_cards(self, cards: list[CourseCard] | None) -> None:
+        # The focus inside, or nowhere (it went to the loading page, which takes none).
+        had_focus = focus_inside(self) or (self.isVisible() and QApplication.focusWidget() is None)
+        focused = next((c.card.course_id for c in self.cards if c.button.hasFocus()), None)
+        for widget in self.cards:
+            self._column.removeWidget(widget)
+            widget.deleteLater()
+        self.cards = []
+        self.loaded = cards is not None
+        if cards is None:
+            self.loading.setText(_("Loading your courses…"))
+            self.pages.setCurrentWidget(self.loading)
+        elif not cards:
+            self.pages.setCurrentWidget(self.empty)
+            self.pages.update()  # painted again even when it was already shown
+        else:
+            for card in cards:
+                widget = CourseCardWidget(card, self._content)
+                widget.resume_requested.connect(self.resume_requested)
+                self._column.addWidget(widget)
+                self.cards.append(widget)
+            self.cards[0].make_primary(True)  # one obvious action: the course studied last
+            self.pages.setCurrentWidget(self.courses_area)
+            for widget in self.cards:  # now, not at the layout's next turn: focus goes there
+                widget.show()
+        if had_focus:  # the widget that had it may be gone: the same course's, or the first
+            # (chosen here: new buttons sit at the end of the window's focus chain)
+            again = next((c.button for c in self.cards if c.card.course_id == focused), None)
+            first = self.cards[0].button if self.cards else self.browse
+            target = again or first
+            if target.isVisible():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,182 @@
+"""The home view (issue 13): each course's progress and "Reprendre"; the way to the catalogue
+for a new learner; nothing of a learner who left; and a new certificate announced above the
+tabs when the learner is not in the wallet."""
+
+from __future__ import annotations
+
+from companion.domain import parse_manifest
+from companion.services.learners import Learner
+from tests.auth_helpers import Browser
+from tests.integration.test_certificates import COURSE, earn
+from tests.ui.conftest import refreshed
+
+from companion.ui.qt import QLabel, Qt
+
+TITLE = "Les bases de la sécurité sur un chantier"
+
+
+def home_texts(window) -> list[str]:
+    return [label.text() for label in window.home_view.findChildren(QLabel)]
+
+
+def test_a_new_learner_is_shown_the_way_to_the_catalogue(platform_env, make_window, qtbot):
+    window = make_window()
+    home = window.home_view
+    assert window.tabs.currentWidget() is home  # the first tab, shown at start
+    assert window.tabs.tabText(0) == "Accueil"
+    qtbot.waitUntil(lambda: home.browse.isVisible(), timeout=10_000)
+    assert "catalogue" in home.empty_text.text()
+    assert home.cards == []
+    qtbot.mouseClick(home.browse, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.catalog_view
+
+
+def started_course(window, sample_content):
+    """A course added on this computer, its first chapter read, the second one open last,
+    and a quarter of an hour studied today."""
+    context = window.context
+    context.library().add_course(COURSE)
+    context.library().update_manifest(COURSE)
+    course = parse_manifest(sample_content.courses[COURSE].manifest)
+    first, second = course.parts[0].chapters[:2]
+    progress = context.progress()
+    progress.complete_chapter(COURSE, first, course)
+    progress.record_study(COURSE, first, 900, course)
+    progress.save_position(COURSE, second.id, 0.0)
+    return second
+
+
+def test_resume_on_the_home_view_opens_the_chapter_read_last(
+    platform_env, make_window, qtbot, sample_content
+):
+    window = make_window()
+    second = started_course(window, sample_content)
+    home = window.home_view
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(home.cards) == 1, timeout=10_000)
+    card = home.cards[0]
+    assert card.title.text() == TITLE
+    assert card.summary.text() == "1 chapitre terminé sur 4 · 0 quiz réussi sur 2"
+    assert card.week.text() == "Étudié cette semaine : 15 min"
+    assert card.next.text() == f"Dernière lecture : {second.title}"
+    assert card.button.text() == "Reprendre"
+    assert card.button.objectName() == "PrimaryButton"  # the screen's one primary action
+    assert card.button.accessibleName() == f"Reprendre {TITLE}"
+    assert card.bar.value() == 1 and card.bar.maximum() == 6
+    assert not window._library_tab.created  # the library is built by the click below
+
+    qtbot.mouseClick(card.button, Qt.MouseButton.LeftButton)
+    library = window.library_view
+    assert window.tabs.currentWidget() is window._library_tab
+    qtbot.waitUntil(lambda: library.pages.currentWidget() is library.reader, timeout=20_000)
+    assert library.reader.title.text() == second.title
+    assert library.course_id == COURSE
+
+
+def test_the_home_view_needs_no_connection(platform_env, make_window, qtbot, sample_content):
+    window = make_window()
+    started_course(window, sample_content)
+    platform_env.faults.set(status=503, retry_after=0)  # the platform is gone
+    platform_env.traffic.reset()
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(window.home_view.cards) == 1, timeout=10_000)
+    assert window.home_view.cards[0].summary.text().startswith("1 chapitre terminé sur 4")
+    assert platform_env.traffic.requests == {}  # read from this computer only
+
+
+def test_nothing_of_a_learner_who_left_stays_on_the_home_view(
+    platform_env, make_window, qtbot, sample_content
+):
+    window = make_window()
+    started_course(window, sample_content)
+    home = window.home_view
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(home.cards) == 1, timeout=10_000)
+    assert TITLE in home_texts(window)
+    window.context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
+    qtbot.waitUntil(lambda: home.browse.isVisible(), timeout=10_000)
+    assert home.cards == []
+    assert TITLE not in home_texts(window)
+
+
+def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
+    platform_env, memory_keyring, make_window, qtbot, tmp_path, sample_content
+):
+    window = refreshed(qtbot, make_window())
+    account = window.show_account()
+    account.open_browser = Browser("camille")
+    with qtbot.waitSignal(account.account_changed, timeout=20_000):
+        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentWidget(window.home_view)  # the learner is on the home view
+    notice = window.certificate_notice
+    assert notice.isHidden()
+    earn(platform_env, sample_content, tmp_path)  # the course, finished on other devices
+    window.start()
+    qtbot.waitUntil(lambda: window.context.sync is not None, timeout=10_000)
+    window.sync_now()
+    qtbot.waitUntil(notice.isVisible, timeout=30_000)
+    assert notice.text == f"Nouveau certificat : {TITLE}"
+    assert notice._button.text() == "Voir mes certificats"
+
+    qtbot.mouseClick(notice._button, Qt.MouseButton.LeftButton)  # opens the wallet
+    assert window.tabs.currentWidget() is window._certificates_tab
+    assert notice.isHidden()
+    wallet = window.certificates_view
+    qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=10_000)
+    assert wallet.banner.text == f"Nouveau certificat : {TITLE}"  # said once more, in place
+
+    window.tabs.setCurrentWidget(window.home_view)  # told once: not again at the next sync
+    with qtbot.waitSignal(window._sync_relay.status, timeout=30_000):
+        window.sync_now()
+    qtbot.wait(500)
+    assert notice.isHidden()
+
+
+def test_a_finished_course_says_so_in_words(qtbot):
+    from companion.services.home import CourseCard
+
+    from companion.ui.qt import QWidget
+    from companion.ui.views.home_view import CourseCardWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    done = CourseCard("c", "Le cours", True, 4, 4, 2, 2, 0.0, "ch1", "Chapitre 1", True)
+    widget = CourseCardWidget(done, parent)
+    assert widget.summary.text() == (
+        "✓ Course completed · 4 of 4 chapters completed · 2 of 2 quizzes passed"
+    )
+    assert widget.bar.value() == widget.bar.maximum() == 6
+    half = done._replace(chapters_done=2)
+    assert not CourseCardWidget(half, parent).summary.text().startswith("✓")
+
+
+def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
+    platform_env, make_window, qtbot, sample_content, monkeypatch
+):
+    """A kiosk hand-over while the home view reads: what was read is the previous
+    learner's, and it never reaches the screen (it is read again for the new one)."""
+    from companion.ui.views import home
+
+    window = make_window()
+    started_course(window, sample_content)
+    read = home.cards_for
+    calls: list[int] = []
+
+    def read_then_hand_over(context, progress, titles):
+        cards = read(context, progress, titles)
+        if not calls:  # the window hears of it later: its answer comes first
+            listeners, context.owner_listeners[:] = list(context.owner_listeners), []
+            context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
+            context.owner_listeners[:] = listeners
+        calls.append(len(cards))
+        return cards
+
+    monkeypatch.setattr(home, "cards_for", read_then_hand_over)
+    seen = []
+    window.home.shown.connect(lambda: seen.append([c.card.title for c in window.home_view.cards]))
+    window.home.refresh()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert calls[0] == 1  # Camille's course was read...
+    assert all(TITLE not in titles for titles in seen)  # ...and never shown
+    assert calls == [1, 0]  # read again, for the learner now here
+    assert window.home_view.browse.isVisible()

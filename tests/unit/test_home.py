@@ -1,0 +1,121 @@
+"""The home view's figures (issue 13), from one learner's progress file only: chapters
+completed, quizzes passed, time studied this week, and the chapter "Resume" opens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from companion.domain import CourseManifest, course_activity, parse_manifest
+from companion.services.home import course_cards, next_chapter, week_start
+from companion.services.progress import ProgressService
+from companion.xapi import statement
+
+COURSE = "securite-chantier"
+PARIS = timezone(timedelta(hours=1))
+
+
+@pytest.fixture
+def course(sample_content) -> CourseManifest:
+    return parse_manifest(sample_content.courses[COURSE].manifest)
+
+
+@pytest.fixture
+def progress(tmp_path):
+    service = ProgressService(tmp_path / "learner", "u-1001")
+    yield service
+    service.close()
+
+
+def manifests(*known: CourseManifest):
+    return {m.id: m for m in known}.get
+
+
+def test_the_week_starts_on_monday_at_midnight_in_the_learners_time_zone():
+    sunday_night = datetime(2026, 11, 29, 23, 30, tzinfo=PARIS)
+    assert week_start(sunday_night) == datetime(2026, 11, 23, 0, 0, tzinfo=PARIS)
+    monday = datetime(2026, 11, 30, 0, 5, tzinfo=PARIS)
+    assert week_start(monday) == datetime(2026, 11, 30, 0, 0, tzinfo=PARIS)
+
+
+def test_a_new_learner_has_no_course(progress):
+    assert course_cards(progress, manifests(), {}) == []
+
+
+def test_a_course_never_opened_here_is_named_from_the_catalogue(progress):
+    progress.remember_courses(["numerique-debutant"], enrolled=True)
+    (card,) = course_cards(progress, manifests(), {"numerique-debutant": "Le numérique"})
+    assert card.title == "Le numérique"
+    assert not card.outline_known
+    assert card.next_chapter is None
+
+
+def test_a_course_card_counts_this_weeks_study_and_resumes_the_chapter_read_last(progress, course):
+    chapters = [c for p in course.parts for c in p.chapters]
+    first, second = chapters[0], chapters[1]
+    quiz_chapter = next(c for c in chapters if any(b.quiz for b in c.blocks))
+    quiz = next(b.quiz for b in quiz_chapter.blocks if b.quiz)
+    progress.remember_courses([COURSE], enrolled=True)
+    progress.complete_chapter(COURSE, first, course)
+    progress.submit(COURSE, quiz, {q.id: q.correct for q in quiz.questions}, course)
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=PARIS)  # a Thursday
+    monday = week_start(now).timestamp()
+    progress.record_study(COURSE, first, 600, course, started_at=monday + 3600)
+    progress.record_study(COURSE, second, 300, course, started_at=monday + 7200)
+    progress.record_study(COURSE, first, 900, course, started_at=monday - 60)  # last week
+    progress.save_position(COURSE, second.id, 0.4)
+
+    (card,) = course_cards(progress, manifests(course), {}, now=now)
+
+    assert card.title == course.title
+    assert (card.chapters_done, card.quizzes_passed) == (1, 1)
+    assert (card.chapters, card.quizzes) == (4, 2)
+    assert card.seconds_this_week == 900
+    assert card.started
+    assert (card.next_chapter, card.next_title) == (second.id, second.title)
+
+
+def test_time_from_another_device_counts_whatever_the_way_it_writes_the_time(progress, course):
+    """Another device may write its timestamps with another offset: compared as moments."""
+    progress.remember_courses([COURSE], enrolled=False)
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=PARIS)
+
+    def session(when: datetime, seconds: int) -> dict[str, Any]:
+        made = statement(
+            "experienced",
+            f"{course_activity(course)}/x",
+            "chapter",
+            "x",
+            course_activity=course_activity(course),
+            course_name=course.title,
+            result={"duration": f"PT{seconds}S"},
+            when=when,
+        )
+        made["timestamp"] = when.isoformat()
+        return made
+
+    # Monday 00:30 in Paris is Sunday 23:30 UTC: this week, though "before" as text.
+    inside = session(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), 120)
+    inside["timestamp"] = "2026-11-22T23:30:00Z"
+    outside = session(datetime(2026, 11, 22, 22, 30, tzinfo=UTC), 600)  # Sunday 23:30 Paris
+    progress.merge_pulled([inside, outside], "1")
+    (card,) = course_cards(progress, manifests(course), {}, now=now)
+    assert card.seconds_this_week == 120
+
+
+def test_a_course_not_started_begins_at_its_first_chapter(course):
+    chapters = [c for p in course.parts for c in p.chapters]
+    assert next_chapter(course, None) == chapters[0]
+
+
+def test_the_course_read_last_comes_first(progress, course, sample_content):
+    others = (c.manifest for k, c in sample_content.courses.items() if k != COURSE)
+    other = parse_manifest(next(others))
+    progress.remember_courses([COURSE], enrolled=True)
+    progress.remember_courses([other.id], enrolled=True)  # added later: listed first...
+    first = course.parts[0].chapters[0]
+    progress.save_position(COURSE, first.id, 0.1)  # ...until the other one is read
+    cards = course_cards(progress, manifests(course, other), {})
+    assert [c.course_id for c in cards] == [COURSE, other.id]
