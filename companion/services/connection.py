@@ -38,17 +38,27 @@ class PlatformConnection:
         self._lock = threading.Lock()
         self._api: PlatformV1 | None = None
         self._downloads: HttpClient | None = None
-        self.demo: DemoPlatform | None = None
-        if self.is_demo:  # imported only then: subprocess is not needed to start otherwise
-            from companion.services.demo_platform import DemoPlatform
-
-            self.demo = DemoPlatform(demo_state_dir, paths.log_dir / "demo-platform.log")
+        self._demo_state_dir = demo_state_dir
+        self._demo: DemoPlatform | None = None
 
     def warm_up(self) -> None:
         """In demo mode, start the demo platform now: it gets ready while the window is
         made, on the other core."""
         if self.demo is not None:
             self.demo.spawn()
+
+    @property
+    def demo(self) -> DemoPlatform | None:
+        """The demo platform's process while no platform is configured, else None (the
+        learner may choose one on the first-run welcome)."""
+        if not self.is_demo:
+            return None
+        if self._demo is None:  # imported only now: subprocess is not needed otherwise
+            from companion.services.demo_platform import DemoPlatform
+
+            log_file = self.paths.log_dir / "demo-platform.log"
+            self._demo = DemoPlatform(self._demo_state_dir, log_file)
+        return self._demo
 
     @property
     def is_demo(self) -> bool:
@@ -91,14 +101,15 @@ class PlatformConnection:
         return DEMO_ISSUER if self.is_demo else self.issuer().rstrip("/")
 
     def _base_url(self) -> str:
-        if self.demo is None:
+        demo = self.demo
+        if demo is None:
             return str(self.settings.get("platform.api_url"))
         if importlib.util.find_spec("flask") is None:
             raise UserFacingError(
                 _("No platform is configured and the demo platform is not installed."),
                 _("Set the platform address (platform.api_url) or install the sandbox extra."),
             )
-        return self.demo.url()
+        return demo.url()
 
     def _network_config(self, base_url: str) -> NetworkConfig:
         from companion.sync.client import NetworkConfig
@@ -118,5 +129,6 @@ class PlatformConnection:
                     client.close()
             self._api = None
             self._downloads = None
-        if self.demo is not None:
-            self.demo.stop()
+        if self._demo is not None:  # stopped even when a platform was chosen since
+            self._demo.stop()
+            self._demo = None

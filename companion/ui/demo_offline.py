@@ -13,6 +13,7 @@ from companion.ui.bridge import run_in_background
 from companion.ui.qt import QAction
 
 if TYPE_CHECKING:
+    from companion.services.connection import PlatformConnection
     from companion.services.demo_platform import DemoPlatform
 
     from companion.ui.main_window import MainWindow
@@ -23,15 +24,19 @@ log = logging.getLogger("companion.ui")
 class DemoOfflineSwitch:
     """A checkable action in the File menu; only in demo mode."""
 
-    def __init__(self, window: MainWindow, demo: DemoPlatform | None, menu: Any) -> None:
+    def __init__(self, window: MainWindow, connection: PlatformConnection, menu: Any) -> None:
         self.window = window
-        self.demo = demo
+        self.connection = connection
         self.action = QAction(window, checkable=True)
-        self.action.setVisible(demo is not None)
         self.action.toggled.connect(self._toggled)
         menu.addAction(self.action)
 
+    @property
+    def demo(self) -> DemoPlatform | None:
+        return self.connection.demo  # None once the learner chose a platform of their own
+
     def retranslate(self) -> None:
+        self.action.setVisible(self.connection.is_demo)
         self.action.setText(_("&Try studying offline (demo)"))
         self.action.setToolTip(
             _(

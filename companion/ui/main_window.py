@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self._quit_action.setShortcut("Ctrl+Q")
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addActions([self._refresh_action, self._sync_action, self._profile_action])
-        self._demo_offline = DemoOfflineSwitch(self, self.context.connection.demo, self._file_menu)
+        self._demo_offline = DemoOfflineSwitch(self, self.context.connection, self._file_menu)
         self._file_menu.addSeparator()
         self._file_menu.addAction(self._quit_action)
         self._view_menu = bar.addMenu("")
