@@ -60,6 +60,11 @@ _LIGHT = {
     "info": "#3b4a5a",
     "highlight": "#cfe0f5",
     "highlight_text": "#1b2733",
+    "card": "#ffffff",
+    "card_border": "#cfd8e0",
+    "bar": "#dde4ea",
+    "bar_border": "#dde4ea",
+    "bar_fill": "#2e7d4f",
 }
 
 _DARK = {
@@ -106,6 +111,11 @@ _DARK = {
     "info": "#c4d0db",
     "highlight": "#2f5b82",
     "highlight_text": "#ffffff",
+    "card": "#262c33",
+    "card_border": "#3d4752",
+    "bar": "#3d4752",
+    "bar_border": "#3d4752",
+    "bar_fill": "#6fd08c",
 }
 
 # Black on white with pure, strong colours and thick rings: for learners who see poorly.
@@ -151,6 +161,11 @@ _HIGH_CONTRAST = {
     "info": "#000000",
     "highlight": "#000080",
     "highlight_text": "#ffffff",
+    "card": "#ffffff",
+    "card_border": "#000000",
+    "bar": "#ffffff",
+    "bar_border": "#000000",
+    "bar_fill": "#006400",
 }
 
 PALETTES = {"light": _LIGHT, "dark": _DARK, "high-contrast": _HIGH_CONTRAST}

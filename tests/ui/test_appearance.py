@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+from companion.resources import resource
+
 from companion.ui import theme
 from companion.ui.qt import QApplication
 
 
 def test_every_colour_of_the_style_sheet_comes_from_the_theme():
+    written = resource("styles", "app.qss").read_text(encoding="utf-8")
+    assert not re.findall(r"#[0-9a-fA-F]{3,6}\b", written), "name the colour in ui/theme.py"
     for name in theme.PALETTES:
         sheet = theme.style_sheet(name)
         assert "@" not in sheet, f"a colour name unfilled in the {name} theme"

@@ -159,14 +159,26 @@ class HomeView(QWidget):
         self.empty = QWidget()
         empty_column = QVBoxLayout(self.empty)
         empty_column.addStretch(1)
-        empty_column.addWidget(self.empty_text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Between stretches rather than aligned: an aligned wrapped label is given its one-
+        # line size and its second line was cut off (seen in the dark theme's screenshot).
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.empty_text, 4)
+        centred.addStretch(1)
+        empty_column.addLayout(centred)
         empty_column.addSpacing(12)
         empty_column.addWidget(self.browse, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_column.addStretch(2)
         self.loading = QLabel()
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget()
-        for page in (self.loading, self.empty, self.courses_area):
+        # Scrolls when the text is large and the screen small (200 % on 1024x600 cut it).
+        self.empty_page = QScrollArea()
+        self.empty_page.setWidgetResizable(True)
+        self.empty_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.empty_page.setWidget(self.empty)
+        self.empty_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for page in (self.loading, self.empty_page, self.courses_area):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
@@ -221,7 +233,7 @@ class HomeView(QWidget):
             self.loading.setText(_("Loading your courses…"))
             self.pages.setCurrentWidget(self.loading)
         elif not cards:
-            self.pages.setCurrentWidget(self.empty)
+            self.pages.setCurrentWidget(self.empty_page)
             self.pages.update()  # painted again even when it was already shown
         else:
             for card in cards:
