@@ -245,6 +245,10 @@ def shoot_all(folder: Path, home: Path) -> int:
             app, lambda: bool(home_view.cards) and home_view.cards[0].card.course_id == COURSE
         )
         shots.shoot("home")
+        for colours in ("dark", "high-contrast"):  # View › Colours, then back to the usual
+            window.appearance.choose_theme(colours)
+            shots.shoot(f"home-{colours}")
+        window.appearance.choose_theme("system")
 
         # The rest of the course, finished here: the platform then issues a certificate,
         # announced above the tabs while Camille is on the home view.
