@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,13 @@ REQUIRED_RESOURCES = (
     "openapi.yaml",
     "xapi-statement.schema.json",
 )
+# The keyring backends that keep the sign-in, per platform: keyring finds them through entry
+# points at run time, so a bundle's analysis can miss them without any import failing.
+KEYRING_BACKENDS = {
+    "linux": ("keyring.backends.SecretService", "keyring.backends.kwallet", "secretstorage"),
+    "win32": ("keyring.backends.Windows",),
+    "darwin": ("keyring.backends.macOS",),
+}
 # A string the app shows (the `sync` command), so its French must be in the catalogue.
 TRANSLATED_PROBE = "Last sync: {when}"
 
@@ -80,7 +88,13 @@ def import_all(package: str, skip: tuple[str, ...] = ()) -> int:
 
 def check_imports(_: Path) -> str:
     count = import_all("companion", skip=("companion.ui",))  # the Qt checks import those
-    return f"{count} modules of Companion {companion.__version__} and their dependencies"
+    backends = KEYRING_BACKENDS.get(sys.platform, ())
+    for name in backends:
+        importlib.import_module(name)
+    return (
+        f"{count} modules of Companion {companion.__version__} and their dependencies, "
+        f"{len(backends)} keyring modules"
+    )
 
 
 def check_resources(_: Path) -> str:

@@ -186,3 +186,13 @@ def test_the_flatpak_manifest_uses_files_that_exist():
     for path in re.findall(r"install -Dm644 (\S+)", installed):
         assert (ROOT / path).is_file(), path
     assert f"{APP_ID}.desktop" in installed and f"{APP_ID}.metainfo.xml" in installed
+
+
+def test_the_windows_installer_and_the_bundle_spec_agree_with_the_app():
+    script = (PACKAGING / "windows" / "companion.iss").read_text(encoding="utf-8")
+    assert f'#define AppVersion "{__version__}"' in script
+    assert 'Source: "..\\..\\dist\\companion\\*"' in script  # what companion.spec builds
+    assert "PrivilegesRequired=lowest" in script  # learners without administrator rights
+    spec = (PACKAGING / "companion.spec").read_text(encoding="utf-8")
+    assert 'name="companion"' in spec and "BUNDLE(" in spec
+    assert "bundle_identifier=APP_ID" in spec and f'APP_ID = "{APP_ID}"' in spec
