@@ -30,7 +30,10 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 SOURCES = (
     "companion",
     "resources",
-    "packaging",
+    "packaging/companion.spec",
+    "packaging/linux/install-desktop-entry",
+    f"packaging/{APP_ID}.desktop",
+    f"packaging/{APP_ID}.metainfo.xml",
     "requirements/app.txt",
     "requirements/bundle.txt",
     "tools/build_bundle.py",
@@ -54,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build-bundle: built {BUNDLE.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
     print(f"build-bundle: unpacked size {_megabytes(folder_size(BUNDLE))}")
     if not args.no_archive:
-        report_archive(write_archive())
+        started = time.monotonic()
+        archive = write_archive()
+        print(
+            f"build-bundle: compressed size {_megabytes(archive.stat().st_size)} "
+            f"({archive.name}, {time.monotonic() - started:.0f} s)"
+        )
     return 0
 
 
@@ -144,11 +152,6 @@ def write_archive() -> Path:
     tar = ["tar", "-C", str(DIST), "-cf", str(archive), "-I", "xz -9 -T0", BUNDLE.name]
     subprocess.run(tar, check=True)  # noqa: S603 - our own arguments; tar from PATH
     return archive
-
-
-def report_archive(archive: Path) -> None:
-    size = archive.stat().st_size
-    print(f"build-bundle: compressed size {_megabytes(size)} ({archive.name})")
 
 
 def folder_size(folder: Path) -> int:
