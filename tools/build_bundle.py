@@ -127,6 +127,7 @@ def render_icons(svg: Path, hicolor: Path) -> None:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
+    # Painting needs a Qt application alive until the last icon is written (hence the del).
     app = QGuiApplication.instance() or QGuiApplication(["build-bundle", "-platform", "offscreen"])
     renderer = QSvgRenderer(str(svg))
     for size in ICON_SIZES:

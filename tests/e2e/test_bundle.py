@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_app_process import app_env
+from tests.e2e.test_app_process import app_env, without_python_path
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "companion"
@@ -28,7 +28,7 @@ def bundled_app() -> Path:
         capture_output=True,
         text=True,
         timeout=840,
-        env=_without_python_overrides(os.environ),
+        env=without_python_path(os.environ),
     )
     if build.returncode != 0:
         output = (build.stdout + build.stderr)[-4000:]
@@ -36,13 +36,8 @@ def bundled_app() -> Path:
     return BUNDLE / "companion"
 
 
-def _without_python_overrides(env: os._Environ[str] | dict[str, str]) -> dict[str, str]:
-    """The build and the bundle use their own Python: this test run's paths must not leak."""
-    return {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-
-
 def test_the_bundle_passes_its_self_test_offscreen(bundled_app, companion_home, tmp_path):
-    env = _without_python_overrides(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
+    env = without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
     result = subprocess.run(
         [str(bundled_app), "--self-test"],
         cwd=tmp_path,  # not the checkout: the bundle must find everything inside itself
