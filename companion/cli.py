@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="companion", description="Companion learning app.")
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation is complete (modules, resources, translations, "
+        "database, demo platform over HTTP, an offscreen window) and exit: 0 when all pass",
+    )
     parser.add_argument("--profile", default="default", help="learner profile to open")
     parser.add_argument(
         "--create-profile",
@@ -95,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        return _self_test()
     command = args.command or "gui"
     if command == "prefetch" and bool(args.course_ids) == args.all:
         parser.error("prefetch: give course ids, or --all for the whole catalogue")
@@ -131,6 +139,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return _report(problem)
     return 2
+
+
+def _self_test() -> int:
+    """For whoever builds or supports a bundle: one line per check, in a temporary folder."""
+    import tempfile
+    from pathlib import Path
+
+    from companion.services.self_test import core_checks, run_checks
+
+    from companion.ui.self_test import qt_checks
+
+    checks = [*core_checks(), *qt_checks()]
+    with tempfile.TemporaryDirectory(prefix="companion-self-test-") as folder:
+        failed = 0
+        for outcome in run_checks(checks, Path(folder)):
+            print(outcome.line(), flush=True)
+            failed += not outcome.passed
+    verdict = f"{failed} of {len(checks)} checks failed" if failed else "all checks passed"
+    print(f"self-test: {verdict}")
+    return 1 if failed else 0
 
 
 def _report(error: UserFacingError) -> int:

@@ -2,12 +2,17 @@
 # Prepare this checkout: system libraries Qt needs, a virtual environment in .venv, and the
 # pinned, hash-checked dependencies. Safe to run again: it only does what is missing.
 #   scripts/setup.sh app   the app and its demo platform
-#   scripts/setup.sh dev   also the test, lint and benchmark tools
+#   scripts/setup.sh dev   also the test, lint and benchmark tools (and the bundle's)
+#   scripts/setup.sh bundle   only what scripts/build-bundle needs: PyInstaller and the
+#                             app's dependencies in .venv-bundle
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-app}"
+case "$profile" in
+    app | dev | bundle) ;;
+    *) echo "setup: unknown profile '$profile' (app, dev or bundle)" >&2; exit 2 ;;
+esac
 lock="requirements/${profile}.txt"
-[[ -f "$lock" ]] || { echo "setup: unknown profile '$profile' (app or dev)" >&2; exit 2; }
 
 # Debian/Ubuntu libraries the Qt wheels load (xcb ones for a real X screen; xvfb for tests).
 system_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
@@ -16,6 +21,8 @@ system_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbu
 # squid: the proxy benchmark and the test that Squid accepts the shipped centre configuration;
 # appstream: the test that the AppStream metadata validates.
 [[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl squid appstream)
+# binutils: PyInstaller strips the bundle's libraries; xz-utils: the bundle's archive.
+[[ "$profile" != app ]] && system_packages+=(binutils xz-utils)
 
 install_system_packages() {
     command -v dpkg-query >/dev/null || return 0  # not Debian: see README, "Install"
@@ -44,7 +51,31 @@ find_python() {
     echo "setup: Python 3.11 or newer is needed" >&2; exit 1
 }
 
+# Tools the tests run against, each in its own environment so that none of their
+# dependencies reach the app's (pinned with hashes in requirements/<tool>.txt): Ralph, the
+# learning record store the sync is tested against; Schemathesis, which checks the
+# sandbox against its OpenAPI document; and the bundle's PyInstaller, beside the app's own
+# dependencies, which it packs.
+install_tool() {
+    local tool="$1" venv=".venv-$1" locks=("requirements/$1.txt" "${@:2}")
+    [[ -x "$venv/bin/python" ]] || "$(find_python)" -m venv "$venv"
+    local wanted
+    wanted="$(cat "${locks[@]}" | sha256sum | cut -c1-16)"  # one lock: as sha256sum of it
+    if [[ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]]; then
+        echo "setup: installing $tool (${locks[*]})"
+        local requirements=()
+        for lock in "${locks[@]}"; do requirements+=(-r "$lock"); done
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+            "${requirements[@]}"
+        echo "$wanted" > "$venv/.installed"
+    fi
+}
+
 install_system_packages
+if [[ "$profile" == bundle ]]; then
+    install_tool bundle requirements/app.txt
+    exit 0
+fi
 if [[ ! -x .venv/bin/python ]]; then
     echo "setup: creating the virtual environment in .venv/"
     "$(find_python)" -m venv .venv
@@ -63,23 +94,8 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
     echo "$wanted" > "$stamp"
 fi
 
-# Tools the tests run against, each in its own environment so that none of their
-# dependencies reach the app's (pinned with hashes in requirements/<tool>.txt): Ralph, the
-# learning record store the sync is tested against, and Schemathesis, which checks the
-# sandbox against its OpenAPI document.
-install_tool() {
-    local tool="$1" venv=".venv-$1" lock="requirements/$1.txt"
-    [[ -x "$venv/bin/python" ]] || "$(find_python)" -m venv "$venv"
-    local wanted
-    wanted="$(sha256sum "$lock" | cut -c1-16)"
-    if [[ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]]; then
-        echo "setup: installing $tool for the tests ($lock)"
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
-            -r "$lock"
-        echo "$wanted" > "$venv/.installed"
-    fi
-}
 if [[ "$profile" == dev ]]; then
     install_tool ralph
     install_tool schemathesis
+    install_tool bundle requirements/app.txt
 fi

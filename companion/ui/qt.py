@@ -109,6 +109,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTranslator, QUrl, qVersion
     from PySide6.QtGui import (
         QDesktopServices,
+        QImageReader,
         QKeySequence,
         QPageSize,
         QPdfWriter,
@@ -148,6 +149,7 @@ _LATER = {
     "QNetworkInformation": "PySide6.QtNetwork",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
+    "QImageReader": "PySide6.QtGui",
     "QKeyEvent": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
@@ -248,6 +250,7 @@ __all__ = [
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QImageReader",
     "QInputDialog",
     "QKeySequence",
     "QLabel",

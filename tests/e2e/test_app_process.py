@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ def app_env(companion_home, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
     env.update(COMPANION_HOME=str(companion_home), **extra)
     return env
+
+
+def without_python_path(env: Mapping[str, str]) -> dict[str, str]:
+    """For a process with a Python of its own (an installed wheel, the bundle): a checkout
+    on this run's PYTHONPATH would be imported instead of what is under test."""
+    return {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
 
 
 def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> str:

@@ -8,6 +8,7 @@ path line does not activate); the app then runs from outside the checkout."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_app_process import app_env, wait_for_line
+from tests.e2e.test_app_process import app_env, wait_for_line, without_python_path
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -48,6 +49,9 @@ def installed(tmp_path_factory) -> Path:
         check=True,
         capture_output=True,
         timeout=300,
+        # A checkout on PYTHONPATH (with the companion.egg-info the wheel build leaves in
+        # it) would count as Companion already installed, and pip would skip the wheel.
+        env=without_python_path(os.environ),
     )
     return python
 
@@ -56,6 +60,7 @@ def test_the_installed_package_carries_its_resources(installed, tmp_path):
     found = subprocess.run(
         [str(installed), "-c", "import companion.resources as r; print(r.resources_dir())"],
         cwd=tmp_path,  # never the checkout: its resources/ must not be what is found
+        env=without_python_path(os.environ),
         capture_output=True,
         text=True,
         check=True,
@@ -72,7 +77,9 @@ def test_the_installed_package_carries_its_resources(installed, tmp_path):
 
 
 def test_the_installed_app_starts_in_french_with_the_demo_courses(installed, companion_home):
-    env = app_env(companion_home, COMPANION_BENCH="1", QT_QPA_PLATFORM="offscreen")
+    env = without_python_path(
+        app_env(companion_home, COMPANION_BENCH="1", QT_QPA_PLATFORM="offscreen")
+    )
     process = subprocess.Popen(
         [str(installed), "-m", "companion"],
         env=env,
@@ -88,7 +95,7 @@ def test_the_installed_app_starts_in_french_with_the_demo_courses(installed, com
         process.communicate(timeout=30)
     settings = subprocess.run(
         [str(installed), "-m", "companion", "sync", "--status"],
-        env=app_env(companion_home),
+        env=without_python_path(app_env(companion_home)),
         cwd=companion_home.parent,
         capture_output=True,
         text=True,

@@ -1,8 +1,10 @@
 import configparser
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +147,52 @@ def test_appstream_metadata_validates():
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+FLATPAK = PACKAGING / "flatpak" / f"{APP_ID}.yml"
+
+
+def _flatpak_manifest() -> dict[str, Any]:
+    import yaml  # type: ignore[import-untyped]  # PyYAML comes with openapi-core, without stubs
+
+    manifest = yaml.safe_load(FLATPAK.read_text(encoding="utf-8"))
+    assert isinstance(manifest, dict)
+    return manifest
+
+
+def test_the_flatpak_manifest_names_the_app_and_asks_for_little():
+    manifest = _flatpak_manifest()
+    assert manifest["id"] == APP_ID
+    assert manifest["command"] == "companion"  # pyproject.toml's console script
+    assert manifest["runtime"] in ("org.freedesktop.Platform", "org.kde.Platform")
+    assert manifest["sdk"] == manifest["runtime"].replace(".Platform", ".Sdk")
+    assert set(manifest["finish-args"]) == {
+        "--share=network",
+        "--socket=wayland",
+        "--socket=fallback-x11",
+        "--share=ipc",
+        "--talk-name=org.freedesktop.secrets",
+    }
+
+
+def test_the_flatpak_manifest_uses_files_that_exist():
+    manifest = _flatpak_manifest()
+    sources = [s for module in manifest["modules"] for s in module["sources"]]
+    for source in sources:
+        assert (FLATPAK.parent / source["path"]).exists(), source
+    root = next(FLATPAK.parent / s["path"] for s in sources if s["type"] == "dir")
+    assert root.resolve() == ROOT
+    installed = " ".join(c for m in manifest["modules"] for c in m["build-commands"])
+    for path in re.findall(r"install -Dm644 (\S+)", installed):
+        assert (ROOT / path).is_file(), path
+    assert f"{APP_ID}.desktop" in installed and f"{APP_ID}.metainfo.xml" in installed
+
+
+def test_the_windows_installer_and_the_bundle_spec_agree_with_the_app():
+    script = (PACKAGING / "windows" / "companion.iss").read_text(encoding="utf-8")
+    assert f'#define AppVersion "{__version__}"' in script
+    assert 'Source: "..\\..\\dist\\companion\\*"' in script  # what companion.spec builds
+    assert "PrivilegesRequired=lowest" in script  # learners without administrator rights
+    spec = (PACKAGING / "companion.spec").read_text(encoding="utf-8")
+    assert 'name="companion"' in spec and "BUNDLE(" in spec
+    assert "bundle_identifier=APP_ID" in spec and f'APP_ID = "{APP_ID}"' in spec

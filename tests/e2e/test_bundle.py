@@ -1,0 +1,72 @@
+"""The Linux desktop bundle, built and smoke-tested as CI does (issue 15): scripts/build-bundle
+makes dist/companion (about a minute; skipped when it was built from the same sources), then
+the bundled app runs its self-test offscreen, away from the checkout and its Python.
+
+A build that fails is a test failure, with the build's own output: never a skip. The build
+tool's environment (.venv-bundle) is installed by scripts/setup.sh dev, as for CI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_app_process import app_env, without_python_path
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLE = REPO / "dist" / "companion"
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+
+
+@pytest.fixture(scope="module")
+def bundled_app() -> Path:
+    build = subprocess.run(
+        [str(REPO / "scripts" / "build-bundle"), "--if-stale", "--no-archive"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=840,
+        env=without_python_path(os.environ),
+    )
+    if build.returncode != 0:
+        output = (build.stdout + build.stderr)[-4000:]
+        pytest.fail(f"scripts/build-bundle failed (exit {build.returncode}):\n{output}")
+    return BUNDLE / "companion"
+
+
+def test_the_bundle_passes_its_self_test_offscreen(bundled_app, companion_home, tmp_path):
+    env = without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
+    result = subprocess.run(
+        [str(bundled_app), "--self-test"],
+        cwd=tmp_path,  # not the checkout: the bundle must find everything inside itself
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "self-test: all checks passed" in result.stdout, report
+    assert f"{BUNDLE}/_internal/resources" in result.stdout, report  # not the checkout's
+
+
+def test_the_bundle_carries_the_desktop_integration(bundled_app):
+    share = BUNDLE / "share"
+    app_id = "org.companion.Companion"
+    assert (share / "applications" / f"{app_id}.desktop").is_file()
+    assert (share / "metainfo" / f"{app_id}.metainfo.xml").is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{app_id}.svg").is_file()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{app_id}.png").is_file()
+    assert os.access(BUNDLE / "install-desktop-entry", os.X_OK)
+
+
+def test_the_bundle_leaves_out_what_the_app_does_not_use(bundled_app):
+    qt = BUNDLE / "_internal" / "PySide6"
+    modules = {p.name.split(".")[0] for p in qt.glob("Qt*.so")}
+    assert modules == {"QtCore", "QtGui", "QtWidgets", "QtNetwork"}
+    assert [p.name for p in (qt / "Qt" / "translations").iterdir()] == ["qtbase_fr.qm"]
+    assert not list((qt / "Qt" / "plugins").glob("*/*gtk3*"))
+    assert not list((BUNDLE / "_internal" / "resources").rglob("*.po"))
