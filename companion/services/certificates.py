@@ -77,7 +77,14 @@ def _check_claims(
     claims: dict[str, Any], issuer: str, learner_id: str, now: float | None
 ) -> Verdict:
     vc = claims.get("vc")
-    if not isinstance(vc, dict) or "OpenBadgeCredential" not in (vc.get("type") or []):
+    if not isinstance(vc, dict):
+        return Verdict.TAMPERED
+    kinds = vc.get("type")
+    if isinstance(kinds, str):  # the data model allows one type as a plain string
+        kinds = [kinds]
+    # Anything but a list of names is not a credential (a `true` there once raised
+    # TypeError out of the verification, found by the fuzz test).
+    if not isinstance(kinds, list) or "OpenBadgeCredential" not in kinds:
         return Verdict.TAMPERED
     issuer_id = vc.get("issuer", {}).get("id") if isinstance(vc.get("issuer"), dict) else None
     if claims.get("iss") != issuer.rstrip("/") or issuer_id != claims.get("iss"):

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from companion import xapi
@@ -271,6 +271,8 @@ certificate_claims = st.one_of(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(claims=certificate_claims)
+@example(claims={"vc": {"type": True}})  # raised TypeError, found by this test
+@example(claims={"vc": {"type": "xOpenBadgeCredentialx"}})  # once taken as a list of types
 def test_any_signed_certificate_gets_a_verdict_never_an_exception(signer, claims):
     from companion.services.certificates import Verdict, verify
 
@@ -283,6 +285,20 @@ def test_any_signed_certificate_gets_a_verdict_never_an_exception(signer, claims
         return  # not even encodable as a JWT: nothing a platform could send
     verdict, _claims = verify(credential, jwks, issuer="https://p.example", learner_id="u-1001")
     assert isinstance(verdict, Verdict)
+
+
+@pytest.mark.parametrize("kinds", [True, 7, "xOpenBadgeCredentialx", {"OpenBadgeCredential": 1}])
+def test_a_credential_type_that_is_no_list_of_names_is_refused(signer, kinds):
+    from companion.services.certificates import Verdict, verify
+
+    sign, jwks = signer
+    claims = {
+        "iss": "https://p.example",
+        "sub": "u-1001",
+        "vc": {"type": kinds, "issuer": {"id": "https://p.example"}},
+    }
+    verdict, _ = verify(sign(claims), jwks, issuer="https://p.example", learner_id="u-1001")
+    assert verdict is Verdict.TAMPERED
 
 
 @FUZZ
