@@ -41,9 +41,12 @@ def own_command() -> list[str]:
 
 
 class DemoPlatform:
-    def __init__(self, state_dir: Path, log_file: Path) -> None:
+    def __init__(
+        self, state_dir: Path, log_file: Path, environment: dict[str, str] | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.log_file = log_file
+        self.environment = environment  # None: this process's own
         self.offline = False
         self._process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
@@ -72,6 +75,7 @@ class DemoPlatform:
                     stderr=errors,
                     text=True,
                     encoding="utf-8",
+                    env=self.environment,
                     # Ctrl+C in a terminal is for the app; the child leaves when the app does.
                     start_new_session=os.name == "posix",
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),

@@ -134,19 +134,27 @@ def check_database(folder: Path) -> str:
 
 
 def check_sandbox_round_trip(folder: Path) -> str:
-    """The demo platform the app starts when none is configured, reached over HTTP on
-    loopback through the app's own client, as the catalogue screen does."""
-    from companion.sandbox.server import SandboxServer
+    """The demo platform the app starts when none is configured — in a process of its own,
+    started from this very program as the app starts it — reached over HTTP on loopback
+    through the app's own client, as the catalogue screen does."""
+    import os
+
+    from companion.services.demo_platform import DemoPlatform
     from companion.sync.client import HttpClient, NetworkConfig
     from companion.sync.platform_v1 import PlatformV1
 
-    server = SandboxServer(host="127.0.0.1", port=0, cache_root=folder).start()
-    client = HttpClient(NetworkConfig(base_url=server.url, proxy="none", retries=0))
+    # Its sample courses are built under the temporary folder, not in the user's cache.
+    environment = {**os.environ, "COMPANION_HOME": str(folder)}
+    demo = DemoPlatform(folder / "demo-platform", folder / "demo-platform.log", environment)
     try:
-        courses = PlatformV1(client).catalog()
+        url = demo.url()
+        client = HttpClient(NetworkConfig(base_url=url, proxy="none", retries=0))
+        try:
+            courses = PlatformV1(client).catalog()
+        finally:
+            client.close()
     finally:
-        client.close()
-        server.stop()
+        demo.stop()
     if not courses:
         raise LookupError("the demo platform's catalogue is empty")
-    return f"{len(courses)} courses in the demo catalogue, over HTTP from {server.url}"
+    return f"{len(courses)} courses in the demo catalogue, over HTTP from {url} (its own process)"
