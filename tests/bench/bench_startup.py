@@ -1,4 +1,5 @@
-"""Start-up to the first painted catalogue, and idle memory, against a bare PySide6 window.
+"""Start-up to the first view painted with its content, and memory, against a bare PySide6
+window.
 
     scripts/run-bench startup [--runs 9] [--qpa offscreen|xcb]
 
@@ -98,11 +99,11 @@ def fill_library(env: dict[str, str]) -> None:
 
 
 ROWS = (
-    ("usual", "start to catalogue painted, usual start (saved copy)", "≤ 1.5×"),
-    ("first", "start to catalogue painted, first start (over HTTP)", "—"),
-    ("demo-first", "start to catalogue painted, first start in demo mode", "≤ 2.5×"),
-    ("demo-usual", "start to catalogue painted, usual start in demo mode", "—"),
-    ("library-50", "start to catalogue painted, library of 50 downloaded courses", "—"),
+    ("usual", "start to first view painted, usual start (saved copy)", "≤ 1.5×"),
+    ("first", "start to first view painted, first start (over HTTP)", "—"),
+    ("demo-first", "start to first view painted, first start in demo mode", "≤ 2.5×"),
+    ("demo-usual", "start to first view painted, usual start in demo mode", "—"),
+    ("library-50", "start to first view painted, library of 50 downloaded courses", "—"),
 )
 
 
