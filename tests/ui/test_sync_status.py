@@ -33,9 +33,13 @@ def test_progress_made_before_sign_in_is_sent_after_it(
     assert "2 actions" in window.ownership.claim_box.text()
     window.grab().save(str(tmp_path / "claim.png"))
     window.ownership.claim_box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
+    # A sync may end (idle, nothing of Camille's own waiting) just before the claim hands
+    # her the two actions; the next one sends them: wait for that, not the first idle.
+    qtbot.waitUntil(
+        lambda: platform_env.statements.count() == 2 and phase_is(window, Phase.IDLE, 0),
+        timeout=30_000,
+    )
     assert "Dernière synchronisation" in window.sync_indicator.text
-    assert platform_env.statements.count() == 2
     window.grab().save(str(tmp_path / "synced.png"))
 
 
