@@ -14,6 +14,7 @@ from companion.context import AppContext
 from companion.errors import UserFacingError
 from companion.jobs import Prefetch
 from companion.resources import resource
+from companion.services.first_run import should_welcome
 
 from companion.ui import theme
 from companion.ui.bridge import finish_background_work
@@ -26,7 +27,6 @@ from companion.ui.qt import (
     QTimer,
     qInstallMessageHandler,
 )
-from companion.ui.welcome import welcome_if_first_run
 
 log = logging.getLogger("companion.ui")
 
@@ -171,7 +171,10 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         window.showFullScreen()
     else:
         window.show()
-        welcome_if_first_run(window)  # a profile's first start: once, over the window
+        if should_welcome(context.settings, context.profile_dir):
+            from companion.ui.welcome import welcome_if_first_run  # its widgets only then
+
+            welcome_if_first_run(window)  # a profile's first start: once, over the window
     close_on_termination(app, window)
     QuitWithWindow(app, window)
     settle_heap()
