@@ -4,7 +4,11 @@ tabs when the learner is not in the wallet."""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from companion.domain import parse_manifest
+from companion.services.home import week_start
 from companion.services.learners import Learner
 from tests.auth_helpers import Browser
 from tests.integration.test_certificates import COURSE, earn
@@ -41,7 +45,10 @@ def started_course(window, sample_content):
     first, second = course.parts[0].chapters[:2]
     progress = context.progress()
     progress.complete_chapter(COURSE, first, course)
-    progress.record_study(COURSE, first, 900, course)
+    # Begun this week even just after Monday 00:00 (a session counts in the week it began:
+    # "now less 15 min" failed a fresh-clone run at 00:07 on a Monday).
+    this_week = week_start(datetime.now().astimezone()).timestamp()
+    progress.record_study(COURSE, first, 900, course, started_at=max(time.time() - 900, this_week))
     progress.save_position(COURSE, second.id, 0.0)
     return second
 
