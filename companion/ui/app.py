@@ -74,6 +74,23 @@ class FirstCatalogPaint(QObject):
         return False
 
 
+class WelcomeOnceShown(QObject):
+    """The first-run welcome, opened once the home view shows what it has: the learner sees
+    where they are, then the welcome over it, and the window's first paint does not wait
+    for the welcome's widgets to be made."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.home.shown.connect(self._open)
+
+    def _open(self) -> None:
+        self.window.home.shown.disconnect(self._open)
+        from companion.ui.welcome import welcome_if_first_run  # its widgets only now
+
+        welcome_if_first_run(self.window)
+
+
 def settle_heap() -> None:
     """Put what start-up made out of the garbage collector's sight (``gc.freeze``).
 
@@ -172,9 +189,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     else:
         window.show()
         if should_welcome(context.settings, context.profile_dir):
-            from companion.ui.welcome import welcome_if_first_run  # its widgets only then
-
-            welcome_if_first_run(window)  # a profile's first start: once, over the window
+            WelcomeOnceShown(window)  # a profile's first start: once, over the window
     close_on_termination(app, window)
     QuitWithWindow(app, window)
     settle_heap()

@@ -93,3 +93,22 @@ def test_a_platform_from_the_environment_is_said_not_offered(platform_env, make_
     assert platform_env.url in welcome.fixed.text()
     qtbot.mouseClick(welcome.later, Qt.MouseButton.LeftButton)
     assert saved_platform(window) == ""
+
+
+def test_at_start_up_the_welcome_opens_once_the_home_view_shows_what_it_has(make_window, qtbot):
+    from companion.ui.app import WelcomeOnceShown
+    from companion.ui.welcome import WelcomeDialog
+
+    window = make_window()
+
+    def welcomes() -> list[WelcomeDialog]:
+        return [w for w in window.findChildren(WelcomeDialog) if w.isVisible()]
+
+    WelcomeOnceShown(window)
+    assert not welcomes()  # not before the first view has something to show
+    with qtbot.waitSignal(window.home.shown, timeout=10_000):
+        window.home.refresh()
+    qtbot.waitUntil(lambda: len(welcomes()) == 1, timeout=5_000)
+    window.home.refresh()  # the home view shown again: no second welcome
+    qtbot.wait(200)
+    assert len(window.findChildren(WelcomeDialog)) == 1
