@@ -3,9 +3,11 @@ from __future__ import annotations
 import pytest
 
 from companion.context import AppContext
+from tests.auth_helpers import Browser
 
 from companion.ui.app import create_application
 from companion.ui.main_window import MainWindow
+from companion.ui.qt import Qt
 
 
 @pytest.fixture
@@ -29,4 +31,14 @@ def make_window(qtbot, qapp):
 def refreshed(qtbot, window: MainWindow) -> MainWindow:
     with qtbot.waitSignal(window.catalog_shown, timeout=20_000):
         window.refresh_catalog()
+    return window
+
+
+def signed_in_from_account_tab(qtbot, window: MainWindow, login: str = "camille") -> MainWindow:
+    """The learner signs in with the account tab's browser button (their browser played by
+    ``Browser``) and the account tab shows who they are."""
+    account = window.show_account()
+    account.open_browser = Browser(login)
+    with qtbot.waitSignal(account.account_changed, timeout=20_000):
+        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
     return window

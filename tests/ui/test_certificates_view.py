@@ -8,9 +8,8 @@ from pypdf import PdfReader
 
 from companion.domain import parse_manifest
 from companion.sync_status import Phase
-from tests.auth_helpers import Browser
 from tests.integration.test_certificates import COURSE, earn
-from tests.ui.conftest import refreshed
+from tests.ui.conftest import refreshed, signed_in_from_account_tab
 from tests.ui.test_sync_status import phase_is
 
 from companion.ui.qt import Qt
@@ -25,10 +24,7 @@ def test_a_certificate_arrives_verifies_and_exports_with_the_attestation(
     sample_content,
 ):
     window = refreshed(qtbot, make_window())
-    account = window.show_account()
-    account.open_browser = Browser("camille")
-    with qtbot.waitSignal(account.account_changed, timeout=20_000):
-        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    signed_in_from_account_tab(qtbot, window)
     wallet = window.show_certificates()
     qtbot.waitUntil(lambda: wallet.empty.isVisible(), timeout=10_000)
     assert "Aucun certificat" in wallet.empty.text()

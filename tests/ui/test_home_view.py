@@ -10,9 +10,8 @@ from datetime import datetime
 from companion.domain import parse_manifest
 from companion.services.home import week_start
 from companion.services.learners import Learner
-from tests.auth_helpers import Browser
 from tests.integration.test_certificates import COURSE, earn
-from tests.ui.conftest import refreshed
+from tests.ui.conftest import refreshed, signed_in_from_account_tab
 
 from companion.ui.qt import QLabel, Qt
 
@@ -110,10 +109,7 @@ def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
     platform_env, memory_keyring, make_window, qtbot, tmp_path, sample_content
 ):
     window = refreshed(qtbot, make_window())
-    account = window.show_account()
-    account.open_browser = Browser("camille")
-    with qtbot.waitSignal(account.account_changed, timeout=20_000):
-        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    signed_in_from_account_tab(qtbot, window)
     window.tabs.setCurrentWidget(window.home_view)  # the learner is on the home view
     notice = window.certificate_notice
     assert notice.isHidden()

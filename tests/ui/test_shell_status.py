@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from companion.sync_status import Phase
-from tests.auth_helpers import Browser
 from tests.sync_helpers import complete_chapters
-from tests.ui.conftest import refreshed
+from tests.ui.conftest import refreshed, signed_in_from_account_tab
 
-from companion.ui.qt import Qt
 from companion.ui.widgets.connection_indicator import ConnectionState
 
 
@@ -17,10 +15,7 @@ def phase_is(window, phase, pending=None):
 
 
 def signed_in(window, qtbot):
-    view = window.show_account()
-    view.open_browser = Browser("camille")
-    with qtbot.waitSignal(view.account_changed, timeout=20_000):
-        qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    signed_in_from_account_tab(qtbot, window)
     window.show_catalogue()
     return window
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import refreshed
+from tests.ui.conftest import refreshed, signed_in_from_account_tab
 
 from companion.ui.qt import Qt
 
@@ -251,14 +251,10 @@ def test_the_empty_wallet_says_what_to_do_and_offers_nothing_to_press(
 def test_a_new_certificate_is_announced_once(
     platform_env, memory_keyring, make_window, qtbot, tmp_path, sample_content
 ):
-    from tests.auth_helpers import Browser
     from tests.integration.test_certificates import earn
 
     window = refreshed(qtbot, make_window())
-    account = window.show_account()
-    account.open_browser = Browser("camille")
-    with qtbot.waitSignal(account.account_changed, timeout=20_000):
-        qtbot.mouseClick(account.browser_button, Qt.MouseButton.LeftButton)
+    signed_in_from_account_tab(qtbot, window)
     wallet = window.show_certificates()
     qtbot.waitUntil(lambda: wallet.empty.isVisible(), timeout=10_000)
     assert wallet.banner.isHidden()
