@@ -52,6 +52,17 @@ def first_block(manifest: dict[str, Any], kind: str) -> dict[str, Any]:
     )
 
 
+def downloaded_file(
+    context: Any, sample_content: Any, manifest: dict[str, Any], data: bytes, media_type: str
+) -> tuple[Any, str]:
+    """The course's first file block made ``data`` of ``media_type``, and the course
+    downloaded: the library and that file's digest."""
+    first_block(manifest, "file")["asset"] = served(sample_content, data, media_type)
+    library = context.library()
+    library.download(COURSE, Control.new())
+    return library, first_block(manifest, "file")["asset"]["sha256"]
+
+
 # --- deliver 2: course files opened only for an allowlist --------------------------------
 
 PROGRAMS = [
@@ -72,12 +83,13 @@ def test_a_course_file_that_could_be_a_program_is_never_opened(
     context, sample_content, tmp_path, media_type
 ):
     with altered(sample_content) as manifest:
-        first_block(manifest, "file")["asset"] = served(
-            sample_content, f"#!/bin/sh\necho {media_type}\n".encode(), media_type
+        library, sha = downloaded_file(
+            context,
+            sample_content,
+            manifest,
+            f"#!/bin/sh\necho {media_type}\n".encode(),
+            media_type,
         )
-        library = context.library()
-        library.download(COURSE, Control.new())
-        sha = first_block(manifest, "file")["asset"]["sha256"]
         found = library.openable_copy(sha, tmp_path / "open")
     assert found.path is None  # offered as "Save as…" instead
     assert not (tmp_path / "open").exists() or not any((tmp_path / "open").iterdir())
@@ -85,12 +97,13 @@ def test_a_course_file_that_could_be_a_program_is_never_opened(
 
 def test_an_allowed_type_gets_companions_own_extension(context, sample_content, tmp_path):
     with altered(sample_content) as manifest:
-        first_block(manifest, "file")["asset"] = served(
-            sample_content, b"%PDF-1.4 hostile", "Application/PDF; name=setup.exe"
+        library, sha = downloaded_file(
+            context,
+            sample_content,
+            manifest,
+            b"%PDF-1.4 hostile",
+            "Application/PDF; name=setup.exe",
         )
-        library = context.library()
-        library.download(COURSE, Control.new())
-        sha = first_block(manifest, "file")["asset"]["sha256"]
         found = library.openable_copy(sha, tmp_path / "open")
     assert found.path is not None and found.path.name == f"{sha[:16]}.pdf"
     assert found.media_type == "application/pdf"
@@ -99,12 +112,9 @@ def test_an_allowed_type_gets_companions_own_extension(context, sample_content, 
 
 def test_a_saved_file_is_never_made_executable(context, sample_content, tmp_path):
     with altered(sample_content) as manifest:
-        first_block(manifest, "file")["asset"] = served(
-            sample_content, b"#!/bin/sh\necho pwned\n", "application/x-sh"
+        library, sha = downloaded_file(
+            context, sample_content, manifest, b"#!/bin/sh\necho pwned\n", "application/x-sh"
         )
-        library = context.library()
-        library.download(COURSE, Control.new())
-        sha = first_block(manifest, "file")["asset"]["sha256"]
     destination = tmp_path / "chosen" / "script"
     destination.parent.mkdir()
     destination.write_bytes(b"old")
