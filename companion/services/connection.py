@@ -40,6 +40,7 @@ class PlatformConnection:
         self._downloads: HttpClient | None = None
         self._demo_state_dir = demo_state_dir
         self._demo: DemoPlatform | None = None
+        self._demo_lock = threading.Lock()  # one demo process, whichever thread asks first
 
     def warm_up(self) -> None:
         """In demo mode, start the demo platform now: it gets ready while the window is
@@ -53,12 +54,13 @@ class PlatformConnection:
         learner may choose one on the first-run welcome)."""
         if not self.is_demo:
             return None
-        if self._demo is None:  # imported only now: subprocess is not needed otherwise
-            from companion.services.demo_platform import DemoPlatform
+        with self._demo_lock:
+            if self._demo is None:  # imported only now: subprocess is not needed otherwise
+                from companion.services.demo_platform import DemoPlatform
 
-            log_file = self.paths.log_dir / "demo-platform.log"
-            self._demo = DemoPlatform(self._demo_state_dir, log_file)
-        return self._demo
+                log_file = self.paths.log_dir / "demo-platform.log"
+                self._demo = DemoPlatform(self._demo_state_dir, log_file)
+            return self._demo
 
     @property
     def is_demo(self) -> bool:
@@ -129,6 +131,7 @@ class PlatformConnection:
                     client.close()
             self._api = None
             self._downloads = None
-        if self._demo is not None:  # stopped even when a platform was chosen since
-            self._demo.stop()
-            self._demo = None
+        with self._demo_lock:
+            demo, self._demo = self._demo, None
+        if demo is not None:  # stopped even when a platform was chosen since
+            demo.stop()
