@@ -22,6 +22,19 @@ def home_texts(window) -> list[str]:
     return [label.text() for label in window.home_view.findChildren(QLabel)]
 
 
+def test_the_empty_home_shows_its_whole_text(platform_env, make_window, qtbot):
+    """Seen in the dark theme's screenshot: the wrapped text was given one line's height,
+    its second line cut off."""
+    window = make_window()
+    window.resize(1280, 800)
+    home = window.home_view
+    qtbot.waitUntil(lambda: home.browse.isVisible(), timeout=10_000)
+    qtbot.wait(100)  # laid out
+    text = home.empty_text
+    assert text.height() >= text.heightForWidth(text.width())
+    assert text.height() > text.fontMetrics().lineSpacing() * 1.5  # more than one line
+
+
 def test_a_new_learner_is_shown_the_way_to_the_catalogue(platform_env, make_window, qtbot):
     window = make_window()
     home = window.home_view
