@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from companion import i18n, logs
 from companion.i18n import _
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
 from companion.resources import resource
 from companion.services.account import AccountService
-from companion.services.catalog import CatalogService
+from companion.services.catalog import CatalogResult, CatalogService
 from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
 from companion.services.learners import Learner, LearnerAreas, same_learner
 from companion.settings import Settings
@@ -27,11 +27,14 @@ if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
+    from companion.services.home import CourseCard
     from companion.services.kiosk import KioskSessions
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
     from companion.sync.engine import SyncEngine, Target
     from companion.sync_status import SyncStatus
+
+T = TypeVar("T")
 
 QUIT_FLUSH_SECONDS = 2.0  # how long quitting may wait for a last push
 
@@ -57,6 +60,16 @@ def _log_start(settings: Settings, profile: str, read_only: bool) -> None:
     )
 
 
+def _or_none(read: Callable[[], T], what: str) -> T | None:
+    """What ``read`` returns, or None when it fails: the window then reads it again the
+    usual way, which says what went wrong."""
+    try:
+        return read()
+    except Exception as error:  # said where it is read again
+        log.info("%s not read before the window: %s", what, type(error).__name__)
+        return None
+
+
 def kiosk_session_root(paths: Paths) -> Path:
     """On a kiosk, learners' personal data lives here, and only for their session."""
     return paths.data_dir / "kiosk-session"
@@ -68,6 +81,15 @@ class Ownership(NamedTuple):
     signed_in: bool
     owner_name: str | None  # the learner who owns actions made now; None: nobody yet
     kiosk: bool
+
+
+class FirstView(NamedTuple):
+    """What the window's first paint shows, read from small files before the window exists
+    (``AppContext.first_view``); None where a part could not be read."""
+
+    catalog: CatalogResult | None
+    home: list[CourseCard] | None
+    ownership: Ownership | None
 
 
 @dataclass
@@ -136,6 +158,33 @@ class AppContext:
             assert self._progress is not None
             return self._progress
 
+    def first_view(self) -> FirstView:
+        """Read on a plain thread while the window is made, so its first paint shows them:
+        the saved catalogue, the home view's saved cards, whose progress is kept. No
+        database is opened and no HTTP stack imported for them."""
+        return FirstView(
+            _or_none(self.catalog.cached, "saved catalogue"),
+            _or_none(self.saved_home, "saved home view"),
+            _or_none(self.ownership, "ownership"),
+        )
+
+    def saved_home(self) -> list[CourseCard] | None:
+        """The home view's cards as the learner who owns actions now last saw them, read
+        without opening their progress file: the window paints them at once, and reads
+        them anew from that file right after. Only that learner's own folder is read."""
+        with self._lock:
+            if self._progress is not None:
+                folder = self._progress.folder
+            else:
+                owner = self._initial_owner()
+                kept = owner is not None or not self.areas.kiosk  # as in _open_progress
+                folder = self.areas.folder(owner) if kept else None
+        if folder is None:
+            return None
+        from companion.services.home import load_snapshot
+
+        return load_snapshot(folder)
+
     def is_current(self, progress: ProgressService) -> bool:
         """Whether ``progress`` is still the one in use, without opening anything: the GUI
         thread checks an answer read on a worker before showing it (a learner may have
@@ -147,7 +196,8 @@ class AppContext:
         return self._owner
 
     def ownership(self) -> Ownership:
-        owner = self.owner()
+        with self._lock:  # without opening the progress file: who it will be opened for
+            owner = self._owner if self._progress is not None else self._initial_owner()
         signed_in = self.account.saved_account() is not None
         name = (owner.name or "?") if owner is not None else None
         return Ownership(signed_in, name, self.areas.kiosk)
@@ -375,16 +425,21 @@ class AppContext:
         console_log: bool = False,
         read_only: bool = False,
         create_profile: bool = True,
+        hold_log: bool = False,
     ) -> AppContext:
         """Open ``profile``, held by this process against other Companion processes
         (``store.instance``). ``read_only``: the caller only reads the profile (or writes
         nothing but atomically replaced caches) and may run beside the window.
-        ``create_profile``: False when a profile that does not exist is an error."""
+        ``create_profile``: False when a profile that does not exist is an error.
+        ``hold_log``: the log file is opened and written once ``logs.release_file`` is
+        called (the window does, after its first paint); errors are written at once."""
         paths = Paths.default()
         settings = Settings(paths.settings_file, paths.policy_file)
         i18n.install(str(settings.get("ui.language")))  # first: a refusal below is translated
         paths.ensure()
         logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
+        if hold_log:
+            logs.hold_file()
         _log_start(settings, profile, read_only)
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)

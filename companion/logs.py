@@ -118,6 +118,9 @@ class RingBufferHandler(logging.Handler):
         return list(self._lines)
 
 
+HELD_RECORDS = 500  # kept in memory at most before the file is opened anyway
+
+
 class DeferredRotatingFileHandler(logging.Handler):
     """A rotating log file opened at the first record, not at start-up.
 
@@ -132,6 +135,24 @@ class DeferredRotatingFileHandler(logging.Handler):
         self.backups = backups
         self._file: logging.Handler | None = None
         self._failed = False
+        self._held: list[logging.LogRecord] | None = None  # kept, not written yet
+
+    def hold_records(self) -> None:
+        """Keep ordinary records in memory, without opening the file, until ``write_held``:
+        the window's first paint does not wait for the log file. An error is written at
+        once, with everything kept before it; so is everything at exit (``close``)."""
+        with self.lock:  # type: ignore[union-attr] # made by Handler.__init__
+            if self._held is None:
+                self._held = []
+
+    def write_held(self) -> None:
+        """Write what was kept, in order, and every record from now on."""
+        with self.lock:  # type: ignore[union-attr]
+            held, self._held = self._held, None
+            target = self._target() if held else None
+            for record in held or ():
+                if target is not None:
+                    target.emit(record)
 
     def _target(self) -> logging.Handler | None:
         if self._file is None and not self._failed:
@@ -151,7 +172,13 @@ class DeferredRotatingFileHandler(logging.Handler):
         return self._file
 
     def emit(self, record: logging.LogRecord) -> None:
-        target = self._target()  # Handler.handle holds our lock: one opener only
+        # Handler.handle holds our lock: one opener only.
+        if self._held is not None:
+            if record.levelno < logging.ERROR and len(self._held) < HELD_RECORDS:
+                self._held.append(record)
+                return
+            self.write_held()  # the lock is re-entrant
+        target = self._target()
         if target is not None:
             target.emit(record)
 
@@ -160,9 +187,24 @@ class DeferredRotatingFileHandler(logging.Handler):
             self._file.flush()
 
     def close(self) -> None:
+        self.write_held()  # logging.shutdown at exit: nothing kept is lost
         if self._file is not None:
             self._file.close()
         super().close()
+
+
+def hold_file() -> None:
+    """Records are kept in memory, not written, until ``release_file`` (see
+    ``DeferredRotatingFileHandler.hold_records``)."""
+    for handler in logging.getLogger(ROOT).handlers:
+        if isinstance(handler, DeferredRotatingFileHandler):
+            handler.hold_records()
+
+
+def release_file() -> None:
+    for handler in logging.getLogger(ROOT).handlers:
+        if isinstance(handler, DeferredRotatingFileHandler):
+            handler.write_held()
 
 
 def _create_private(path: Path) -> None:

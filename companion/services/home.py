@@ -7,11 +7,14 @@ learner's own file (issue 9), never another learner's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from companion.domain import Chapter, CourseManifest, course_activity
+from companion.store.files import read_json, write_atomic
 
 if TYPE_CHECKING:  # the progress file is opened on a worker, not at start-up
     from companion.services.progress import CourseProgress, ProgressService
@@ -92,3 +95,68 @@ def course_cards(
             )
         )
     return cards
+
+
+# --- what the learner saw last, shown again at once at the next start -------------------
+
+SNAPSHOT_FILE = "home.json"  # beside the learner's progress file, in their own folder
+SNAPSHOT_VERSION = 1
+_FIELD_TYPES: tuple[tuple[type, ...], ...] = (
+    (str,),  # course_id
+    (str,),  # title
+    (bool,),  # outline_known
+    (int,),  # chapters_done
+    (int,),  # chapters
+    (int,),  # quizzes_passed
+    (int,),  # quizzes
+    (int, float),  # seconds_this_week
+    (str, type(None)),  # next_chapter
+    (str,),  # next_title
+    (bool,),  # started
+)
+
+
+def save_snapshot(folder: Path, cards: list[CourseCard], now: datetime | None = None) -> None:
+    """Keep the cards just shown, so that the next start paints them before the progress
+    file is even opened (issue 14); they are read again from it right after. Written only
+    when they changed."""
+    payload = {
+        "version": SNAPSHOT_VERSION,
+        "week": week_start(now or datetime.now().astimezone()).isoformat(),
+        "cards": [list(card) for card in cards],
+    }
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    path = folder / SNAPSHOT_FILE
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass  # none yet, or unreadable: written anew
+    write_atomic(path, data)
+
+
+def load_snapshot(folder: Path, now: datetime | None = None) -> list[CourseCard] | None:
+    """The cards kept by ``save_snapshot``, or None when there are none or they are not
+    exactly what it writes. Time studied in another week than this one reads 0."""
+    payload = read_json(folder / SNAPSHOT_FILE)
+    if not isinstance(payload, dict) or payload.get("version") != SNAPSHOT_VERSION:
+        return None
+    rows = payload.get("cards")
+    if not isinstance(rows, list) or not all(_is_card(row) for row in rows):
+        return None
+    cards = [CourseCard(*row) for row in rows]
+    this_week = week_start(now or datetime.now().astimezone()).isoformat()
+    if payload.get("week") != this_week:
+        cards = [card._replace(seconds_this_week=0.0) for card in cards]
+    return cards
+
+
+def _is_card(row: Any) -> bool:
+    if not isinstance(row, list) or len(row) != len(_FIELD_TYPES):
+        return False
+    for value, types in zip(row, _FIELD_TYPES, strict=True):
+        if isinstance(value, bool) and bool not in types:
+            return False  # True is an int to isinstance; never a count here
+        if not isinstance(value, types):
+            return False
+    return True

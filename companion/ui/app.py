@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import Any
 
-from companion import APP_NAME, __version__
+from companion import APP_NAME, __version__, logs
 from companion.context import AppContext
 from companion.errors import UserFacingError
 from companion.jobs import Prefetch
@@ -50,24 +50,22 @@ def create_application(
 
 
 class FirstCatalogPaint(QObject):
-    """Benchmark probe (COMPANION_BENCH=1): prints one line once the catalogue has rows
-    and the first view has painted with them: the list, or the home view (the first tab)
-    once it shows the learner's courses or the way to the catalogue."""
+    """Benchmark probe (COMPANION_BENCH=1): prints one line once the first view (the home
+    view, the first tab) has painted with what it shows (the learner's courses or the way
+    to the catalogue) and the catalogue has rows."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.done = False
-        window.catalog_view.list.viewport().installEventFilter(self)
         window.home_view.pages.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
-        home = self.window.home_view
         if (
             not self.done
             and event.type() == QEvent.Type.Paint
             and self.window.catalog_view.model.rowCount() > 0
-            and (watched is not home.pages or home.loaded)
+            and self.window.home_view.loaded
         ):
             self.done = True
             QTimer.singleShot(0, lambda: print("companion: catalog painted", flush=True))
@@ -163,14 +161,14 @@ def refuse_to_start(error: UserFacingError) -> None:
 
 def run(profile: str, *, create_profile: bool = False) -> int:
     try:
-        context = AppContext.create(profile, create_profile=create_profile)
+        context = AppContext.create(profile, create_profile=create_profile, hold_log=True)
     except UserFacingError as error:
         log.error("not started: %s", error.message)
         refuse_to_start(error)
         raise  # and the command line prints it too
     # While the window is made: the demo platform gets ready, the saved catalogue is read.
     context.connection.warm_up()
-    saved = Prefetch(context.catalog.cached)
+    first = Prefetch(context.first_view)
     qInstallMessageHandler(_qt_message)
     app = create_application(
         sys.argv,
@@ -178,7 +176,8 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         int(context.settings.get("ui.zoom_percent")),
     )
     window = MainWindow(context)
-    window.start(saved)  # the saved catalogue, then the platform's, both read off this thread
+    window.after_first_paint.append(logs.release_file)
+    window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
     if context.areas.kiosk:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from companion import __version__, formatting, i18n
-from companion.context import AppContext
+from companion.context import AppContext, FirstView
 from companion.domain import CatalogEntry
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
@@ -43,6 +44,7 @@ from companion.ui.widgets.connection_indicator import (
     ConnectionState,
     Reachability,
 )
+from companion.ui.widgets.first_paint import AfterFirstPaint
 from companion.ui.widgets.focus import focus_first, focus_inside
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.screen_fit import fit_to_screen
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
         self._last_result: CatalogResult | None = None
         self._new_certificates: list[str] = []  # titles not announced yet, for the notice
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
+        # Run once the first view has painted with its content (see ``start``).
+        self.after_first_paint: list[Callable[[], None]] = []
         fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
 
@@ -252,29 +256,45 @@ class MainWindow(QMainWindow):
 
     # --- catalogue ------------------------------------------------------------------
 
-    def start(self, saved: Prefetch[CatalogResult | None] | None = None) -> None:
-        """Show what is saved on this computer at once, then ask the platform. ``saved``:
-        the saved catalogue, being read since before the window was made; when it is
-        already read, the window's first paint lists it."""
-        if saved is not None and saved.done():
-            try:
-                self._saved_ready(saved.result())
-            except Exception:  # an unreadable copy: as when there is none
-                self.refresh_catalog()
-        else:
+    def start(self, first: Prefetch[FirstView] | None = None) -> None:
+        """Show what is saved on this computer at once, then ask the platform. ``first``:
+        the saved catalogue, the home view's saved cards and whose progress is kept, being
+        read since before the window was made (``AppContext.first_view``): when they are
+        read, the window's first paint shows them, and the rest waits until after it."""
+        seen = first.result() if first is not None and first.done() else None
+        if seen is None:  # read the usual way, off this thread
             run_in_background(
                 self,
-                saved.result if saved is not None else self.context.catalog.cached,
+                self.context.catalog.cached,
                 self._saved_ready,
                 lambda _error: self.refresh_catalog(),
                 local=True,
             )
-        self.ownership.refresh()
+            self.ownership.refresh()
+        else:
+            self._show_first(seen)
+        AfterFirstPaint(self.home_view.pages, lambda: self.home_view.loaded, self.after_first_paint)
         # The sync starts once the window has painted and the catalogue has been asked
         # for: opening it imports the HTTP stack and SQLite files, which would compete with
         # the first paint for the GIL (measured: start-up went from 1.8x to 2.5x the bare
         # window when both ran at once).
         QTimer.singleShot(SYNC_START_DELAY_MS, self.start_sync)
+
+    def _show_first(self, seen: FirstView) -> None:
+        if seen.ownership is None:
+            self.ownership.refresh()
+        else:
+            self.ownership.show_ownership(seen.ownership)
+        if seen.home is not None:
+            self.home.show_saved(seen.home)
+            self.after_first_paint.append(self.home.refresh)  # read anew after the paint
+        if seen.catalog is None:
+            self.refresh_catalog()  # nothing saved to show: the platform's, at once
+        else:
+            self._show_saved(seen.catalog)
+            # Asking the platform (the HTTP stack's import, a request) waits until the
+            # first view has painted with the saved copy.
+            self.after_first_paint.append(self.refresh_catalog)
 
     def start_sync(self) -> None:
         if self.context.sync is not None:
@@ -373,12 +393,16 @@ class MainWindow(QMainWindow):
         self.catalog_view.show_error(message, hint, reference)
 
     def _saved_ready(self, result: CatalogResult | None) -> None:
-        if result is not None and self._last_result is None:
+        if result is not None:
+            self._show_saved(result)
+        self.refresh_catalog()
+
+    def _show_saved(self, result: CatalogResult) -> None:
+        if self._last_result is None:
             self._last_result = result
             self.catalog_view.show_result(result)
             self._show_courses(result.courses)
             self._show_updated()
-        self.refresh_catalog()
 
     def refresh_catalog(self) -> None:
         if self._catalog_asked:  # a slow platform: the answer on its way will be shown

@@ -32,9 +32,12 @@ class OwnershipController(QObject):
         run_in_background(self.window, self.context.ownership, self._ready, lambda _e: None)
 
     def _ready(self, ownership: Ownership) -> None:
+        self.show_ownership(ownership)
+        self.shown.emit()
+
+    def show_ownership(self, ownership: Ownership) -> None:
         self._ownership = ownership
         self.show()
-        self.shown.emit()
 
     def show(self) -> None:
         """The notice in the current language (also called by the window's retranslate)."""

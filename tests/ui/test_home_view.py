@@ -196,3 +196,80 @@ def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
     assert all(TITLE not in titles for titles in seen)  # ...and never shown
     assert calls == [1, 0]  # read again, for the learner now here
     assert window.home_view.browse.isVisible()
+
+
+def test_a_usual_start_paints_the_home_view_the_learner_saw_last_at_once(
+    platform_env, qtbot, sample_content
+):
+    """Issue 14: the first paint shows the learner's courses from a small copy kept at the
+    last start, before the progress file is opened or the platform asked; both follow the
+    paint, and the figures are then read anew from the progress file."""
+    from companion.context import AppContext
+    from companion.jobs import Prefetch
+
+    from companion.ui.main_window import MainWindow
+
+    context = AppContext.create()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    started_course(window, sample_content)
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(window.home_view.cards) == 1, timeout=10_000)
+    window.close()
+    context.close()
+
+    context = AppContext.create()  # the next start
+    try:
+        first = Prefetch(context.first_view)
+        first.result()
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        platform_env.traffic.reset()
+        window.start(first)
+        card = window.home_view.cards[0]  # before the window is even shown
+        assert card.title.text() == TITLE
+        assert card.summary.text() == "1 chapitre terminé sur 4 · 0 quiz réussi sur 2"
+        assert card.week.text() == "Étudié cette semaine : 15 min"
+        assert context._progress is None  # no database opened for it
+        window.show()
+        qtbot.waitUntil(lambda: context._progress is not None, timeout=10_000)  # after paint
+        qtbot.waitUntil(lambda: "/v1/catalog" in platform_env.traffic.requests, timeout=10_000)
+        context.progress().complete_chapter(  # what the file says now is shown
+            COURSE,
+            parse_manifest(sample_content.courses[COURSE].manifest).parts[0].chapters[1],
+            parse_manifest(sample_content.courses[COURSE].manifest),
+        )
+        window.home.refresh()
+        qtbot.waitUntil(
+            lambda: window.home_view.cards[0].summary.text().startswith("2 chapitres"),
+            timeout=10_000,
+        )
+    finally:
+        window.close()
+        context.close()
+
+
+def test_the_home_view_kept_is_only_ever_its_own_learners(platform_env, qtbot, sample_content):
+    """The copy lives in the learner's own folder: when someone else signed in last on the
+    profile, nothing of the first learner's is painted at start."""
+    from companion.context import AppContext
+
+    from companion.ui.main_window import MainWindow
+
+    context = AppContext.create()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    context.switch_owner(Learner(platform_env.url, "u-1001", "Camille Martin"))
+    started_course(window, sample_content)
+    window.home.refresh()
+    qtbot.waitUntil(lambda: len(window.home_view.cards) == 1, timeout=10_000)
+    assert context.first_view().home is not None  # Camille's, while she owns the progress
+    context.areas.remember_last(Learner(platform_env.url, "u-1002", "Karim Benali"))
+    window.close()
+    context.close()
+
+    context = AppContext.create()  # Karim signed in last on this profile
+    try:
+        assert context.first_view().home is None
+    finally:
+        context.close()

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from companion.domain import CourseManifest, course_activity, parse_manifest
-from companion.services.home import course_cards, next_chapter, week_start
+from companion.services.home import (
+    SNAPSHOT_FILE,
+    CourseCard,
+    course_cards,
+    load_snapshot,
+    next_chapter,
+    save_snapshot,
+    week_start,
+)
 from companion.services.progress import ProgressService
 from companion.xapi import statement
 
@@ -119,3 +127,58 @@ def test_the_course_read_last_comes_first(progress, course, sample_content):
     progress.save_position(COURSE, first.id, 0.1)  # ...until the other one is read
     cards = course_cards(progress, manifests(course, other), {})
     assert [c.course_id for c in cards] == [COURSE, other.id]
+
+
+# --- the cards kept for the next start (issue 14) ---------------------------------------
+
+CARD = CourseCard(COURSE, "Sécurité", True, 1, 4, 0, 2, 900.0, "ch-2", "Chapitre 2", True)
+
+
+def test_the_cards_shown_are_kept_for_the_next_start(tmp_path):
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=PARIS)
+    save_snapshot(tmp_path, [CARD, CARD._replace(course_id="autre", next_chapter=None)], now)
+    kept = tmp_path / SNAPSHOT_FILE
+    assert kept.stat().st_mode & 0o777 == 0o600  # the learner's own, like their progress
+    assert load_snapshot(tmp_path, now + timedelta(days=2)) == [
+        CARD,
+        CARD._replace(course_id="autre", next_chapter=None),
+    ]
+    written = kept.stat().st_mtime_ns
+    save_snapshot(tmp_path, [CARD, CARD._replace(course_id="autre", next_chapter=None)], now)
+    assert kept.stat().st_mtime_ns == written  # unchanged: not written again
+
+
+def test_time_studied_in_an_earlier_week_is_not_shown_as_this_weeks(tmp_path):
+    sunday = datetime(2026, 11, 29, 23, 0, tzinfo=PARIS)
+    save_snapshot(tmp_path, [CARD], sunday)
+    monday = sunday + timedelta(hours=2)
+    assert load_snapshot(tmp_path, monday) == [CARD._replace(seconds_this_week=0.0)]
+
+
+def copy_of(*cards: str) -> bytes:
+    return b'{"version": 1, "week": "", "cards": [' + ", ".join(cards).encode() + b"]}"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"version": 2, "week": "", "cards": []}',
+        b'{"version": 1, "week": "", "cards": {}}',
+        copy_of('["c", "t"]'),  # too few fields
+        copy_of('["c", "t", true, "1", 4, 0, 2, 0, null, "", true]'),  # a count as text
+        copy_of('["c", "t", true, true, 4, 0, 2, 0, null, "", true]'),  # a count as true
+        copy_of('["c", "t", 1, 1, 4, 0, 2, 0, null, "", true]'),  # a flag as a number
+        copy_of('[{}, "t", true, 1, 4, 0, 2, 0, null, "", true]'),  # an id as an object
+        b"[" * 100_000,
+    ],
+)
+def test_a_damaged_or_strange_copy_is_not_shown(tmp_path, content):
+    (tmp_path / SNAPSHOT_FILE).write_bytes(content)
+    assert load_snapshot(tmp_path) is None
+
+
+def test_no_copy_is_none(tmp_path):
+    assert load_snapshot(tmp_path) is None

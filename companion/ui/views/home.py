@@ -3,13 +3,14 @@ this computer only, and shows them; goes to the chapter or the catalogue when as
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from companion.context import AppContext
 from companion.domain import CatalogEntry
 from companion.errors import describe
-from companion.services.home import CourseCard, course_cards
+from companion.services.home import CourseCard, course_cards, save_snapshot
 
 if TYPE_CHECKING:
     from companion.services.progress import ProgressService
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import QObject, Signal
 from companion.ui.views.home_view import HomeView
+
+log = logging.getLogger("companion.ui")
 
 
 class HomeController(QObject):
@@ -29,7 +32,21 @@ class HomeController(QObject):
         self._titles: dict[str, str] = {}
         self._loading = False
         self._again = False  # asked again while loading: load once more after
-        view.appeared.connect(self.refresh)  # each time it is shown: progress may have moved
+        self._saved_shown = False  # the cards kept at the last start are on screen
+        view.appeared.connect(self._appeared)
+
+    def show_saved(self, cards: list[CourseCard]) -> None:
+        """At start: the cards this learner saw last time, painted before their progress
+        file is opened. ``refresh`` reads them anew; the window calls it after the first
+        paint, not when the view first appears."""
+        self.view.show_cards(cards)
+        self._saved_shown = True
+
+    def _appeared(self) -> None:  # each time it is shown: progress may have moved
+        if self._saved_shown:
+            self._saved_shown = False  # this once, the window refreshes after its paint
+            return
+        self.refresh()
 
     def set_titles(self, courses: list[CatalogEntry]) -> None:
         """Titles from the catalogue, for courses never opened here (no saved outline)."""
@@ -50,7 +67,9 @@ class HomeController(QObject):
 
         def load() -> tuple[ProgressService, list[CourseCard]]:
             progress = context.progress()
-            return progress, cards_for(context, progress, titles)
+            cards = cards_for(context, progress, titles)
+            keep_for_next_start(progress, cards)
+            return progress, cards
 
         run_in_background(self, load, self._loaded, self._load_failed, local=True)
 
@@ -72,6 +91,15 @@ class HomeController(QObject):
         message, hint, reference = describe(error)
         self.view.show_problem(message, hint, reference)
         self.shown.emit()
+
+
+def keep_for_next_start(progress: ProgressService, cards: list[CourseCard]) -> None:
+    if progress.folder is None:
+        return  # studying on a kiosk without signing in: nothing is kept
+    try:
+        save_snapshot(progress.folder, cards)
+    except OSError as error:  # a full or read-only disk: the next start waits for the file
+        log.info("home view not kept for the next start: %s", error.strerror)
 
 
 def cards_for(
