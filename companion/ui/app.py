@@ -16,7 +16,7 @@ from companion.jobs import Prefetch
 from companion.resources import resource
 from companion.services.first_run import should_welcome
 
-from companion.ui import theme
+from companion.ui import qt, theme
 from companion.ui.bridge import finish_background_work
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
@@ -36,7 +36,10 @@ def _qt_message(mode: Any, context: Any, message: str) -> None:
 
 
 def create_application(
-    argv: list[str], theme_choice: str = "system", zoom_percent: int = 100
+    argv: list[str],
+    theme_choice: str = "system",
+    zoom_percent: int = 100,
+    system_dark: bool | None = None,
 ) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -45,7 +48,7 @@ def create_application(
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.companion.Companion")
     app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
-    theme.apply(app, theme_choice, zoom_percent)
+    theme.apply(app, theme_choice, zoom_percent, system_dark)
     return app
 
 
@@ -64,7 +67,7 @@ class FirstCatalogPaint(QObject):
         if (
             not self.done
             and event.type() == QEvent.Type.Paint
-            and self.window.catalog_view.model.rowCount() > 0
+            and self.window.has_catalogue()
             and self.window.home_view.loaded
         ):
             self.done = True
@@ -90,13 +93,16 @@ class WelcomeOnceShown(QObject):
 
 
 def settle_heap() -> None:
-    """Put what start-up made out of the garbage collector's sight (``gc.freeze``).
+    """Once the window has painted: put what start-up made out of the garbage collector's
+    sight (``gc.freeze``), then let it run again (the command line stopped it for the
+    start, see ``cli.main``).
 
     A full collection otherwise walks every Qt wrapper, module and function object, and
     holds the GIL while it does: 50-75 ms, measured on a background sync thread of the
     sync benchmark, enough to stall the window. Those objects live as long as the app, so
     the collector has nothing to find among them."""
     gc.freeze()
+    gc.enable()
 
 
 def close_on_termination(app: QApplication, window: MainWindow) -> None:
@@ -170,13 +176,18 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     context.connection.warm_up()
     first = Prefetch(context.first_view)
     qInstallMessageHandler(_qt_message)
+    colours = theme.SystemColours(context.paths.cache_dir)
     app = create_application(
         sys.argv,
         str(context.settings.get("ui.theme")),
         int(context.settings.get("ui.zoom_percent")),
+        colours.remembered,
     )
     window = MainWindow(context)
-    window.after_first_paint.append(logs.release_file)
+    window.after_first_paint.extend(
+        (qt.set_up_namespace, lambda: colours.check(window.appearance.refresh))
+    )
+    window.after_first_paint.extend((settle_heap, logs.release_file))
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)
@@ -191,7 +202,6 @@ def run(profile: str, *, create_profile: bool = False) -> int:
             WelcomeOnceShown(window)  # a profile's first start: once, over the window
     close_on_termination(app, window)
     QuitWithWindow(app, window)
-    settle_heap()
     ended = False
     try:
         code = app.exec()

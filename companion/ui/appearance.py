@@ -76,11 +76,11 @@ class AppearanceMenu:
 
     def set_zoom(self, percent: int) -> None:
         if self._save("ui.zoom_percent", percent):
-            self._show()
+            self.refresh()
 
     def choose_theme(self, name: str) -> None:
         if self._save("ui.theme", name):
-            self._show()
+            self.refresh()
         self.theme_actions[str(self.settings.get("ui.theme"))].setChecked(True)
 
     def _save(self, key: str, value: object) -> bool:
@@ -91,7 +91,8 @@ class AppearanceMenu:
             return False
         return True
 
-    def _show(self) -> None:
+    def refresh(self) -> None:
+        """Show the chosen colours and size again (also when the system's colours change)."""
         app = QApplication.instance()
         theme.apply(app, str(self.settings.get("ui.theme")), self.zoom)
         self.window.retranslate()  # colours set in code follow too

@@ -35,7 +35,6 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.translations import install_qt_translations
-from companion.ui.views.catalog_view import CatalogView
 from companion.ui.views.home import HomeController
 from companion.ui.views.home_view import HomeView
 from companion.ui.widgets.banner import MessageBanner, settings_problems_banner
@@ -55,6 +54,7 @@ if TYPE_CHECKING:  # built when their tab is first opened
 
     from companion.ui.diagnostic import DiagnosticController
     from companion.ui.views.account_view import AccountView
+    from companion.ui.views.catalog_view import CatalogView
     from companion.ui.views.certificates_view import CertificatesView
     from companion.ui.views.library_view import LibraryView
 
@@ -73,14 +73,15 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         install_qt_translations(i18n.current_language())  # Qt's own dialogs too
-        self.catalog_view = CatalogView()
-        self.catalog_view.retry_requested.connect(self.refresh_catalog)
-        # Only the catalogue is built before the first paint; the other tabs when opened.
+        # Only the home view is built before the first paint; the other tabs when opened.
+        # The catalogue's state is kept here and shown by its view once built.
+        self._catalog_tab = LazyTab(self._make_catalog_view)
+        self._catalog_error: tuple[str, str, str] | None = None
+        self._in_library: list[str] | None = None
         self._courses: list[CatalogEntry] = []
         self._library_tab = LazyTab(self._make_library_view)
         self._account_tab = LazyTab(self._make_account_view)
         self._certificates_tab = LazyTab(self._make_certificates_view)
-        self.catalog_view.add_requested.connect(self._open_in_library)
         # Home first: each course's progress and the way back to the chapter left open.
         self.home_view = HomeView()
         self.home = HomeController(context, self.home_view, self)
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.home_view, "")
-        self.tabs.addTab(self.catalog_view, "")
+        self.tabs.addTab(self._catalog_tab, "")
         self.tabs.addTab(self._library_tab, "")
         self.tabs.addTab(self._account_tab, "")
         self.tabs.addTab(self._certificates_tab, "")
@@ -149,15 +150,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self._file_menu = bar.addMenu("")
         self._refresh_action = QAction(self)
-        self._refresh_action.setShortcut("F5")
+        qt.shortcut(self._refresh_action, "F5")
         self._refresh_action.triggered.connect(self.refresh_catalog)
         self._sync_action = QAction(self)
-        self._sync_action.setShortcut("Ctrl+Shift+S")
+        qt.shortcut(self._sync_action, "Ctrl+Shift+S")
         self._sync_action.triggered.connect(self.sync_now)
         self._profile_action = QAction(self)
         self._profile_action.triggered.connect(self._switch_profile)
         self._quit_action = QAction(self)
-        self._quit_action.setShortcut("Ctrl+Q")
+        qt.shortcut(self._quit_action, "Ctrl+Q")
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addActions([self._refresh_action, self._sync_action, self._profile_action])
         self._demo_offline = DemoOfflineSwitch(self, self.context.connection, self._file_menu)
@@ -193,13 +194,13 @@ class MainWindow(QMainWindow):
         self._tab_actions: list[QAction] = []
         for index in range(self.tabs.count()):
             action = QAction(self)
-            action.setShortcut(f"Ctrl+{index + 1}")
+            qt.shortcut(action, f"Ctrl+{index + 1}")
             action.triggered.connect(lambda _checked=False, i=index: self.go_to_tab(i))
             self._view_menu.addAction(action)
             self._tab_actions.append(action)
         for sequence, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1)):
             around = QAction(self)
-            around.setShortcut(sequence)
+            qt.shortcut(around, sequence)
             around.triggered.connect(lambda _checked=False, s=step: self._next_tab(s))
             self.addAction(around)  # in no menu: the habit of every tabbed program
 
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
         self._profile_action.setText(_("Switch &profile…"))
         for page, text in (
             (self.home_view, _("Home")),
-            (self.catalog_view, _("Catalogue")),
+            (self._catalog_tab, _("Catalogue")),
             (self._library_tab, _("Library")),
             (self._account_tab, _("Account")),
             (self._certificates_tab, _("Certificates")),
@@ -244,7 +245,8 @@ class MainWindow(QMainWindow):
         self._show_updated()
         self.connection.retranslate()
         self.sync_indicator.retranslate()
-        self.catalog_view.retranslate()
+        if self._catalog_tab.created:
+            self.catalog_view.retranslate()
         self.home_view.retranslate()
         self._say_new_certificates()
         for tab in (self._library_tab, self._account_tab, self._certificates_tab):
@@ -389,8 +391,7 @@ class MainWindow(QMainWindow):
             self.certificate_notice.hide()
 
     def _sync_failed_to_start(self, error: BaseException) -> None:
-        message, hint, reference = describe(error)
-        self.catalog_view.show_error(message, hint, reference)
+        self._show_catalog_error(*describe(error))
 
     def _saved_ready(self, result: CatalogResult | None) -> None:
         if result is not None:
@@ -400,16 +401,15 @@ class MainWindow(QMainWindow):
     def _show_saved(self, result: CatalogResult) -> None:
         if self._last_result is None:
             self._last_result = result
-            self.catalog_view.show_result(result)
-            self._show_courses(result.courses)
-            self._show_updated()
+            self._show_catalog_result(result)
 
     def refresh_catalog(self) -> None:
         if self._catalog_asked:  # a slow platform: the answer on its way will be shown
             return
         self._catalog_asked = True
         self.reachability.connecting()
-        self.catalog_view.show_loading()
+        if self._catalog_tab.created:
+            self.catalog_view.show_loading()
         run_in_background(
             self, self.context.catalog.refresh, self._catalog_ready, self._catalog_failed
         )
@@ -420,9 +420,7 @@ class MainWindow(QMainWindow):
         self.reachability.catalogue_answered(result.online)
         if result.online and self.context.sync is not None:
             self.context.sync.network_changed(True)  # back online: send what waited
-        self.catalog_view.show_result(result)
-        self._show_courses(result.courses)
-        self._show_updated()
+        self._show_catalog_result(result)
         self._mark_my_courses()
         self.catalog_shown.emit()
 
@@ -431,19 +429,67 @@ class MainWindow(QMainWindow):
         message, hint, reference = describe(error)
         offline = isinstance(error, UserFacingError)
         self.reachability.catalogue_answered(not offline)
-        self.catalog_view.show_error(message, hint, reference)
+        self._show_catalog_error(message, hint, reference)
         self.catalog_shown.emit()
 
+    # --- the catalogue tab, built when first shown -----------------------------------------
+
+    @property
+    def catalog_view(self) -> CatalogView:
+        """The catalogue screen, built the first time it is shown or asked for: its list,
+        search and delegate are not needed for the first paint (issue 14)."""
+        return self._catalog_tab.view()
+
+    def has_catalogue(self) -> bool:
+        """Courses from the platform (or its saved copy) are known."""
+        return bool(self._courses)
+
+    def _make_catalog_view(self) -> CatalogView:
+        from companion.ui.views.catalog_view import CatalogView
+
+        view = CatalogView()
+        view.retry_requested.connect(self.refresh_catalog)
+        view.add_requested.connect(self._open_in_library)
+        if self._last_result is not None:
+            view.show_result(self._last_result)
+        if self._catalog_error is not None:
+            view.show_error(*self._catalog_error)
+        elif self._catalog_asked:
+            view.show_loading()
+        if self._in_library is not None:
+            view.set_in_library(self._in_library)
+        view.updated.setText(self._updated_text())
+        return view
+
+    def _show_catalog_result(self, result: CatalogResult) -> None:
+        self._catalog_error = None
+        if self._catalog_tab.created:
+            self.catalog_view.show_result(result)
+        self._show_courses(result.courses)
+        self._show_updated()
+
+    def _show_catalog_error(self, message: str, hint: str, reference: str) -> None:
+        self._catalog_error = (message, hint, reference)
+        if self._catalog_tab.created:
+            self.catalog_view.show_error(message, hint, reference)
+
+    def _in_library_ready(self, course_ids: list[str]) -> None:
+        self._in_library = course_ids
+        if self._catalog_tab.created:
+            self.catalog_view.set_in_library(course_ids)
+
     def _show_updated(self) -> None:
+        if self._catalog_tab.created:
+            self.catalog_view.updated.setText(self._updated_text())
+
+    def _updated_text(self) -> str:
         result = self._last_result
         if result is None or result.fetched_at is None:
-            self.catalog_view.updated.setText("")
-            return
+            return ""
         when = formatting.moment(result.fetched_at)
         if result.online:
-            self.catalog_view.updated.setText(_("Catalogue updated {when}").format(when=when))
-        else:
-            self.catalog_view.updated.setText(_("Saved copy from {when}").format(when=when))
+            return _("Catalogue updated {when}").format(when=when)
+        return _("Saved copy from {when}").format(when=when)
 
     def platform_changed(self) -> None:
         """The learner chose another platform (the first-run welcome): the connection is
@@ -508,7 +554,7 @@ class MainWindow(QMainWindow):
         return self.certificates_view
 
     def show_catalogue(self) -> None:
-        self.go_to_tab(self.tabs.indexOf(self.catalog_view))
+        self.go_to_tab(self.tabs.indexOf(self._catalog_tab))
 
     def resume_course(self, course_id: str, chapter_id: str | None) -> None:
         """From the home view: the course in the library, its chapter in the reader."""
@@ -588,7 +634,7 @@ class MainWindow(QMainWindow):
         run_in_background(
             self,
             lambda: self.context.progress().my_courses(),
-            self.catalog_view.set_in_library,
+            self._in_library_ready,
             lambda _error: None,
             local=True,
         )

@@ -5,6 +5,7 @@ milliseconds per class. The names the first window needs are imported now; the o
 (the library, reader and account screens' widgets) on first use, through ``__getattr__``.
 """
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,6 @@ from PySide6.QtCore import (
     QRect,
     QRunnable,
     QSize,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -27,35 +27,89 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QColor,
-    QFont,
-    QFontMetrics,
     QGuiApplication,
     QIcon,
-    QPainter,
-    QPalette,
-    QPen,
     QShowEvent,
 )
+from PySide6.QtGui import QKeySequence as _QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QListView,
     QMainWindow,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
     QStatusBar,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from PySide6.QtWidgets import QLabel as _QtLabel
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
+
+
+class _QtNamespace:
+    """``Qt`` (alignments, keys, roles...), made when first used.
+
+    PySide6 sets up all of the namespace's 93 enums the first time any is used: 30-45 ms,
+    on this 2-core machine, which the window's first paint does not need to wait for
+    (issue 14). Everything else behaves as ``PySide6.QtCore.Qt``."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = import_module("PySide6.QtCore").Qt
+        global Qt
+        Qt = real  # type: ignore[misc] # later imports of ``Qt`` from here get the real one
+        return getattr(real, name)
+
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+else:
+    Qt = _QtNamespace()
+
+_namespace_waiters: list[Callable[[], None]] = []
+
+
+def namespace_ready() -> bool:
+    """Whether ``Qt`` is set up (by us or by PySide6 itself): using it then costs nothing.
+    PySide6 puts a type in its module once made (PYSIDE-2404); were that to change, this
+    would say True, and nothing would wait."""
+    return "Qt" in vars(import_module("PySide6.QtCore"))
+
+
+def when_namespace_ready(callback: Callable[[], None]) -> None:
+    """Call ``callback`` now if ``Qt`` is set up, else once ``set_up_namespace`` has run
+    (the window does, after its first paint): for refinements the first paint can do
+    without, such as shortening a label with "…"."""
+    if namespace_ready():
+        callback()
+    elif callback not in _namespace_waiters:  # asked again before: once is enough
+        _namespace_waiters.append(callback)
+
+
+def set_up_namespace() -> None:
+    Qt.AlignmentFlag  # noqa: B018 - the first use sets it up
+    waiting, _namespace_waiters[:] = list(_namespace_waiters), []
+    for callback in waiting:
+        callback()
+
+
+class Early:
+    """A few of ``Qt``'s values as the numbers they are, for the widgets of the window's
+    first paint, set through Qt properties (``widget.setProperty("alignment",
+    Early.ALIGN_CENTER)``): naming them through ``Qt`` would set up its whole namespace
+    first (see ``_QtNamespace``). tests/ui/test_qt_binding.py holds them equal to Qt's."""
+
+    PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
+    ALIGN_CENTER = 0x0084  # Qt.AlignmentFlag.AlignCenter
+    NO_FOCUS = 0  # Qt.FocusPolicy.NoFocus
+    SELECTABLE_BY_MOUSE = 1  # Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def shortcut(action: Any, keys: str) -> None:
+    """``action.setShortcut(keys)``, without setting up ``Qt`` (its overloads do)."""
+    action.setShortcuts([_QKeySequence(keys)])
 
 
 class QLabel(_QtLabel):
@@ -68,7 +122,7 @@ class QLabel(_QtLabel):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setProperty("textFormat", Early.PLAIN_TEXT)  # setTextFormat(Qt...PlainText)
 
 
 def rich_label(html_text: str = "") -> QLabel:
@@ -81,6 +135,8 @@ def rich_label(html_text: str = "") -> QLabel:
 
 def plain_tooltip(text: str) -> str:
     """A tooltip showing ``text`` as written (Qt renders tooltips that look like HTML)."""
+    if "<" not in text:  # no tag: Qt's guess is plain text (and its namespace not set up)
+        return text
     from html import escape
 
     from PySide6.QtGui import Qt as GuiQt  # Qt's namespace as QtGui extends it
@@ -108,11 +164,17 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 if TYPE_CHECKING:
     from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTranslator, QUrl, qVersion
     from PySide6.QtGui import (
+        QColor,
         QDesktopServices,
+        QFont,
+        QFontMetrics,
         QImageReader,
         QKeySequence,
         QPageSize,
+        QPainter,
+        QPalette,
         QPdfWriter,
+        QPen,
         QPixmap,
         QTextDocument,
     )
@@ -125,6 +187,7 @@ if TYPE_CHECKING:
         QHeaderView,
         QInputDialog,
         QLineEdit,
+        QListView,
         QListWidget,
         QListWidgetItem,
         QMessageBox,
@@ -132,6 +195,9 @@ if TYPE_CHECKING:
         QRadioButton,
         QScrollArea,
         QSplitter,
+        QStyle,
+        QStyledItemDelegate,
+        QStyleOptionViewItem,
         QTabBar,
         QTextBrowser,
         QTreeWidget,
@@ -154,6 +220,10 @@ _LATER = {
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",
+    # Not needed for the first paint: set up when first used (QStyle alone is 15 ms).
+    **dict.fromkeys(
+        ("QColor", "QFont", "QFontMetrics", "QPainter", "QPalette", "QPen"), "PySide6.QtGui"
+    ),
     **dict.fromkeys(
         (
             "QAbstractButton",
@@ -164,6 +234,7 @@ _LATER = {
             "QHeaderView",
             "QInputDialog",
             "QLineEdit",
+            "QListView",
             "QListWidget",
             "QListWidgetItem",
             "QMessageBox",
@@ -171,6 +242,9 @@ _LATER = {
             "QRadioButton",
             "QScrollArea",
             "QSplitter",
+            "QStyle",
+            "QStyledItemDelegate",
+            "QStyleOptionViewItem",
             "QTabBar",
             "QTextBrowser",
             "QTreeWidget",
@@ -232,6 +306,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Early",
     "QAbstractButton",
     "QAbstractListModel",
     "QAction",
@@ -309,4 +384,5 @@ __all__ = [
     "qInstallMessageHandler",
     "qVersion",
     "rich_label",
+    "shortcut",
 ]

@@ -8,10 +8,15 @@ ask ``colour(name)`` when they paint, so a change of theme shows at once, everyw
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from companion.resources import resource
+
+log = logging.getLogger("companion.ui")
 
 THEMES = ("system", "light", "dark", "high-contrast")
 ZOOM_STEPS = (80, 90, 100, 110, 125, 150, 175, 200)
@@ -170,7 +175,7 @@ _HIGH_CONTRAST = {
 
 PALETTES = {"light": _LIGHT, "dark": _DARK, "high-contrast": _HIGH_CONTRAST}
 
-_current = {"name": "light"}
+_current = {"name": "light", "applied": "no"}
 
 
 def current() -> str:
@@ -201,16 +206,27 @@ def style_sheet(name: str, zoom_percent: int = 100) -> str:
     return re.sub(r"(\d+)pt\b", lambda m: f"{round(int(m.group(1)) * zoom_percent / 100)}pt", text)
 
 
-def apply(app: Any, choice: str, zoom_percent: int) -> str:
-    """Show ``choice`` (a THEMES value) at ``zoom_percent``; returns the theme shown."""
+def system_is_dark() -> bool:
+    """Whether the system's colours are dark now (this sets up Qt's namespace: 30-45 ms)."""
     from companion.ui import qt
 
-    hints = qt.QGuiApplication.styleHints()
-    dark = hints.colorScheme() == qt.Qt.ColorScheme.Dark
-    name = resolve(choice, dark)
-    _current["name"] = name
+    return bool(qt.QGuiApplication.styleHints().colorScheme() == qt.Qt.ColorScheme.Dark)
+
+
+def apply(app: Any, choice: str, zoom_percent: int, system_dark: bool | None = None) -> str:
+    """Show ``choice`` (a THEMES value) at ``zoom_percent``; returns the theme shown.
+    ``system_dark``: the system's colours as last seen (see ``SystemColours``); None asks."""
+    if choice in PALETTES:
+        name = choice
+    else:
+        name = resolve(choice, system_is_dark() if system_dark is None else system_dark)
+    shown_before = _current["applied"] == "yes"
+    _current["name"], _current["applied"] = name, "yes"
     if name == "light":
-        app.setPalette(app.style().standardPalette())  # the system's own light look
+        # The system's own light look: what an application starts with, so only a switch
+        # back from another theme sets it (QStyle takes 15 ms to set up at start).
+        if shown_before:
+            app.setPalette(app.style().standardPalette())
     else:
         app.setStyle("Fusion")  # the one style that draws every control from the palette
         app.setPalette(_palette(name))
@@ -259,3 +275,41 @@ def _palette(name: str) -> Any:
     for which in (role.WindowText, role.Text, role.ButtonText):
         palette.setColor(disabled, which, qt.QColor(colours["disabled_text"]))
     return palette
+
+
+class SystemColours:
+    """The system's light or dark, remembered between starts in a one-word file, so that a
+    start can apply the theme without asking Qt before its first paint (asking sets up
+    Qt's whole namespace: 30-45 ms); asked once the window has painted, and followed when
+    it changes while Companion runs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "system-colours"
+        try:
+            word = self.file.read_bytes().strip()
+        except OSError:
+            word = b""  # never seen: the first start asks Qt before painting
+        self.remembered: bool | None = {b"dark": True, b"light": False}.get(word)
+
+    def check(self, reapply: Callable[[], None]) -> None:
+        """After the first paint: the system's colours now; ``reapply`` when they are not
+        the ones remembered, and whenever they change from now on."""
+        from companion.ui import qt
+
+        self._keep(reapply)
+        hints = qt.QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: self._keep(reapply))
+
+    def _keep(self, reapply: Callable[[], None]) -> None:
+        dark = system_is_dark()
+        if dark == self.remembered:
+            return
+        known_before = self.remembered is not None
+        self.remembered = dark
+        if known_before:
+            reapply()  # the system changed since the last start, or just now
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            self.file.write_bytes(b"dark" if dark else b"light")
+        except OSError as error:  # a read-only cache: asked again at the next start
+            log.info("system colours not remembered: %s", error.strerror)

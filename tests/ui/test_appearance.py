@@ -64,3 +64,34 @@ def contrast(first: str, second: str) -> float:
 
     light, dark = sorted((luminance(first), luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_systems_colours_are_remembered_between_starts_and_followed(
+    tmp_path, monkeypatch, qapp
+):
+    """Issue 14: asking Qt for the system's light or dark sets up its whole namespace
+    (30-45 ms), so a start applies the colours seen last time and asks after its first
+    paint; colours that changed meanwhile are shown then, and remembered."""
+    monkeypatch.setattr(theme, "system_is_dark", lambda: True)
+    first_day = theme.SystemColours(tmp_path)
+    assert first_day.remembered is None  # never seen: that start asks before painting
+    shown_again: list[str] = []
+    first_day.check(lambda: shown_again.append("first day"))
+    assert shown_again == []  # what it asked is what it showed
+    assert (tmp_path / "system-colours").read_text() == "dark"
+
+    next_day = theme.SystemColours(tmp_path)
+    assert next_day.remembered is True
+    try:
+        assert theme.apply(qapp, "system", 100, next_day.remembered) == "dark"
+        monkeypatch.setattr(theme, "system_is_dark", lambda: False)  # light since
+        next_day.check(lambda: shown_again.append("next day"))
+        assert shown_again == ["next day"]
+        assert (tmp_path / "system-colours").read_text() == "light"
+    finally:
+        theme.apply(qapp, "light", 100)
+
+
+def test_damaged_remembered_colours_are_asked_again(tmp_path, qapp):
+    (tmp_path / "system-colours").write_bytes(b"\xff\xfe purple")
+    assert theme.SystemColours(tmp_path).remembered is None

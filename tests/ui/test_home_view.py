@@ -44,7 +44,7 @@ def test_a_new_learner_is_shown_the_way_to_the_catalogue(platform_env, make_wind
     assert "catalogue" in home.empty_text.text()
     assert home.cards == []
     qtbot.mouseClick(home.browse, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.catalog_view
+    assert window.tabs.currentWidget() is window._catalog_tab
 
 
 def started_course(window, sample_content):

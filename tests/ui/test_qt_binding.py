@@ -39,3 +39,51 @@ def test_emitting_a_signal_keeps_python_reference_counts():
     ]
     assert all(abs(d) < 50 for d in drift), drift
     assert len(received) == 200  # the worker's emits wait, queued, for this thread's loop
+
+
+def test_the_early_values_are_qts(qapp):
+    """Widgets of the first paint set these numbers as Qt properties (issue 14): they must
+    be exactly Qt's values, and setting them must do what Qt's setters do."""
+    from companion.ui.qt import Early, QLabel, QProgressBar, Qt
+
+    assert Qt.TextFormat.PlainText.value == Early.PLAIN_TEXT
+    assert Qt.AlignmentFlag.AlignCenter.value == Early.ALIGN_CENTER
+    assert Qt.FocusPolicy.NoFocus.value == Early.NO_FOCUS
+    assert Qt.TextInteractionFlag.TextSelectableByMouse.value == Early.SELECTABLE_BY_MOUSE
+    label = QLabel("<b>not bold</b>")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    label.setProperty("alignment", Early.ALIGN_CENTER)
+    assert label.alignment() == Qt.AlignmentFlag.AlignCenter
+    label.setProperty("textInteractionFlags", Early.SELECTABLE_BY_MOUSE)
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    bar = QProgressBar()
+    bar.setProperty("focusPolicy", Early.NO_FOCUS)
+    assert bar.focusPolicy() == Qt.FocusPolicy.NoFocus
+
+
+def test_a_shortcut_given_as_text_is_the_keys_it_names(qapp):
+    from companion.ui import qt
+
+    action = qt.QAction()
+    qt.shortcut(action, "Ctrl+Shift+S")
+    assert action.shortcut().toString() == "Ctrl+Shift+S"
+
+
+def test_what_waits_for_qts_namespace_runs_once_it_is_set_up(monkeypatch):
+    from companion.ui import qt
+
+    monkeypatch.setattr(qt, "namespace_ready", lambda: False)
+    calls: list[str] = []
+    qt.when_namespace_ready(lambda: calls.append("a"))
+
+    def refit() -> None:
+        calls.append("refit")
+
+    qt.when_namespace_ready(refit)  # a label asking at each resize: once is enough
+    qt.when_namespace_ready(refit)
+    assert calls == []
+    qt.set_up_namespace()
+    assert calls == ["a", "refit"]
+    monkeypatch.undo()
+    qt.when_namespace_ready(lambda: calls.append("now"))  # ready: at once
+    assert calls[-1] == "now"

@@ -74,3 +74,26 @@ def test_only_a_sync_of_this_session_counts_as_reaching_the_platform(qtbot):
     assert connection.state is ConnectionState.OFFLINE  # nothing reached the platform today
     reachability.sync_reported(SyncStatus(Phase.IDLE, 0, 0, time.time()))  # SYNCING unseen
     assert connection.state.value == ConnectionState.ONLINE.value  # (mypy narrows "is")
+
+
+def test_a_long_status_is_shortened_once_the_first_paint_is_done(qtbot, monkeypatch):
+    """Shortening with "…" needs Qt's namespace (issue 14): before the first paint the line
+    is shown clipped at the label's edge, and shortened right after that paint."""
+    from companion.ui import qt
+    from companion.ui.widgets.sync_indicator import ElidedLabel
+
+    monkeypatch.setattr(qt, "namespace_ready", lambda: False)
+    label = ElidedLabel(minimum=40)
+    qtbot.addWidget(label)
+    text = "Progression enregistrée sur cet ordinateur · connectez-vous pour la synchroniser"
+    label.set_full_text(text)
+    label.resize(120, 20)
+    label.show()
+    qtbot.waitExposed(label)
+    assert label.text() == text  # clipped, not shortened yet
+    assert label.toolTip() == text and label.accessibleDescription() == text
+    monkeypatch.undo()  # the window's first paint is done: it sets the namespace up
+    qt.set_up_namespace()
+    assert label.text().endswith("…") and len(label.text()) < len(text)
+    label.resize(2000, 20)
+    qtbot.waitUntil(lambda: label.text() == text)  # room again: whole

@@ -81,3 +81,18 @@ def test_sizes_use_the_locales_decimal_mark():
     i18n.install("fr")
     assert formatting.size(12_500_000) == f"{format_decimal(12.5, locale='fr')} Mo"
     assert formatting.size(12_500_000) == "12,5 Mo"
+
+
+def test_a_plain_start_is_what_the_parser_gives_without_arguments(monkeypatch):
+    """Issue 14: ``companion`` alone opens the window without building the parser; what it
+    starts with must be what the parser would have said."""
+    from companion import cli
+
+    assert vars(cli.build_parser().parse_args([])) == cli.USUAL_START
+    started = []
+    monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the parser was built"))
+    monkeypatch.setattr(
+        "companion.ui.app.run", lambda profile, **options: started.append((profile, options)) or 0
+    )
+    assert cli.main([]) == 0
+    assert started == [("default", {"create_profile": False})]

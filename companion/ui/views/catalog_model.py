@@ -1,4 +1,4 @@
-"""The catalogue as a Qt list model, and the delegate that draws each course as a card."""
+"""The catalogue as a Qt list model (the delegate that draws each course: catalog_delegate)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,20 @@ from companion.i18n import _
 
 from companion.ui.qt import (
     QAbstractListModel,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QListView,
     QModelIndex,
-    QPainter,
-    QPen,
     QPersistentModelIndex,
-    QRect,
-    QSize,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    Qt,
     plain_tooltip,
 )
-from companion.ui.theme import colour
 
-EntryRole = Qt.ItemDataRole.UserRole + 1
-MarkersRole = Qt.ItemDataRole.UserRole + 2  # "Premium", "In my library": words, not colours
+# Qt.ItemDataRole's values, written as the numbers Qt passes to ``data``: naming them
+# through ``Qt`` would set up its whole namespace before the first paint (issue 14).
+# tests/ui/test_qt_binding.py holds them equal to Qt's.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+ACCESSIBLE_DESCRIPTION_ROLE = 12
+USER_ROLE = 0x0100
+EntryRole = USER_ROLE + 1
+MarkersRole = USER_ROLE + 2  # "Premium", "In my library": words, not colours
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -92,16 +86,16 @@ class CatalogModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's API
         return 0 if parent.isValid() else len(self._courses)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         course = self._courses[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return course.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return plain_tooltip(course.summary)
         marks = markers(course, course.id in self.in_library)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role == ACCESSIBLE_DESCRIPTION_ROLE:
             badges = "".join(f"{mark}. " for mark in marks)
             return f"{course.title}. {badges}{meta_line(course)}. {course.summary}"
         if role == EntryRole:
@@ -124,85 +118,3 @@ def meta_line(course: CatalogEntry) -> str:
             formatting.size(course.size_bytes),
         )
     )
-
-
-class CourseCardDelegate(QStyledItemDelegate):
-    """Title, a line of facts, and a two-line summary; sized from the font, not pixels."""
-
-    PADDING = 12
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
-        metrics = QFontMetrics(option.font)
-        height = int(metrics.height() * 1.25) + metrics.height() * 4 + 3 * self.PADDING
-        # The narrowest card: the list stretches each one to its width. Asking for the width
-        # seen at the time stuck (uniform sizes keep the first answer), so a window made
-        # narrower cut the cards' right edge and grew a horizontal scroll bar.
-        return QSize(320, height)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        course: CatalogEntry = index.data(EntryRole)
-        painter.save()
-        view = self.parent()
-        selected = isinstance(view, QListView) and view.selectionModel().isSelected(index)
-        palette = option.palette
-        card = option.rect.adjusted(4, 4, -4, -4)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        if focused:  # the keyboard's place in the list: a ring, not only a tint
-            painter.setPen(QPen(QColor(colour("focus")), 3))
-        else:
-            edge = palette.highlight().color() if selected else QColor(colour("separator"))
-            painter.setPen(QPen(edge, 1))
-        painter.setBrush(palette.alternateBase() if selected else palette.base())
-        painter.drawRoundedRect(card, 8, 8)
-        inner = card.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
-        y = self._draw_title(painter, option, inner, course.title)
-        y = self._draw_line(painter, option, inner, y, meta_line(course), QColor(colour("muted")))
-        marks = index.data(MarkersRole) or []
-        if marks:
-            link = QColor(colour("link"))
-            y = self._draw_line(painter, option, inner, y, "   ".join(marks), link)
-        self._draw_summary(
-            painter,
-            option,
-            QRect(inner.left(), y, inner.width(), inner.bottom() - y),
-            course.summary,
-        )
-        painter.restore()
-
-    def _draw_title(
-        self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, title: str
-    ) -> int:
-        font = QFont(option.font)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(option.palette.text().color())
-        metrics = QFontMetrics(font)
-        text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, box.width())
-        painter.drawText(box.left(), box.top() + metrics.ascent(), text)
-        return box.top() + metrics.height() + 2
-
-    def _draw_line(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        box: QRect,
-        y: int,
-        text: str,
-        colour: QColor,
-    ) -> int:
-        painter.setFont(option.font)
-        painter.setPen(colour)
-        metrics = QFontMetrics(option.font)
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
-        painter.drawText(box.left(), y + metrics.ascent(), elided)
-        return y + metrics.height() + 4
-
-    def _draw_summary(
-        self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, summary: str
-    ) -> None:
-        painter.setFont(option.font)
-        painter.setPen(option.palette.text().color())
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-        painter.drawText(box, int(flags), summary)

@@ -10,19 +10,20 @@ from companion.services.catalog import CatalogResult
 
 from companion.ui import qt
 from companion.ui.qt import (
+    Early,
     QAction,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
+    QShowEvent,
     QStackedWidget,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from companion.ui.views.catalog_model import CatalogModel, CourseCardDelegate, EntryRole
+from companion.ui.views.catalog_model import CatalogModel, EntryRole
 from companion.ui.widgets.banner import MessageBanner
 
 
@@ -43,8 +44,8 @@ class CatalogView(QWidget):
         self.banner.action_requested.connect(self.retry_requested)
         self.list = QListView()
         self.list.setObjectName("CatalogList")
+        self._delegate_set = False  # the cards' delegate: when first shown
         self.list.setModel(self.model)
-        self.list.setItemDelegate(CourseCardDelegate(self.list))
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(True)
@@ -54,7 +55,7 @@ class CatalogView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self._find = QAction(self)
-        self._find.setShortcut("Ctrl+F")
+        qt.shortcut(self._find, "Ctrl+F")
         self._find.triggered.connect(lambda: self.search.setFocus())
         self.addAction(self._find)
         self.add_button = QPushButton()  # the screen's one primary action
@@ -64,7 +65,7 @@ class CatalogView(QWidget):
         self._hint.setObjectName("ViewSubtitle")
         self._hint.setWordWrap(True)
         self._placeholder = QLabel()
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setProperty("alignment", Early.ALIGN_CENTER)
         self._placeholder.setWordWrap(True)
         self._pages = QStackedWidget()
         self._pages.addWidget(self._placeholder)
@@ -92,6 +93,14 @@ class CatalogView(QWidget):
         self._saved_problem: UserFacingError | None = None
         self._error: tuple[str, str, str] | None = None
         self.retranslate()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
+        if not self._delegate_set:  # its Qt types are set up now, not for the first paint
+            from companion.ui.views.catalog_delegate import CourseCardDelegate
+
+            self.list.setItemDelegate(CourseCardDelegate(self.list))
+            self._delegate_set = True
+        super().showEvent(event)
 
     def selected_course(self) -> CatalogEntry | None:
         index = self.list.currentIndex()

@@ -9,6 +9,7 @@ from companion.i18n import _
 from companion.services.home import CourseCard
 
 from companion.ui.qt import (
+    Early,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -63,7 +64,7 @@ class CourseCardWidget(QFrame):
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)  # the words above say it; the bar is a glance
         self.bar.setFixedHeight(8)
-        self.bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.bar.setProperty("focusPolicy", Early.NO_FOCUS)
         total = card.chapters + card.quizzes
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(card.chapters_done + card.quizzes_passed)
@@ -79,7 +80,7 @@ class CourseCardWidget(QFrame):
         row.setContentsMargins(16, 12, 16, 12)
         row.addLayout(texts, 1)
         row.addSpacing(12)
-        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.button)  # a fixed-height button: centred in the row
         # Only once laid out: a widget made visible with no parent is a window of its own
         # (the bar once opened as one and took the focus from the main window).
         self.bar.setVisible(card.outline_known and total > 0)
@@ -116,9 +117,8 @@ class CourseCardWidget(QFrame):
         self.button.setToolTip(plain_tooltip(hint))
 
     def make_primary(self, primary: bool) -> None:
+        """Before the card is first shown: its style (polished at that show) follows."""
         self.button.setObjectName("PrimaryButton" if primary else "")
-        self.button.style().unpolish(self.button)
-        self.button.style().polish(self.button)
 
 
 class HomeView(QWidget):
@@ -148,10 +148,11 @@ class HomeView(QWidget):
         self.courses_area.setWidgetResizable(True)
         self.courses_area.setFrameShape(QFrame.Shape.NoFrame)
         self.courses_area.setWidget(content)
-        self.courses_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons inside
+        # Tab goes to the buttons inside.
+        self.courses_area.setProperty("focusPolicy", Early.NO_FOCUS)
         self.empty_text = QLabel()
         self.empty_text.setWordWrap(True)
-        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setProperty("alignment", Early.ALIGN_CENTER)
         self.empty_text.setMaximumWidth(560)  # a short paragraph, not one line across
         self.browse = QPushButton()
         self.browse.setObjectName("PrimaryButton")
@@ -167,17 +168,21 @@ class HomeView(QWidget):
         centred.addStretch(1)
         empty_column.addLayout(centred)
         empty_column.addSpacing(12)
-        empty_column.addWidget(self.browse, 0, Qt.AlignmentFlag.AlignHCenter)
+        button_row = QHBoxLayout()  # centred between stretches
+        button_row.addStretch(1)
+        button_row.addWidget(self.browse)
+        button_row.addStretch(1)
+        empty_column.addLayout(button_row)
         empty_column.addStretch(2)
         self.loading = QLabel()
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setProperty("alignment", Early.ALIGN_CENTER)
         self.pages = QStackedWidget()
         # Scrolls when the text is large and the screen small (200 % on 1024x600 cut it).
         self.empty_page = QScrollArea()
         self.empty_page.setWidgetResizable(True)
         self.empty_page.setFrameShape(QFrame.Shape.NoFrame)
         self.empty_page.setWidget(self.empty)
-        self.empty_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.empty_page.setProperty("focusPolicy", Early.NO_FOCUS)
         for page in (self.loading, self.empty_page, self.courses_area):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)

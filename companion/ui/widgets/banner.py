@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from companion.i18n import _
 
-from companion.ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, Signal
+from companion.ui.qt import (
+    Early,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QShowEvent,
+    QVBoxLayout,
+    Signal,
+)
 
 
 class MessageBanner(QFrame):
@@ -13,12 +22,15 @@ class MessageBanner(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("MessageBanner")
+        # Polished (styled) at its first show: a kind set before that needs no re-polish,
+        # nor QStyle (15 ms to set up) before the window's first paint.
+        self._styled = False
         self._message = QLabel()
         self._message.setObjectName("BannerMessage")
         self._message.setWordWrap(True)
         self._hint = QLabel()
         self._hint.setWordWrap(True)
-        self._hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._hint.setProperty("textInteractionFlags", Early.SELECTABLE_BY_MOUSE)
         self._button = QPushButton()
         self._button.clicked.connect(self.action_requested)
         texts = QVBoxLayout()
@@ -26,7 +38,7 @@ class MessageBanner(QFrame):
         texts.addWidget(self._hint)
         layout = QHBoxLayout(self)
         layout.addLayout(texts, 1)
-        layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self._button)  # a fixed-height button: centred in the row
         self.hide()
 
     def show_message(
@@ -34,8 +46,9 @@ class MessageBanner(QFrame):
     ) -> None:
         """``kind`` is "error" or "warning"; it picks the colours in the style sheet."""
         self.setProperty("kind", kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self._styled:  # styled by an earlier show: again, for the new kind's colours
+            self.style().unpolish(self)
+            self.style().polish(self)
         self._message.setText(message)
         details = hint
         if reference:
@@ -46,6 +59,10 @@ class MessageBanner(QFrame):
         self._hint.setVisible(bool(details))
         self._button.setText(action or _("Try again"))
         self.show()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
+        super().showEvent(event)
+        self._styled = True
 
     @property
     def text(self) -> str:

@@ -26,6 +26,8 @@ class LazyTab(QWidget, Generic[V]):
         if self._view is None:
             self._view = self._factory()
             self._layout.addWidget(self._view)
+            if self.isVisible():  # shown now, not at the event loop's next turn (Qt's way)
+                self._view.show()
         return self._view
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API

@@ -9,10 +9,13 @@ from companion import formatting
 from companion.i18n import _, ngettext
 from companion.sync_status import Phase, SyncStatus
 
+from companion.ui import qt
 from companion.ui.qt import (
+    Early,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QShowEvent,
     QSize,
     QSizePolicy,
     Qt,
@@ -45,7 +48,10 @@ class ElidedLabel(QLabel):
         self.full_text = text
         self.setToolTip(plain_tooltip(text))
         self.setAccessibleDescription(text)  # a screen reader gets it whole, never "…"
-        self._fit()
+        if self.isVisible():
+            self._fit()
+        else:  # fitted when shown, to the width it is given then
+            self.setText(text)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's API
         hint = super().sizeHint()
@@ -54,8 +60,19 @@ class ElidedLabel(QLabel):
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's API
         self._fit()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
+        super().showEvent(event)
+        self._fit()
+
     def _fit(self) -> None:
         metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(self.full_text) <= self.width():
+            self.setText(self.full_text)  # it fits (and ``Qt`` is not needed to say so)
+            return
+        if not qt.namespace_ready():  # clipped until the first paint is done, then "…"
+            self.setText(self.full_text)
+            qt.when_namespace_ready(self._fit)
+            return
         self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
 
 
@@ -72,7 +89,7 @@ class SyncIndicator(QWidget):
         self._label = ElidedLabel()
         self._label.setObjectName("SyncStatus")
         self.reference = QLabel()  # selectable: support staff copy it from here
-        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reference.setProperty("textInteractionFlags", Early.SELECTABLE_BY_MOUSE)
         self.button = QPushButton()
         self.button.setFlat(True)
         self.button.clicked.connect(self.sync_requested)

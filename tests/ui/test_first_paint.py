@@ -1,0 +1,59 @@
+"""What a usual start does before its first paint (issue 14), seen from a real process.
+
+The start-up benchmark (scripts/run-bench startup) measures the time; this test keeps what
+made it shorter from coming back unnoticed: before the window's first paint, no HTTP stack,
+no progress database, no catalogue screen, no garbage collection, and neither Qt's
+namespace nor QStyle (30-45 and 15 ms to set up); all of them once it has painted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = Path(__file__).with_name("first_paint_probe.py")
+
+
+def start(env: dict[str, str]) -> dict[str, dict[str, bool]]:
+    done = subprocess.run(
+        [sys.executable, str(PROBE)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[2],
+    )
+    reports = {}
+    for line in done.stdout.splitlines():
+        stage, _, payload = line.partition(" ")
+        if stage in ("painted", "settled"):
+            reports[stage] = json.loads(payload)
+    assert set(reports) == {"painted", "settled"}, done.stdout + done.stderr
+    return reports
+
+
+@pytest.fixture
+def learner_env(platform_env, companion_home):
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(QT_QPA_PLATFORM="offscreen", COMPANION_BENCH="1")
+    return env
+
+
+def test_a_usual_start_paints_before_setting_up_what_can_wait(learner_env):
+    start(learner_env)  # a first day: the catalogue, the home view and the colours are kept
+    reports = start(learner_env)
+    assert reports["painted"] == {
+        "qt_namespace": False,
+        "qstyle": False,
+        "garbage_collector": False,
+        "http_stack": False,
+        "progress_store": False,
+        "catalogue_view": False,
+    }
+    settled = reports["settled"]
+    assert settled["qt_namespace"] and settled["garbage_collector"]
+    assert settled["http_stack"] and settled["progress_store"]  # the platform, the progress
