@@ -11,11 +11,8 @@ session area that is wiped at sign-out, and nobody-signed-in keeps nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import shutil
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -49,6 +46,8 @@ class Learner(NamedTuple):
     @property
     def key(self) -> str:
         """A folder name that says nothing about the learner (no name, no subject)."""
+        import hashlib  # not before the window's first paint (issue 14)
+
         return hashlib.sha256(self.identity).hexdigest()[:32]
 
 
@@ -101,6 +100,8 @@ class LearnerAreas:
     def wipe_session(self) -> None:
         """Remove every learner's folder from the kiosk session area."""
         if self.session_root is not None and self.session_root.exists():
+            import shutil
+
             shutil.rmtree(self.session_root)
 
     # --- progress written before learners had folders of their own ----------------------
@@ -140,6 +141,8 @@ class LearnerAreas:
         library = self.profile_dir / LEGACY_LIBRARY
         if not library.exists():
             return
+        import sqlite3
+
         with mine.db.lock():
             connection = mine.db.connection
             try:
