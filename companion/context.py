@@ -17,7 +17,7 @@ from companion.resources import resource
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogResult, CatalogService
 from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
-from companion.services.learners import Learner, LearnerAreas, same_learner
+from companion.services.learners import PROGRESS_FILE, Learner, LearnerAreas, same_learner
 from companion.settings import Settings
 from companion.store import instance
 from companion.store.files import write_atomic
@@ -181,6 +181,8 @@ class AppContext:
                 folder = self.areas.folder(owner) if kept else None
         if folder is None:
             return None
+        if not (folder / PROGRESS_FILE).exists():
+            return []  # nothing kept for this learner here yet: no course (a first start)
         from companion.services.home import load_snapshot
 
         return load_snapshot(folder)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("companion.services")
 
+PROGRESS_FILE = "progress.db"  # each learner's, in their own folder (see LearnerAreas)
+
 UNCLAIMED = "unclaimed"
 LEARNERS_DIR = "learners"
 LAST_LEARNER_FILE = "last-learner.json"

@@ -27,6 +27,7 @@ from companion.domain import (
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.logs import REDACTOR
+from companion.services.learners import PROGRESS_FILE
 from companion.store import schema
 from companion.store.db import Database, open_precious
 
@@ -82,8 +83,6 @@ def grade(
 
 MIN_STUDY_SECONDS = 10  # shorter visits (a chapter skimmed past) are not study time
 
-
-PROGRESS_FILE = "progress.db"
 
 # What a learner's progress file holds, table by table, for claiming and parking.
 _OWNED_TABLES = (

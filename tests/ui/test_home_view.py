@@ -270,6 +270,35 @@ def test_the_home_view_kept_is_only_ever_its_own_learners(platform_env, qtbot, s
 
     context = AppContext.create()  # Karim signed in last on this profile
     try:
-        assert context.first_view().home is None
+        assert context.first_view().home == []  # his: no course yet, nothing of hers
     finally:
         context.close()
+
+
+def test_many_courses_paint_a_screenful_first_then_the_rest(qtbot):
+    """Issue 14: 50 courses took 250 ms to build before the first paint; a screenful is
+    built at once, the others just after, in order, and none of a list shown since."""
+    from companion.services.home import CourseCard
+
+    from companion.ui.views.home_view import FIRST_CARDS, HomeView
+
+    def cards(prefix: str, count: int) -> list[CourseCard]:
+        return [
+            CourseCard(f"{prefix}{n}", f"Cours {n}", True, 1, 4, 0, 2, 0.0, "ch", "Chap", True)
+            for n in range(count)
+        ]
+
+    view = HomeView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_cards(cards("a", 20))
+    assert len(view.cards) == FIRST_CARDS and view.loaded
+    qtbot.waitUntil(lambda: len(view.cards) == 20)
+    assert [c.card.course_id for c in view.cards] == [f"a{n}" for n in range(20)]
+    assert [c.button.objectName() for c in view.cards].count("PrimaryButton") == 1
+    assert view.cards[0].button.objectName() == "PrimaryButton"
+
+    view.show_cards(cards("b", 30))
+    view.show_cards(cards("c", 3))  # shown anew before the b-list was complete
+    qtbot.wait(200)
+    assert [c.card.course_id for c in view.cards] == ["c0", "c1", "c2"]

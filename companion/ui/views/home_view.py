@@ -20,6 +20,7 @@ from companion.ui.qt import (
     QShowEvent,
     QStackedWidget,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -27,6 +28,9 @@ from companion.ui.qt import (
 )
 from companion.ui.widgets.focus import focus_inside
 from companion.ui.words import progress_line
+
+FIRST_CARDS = 8  # built before the home view paints: more than a screen shows
+LATER_CARDS = 6  # then this many per turn of the event loop, which stays responsive
 
 
 def week_text(seconds: float) -> str:
@@ -129,6 +133,7 @@ class HomeView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.cards: list[CourseCardWidget] = []
+        self._shown_cards = 0  # how many times cards were shown: later batches check it
         self.loaded = False  # the learner's courses (or none) are on screen
         self.title = QLabel()
         self.title.setObjectName("ViewTitle")
@@ -229,6 +234,7 @@ class HomeView(QWidget):
         # The focus inside, or nowhere (it went to the loading page, which takes none).
         had_focus = focus_inside(self) or (self.isVisible() and QApplication.focusWidget() is None)
         focused = next((c.card.course_id for c in self.cards if c.button.hasFocus()), None)
+        self._shown_cards += 1  # cards still to add for an earlier call are dropped
         for widget in self.cards:
             self._column.removeWidget(widget)
             widget.deleteLater()
@@ -241,15 +247,40 @@ class HomeView(QWidget):
             self.pages.setCurrentWidget(self.empty_page)
             self.pages.update()  # painted again even when it was already shown
         else:
-            for card in cards:
-                widget = CourseCardWidget(card, self._content)
-                widget.resume_requested.connect(self.resume_requested)
-                self._column.addWidget(widget)
-                self.cards.append(widget)
-            self.cards[0].make_primary(True)  # one obvious action: the course studied last
             self.pages.setCurrentWidget(self.courses_area)
-            for widget in self.cards:  # now, not at the layout's next turn: focus goes there
-                widget.show()
+            # More than a screen holds at once; the others once those are painted, a few
+            # at a time: 50 courses took 250 ms to build before the first paint (issue 14).
+            self._add_cards(cards[:FIRST_CARDS])
+            if len(cards) > FIRST_CARDS:
+                self._add_later(cards[FIRST_CARDS:], self._shown_cards, had_focus, focused)
+                return
+        self._restore_focus(had_focus, focused)
+
+    def _add_cards(self, cards: list[CourseCard]) -> None:
+        for card in cards:
+            widget = CourseCardWidget(card, self._content)
+            if not self.cards:  # one obvious action: the course studied last
+                widget.make_primary(True)
+            widget.resume_requested.connect(self.resume_requested)
+            self._column.addWidget(widget)
+            self.cards.append(widget)
+            widget.show()  # now, not at the layout's next turn: focus may go there
+
+    def _add_later(
+        self, cards: list[CourseCard], shown: int, had_focus: bool, focused: str | None
+    ) -> None:
+        def add() -> None:
+            if shown != self._shown_cards:
+                return  # shown anew meanwhile (another learner, a refresh)
+            self._add_cards(cards[:LATER_CARDS])
+            if len(cards) > LATER_CARDS:
+                self._add_later(cards[LATER_CARDS:], shown, had_focus, focused)
+            else:
+                self._restore_focus(had_focus, focused)
+
+        QTimer.singleShot(0, self, add)
+
+    def _restore_focus(self, had_focus: bool, focused: str | None) -> None:
         if had_focus:  # the widget that had it may be gone: the same course's, or the first
             # (chosen here: new buttons sit at the end of the window's focus chain)
             again = next((c.button for c in self.cards if c.card.course_id == focused), None)
