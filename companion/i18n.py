@@ -26,13 +26,24 @@ def install(language: str) -> str:
     global _translation, _language
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
-    translation = gettext.translation(
-        DOMAIN, localedir=resource("translations"), languages=[language], fallback=True
-    )
+    translation = _catalogue(language)
     with _lock:
         _translation = translation
         _language = language
     return language
+
+
+def _catalogue(language: str) -> gettext.NullTranslations:
+    """``language``'s catalogue, read from where tools/i18n.py compiles it; English (the
+    source strings) when there is none. Read directly rather than through
+    ``gettext.translation``, whose search for locale variants imports ``locale`` and
+    normalises names: our languages are two fixed codes (issue 14, start-up)."""
+    path = resource("translations", language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    try:
+        with path.open("rb") as catalogue:
+            return gettext.GNUTranslations(catalogue)
+    except OSError:
+        return gettext.NullTranslations()
 
 
 def current_language() -> str:

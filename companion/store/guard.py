@@ -11,21 +11,36 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.errors import UserFacingError
 from companion.i18n import _
 
-# SQLite's primary result codes (the low byte of an extended code) for "may not write or
-# open here" and "no room": the sqlite3 module names them from Python 3.11.
-_NOT_PERMITTED = frozenset(
-    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH}
-)
-_DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+if TYPE_CHECKING:
+    import sqlite3
+
+
+def _not_permitted() -> frozenset[int]:
+    """SQLite's primary result codes (the low byte of an extended code) for "may not write
+    or open here": the sqlite3 module names them from Python 3.11. It is imported when an
+    SQLite error is looked at, not before the window's first paint (issue 14)."""
+    import sqlite3
+
+    return frozenset(
+        {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH}
+    )
+
+
+def _damaged() -> frozenset[int]:
+    import sqlite3
+
+    return frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
 _DENIED_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
@@ -82,8 +97,10 @@ def _primary_code(error: BaseException) -> int | None:
 
 def problem_from_sqlite_error(error: sqlite3.Error, path: Path) -> StorageProblem | None:
     """The storage problem behind an SQLite error on the file ``path``, or None."""
+    import sqlite3
+
     code = _primary_code(error)
-    if code in _NOT_PERMITTED:
+    if code in _not_permitted():
         return not_permitted(path)
     if code == sqlite3.SQLITE_FULL:
         return disk_full(path)
@@ -93,6 +110,8 @@ def problem_from_sqlite_error(error: sqlite3.Error, path: Path) -> StorageProble
 @contextmanager
 def sqlite_guarded(path: Path) -> Iterator[None]:
     """Turn an SQLite permission or full-disk error on ``path`` into a StorageProblem."""
+    import sqlite3
+
     try:
         yield
     except sqlite3.Error as error:
@@ -104,7 +123,7 @@ def sqlite_guarded(path: Path) -> Iterator[None]:
 
 def is_corruption(error: BaseException) -> bool:
     """True only when SQLite itself says the file is damaged or is not a database."""
-    return _primary_code(error) in _DAMAGED
+    return _primary_code(error) in _damaged()
 
 
 @contextmanager

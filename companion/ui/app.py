@@ -40,6 +40,8 @@ def create_application(
     theme_choice: str = "system",
     zoom_percent: int = 100,
     system_dark: bool | None = None,
+    *,
+    icon: bool = True,
 ) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -47,9 +49,16 @@ def create_application(
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.companion.Companion")
-    app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
+    if icon:  # the start sets it once the window has painted (see set_window_icon)
+        set_window_icon(app)
     theme.apply(app, theme_choice, zoom_percent, system_dark)
     return app
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The icon of every window (its title bar, the task bar). Drawing it from the SVG
+    loads Qt's image plugins: after the first paint, at start (issue 14)."""
+    app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
 
 
 class FirstCatalogPaint(QObject):
@@ -182,12 +191,13 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         str(context.settings.get("ui.theme")),
         int(context.settings.get("ui.zoom_percent")),
         colours.remembered,
+        icon=False,
     )
     window = MainWindow(context)
     window.after_first_paint.extend(
         (qt.set_up_namespace, lambda: colours.check(window.appearance.refresh))
     )
-    window.after_first_paint.extend((settle_heap, logs.release_file))
+    window.after_first_paint.extend((lambda: set_window_icon(app), settle_heap, logs.release_file))
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)

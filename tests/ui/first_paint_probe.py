@@ -21,6 +21,8 @@ def state() -> dict[str, bool]:
         "http_stack": "requests" in sys.modules,
         "progress_store": "companion.services.progress" in sys.modules,
         "catalogue_view": "companion.ui.views.catalog_view" in sys.modules,
+        "sqlite": "sqlite3" in sys.modules,
+        "window_icon": not sys.modules["PySide6.QtWidgets"].QApplication.windowIcon().isNull(),
     }
 
 
