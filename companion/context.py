@@ -433,15 +433,15 @@ class AppContext:
         (``store.instance``). ``read_only``: the caller only reads the profile (or writes
         nothing but atomically replaced caches) and may run beside the window.
         ``create_profile``: False when a profile that does not exist is an error.
-        ``hold_log``: the log file is opened and written once ``logs.release_file`` is
-        called (the window does, after its first paint); errors are written at once."""
+        ``hold_log``: log records are kept in memory until ``logs.release`` is called (the
+        window does, after its first paint); an error is written at once."""
         paths = Paths.default()
         settings = Settings(paths.settings_file, paths.policy_file)
         i18n.install(str(settings.get("ui.language")))  # first: a refusal below is translated
         paths.ensure()
         logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
         if hold_log:
-            logs.hold_file()
+            logs.hold()
         _log_start(settings, profile, read_only)
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)

@@ -135,24 +135,6 @@ class DeferredRotatingFileHandler(logging.Handler):
         self.backups = backups
         self._file: logging.Handler | None = None
         self._failed = False
-        self._held: list[logging.LogRecord] | None = None  # kept, not written yet
-
-    def hold_records(self) -> None:
-        """Keep ordinary records in memory, without opening the file, until ``write_held``:
-        the window's first paint does not wait for the log file. An error is written at
-        once, with everything kept before it; so is everything at exit (``close``)."""
-        with self.lock:  # type: ignore[union-attr] # made by Handler.__init__
-            if self._held is None:
-                self._held = []
-
-    def write_held(self) -> None:
-        """Write what was kept, in order, and every record from now on."""
-        with self.lock:  # type: ignore[union-attr]
-            held, self._held = self._held, None
-            target = self._target() if held else None
-            for record in held or ():
-                if target is not None:
-                    target.emit(record)
 
     def _target(self) -> logging.Handler | None:
         if self._file is None and not self._failed:
@@ -172,13 +154,7 @@ class DeferredRotatingFileHandler(logging.Handler):
         return self._file
 
     def emit(self, record: logging.LogRecord) -> None:
-        # Handler.handle holds our lock: one opener only.
-        if self._held is not None:
-            if record.levelno < logging.ERROR and len(self._held) < HELD_RECORDS:
-                self._held.append(record)
-                return
-            self.write_held()  # the lock is re-entrant
-        target = self._target()
+        target = self._target()  # Handler.handle holds our lock: one opener only
         if target is not None:
             target.emit(record)
 
@@ -187,24 +163,57 @@ class DeferredRotatingFileHandler(logging.Handler):
             self._file.flush()
 
     def close(self) -> None:
-        self.write_held()  # logging.shutdown at exit: nothing kept is lost
         if self._file is not None:
             self._file.close()
         super().close()
 
 
-def hold_file() -> None:
-    """Records are kept in memory, not written, until ``release_file`` (see
-    ``DeferredRotatingFileHandler.hold_records``)."""
-    for handler in logging.getLogger(ROOT).handlers:
-        if isinstance(handler, DeferredRotatingFileHandler):
-            handler.hold_records()
+class _Held(logging.Handler):
+    """Takes the place of the ``companion`` logger's handlers while records are held (see
+    ``hold``), and keeps the records as they come, not yet redacted nor formatted."""
+
+    def __init__(self, handlers: list[logging.Handler]) -> None:
+        super().__init__()
+        self.handlers = handlers  # where the records go once released
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        if record.levelno >= logging.ERROR or len(self.records) >= HELD_RECORDS:
+            release()  # an error is written at once, after everything before it
+
+    def close(self) -> None:
+        release()  # logging.shutdown at exit: nothing held is lost
+        super().close()
 
 
-def release_file() -> None:
-    for handler in logging.getLogger(ROOT).handlers:
-        if isinstance(handler, DeferredRotatingFileHandler):
-            handler.write_held()
+def hold() -> None:
+    """Keep the ``companion`` logger's records in memory until ``release``: the window's
+    first paint does not wait for the log file to open (``logging.handlers`` and its
+    sockets), for the redaction patterns to compile nor for formatting (issue 14). The
+    records are redacted and written, in order, when released; an error at once."""
+    root = logging.getLogger(ROOT)
+    with _hold_lock:
+        if not any(isinstance(handler, _Held) for handler in root.handlers):
+            root.handlers = [_Held(list(root.handlers))]
+
+
+def release() -> None:
+    """Give the logger its handlers back and pass them what was held, in order."""
+    root = logging.getLogger(ROOT)
+    with _hold_lock:
+        held = next((h for h in root.handlers if isinstance(h, _Held)), None)
+        if held is None:
+            return
+        root.handlers = held.handlers
+        records, held.records = held.records, []
+    for record in records:
+        for handler in root.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+
+_hold_lock = threading.RLock()
 
 
 def _create_private(path: Path) -> None:
@@ -240,6 +249,7 @@ def ring_buffer() -> RingBufferHandler:
 
 def setup(log_dir: Path | None, level: str = "INFO", *, console: bool = False) -> None:
     """Configure the ``companion`` logger tree once per process."""
+    release()  # what was held goes to the handlers it was meant for, before they close
     root = logging.getLogger(ROOT)
     root.setLevel(level)
     root.propagate = False

@@ -197,7 +197,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     window.after_first_paint.extend(
         (qt.set_up_namespace, lambda: colours.check(window.appearance.refresh))
     )
-    window.after_first_paint.extend((lambda: set_window_icon(app), settle_heap, logs.release_file))
+    window.after_first_paint.extend((lambda: set_window_icon(app), settle_heap, logs.release))
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         FirstCatalogPaint(window)

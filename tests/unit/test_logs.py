@@ -83,12 +83,12 @@ def test_the_log_file_rotates(tmp_path):
 def test_a_held_log_is_written_after_the_first_paint_in_order(log_setup):
     """Issue 14: the window's first paint does not wait for the log file (opening it
     imports logging.handlers); what was logged meanwhile is written afterwards, in order."""
-    logs.hold_file()
+    logs.hold()
     logs.get("services").info("start: Companion")
     logs.get("ui").warning("Qt: a warning")
     log_file = log_setup / "companion.log"
     assert not log_file.exists()  # not even opened yet
-    logs.release_file()
+    logs.release()
     logs.get("ui").info("after the paint")
     lines = log_file.read_text().splitlines()
     assert [line.split(": ", 1)[-1] for line in lines] == [
@@ -100,7 +100,7 @@ def test_a_held_log_is_written_after_the_first_paint_in_order(log_setup):
 
 
 def test_an_error_is_written_at_once_with_what_was_held(log_setup):
-    logs.hold_file()
+    logs.hold()
     logs.get("services").info("start: Companion")
     logs.get("services").error("not started: the profile is open elsewhere")
     text = (log_setup / "companion.log").read_text()
@@ -108,14 +108,14 @@ def test_an_error_is_written_at_once_with_what_was_held(log_setup):
 
 
 def test_nothing_held_is_lost_at_exit(log_setup):
-    logs.hold_file()
+    logs.hold()
     logs.get("services").info("start: Companion")
     logs.setup(None, "INFO")  # closes the handlers, as logging.shutdown does at exit
     assert "start: Companion" in (log_setup / "companion.log").read_text()
 
 
 def test_a_held_log_keeps_secrets_out_too(log_setup):
-    logs.hold_file()
+    logs.hold()
     logs.get("auth").info("refresh_token=rt-9f8e7d6c5b4a39281706")
-    logs.release_file()
+    logs.release()
     assert "rt-9f8e7d6c5b4a39281706" not in (log_setup / "companion.log").read_text()
