@@ -94,7 +94,14 @@ class PlatformConnection:
     def issuer(self) -> str:
         """The OpenID provider: configured apart from the API, or the API's own address."""
         configured = str(self.settings.get("platform.issuer")).strip()
-        return configured or self.api().client.base_url
+        if configured:
+            return configured
+        with self._lock:
+            if self._api is not None:
+                return self._api.client.base_url
+        # The API client's own address, without making the client: the HTTP stack is not
+        # needed to name the learner whose home view paints first (issue 14).
+        return self._base_url().rstrip("/")
 
     def learner_issuer(self) -> str:
         """The issuer that, with the subject, names a learner for ownership. The demo
