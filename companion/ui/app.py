@@ -22,7 +22,6 @@ from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
     QApplication,
     QEvent,
-    QIcon,
     QObject,
     QTimer,
     qInstallMessageHandler,
@@ -58,7 +57,7 @@ def create_application(
 def set_window_icon(app: QApplication) -> None:
     """The icon of every window (its title bar, the task bar). Drawing it from the SVG
     loads Qt's image plugins: after the first paint, at start (issue 14)."""
-    app.setWindowIcon(QIcon(str(resource("icons", "companion.svg"))))
+    app.setWindowIcon(qt.QIcon(str(resource("icons", "companion.svg"))))
 
 
 class FirstCatalogPaint(QObject):

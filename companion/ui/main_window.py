@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self._language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGE_NAMES.items():
-            action = QAction(name, self, checkable=True)
+            action = QAction(self)  # (text, parent) would set up QIcon for its overloads
+            action.setText(name)
+            action.setCheckable(True)
             action.setChecked(code == i18n.current_language())
             action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             group.addAction(action)

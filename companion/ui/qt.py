@@ -28,7 +28,6 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QGuiApplication,
-    QIcon,
     QShowEvent,
 )
 from PySide6.QtGui import QKeySequence as _QKeySequence
@@ -168,6 +167,7 @@ if TYPE_CHECKING:
         QDesktopServices,
         QFont,
         QFontMetrics,
+        QIcon,
         QImageReader,
         QKeySequence,
         QPageSize,

@@ -241,6 +241,8 @@ _BASE_POINT_SIZE: dict[str, float] = {}
 def _zoom(app: Any, zoom_percent: int) -> None:
     """The application font at ``zoom_percent`` of the system's: every widget, the style
     sheet's sizes in points and the painted catalogue follow it."""
+    if zoom_percent == 100 and "size" not in _BASE_POINT_SIZE:
+        return  # never changed: the application has the system's font already
     font = app.font()
     base = _BASE_POINT_SIZE.setdefault("size", font.pointSizeF() or 10.0)
     font.setPointSizeF(base * zoom_percent / 100)
