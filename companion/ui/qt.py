@@ -222,7 +222,8 @@ _LATER = {
     "QTextDocument": "PySide6.QtGui",
     # Not needed for the first paint: set up when first used (QStyle alone is 15 ms).
     **dict.fromkeys(
-        ("QColor", "QFont", "QFontMetrics", "QPainter", "QPalette", "QPen"), "PySide6.QtGui"
+        ("QColor", "QFont", "QFontMetrics", "QIcon", "QPainter", "QPalette", "QPen"),
+        "PySide6.QtGui",
     ),
     **dict.fromkeys(
         (

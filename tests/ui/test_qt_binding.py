@@ -87,3 +87,12 @@ def test_what_waits_for_qts_namespace_runs_once_it_is_set_up(monkeypatch):
     monkeypatch.undo()
     qt.when_namespace_ready(lambda: calls.append("now"))  # ready: at once
     assert calls[-1] == "now"
+
+
+def test_every_name_of_the_binding_module_resolves():
+    """Names set up on first use (issue 14) must still be there when asked for: a name
+    missing from the lazy table once broke the window icon after the first paint."""
+    from companion.ui import qt
+
+    missing = [name for name in qt.__all__ if not hasattr(qt, name)]
+    assert missing == []
