@@ -39,7 +39,7 @@ def probe(*args: object, **kwargs: object) -> None:
 
         def later() -> None:
             _print("settled " + json.dumps(state()), flush=True)
-            QApplication.instance().quit()
+            QApplication.quit()
 
         QTimer.singleShot(REPORT_AFTER_MS, later)
 

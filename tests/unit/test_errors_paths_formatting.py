@@ -91,8 +91,11 @@ def test_a_plain_start_is_what_the_parser_gives_without_arguments(monkeypatch):
     assert vars(cli.build_parser().parse_args([])) == cli.USUAL_START
     started = []
     monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the parser was built"))
-    monkeypatch.setattr(
-        "companion.ui.app.run", lambda profile, **options: started.append((profile, options)) or 0
-    )
+
+    def run(profile: str, **options: object) -> int:
+        started.append((profile, options))
+        return 0
+
+    monkeypatch.setattr("companion.ui.app.run", run)
     assert cli.main([]) == 0
     assert started == [("default", {"create_profile": False})]
