@@ -10,11 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QRect,
     QRunnable,
     QSize,
@@ -161,7 +158,17 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTranslator, QUrl, qVersion
+    from PySide6.QtCore import (
+        QAbstractListModel,
+        QLibraryInfo,
+        QLocale,
+        QModelIndex,
+        QPersistentModelIndex,
+        QProcess,
+        QTranslator,
+        QUrl,
+        qVersion,
+    )
     from PySide6.QtGui import (
         QColor,
         QDesktopServices,
@@ -205,6 +212,10 @@ if TYPE_CHECKING:
     )
 
 _LATER = {
+    # The catalogue's model: built with the catalogue tab, when first shown.
+    **dict.fromkeys(
+        ("QAbstractListModel", "QModelIndex", "QPersistentModelIndex"), "PySide6.QtCore"
+    ),
     "QProcess": "PySide6.QtCore",
     "QLibraryInfo": "PySide6.QtCore",
     "QLocale": "PySide6.QtCore",
