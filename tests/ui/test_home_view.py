@@ -302,3 +302,28 @@ def test_many_courses_paint_a_screenful_first_then_the_rest(qtbot):
     view.show_cards(cards("c", 3))  # shown anew before the b-list was complete
     qtbot.wait(200)
     assert [c.card.course_id for c in view.cards] == ["c0", "c1", "c2"]
+
+
+def test_cards_added_after_the_first_paint_are_never_squeezed(platform_env, make_window, qtbot):
+    """Seen in a screenshot of 50 courses: the cards built after the first paint were laid
+    out in the room the first eight had, text over text, until the scroll area caught up."""
+    from companion.services.home import CourseCard
+
+    window = make_window()
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.home_view.loaded, timeout=10_000)
+    card = CourseCard("c", TITLE, True, 0, 4, 0, 2, 0.0, "ch", "Les principaux dangers", False)
+    home = window.home_view
+    home.show_cards([card._replace(course_id=f"c{n}") for n in range(50)])
+
+    def squeezed() -> int:
+        shown = [c for c in home.cards if c.isVisible() and c.height() > 0]
+        return sum(c.height() < c.minimumSizeHint().height() for c in shown)
+
+    seen: list[int] = []
+    while len(home.cards) < 50:  # at each turn of the event loop while cards are added
+        qtbot.wait(1)
+        seen.append(squeezed())
+    qtbot.wait(20)
+    seen.append(squeezed())
+    assert set(seen) == {0}  # no card ever laid out smaller than its text needs

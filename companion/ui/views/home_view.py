@@ -146,6 +146,9 @@ class HomeView(QWidget):
         content = self._content = QWidget()
         outer = QVBoxLayout(content)
         outer.setContentsMargins(0, 0, 8, 0)
+        # Never smaller than its cards need: cards added after the first paint otherwise
+        # showed squeezed, text over text, until the scroll area caught up.
+        outer.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         outer.addLayout(self._column)
         outer.addStretch(1)
         self.courses_area = QScrollArea()
