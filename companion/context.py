@@ -17,7 +17,13 @@ from companion.resources import resource
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogResult, CatalogService
 from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
-from companion.services.learners import PROGRESS_FILE, Learner, LearnerAreas, same_learner
+from companion.services.learners import (
+    LEGACY_PROGRESS,
+    PROGRESS_FILE,
+    Learner,
+    LearnerAreas,
+    same_learner,
+)
 from companion.settings import Settings
 from companion.store import instance
 from companion.store.files import write_atomic
@@ -464,7 +470,7 @@ class AppContext:
         release gets its progress file moved to its owner's folder."""
         if self.areas.kiosk:
             self.kiosk().recover_interrupted_sessions(self.account.account_file)
-        elif (self.profile_dir / "progress.db").exists():
+        elif (self.profile_dir / LEGACY_PROGRESS).exists():
             saved = self.account.saved_account()
             owner = self.learner_for(saved) if saved else None
             self.areas.adopt_legacy(owner, self.connection.learner_issuer())

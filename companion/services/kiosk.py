@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.paths import Paths
-from companion.services.learners import Learner, LearnerAreas
+from companion.services.learners import PROGRESS_FILE, Learner, LearnerAreas
 from companion.store.files import read_json, write_atomic, write_json_atomic
 from companion.store.guard import private_folder
 
@@ -140,7 +140,7 @@ class KioskSessions:
 
     def _park_left_over(self, folder: Path) -> None:
         owner = read_json(folder / SESSION_OWNER_FILE)
-        if not isinstance(owner, dict) or not (folder / "progress.db").exists():
+        if not isinstance(owner, dict) or not (folder / PROGRESS_FILE).exists():
             return
         from companion.services.progress import ProgressService
 

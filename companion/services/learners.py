@@ -119,13 +119,13 @@ class LearnerAreas:
             return
         target = self.folder(owner)
         private_folder(target)
-        if (target / LEGACY_PROGRESS).exists():
+        if (target / PROGRESS_FILE).exists():
             log.warning("legacy progress file left in place: %s already has one", target)
             return
         for suffix in ("", "-wal", "-shm"):
             part = Path(f"{legacy}{suffix}")
             if part.exists():
-                part.replace(target / f"{LEGACY_PROGRESS}{suffix}")
+                part.replace(target / f"{PROGRESS_FILE}{suffix}")
         from companion.services.progress import ProgressService
 
         mine = ProgressService(target, owner.subject if owner else None)

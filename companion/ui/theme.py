@@ -8,15 +8,13 @@ ask ``colour(name)`` when they paint, so a change of theme shows at once, everyw
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from companion.resources import resource
-
-log = logging.getLogger("companion.ui")
+from companion.services import system_colours
 
 THEMES = ("system", "light", "dark", "high-contrast")
 ZOOM_STEPS = (80, 90, 100, 110, 125, 150, 175, 200)
@@ -175,7 +173,8 @@ _HIGH_CONTRAST = {
 
 PALETTES = {"light": _LIGHT, "dark": _DARK, "high-contrast": _HIGH_CONTRAST}
 
-_current = {"name": "light", "applied": "no"}
+_current = {"name": "light"}
+_applied = False  # a theme was applied: a switch back to light resets the palette
 
 
 def current() -> str:
@@ -220,8 +219,9 @@ def apply(app: Any, choice: str, zoom_percent: int, system_dark: bool | None = N
         name = choice
     else:
         name = resolve(choice, system_is_dark() if system_dark is None else system_dark)
-    shown_before = _current["applied"] == "yes"
-    _current["name"], _current["applied"] = name, "yes"
+    global _applied
+    shown_before, _applied = _applied, True
+    _current["name"] = name
     if name == "light":
         # The system's own light look: what an application starts with, so only a switch
         # back from another theme sets it (QStyle takes 15 ms to set up at start).
@@ -280,18 +280,13 @@ def _palette(name: str) -> Any:
 
 
 class SystemColours:
-    """The system's light or dark, remembered between starts in a one-word file, so that a
-    start can apply the theme without asking Qt before its first paint (asking sets up
-    Qt's whole namespace: 30-45 ms); asked once the window has painted, and followed when
-    it changes while Companion runs."""
+    """The system's light or dark as seen at the last start (services/system_colours.py),
+    so that a start can apply the theme without asking Qt before its first paint; asked
+    once the window has painted, and followed when it changes while Companion runs."""
 
     def __init__(self, folder: Path) -> None:
-        self.file = folder / "system-colours"
-        try:
-            word = self.file.read_bytes().strip()
-        except OSError:
-            word = b""  # never seen: the first start asks Qt before painting
-        self.remembered: bool | None = {b"dark": True, b"light": False}.get(word)
+        self.folder = folder
+        self.remembered = system_colours.remembered(folder)  # None: the start asks Qt
 
     def check(self, reapply: Callable[[], None]) -> None:
         """After the first paint: the system's colours now; ``reapply`` when they are not
@@ -310,8 +305,4 @@ class SystemColours:
         self.remembered = dark
         if known_before:
             reapply()  # the system changed since the last start, or just now
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            self.file.write_bytes(b"dark" if dark else b"light")
-        except OSError as error:  # a read-only cache: asked again at the next start
-            log.info("system colours not remembered: %s", error.strerror)
+        system_colours.remember(self.folder, dark)

@@ -79,6 +79,7 @@ def test_the_systems_colours_are_remembered_between_starts_and_followed(
     first_day.check(lambda: shown_again.append("first day"))
     assert shown_again == []  # what it asked is what it showed
     assert (tmp_path / "system-colours").read_text() == "dark"
+    assert (tmp_path / "system-colours").stat().st_mode & 0o777 == 0o600
 
     next_day = theme.SystemColours(tmp_path)
     assert next_day.remembered is True
