@@ -178,15 +178,10 @@ class AppContext:
         """The home view's cards as the learner who owns actions now last saw them, read
         without opening their progress file: the window paints them at once, and reads
         them anew from that file right after. Only that learner's own folder is read."""
-        with self._lock:
-            if self._progress is not None:
-                folder = self._progress.folder
-            else:
-                owner = self._initial_owner()
-                kept = owner is not None or not self.areas.kiosk  # as in _open_progress
-                folder = self.areas.folder(owner) if kept else None
-        if folder is None:
-            return None
+        owner = self._owner_now()
+        if owner is None and self.areas.kiosk:
+            return None  # as in _open_progress: nothing is kept for nobody on a kiosk
+        folder = self.areas.folder(owner)
         if not (folder / PROGRESS_FILE).exists():
             return []  # nothing kept for this learner here yet: no course (a first start)
         from companion.services.home import load_snapshot
@@ -203,9 +198,14 @@ class AppContext:
         self.progress()
         return self._owner
 
+    def _owner_now(self) -> Learner | None:
+        """Who owns actions now, without opening the progress file: who it is (or will
+        be) opened for."""
+        with self._lock:
+            return self._owner if self._progress is not None else self._initial_owner()
+
     def ownership(self) -> Ownership:
-        with self._lock:  # without opening the progress file: who it will be opened for
-            owner = self._owner if self._progress is not None else self._initial_owner()
+        owner = self._owner_now()
         signed_in = self.account.saved_account() is not None
         name = (owner.name or "?") if owner is not None else None
         return Ownership(signed_in, name, self.areas.kiosk)

@@ -26,6 +26,7 @@ from companion.ui.qt import (
     QTimer,
     qInstallMessageHandler,
 )
+from companion.ui.widgets.first_paint import AfterFirstPaint
 
 log = logging.getLogger("companion.ui")
 
@@ -60,27 +61,17 @@ def set_window_icon(app: QApplication) -> None:
     app.setWindowIcon(qt.QIcon(str(resource("icons", "companion.svg"))))
 
 
-class FirstCatalogPaint(QObject):
+def print_when_first_view_painted(window: MainWindow) -> None:
     """Benchmark probe (COMPANION_BENCH=1): prints one line once the first view (the home
     view, the first tab) has painted with what it shows (the learner's courses or the way
     to the catalogue) and the catalogue has rows."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.done = False
-        window.home_view.pages.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
-        if (
-            not self.done
-            and event.type() == QEvent.Type.Paint
-            and self.window.has_catalogue()
-            and self.window.home_view.loaded
-        ):
-            self.done = True
-            QTimer.singleShot(0, lambda: print("companion: catalog painted", flush=True))
-        return False
+    home = window.home_view
+    AfterFirstPaint(
+        home.pages,
+        lambda: home.loaded and window.has_catalogue(),
+        [lambda: print("companion: catalog painted", flush=True)],
+        deadline_ms=None,
+    )
 
 
 class WelcomeOnceShown(QObject):
@@ -194,12 +185,17 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     )
     window = MainWindow(context)
     window.after_first_paint.extend(
-        (qt.set_up_namespace, lambda: colours.check(window.appearance.refresh))
+        (
+            qt.set_up_namespace,
+            lambda: colours.check(window.appearance.refresh),
+            lambda: set_window_icon(app),
+            settle_heap,
+            logs.release,
+        )
     )
-    window.after_first_paint.extend((lambda: set_window_icon(app), settle_heap, logs.release))
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
-        FirstCatalogPaint(window)
+        print_when_first_view_painted(window)
     if context.areas.kiosk:
         from companion.ui.kiosk import KioskController
 
