@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+import queue
 import statistics
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 
 @dataclass
@@ -39,22 +42,40 @@ def run_until_marker(
     )
     try:
         assert process.stdout is not None
-        deadline = started + timeout
-        while time.perf_counter() < deadline:
-            line = process.stdout.readline()
-            if marker in line:
-                elapsed = time.perf_counter() - started
-                break
-            if not line:
-                raise RuntimeError(f"{command} exited before {marker!r}")
-        else:
-            raise TimeoutError(marker)
+        elapsed = seconds_to_marker(process.stdout, marker, started, started + timeout)
+        if elapsed is None:
+            raise RuntimeError(f"{command} exited before {marker!r}")
         time.sleep(idle_seconds)
         children = sum(resident_mib(child) for child in children_of(process.pid))
         return Sample(elapsed, resident_mib(process.pid), children)
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def seconds_to_marker(
+    stream: IO[str], marker: str, started: float, deadline: float
+) -> float | None:
+    """Seconds from ``started`` to the line holding ``marker``; None if the stream ended
+    first; TimeoutError at ``deadline``. The lines are read on a thread: a process that
+    never prints would hold a plain ``readline`` for ever."""
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:
+            lines.put((time.perf_counter(), line))
+        lines.put((time.perf_counter(), ""))
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        try:
+            seen, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
+        except queue.Empty:
+            raise TimeoutError(marker) from None
+        if marker in line:
+            return seen - started
+        if not line:
+            return None
 
 
 def children_of(pid: int) -> list[int]:
