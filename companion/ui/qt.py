@@ -45,6 +45,27 @@ from PySide6.QtWidgets import QLabel as _QtLabel
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
 
 
+def _uses_pyside(module: Any) -> bool:
+    """Whether ``module`` works with PySide6's types: in Companion, the ui package only."""
+    name = getattr(module, "__name__", "")
+    return name == "__main__" or name == "companion.ui" or name.startswith("companion.ui.")
+
+
+def _no_source_scan() -> None:
+    """PySide6 reads the source of every module imported after it (``inspect.getsource``)
+    to look for the word "PySide6": a module that has it may switch on its ``__feature__``
+    options (snake_case names, true properties). Companion uses none, and knows which of
+    its modules use PySide6 (this package, STYLE 2): said by name instead of read from
+    disk, 46 modules, 9-10 ms before the first paint (issue 14), and every import after.
+    Were PySide6 to move this, the scan would come back (tests/ui/test_qt_binding.py)."""
+    feature = import_module("PySide6.support.feature")
+    if callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = _uses_pyside  # type: ignore[attr-defined]
+
+
+_no_source_scan()
+
+
 class _QtNamespace:
     """``Qt`` (alignments, keys, roles...), made when first used.
 
