@@ -27,7 +27,6 @@ from companion.ui.qt import (
     QActionGroup,
     QMainWindow,
     QSizePolicy,
-    QStatusBar,
     QTabWidget,
     QTimer,
     QVBoxLayout,
@@ -128,7 +127,9 @@ class MainWindow(QMainWindow):
         self._sync_relay.status.connect(self.sync_indicator.show_status)
         self._sync_relay.status.connect(self.reachability.sync_reported)
         self._sync_relay.status.connect(self._synced)
-        status = QStatusBar()
+        # The window's own bar: PySide6's setStatusBar() asks for the old one first, which
+        # made a second bar (and its size grip) to throw away at every start.
+        status = self.statusBar()
         status.addWidget(self.connection)
         status.addWidget(self.sync_indicator, 1)  # takes the room left; shortens with "…"
         self._profile_label = ElidedLabel(minimum=60)
@@ -136,7 +137,6 @@ class MainWindow(QMainWindow):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
-        self.setStatusBar(status)
         self._build_menus()
         self._last_result: CatalogResult | None = None
         self._new_certificates: list[str] = []  # titles not announced yet, for the notice

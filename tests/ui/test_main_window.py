@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import unused_port
 from tests.ui.conftest import refreshed
 
-from companion.ui.qt import QColor
+from companion.ui.qt import QColor, QStatusBar
 from companion.ui.widgets.connection_indicator import ConnectionState
 
 
@@ -150,3 +150,12 @@ def _keep_screenshot(widget, name: str) -> None:
     if _SHOTS:
         Path(_SHOTS).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(_SHOTS) / f"{name}.png"))
+
+
+def test_the_window_makes_one_status_bar(platform_env, make_window):
+    """PySide6's setStatusBar() asks for the window's bar first, which makes one: a second
+    bar and its size grip were made at every start, only to be thrown away (issue 14)."""
+    window = make_window()
+    bars = window.findChildren(QStatusBar)
+    assert bars == [window.statusBar()]
+    assert window.sync_indicator.parent() is window.statusBar()
