@@ -183,7 +183,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         colours.remembered,
         icon=False,
     )
-    window = MainWindow(context)
+    window = MainWindow(context, menus_after_first_paint=True)
     window.after_first_paint.extend(
         (
             qt.set_up_namespace,

@@ -10,7 +10,7 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 
 from companion.ui import qt, theme
-from companion.ui.qt import QAction, QActionGroup, QApplication
+from companion.ui.qt import QAction, QApplication
 
 if TYPE_CHECKING:
     from companion.ui.main_window import MainWindow
@@ -34,7 +34,7 @@ class AppearanceMenu:
         self.window = window
         self.settings = window.context.settings
         self.colours_menu = menu.addMenu("")
-        group = QActionGroup(window)
+        group = qt.QActionGroup(window)
         self.theme_actions: dict[str, QAction] = {}
         for name in theme.THEMES:
             action = QAction(window, checkable=True)

@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("companion.ui")
 
 
+def platform_text(connection: PlatformConnection, offline: bool) -> str:
+    """The status bar's platform label: said only for the demo platform (``offline``: the
+    learner switched it off to try studying offline)."""
+    if connection.demo is None:
+        return ""
+    if offline:
+        return _("Demo platform: offline on purpose")
+    return _("Demo platform (on this computer)")
+
+
 class DemoOfflineSwitch:
     """A checkable action in the File menu; only in demo mode."""
 
@@ -44,14 +54,6 @@ class DemoOfflineSwitch:
                 "untick to reconnect."
             )
         )
-
-    def platform_text(self) -> str:
-        """The status bar's platform label."""
-        if self.demo is None:
-            return ""
-        if self.action.isChecked():
-            return _("Demo platform: offline on purpose")
-        return _("Demo platform (on this computer)")
 
     def _toggled(self, offline: bool) -> None:
         demo = self.demo

@@ -20,11 +20,10 @@ from companion.sync_status import Phase
 from companion.ui import qt, words
 from companion.ui.appearance import AppearanceMenu
 from companion.ui.bridge import SyncRelay, run_in_background
-from companion.ui.demo_offline import DemoOfflineSwitch
+from companion.ui.demo_offline import DemoOfflineSwitch, platform_text
 from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
-    QActionGroup,
     QMainWindow,
     QSizePolicy,
     QTabWidget,
@@ -68,9 +67,14 @@ class MainWindow(QMainWindow):
     catalog_shown = Signal()  # after the view got a result or an error; tests wait on it
     owner_changed = Signal()  # progress changed hands (emitted from any thread)
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, *, menus_after_first_paint: bool = False) -> None:
+        """``menus_after_first_paint``: the menu bar shows its titles at once and the menus'
+        actions are made once the first view has painted (``start``), which the learner
+        does not wait for (issue 14); otherwise, as tests build windows, made here."""
         super().__init__()
         self.context = context
+        self._menus_filled = False
+        self._profile_switching = True
         install_qt_translations(i18n.current_language())  # Qt's own dialogs too
         # Only the home view is built before the first paint; the other tabs when opened.
         # The catalogue's state is kept here and shown by its view once built.
@@ -137,18 +141,26 @@ class MainWindow(QMainWindow):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         status.addPermanentWidget(self._profile_label)
         status.addPermanentWidget(self._platform_label)
-        self._build_menus()
+        self._build_menu_titles()
         self._last_result: CatalogResult | None = None
         self._new_certificates: list[str] = []  # titles not announced yet, for the notice
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
         # Run once the first view has painted with its content (see ``start``).
         self.after_first_paint: list[Callable[[], None]] = []
+        if not menus_after_first_paint:
+            self._fill_menus()
         fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
 
-    def _build_menus(self) -> None:
+    def _build_menu_titles(self) -> None:
         bar = self.menuBar()
         self._file_menu = bar.addMenu("")
+        self._view_menu = bar.addMenu("")
+        self._help_menu = bar.addMenu("")
+
+    def _fill_menus(self) -> None:
+        if self._menus_filled:
+            return
         self._refresh_action = QAction(self)
         qt.shortcut(self._refresh_action, "F5")
         self._refresh_action.triggered.connect(self.refresh_catalog)
@@ -164,9 +176,8 @@ class MainWindow(QMainWindow):
         self._demo_offline = DemoOfflineSwitch(self, self.context.connection, self._file_menu)
         self._file_menu.addSeparator()
         self._file_menu.addAction(self._quit_action)
-        self._view_menu = bar.addMenu("")
         self._language_menu = self._view_menu.addMenu("")
-        group = QActionGroup(self)
+        group = qt.QActionGroup(self)
         self._language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGE_NAMES.items():
             action = QAction(self)  # (text, parent) would set up QIcon for its overloads
@@ -180,13 +191,16 @@ class MainWindow(QMainWindow):
         self._view_menu.addSeparator()
         self.appearance = AppearanceMenu(self, self._view_menu)
         self._build_tab_shortcuts()
-        self._help_menu = bar.addMenu("")
         self._diagnostic_action = QAction(self)
         self._diagnostic_action.triggered.connect(self.show_diagnostic)
         self._help_menu.addAction(self._diagnostic_action)
         self._about_action = QAction(self)
         self._about_action.triggered.connect(self._show_about)
         self._help_menu.addAction(self._about_action)
+        self._menus_filled = True
+        self._profile_action.setVisible(self._profile_switching)
+        self._profile_action.setEnabled(self._profile_switching)
+        self._retranslate_menus()
 
     def _build_tab_shortcuts(self) -> None:
         """Ctrl+1..4 open each tab, Ctrl+Tab and Ctrl+Shift+Tab go round them, from any
@@ -217,11 +231,6 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Companion — study offline"))
-        self._file_menu.setTitle(_("&File"))
-        self._refresh_action.setText(_("&Refresh the catalogue"))
-        self._sync_action.setText(_("&Sync progress now"))
-        self._quit_action.setText(_("&Quit"))
-        self._profile_action.setText(_("Switch &profile…"))
         for page, text in (
             (self.home_view, _("Home")),
             (self._catalog_tab, _("Catalogue")),
@@ -231,17 +240,8 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.setTabText(self.tabs.indexOf(page), text)
         self.tabs.tabBar().setAccessibleName(_("Views"))
-        for index, action in enumerate(self._tab_actions):
-            action.setText(_("Go to {tab}").format(tab=self.tabs.tabText(index)))
         self._profile_label.set_full_text(_("Profile: {name}").format(name=self.context.profile))
-        self._view_menu.setTitle(_("&View"))
-        self._language_menu.setTitle(_("&Language"))
-        self._help_menu.setTitle(_("&Help"))
-        self._about_action.setText(_("&About Companion"))
-        self._diagnostic_action.setText(_("&Diagnostic…"))
-        self._show_managed_language()
-        self._demo_offline.retranslate()
-        self.appearance.retranslate()
+        self._retranslate_menus()
         self.show_platform_label()
         self.ownership.show()
         self._show_updated()
@@ -255,8 +255,28 @@ class MainWindow(QMainWindow):
             if tab.created:
                 tab.view().retranslate()
 
+    def _retranslate_menus(self) -> None:
+        self._file_menu.setTitle(_("&File"))
+        self._view_menu.setTitle(_("&View"))
+        self._help_menu.setTitle(_("&Help"))
+        if not self._menus_filled:
+            return
+        self._refresh_action.setText(_("&Refresh the catalogue"))
+        self._sync_action.setText(_("&Sync progress now"))
+        self._quit_action.setText(_("&Quit"))
+        self._profile_action.setText(_("Switch &profile…"))
+        for index, action in enumerate(self._tab_actions):
+            action.setText(_("Go to {tab}").format(tab=self.tabs.tabText(index)))
+        self._language_menu.setTitle(_("&Language"))
+        self._about_action.setText(_("&About Companion"))
+        self._diagnostic_action.setText(_("&Diagnostic…"))
+        self._show_managed_language()
+        self._demo_offline.retranslate()
+        self.appearance.retranslate()
+
     def show_platform_label(self) -> None:
-        self._platform_label.set_full_text(self._demo_offline.platform_text())
+        offline = self._menus_filled and self._demo_offline.action.isChecked()
+        self._platform_label.set_full_text(platform_text(self.context.connection, offline))
 
     # --- catalogue ------------------------------------------------------------------
 
@@ -277,6 +297,8 @@ class MainWindow(QMainWindow):
             self.ownership.refresh()
         else:
             self._show_first(seen)
+        if not self._menus_filled:  # first of what waits for the paint: F5, Ctrl+Q...
+            self.after_first_paint.insert(0, self._fill_menus)
         AfterFirstPaint(self.home_view.pages, lambda: self.home_view.loaded, self.after_first_paint)
         # The sync starts once the window has painted and the catalogue has been asked
         # for: opening it imports the HTTP stack and SQLite files, which would compete with
@@ -535,8 +557,10 @@ class MainWindow(QMainWindow):
 
     def profile_switching(self, allowed: bool) -> None:
         """A kiosk offers no profile switching (its data is nobody's to keep)."""
-        self._profile_action.setVisible(allowed)
-        self._profile_action.setEnabled(allowed)
+        self._profile_switching = allowed
+        if self._menus_filled:
+            self._profile_action.setVisible(allowed)
+            self._profile_action.setEnabled(allowed)
         self._profile_label.setVisible(allowed)
 
     @property

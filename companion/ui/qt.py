@@ -23,11 +23,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QGuiApplication,
     QShowEvent,
 )
-from PySide6.QtGui import QKeySequence as _QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -126,7 +124,7 @@ class Early:
 
 def shortcut(action: Any, keys: str) -> None:
     """``action.setShortcut(keys)``, without setting up ``Qt`` (its overloads do)."""
-    action.setShortcuts([_QKeySequence(keys)])
+    action.setShortcuts([import_module("PySide6.QtGui").QKeySequence(keys)])
 
 
 class QLabel(_QtLabel):
@@ -191,6 +189,7 @@ if TYPE_CHECKING:
         qVersion,
     )
     from PySide6.QtGui import (
+        QActionGroup,
         QColor,
         QDesktopServices,
         QFont,
@@ -241,7 +240,8 @@ _LATER = {
     "QLibraryInfo": "PySide6.QtCore",
     "QLocale": "PySide6.QtCore",
     "QTranslator": "PySide6.QtCore",
-    "QKeySequence": "PySide6.QtGui",
+    # Shortcuts and the menus' groups: set up with the menus, after the first paint.
+    **dict.fromkeys(("QKeySequence", "QActionGroup"), "PySide6.QtGui"),
     "QUrl": "PySide6.QtCore",
     "qVersion": "PySide6.QtCore",
     "QNetworkInformation": "PySide6.QtNetwork",

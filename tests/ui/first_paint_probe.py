@@ -13,7 +13,9 @@ REPORT_AFTER_MS = 2500  # after the window's "after the first paint" work (2 s a
 
 def state() -> dict[str, bool]:
     core = sys.modules["PySide6.QtCore"]
+    gui = sys.modules["PySide6.QtGui"]
     widgets = sys.modules["PySide6.QtWidgets"]
+    windows = [w for w in widgets.QApplication.topLevelWidgets() if hasattr(w, "menuBar")]
     return {
         "qt_namespace": "Qt" in vars(core),
         "qstyle": "QStyle" in vars(widgets),
@@ -23,6 +25,10 @@ def state() -> dict[str, bool]:
         "catalogue_view": "companion.ui.views.catalog_view" in sys.modules,
         "sqlite": "sqlite3" in sys.modules,
         "window_icon": not sys.modules["PySide6.QtWidgets"].QApplication.windowIcon().isNull(),
+        "shortcuts": "QKeySequence" in vars(gui),
+        "menu_actions": any(
+            entry.menu().actions() for window in windows for entry in window.menuBar().actions()
+        ),
     }
 
 

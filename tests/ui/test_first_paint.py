@@ -2,8 +2,9 @@
 
 The start-up benchmark (scripts/run-bench startup) measures the time; this test keeps what
 made it shorter from coming back unnoticed: before the window's first paint, no HTTP stack,
-no SQLite, no catalogue screen, no window icon, no garbage collection, and neither Qt's
-namespace nor QStyle (30-45 and 15 ms to set up); what is needed, once it has painted."""
+no SQLite, no catalogue screen, no window icon, no menu actions nor shortcuts, no garbage
+collection, and neither Qt's namespace nor QStyle (30-45 and 15 ms to set up); what is
+needed, once it has painted."""
 
 from __future__ import annotations
 
@@ -63,7 +64,10 @@ def test_a_usual_start_paints_before_setting_up_what_can_wait(learner_env, signe
         "catalogue_view": False,
         "sqlite": False,
         "window_icon": False,
+        "shortcuts": False,
+        "menu_actions": False,
     }
     settled = reports["settled"]
     assert settled["qt_namespace"] and settled["garbage_collector"] and settled["window_icon"]
+    assert settled["shortcuts"] and settled["menu_actions"]  # F5, Ctrl+Q... once painted
     assert settled["http_stack"] and settled["progress_store"]  # the platform, the progress

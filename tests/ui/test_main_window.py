@@ -159,3 +159,31 @@ def test_the_window_makes_one_status_bar(platform_env, make_window):
     bars = window.findChildren(QStatusBar)
     assert bars == [window.statusBar()]
     assert window.sync_indicator.parent() is window.statusBar()
+
+
+def test_menus_made_after_the_first_paint_keep_what_was_asked_before(platform_env, qtbot, qapp):
+    """The learner's start makes the menus' actions once the first view has painted (issue
+    14): the menu bar shows its titles at once, and a kiosk's "no profile switching", asked
+    before, holds once the actions are made."""
+    from companion.context import AppContext
+
+    from companion.ui.app import create_application
+    from companion.ui.main_window import MainWindow
+
+    create_application([])
+    context = AppContext.create()
+    try:
+        window = MainWindow(context, menus_after_first_paint=True)
+        qtbot.addWidget(window)
+        titles = [entry.text() for entry in window.menuBar().actions()]
+        assert titles == ["&Fichier", "Affic&hage", "&Aide"]
+        assert not window._file_menu.actions()
+        window.profile_switching(False)  # as the kiosk asks, before the paint
+        window.start(None)
+        window.show()
+        qtbot.waitUntil(lambda: bool(window._file_menu.actions()), timeout=10_000)
+        assert not window._profile_action.isVisible()
+        assert window._refresh_action.shortcut().toString() == "F5"
+        assert window._sync_action.text() == "&Synchroniser la progression maintenant"
+    finally:
+        context.close()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from companion.ui.qt import QAction, QApplication, QKeySequence, Qt, QWidget
+from companion.ui import qt
+from companion.ui.qt import QAction, QApplication, Qt, QWidget
 
 
 def focus_inside(page: QWidget) -> bool:
@@ -34,7 +35,7 @@ def focus_first(page: QWidget) -> None:
 def close_with_escape(window: QWidget) -> None:
     """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
     close = QAction(window)
-    close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    close.setShortcut(qt.QKeySequence(Qt.Key.Key_Escape))
     close.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     close.triggered.connect(window.close)
     window.addAction(close)
