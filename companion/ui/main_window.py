@@ -147,10 +147,10 @@ class MainWindow(QMainWindow):
         self._catalog_asked = False  # an answer is awaited: F5 again takes no second worker
         # Run once the first view has painted with its content (see ``start``).
         self.after_first_paint: list[Callable[[], None]] = []
-        if not menus_after_first_paint:
-            self._fill_menus()
         fit_to_screen(self)  # a 150 % font on a 768-px screen once hid the status bar
         self.retranslate()
+        if not menus_after_first_paint:
+            self._fill_menus()  # says its own texts: after retranslate, not twice
 
     def _build_menu_titles(self) -> None:
         bar = self.menuBar()
