@@ -53,7 +53,7 @@ def new_reference() -> str:
 def describe(error: BaseException) -> tuple[str, str, str]:
     """Return (message, hint, reference) fit for display, logging unexpected errors."""
     if isinstance(error, OSError):  # a folder it may not write, a full disk: said plainly
-        from companion.store.guard import problem_from_os_error
+        from companion.files import problem_from_os_error
 
         problem = problem_from_os_error(error)
         if problem is not None:

@@ -72,7 +72,7 @@ class Paths(NamedTuple):
     def ensure(self) -> None:
         """Create Companion's own folders, private to this account; a folder it may not
         write is a StorageProblem naming it, not a traceback."""
-        from companion.store.guard import private_folder
+        from companion.files import private_folder
 
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             private_folder(folder)
@@ -82,7 +82,7 @@ class Paths(NamedTuple):
         """The folder of ``profile``. A profile that does not exist yet is created only when
         asked (or for the default one, on first start): a mistyped ``--profile`` must not
         leave a new, empty profile in the profile list."""
-        from companion.store.guard import private_folder
+        from companion.files import private_folder
 
         folder = self.profile_dir(profile)
         if not create and profile != DEFAULT_PROFILE and not folder.is_dir():
@@ -117,3 +117,8 @@ def list_profiles(paths: Paths) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and _PROFILE_NAME.match(p.name))
+
+
+def kiosk_session_root(paths: Paths) -> Path:
+    """On a kiosk, learners' personal data lives here, and only for their session."""
+    return paths.data_dir / "kiosk-session"

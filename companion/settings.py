@@ -306,8 +306,7 @@ class Settings:
         (tomlkit edits the document it parsed); replaced atomically, private (0600)."""
         import tomlkit  # only needed when a learner changes a setting
 
-        from companion.store.files import write_atomic
-        from companion.store.guard import guarded
+        from companion.files import guarded, write_atomic
 
         with guarded(self.user_file):
             text = self.user_file.read_text("utf-8") if self.user_file.exists() else ""

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 
 from companion import i18n
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.sandbox.content import Content, load_or_build, sources_dir
 from companion.sandbox.learners import Learners
 from companion.sandbox.server import SandboxServer

@@ -58,7 +58,7 @@ def fetch(root: str, url: str, sha256: str, size: int, go: str | None) -> None:
 
 def download(profile: str, course_id: str, go: str | None) -> None:
     """A whole course through the profile's LibraryService (COMPANION_HOME from the env)."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.jobs import Control
 
     context = AppContext.create(profile, console_log=True)  # the log to stderr
@@ -73,7 +73,7 @@ def download(profile: str, course_id: str, go: str | None) -> None:
 
 def hold(profile: str) -> None:
     """Open a profile as the app does, say so, and keep it open until killed."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
     AppContext.create(profile)
     print("opened", flush=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 
 from companion.ui.app import create_application
 from companion.ui.main_window import MainWindow

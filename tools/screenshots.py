@@ -133,7 +133,7 @@ def shoot_all(folder: Path, home: Path) -> int:
 
     import keyring
 
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.domain import parse_manifest
     from companion.paths import Paths
     from companion.sandbox.content import load_or_build, sources_dir

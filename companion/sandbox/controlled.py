@@ -14,8 +14,8 @@ import socket
 import sys
 from pathlib import Path
 
+from companion.files import write_atomic
 from companion.sandbox.server import SandboxServer
-from companion.store.files import write_atomic
 
 log = logging.getLogger("companion.sandbox")
 

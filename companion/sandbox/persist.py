@@ -22,12 +22,11 @@ from typing import Any
 
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
+from companion.files import private_folder, write_atomic
 from companion.sandbox.certificates import Certificates, Issued
 from companion.sandbox.learners import Learners
 from companion.sandbox.lrs import StatementStore
 from companion.sandbox.oidc import ProviderState, Token
-from companion.store.files import write_atomic
-from companion.store.guard import private_folder
 from companion.store.locks import FileLock
 
 log = logging.getLogger("companion.sandbox")

@@ -35,8 +35,8 @@ def default_cache_root() -> Path:
     It once was a fixed name in the shared temporary folder, where anyone on the computer
     could have put courses (and files) of their choosing first (issue 12). The folder is
     made owner-only, and one owned by another account is refused."""
+    from companion.files import private_folder
     from companion.paths import Paths
-    from companion.store.guard import private_folder
 
     root = private_folder(Paths.default().cache_dir / "sandbox")
     if os.name == "posix" and root.stat().st_uid != os.getuid():

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from companion.domain import Account, ContractError, parse_account
 from companion.errors import UserFacingError, ValidationError
+from companion.files import read_json, write_json_atomic
 from companion.i18n import _
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
-from companion.store.files import read_json, write_json_atomic
 
 if TYPE_CHECKING:  # imported on workers: the sign-in stack is not needed to paint
-    from companion.auth.oidc import DeviceAuthorization, Tokens
-    from companion.auth.session import AuthSession
+    from companion.auth.tokens import DeviceAuthorization, Tokens
+    from companion.sync.oidc_session import AuthSession
 
 log = logging.getLogger("companion.services")
 
@@ -64,14 +64,14 @@ class AccountService:
         """The signed-in session (may block on the network or the keyring: use a worker)."""
         with self._lock:
             if self._session is None:
-                from companion.auth.oidc import OidcClient
-                from companion.auth.session import AuthSession
                 from companion.auth.vault import open_vault
+                from companion.sync.oidc import OidcClient
+                from companion.sync.oidc_session import AuthSession
 
                 issuer = self.connection.issuer()
                 allowed = str(self.settings.get("auth.allowed_origins")).split(",")
                 oidc = OidcClient(
-                    self.connection.api().client,
+                    self.connection.http_client(),
                     issuer,
                     allowed_origins=tuple(o.strip() for o in allowed if o.strip()),
                 )

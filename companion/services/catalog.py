@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 from companion.domain import CatalogEntry, ContractError, parse_catalog
 from companion.errors import UserFacingError
+from companion.files import read_json, write_json_atomic
 from companion.services.connection import PlatformConnection
-from companion.store.files import read_json, write_json_atomic
 
 log = logging.getLogger("companion.services")
 

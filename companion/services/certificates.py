@@ -18,9 +18,9 @@ from typing import Any, NamedTuple
 
 from companion.domain import CertificateSummary, check_certificate_id
 from companion.errors import UserFacingError
+from companion.files import read_json, write_atomic, write_json_atomic
 from companion.i18n import _
 from companion.store.db import Database
-from companion.store.files import read_json, write_atomic, write_json_atomic
 
 CLOCK_LEEWAY_SECONDS = 120
 ALGORITHMS = ["RS256", "PS256", "ES256"]

@@ -15,9 +15,9 @@ from companion.paths import Paths
 from companion.settings import Settings
 
 if TYPE_CHECKING:
+    from companion.platform import Platform
     from companion.services.demo_platform import DemoPlatform
     from companion.sync.client import HttpClient, NetworkConfig
-    from companion.sync.platform_v1 import PlatformV1
 
 DEMO_ISSUER = "companion:demo-platform"
 DEMO_STATE_FOLDER = "demo-platform"  # in the profile: what the demo platform remembers
@@ -36,7 +36,8 @@ class PlatformConnection:
         self.settings = settings
         self.paths = paths
         self._lock = threading.Lock()
-        self._api: PlatformV1 | None = None
+        self._api: Platform | None = None
+        self._client: HttpClient | None = None
         self._downloads: HttpClient | None = None
         self._demo_state_dir = demo_state_dir
         self._demo: DemoPlatform | None = None
@@ -66,24 +67,31 @@ class PlatformConnection:
     def is_demo(self) -> bool:
         return not str(self.settings.get("platform.api_url")).strip()
 
-    def api(self) -> PlatformV1:
+    def api(self) -> Platform:
+        """The platform, as the interface every kind implements (``companion.platform``)."""
         with self._lock:
             if self._api is None:
                 # Imported here, on a worker: the HTTP stack is the slowest import of all,
                 # and the window can paint the saved catalogue without it.
                 from companion.sync.client import HttpClient
-                from companion.sync.platform_v1 import PlatformV1
+                from companion.sync.kinds import open_platform
 
-                base_url = self._base_url()
-                self._api = PlatformV1(HttpClient(self._network_config(base_url)))
+                self._client = HttpClient(self._network_config(self._base_url()))
+                self._api = open_platform(self._client)
             return self._api
+
+    def http_client(self) -> HttpClient:
+        """The platform's HTTP client (its sign-in speaks to the same address)."""
+        self.api()
+        assert self._client is not None
+        return self._client
 
     def download_client(self) -> HttpClient:
         """A client without transport-level retries: the downloader resumes by itself.
         One per connection, so its connection pool is reused and closed with it."""
         from companion.sync.client import HttpClient
 
-        base = self.api().client.base_url
+        base = self.api().address
         with self._lock:
             if self._downloads is None:
                 self._downloads = HttpClient(
@@ -98,7 +106,7 @@ class PlatformConnection:
             return configured
         with self._lock:
             if self._api is not None:
-                return self._api.client.base_url
+                return self._api.address
         # The API client's own address, without making the client: the HTTP stack is not
         # needed to name the learner whose home view paints first (issue 14).
         return self._base_url().rstrip("/")
@@ -133,11 +141,10 @@ class PlatformConnection:
 
     def close(self) -> None:
         with self._lock:
-            for client in (self._api.client if self._api else None, self._downloads):
+            for client in (self._client, self._downloads):
                 if client is not None:
                     client.close()
-            self._api = None
-            self._downloads = None
+            self._api = self._client = self._downloads = None
         with self._demo_lock:
             demo, self._demo = self._demo, None
         if demo is not None:  # stopped even when a platform was chosen since

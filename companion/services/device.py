@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import NamedTuple
 
-from companion.store.files import read_json, write_json_atomic
+from companion.files import read_json, write_json_atomic
 
 log = logging.getLogger("companion.services")
 

@@ -24,7 +24,7 @@ def should_welcome(settings: Settings, profile_dir: Path) -> bool:
 
 
 def mark_welcomed(profile_dir: Path) -> None:
-    from companion.store.files import write_atomic
+    from companion.files import write_atomic
 
     write_atomic(profile_dir / WELCOMED_FILE, b"")
 

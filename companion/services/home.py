@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from companion.domain import Chapter, CourseManifest, course_activity
-from companion.store.files import read_json, write_atomic
+from companion.files import read_json, write_atomic
 
 if TYPE_CHECKING:  # the progress file is opened on a worker, not at start-up
     from companion.services.progress import CourseProgress, ProgressService

@@ -20,10 +20,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from companion.files import private_folder, read_json, write_atomic, write_json_atomic
 from companion.paths import Paths
 from companion.services.learners import PROGRESS_FILE, Learner, LearnerAreas
-from companion.store.files import read_json, write_atomic, write_json_atomic
-from companion.store.guard import private_folder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM

@@ -16,8 +16,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from companion.store.files import read_json, write_json_atomic
-from companion.store.guard import private_folder
+from companion.files import private_folder, read_json, write_json_atomic
 
 if TYPE_CHECKING:
     from companion.services.progress import ProgressService

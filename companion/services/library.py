@@ -28,6 +28,7 @@ from companion.domain import (
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.platform import Credentials
 from companion.services.connection import PlatformConnection
 from companion.settings import Settings
 from companion.store import schema
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from companion.jobs import Control
     from companion.services.progress import ProgressService
     from companion.sync.downloads import Downloader
-    from companion.sync.platform_v1 import BearerSource
 
 log = logging.getLogger("companion.services")
 
@@ -111,7 +111,7 @@ class LibraryService:
         profile: str,
         profile_dir: Path,
         assets_dir: Path,
-        session: Callable[[], BearerSource | None] = lambda: None,
+        session: Callable[[], Credentials | None] = lambda: None,
         learner_data: Callable[[], ProgressService] | None = None,
         assets_shared: bool = False,
     ) -> None:
@@ -484,6 +484,7 @@ def configured_downloader(
     return Downloader(
         connection.download_client(),
         assets,
+        locate=connection.api().asset_path,
         parallel=int(settings.get("downloads.parallel")),
         throttle=Throttle(int(settings.get("downloads.bandwidth_kbps")) * 1000),
     )
@@ -639,7 +640,7 @@ def _copy_private(source: Path, target: Path) -> None:
     import shutil
     import tempfile
 
-    from companion.store.guard import create_missing
+    from companion.files import create_missing
 
     create_missing(target.parent)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".companion-", suffix=".tmp")

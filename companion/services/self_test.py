@@ -141,7 +141,7 @@ def check_sandbox_round_trip(folder: Path) -> str:
 
     from companion.services.demo_platform import DemoPlatform
     from companion.sync.client import HttpClient, NetworkConfig
-    from companion.sync.platform_v1 import PlatformV1
+    from companion.sync.kinds import open_platform
 
     # Its sample courses are built under the temporary folder, not in the user's cache.
     environment = {**os.environ, "COMPANION_HOME": str(folder)}
@@ -150,7 +150,7 @@ def check_sandbox_round_trip(folder: Path) -> str:
         url = demo.url()
         client = HttpClient(NetworkConfig(base_url=url, proxy="none", retries=0))
         try:
-            courses = PlatformV1(client).catalog()
+            courses = open_platform(client).catalog()
         finally:
             client.close()
     finally:

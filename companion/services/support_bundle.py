@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion import __version__
+from companion.files import read_json, read_tail
 from companion.logs import REDACTED, REDACTOR
 from companion.services.doctor import Diagnosis
 from companion.services.doctor.account import saved_account
 from companion.services.doctor.report import iso_utc
-from companion.store.files import read_json, read_tail
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 MAX_LOG_BYTES = 4_000_000  # per file: the rotating log keeps four of about 1 MB

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from companion.store.files import write_atomic
+from companion.files import write_atomic
 
 log = logging.getLogger("companion.services")
 

@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 from companion.errors import UserFacingError
+from companion.files import private_folder
 from companion.i18n import _
 from companion.store import schema
 from companion.store.db import Database, open_rebuildable
-from companion.store.guard import private_folder
 from companion.store.locks import FileLock
 
 log = logging.getLogger("companion.store")

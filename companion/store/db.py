@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from companion import files as guard
 from companion.errors import UserFacingError
 from companion.i18n import _
-from companion.store import guard
 
 log = logging.getLogger("companion.store")
 

@@ -17,8 +17,8 @@ import threading
 from pathlib import Path
 
 from companion.errors import UserFacingError
+from companion.files import PRIVATE_FILE, guarded, tighten
 from companion.i18n import _
-from companion.store.guard import PRIVATE_FILE, guarded, tighten
 from companion.store.locks import FileLock
 
 LOCK_FILE = "instance.lock"

@@ -42,6 +42,7 @@ from companion.sync.client import (
     PlatformUnreachable,
     backoff_delay,
 )
+from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.sync")
 
@@ -122,8 +123,10 @@ class Downloader:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         stall: StallGuard | None = None,
+        locate: Callable[[Asset], str] = PlatformV1.asset_path,
     ) -> None:
         self.client = client
+        self.locate = locate  # where the platform serves a course file
         self.stall = stall or StallGuard()
         self.store = store
         self.parallel = max(1, parallel)
@@ -272,7 +275,7 @@ class Downloader:
         if offset:
             headers.update({"Range": f"bytes={offset}-", "If-Range": f'"{asset.sha256}"'})
         response = self.client.request(
-            "GET", f"/v1/assets/{asset.sha256}", stream=True, expect=(200, 206), headers=headers
+            "GET", self.locate(asset), stream=True, expect=(200, 206), headers=headers
         )
         with response:
             if response.status_code == 200 and offset:

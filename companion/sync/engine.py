@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, Protocol
 from companion.auth.errors import SignInRequired
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
+from companion.platform import Platform
 from companion.sync.client import (
     LONGEST_PAUSE_SECONDS,
     PlatformError,
@@ -35,7 +36,6 @@ from companion.sync.client import (
     backoff_delay,
 )
 from companion.sync.outbox import Outbox, push
-from companion.sync.platform_v1 import PlatformV1
 from companion.sync.pull import Facts, pull
 from companion.sync_status import Phase, SyncStatus
 
@@ -54,7 +54,7 @@ class Target(NamedTuple):
     ``store`` is that learner's own progress (on a shared profile each learner has one);
     None: the engine's store."""
 
-    api: PlatformV1
+    api: Platform
     learner_id: str
     home_page: str
     store: ProgressStore | None = None

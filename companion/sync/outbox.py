@@ -13,8 +13,8 @@ import logging
 from typing import Any, NamedTuple, Protocol
 
 from companion import xapi
+from companion.platform import Platform
 from companion.sync.client import PlatformError
-from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.sync")
 
@@ -36,7 +36,7 @@ class PushReport(NamedTuple):
 
 
 def push(
-    outbox: Outbox, api: PlatformV1, learner_id: str, home_page: str, batch: int = BATCH
+    outbox: Outbox, api: Platform, learner_id: str, home_page: str, batch: int = BATCH
 ) -> PushReport:
     """Send everything queued, oldest first; raises what stops it (offline, busy)."""
     sent = set_aside = 0
@@ -54,7 +54,7 @@ def push(
 
 def _send(
     outbox: Outbox,
-    api: PlatformV1,
+    api: Platform,
     pending: list[tuple[str, dict[str, Any]]],
     learner_id: str,
     home_page: str,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import requests
 
 from companion.domain import (
     Account,
+    Asset,
     CatalogEntry,
     CertificateSummary,
     ContractError,
-    CourseManifest,
     check_certificate_id,
     parse_account,
     parse_catalog,
@@ -21,30 +20,33 @@ from companion.domain import (
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.platform import Capability, Credentials, Fetched, SignInKind
 from companion.sync.client import HttpClient, MalformedResponse, PlatformError, decode_json
 from companion.sync.xapi_lrs import XapiStatements
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Fetched:
-    """A conditional GET's answer: new data, or ``None`` when the ETag still matches."""
-
-    manifest: CourseManifest | None
-    etag: str
-
-
-class BearerSource(Protocol):
-    """Gives an access token; told when the platform rejected one (see AuthSession)."""
-
-    def bearer(self) -> str: ...
-    def access_rejected(self, token: str) -> None: ...
+__all__ = ["Fetched", "PlatformV1", "check_lrs_address"]
 
 
 class PlatformV1:
+    """The platform API v1 (resources/openapi.yaml): the first kind of ``Platform``."""
+
+    kind = "platform-v1"
+    sign_in_kind = SignInKind.OPENID
+    capabilities = frozenset(
+        {
+            Capability.CATALOGUE,
+            Capability.ENROL,
+            Capability.ENTITLEMENT,
+            Capability.STATEMENTS,
+            Capability.SIGNED_CERTIFICATES,
+        }
+    )
+
     def __init__(
-        self, client: HttpClient, auth: BearerSource | None = None, xapi_endpoint: str = ""
+        self, client: HttpClient, auth: Credentials | None = None, xapi_endpoint: str = ""
     ) -> None:
         self.client = client
         self.auth = auth
@@ -52,8 +54,12 @@ class PlatformV1:
         # setting) names another.
         self.xapi_endpoint = xapi_endpoint or f"{client.base_url}/v1/xapi/"
 
-    def with_auth(self, auth: BearerSource) -> PlatformV1:
-        return PlatformV1(self.client, auth, self.xapi_endpoint)
+    @property
+    def address(self) -> str:
+        return self.client.base_url
+
+    def with_auth(self, credentials: Credentials) -> PlatformV1:
+        return PlatformV1(self.client, credentials, self.xapi_endpoint)
 
     def with_lrs(self, xapi_endpoint: str) -> PlatformV1:
         """Progress to this learning record store (its xAPI base URL) instead."""
@@ -143,6 +149,12 @@ class PlatformV1:
             self.auth.access_rejected(token)
         fresh = {**(headers or {}), **_bearer(self.auth.bearer())}
         return self.client.request(method, path, headers=fresh, **kwargs)
+
+    @staticmethod
+    def asset_path(asset: Asset) -> str:
+        """Course files are content-addressed: the same URL for every learner and course,
+        so that shared caches serve them."""
+        return f"/v1/assets/{_segment(asset.sha256)}"
 
     def catalog(self) -> list[CatalogEntry]:
         return _parsed(parse_catalog, self.client.get_json("/v1/catalog"))

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from companion import xapi
-from companion.sync.platform_v1 import PlatformV1
+from companion.platform import Platform
 
 log = logging.getLogger("companion.sync")
 
@@ -34,7 +34,7 @@ class Facts(Protocol):
     def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int: ...
 
 
-def pull(facts: Facts, api: PlatformV1, learner_id: str, home_page: str, page: int = 500) -> int:
+def pull(facts: Facts, api: Platform, learner_id: str, home_page: str, page: int = 500) -> int:
     """Fetch every page since the stored point; returns how many statements were new.
 
     A statement that is not valid xAPI (as far as merging reads it) is left out with a

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from companion import APP_NAME, __version__, logs
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.errors import UserFacingError
 from companion.jobs import Prefetch
 from companion.resources import resource

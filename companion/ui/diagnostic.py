@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.errors import describe
 
 from companion.ui import qt
@@ -52,9 +52,7 @@ class DiagnosticController(QObject):
         qt_version = str(qt.qVersion())
 
         def diagnose() -> Diagnosis:
-            from companion.services.doctor import diagnose_context
-
-            return diagnose_context(context, qt_version)
+            return context.diagnosis(qt_version)
 
         log.info("diagnostic opened")
         run_in_background(self, diagnose, self._show, self._failed)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from companion import __version__, formatting, i18n
-from companion.context import AppContext, FirstView
+from companion.app.context import AppContext, FirstView
 from companion.domain import CatalogEntry
 from companion.errors import UserFacingError, describe
 from companion.i18n import _

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from companion.context import AppContext, Ownership
+from companion.app.context import AppContext, Ownership
 from companion.errors import describe
 from companion.i18n import _, ngettext
 

@@ -144,7 +144,7 @@ def refresh_bytes(scratch: Path) -> None:
         relay = CountingRelay(port)
         os.environ["COMPANION_HOME"] = str(scratch / "home")
         os.environ["COMPANION_PLATFORM_API_URL"] = f"http://127.0.0.1:{relay.port}"
-        from companion.context import AppContext
+        from companion.app.context import AppContext
 
         context = AppContext.create()
         library: LibraryService = context.library()
@@ -236,7 +236,7 @@ def gui_stall(scratch: Path) -> None:
     with SandboxServer() as server:
         os.environ["COMPANION_PLATFORM_API_URL"] = server.url
         server.faults.set(bandwidth_bps=400_000, path_prefix="/v1/assets")
-        from companion.context import AppContext
+        from companion.app.context import AppContext
 
         from companion.ui.app import create_application
         from companion.ui.main_window import MainWindow

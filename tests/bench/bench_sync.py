@@ -125,7 +125,7 @@ def gui_stall_during_sync(
     scratch = scratch / ("frozen" if freeze else "baseline")
     os.environ["COMPANION_HOME"] = str(scratch / "gui-home")
     os.environ["COMPANION_PLATFORM_API_URL"] = url
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.sync_status import Phase
     from tests.auth_helpers import approve_device
 

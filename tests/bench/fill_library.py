@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.jobs import Control
 from tests.auth_helpers import Browser, MemoryKeyring
 

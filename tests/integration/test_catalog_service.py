@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.resources import resource
 from companion.sync.client import PlatformError, PlatformUnreachable
 from tests.conftest import unused_port
@@ -55,7 +55,7 @@ def test_demo_mode_starts_the_built_in_sandbox_on_loopback():
         assert context.connection.is_demo
         result = context.catalog.refresh()
         assert len(result.courses) >= 4
-        assert context.connection.api().client.base_url.startswith("http://127.0.0.1:")
+        assert context.connection.api().address.startswith("http://127.0.0.1:")
     finally:
         context.close()
 

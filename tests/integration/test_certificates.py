@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from companion.domain import CourseManifest, parse_manifest
 from companion.errors import UserFacingError
 from companion.sandbox.certificates import Issued
+from companion.services.certificate_fetch import fetch_certificates
 from companion.services.certificates import CertificateService, Verdict, verify
 from companion.services.progress import ProgressService
-from companion.sync.certificates import fetch_certificates
 from companion.sync.client import MalformedResponse
 from companion.sync.outbox import push
 from tests.integration.test_push import api_for

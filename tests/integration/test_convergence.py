@@ -216,7 +216,7 @@ def test_learners_sharing_a_device_each_get_exactly_their_own_actions(
     signed in, else the last one who signed in; before anyone, only if claimed)."""
     import threading
 
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from tests.auth_helpers import Browser
 
     server = _sandbox_server

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.jobs import Control
 from companion.paths import Paths
 from companion.store.assets import AssetStore

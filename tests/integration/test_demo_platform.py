@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from companion import xapi
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.domain import Chapter
 from companion.services.demo_platform import DemoPlatform
 from companion.sync.client import PlatformUnreachable
@@ -59,14 +59,14 @@ def test_karims_activation_and_synced_progress_survive_a_restart(memory_keyring)
         seen: list[object] = []
         context.start_sync(seen.append)
         wait_until(lambda: context.progress().pending_count() == 0)
-        first_url = context.connection.api().client.base_url
+        first_url = context.connection.api().address
     finally:
         context.close()
 
     again = demo_context()
     try:
         # A new process, on the address it had: the issuer, under which the sign-in is kept.
-        assert again.connection.api().client.base_url == first_url
+        assert again.connection.api().address == first_url
         account = again.account.refresh_account()  # still signed in: no browser this time
         assert account.name == "Karim Benali"
         assert account.entitlements[0].status == "active"

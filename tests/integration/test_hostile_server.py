@@ -18,9 +18,9 @@ import pytest
 
 from companion import xapi
 from companion.errors import UserFacingError
+from companion.files import read_json, write_json_atomic
 from companion.logs import REDACTOR
 from companion.services.progress import ProgressService
-from companion.store.files import read_json, write_json_atomic
 from companion.sync import pull as pull_module
 from companion.sync.client import (
     HttpClient,

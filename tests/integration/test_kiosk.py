@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.services.device import load_device
 from tests.auth_helpers import approve_device
 from tests.policy_helpers import kiosk_policy, use_policy

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.domain import Chapter, Choice, Question, Quiz
 from tests.auth_helpers import Browser
 from tests.sync_helpers import HOME, complete_chapters

@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
+from companion.app.context import AppContext
 from companion.auth.errors import SignInError, SignInRequired
-from companion.context import AppContext
 from companion.errors import Cancelled, UserFacingError
 from companion.sandbox.oidc import token_hash
 from companion.sync.client import PlatformUnreachable

@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
+from companion.app.context import AppContext
 from companion.auth.errors import SignInError
-from companion.context import AppContext
 from companion.sandbox.server import SandboxServer
 from tests.auth_helpers import Browser, approve_device, query
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
+from companion.files import StorageProblem, guarded
 from companion.store import schema
 from companion.store.db import open_precious, open_rebuildable
-from companion.store.guard import StorageProblem, guarded
 from tests.integration.test_profile_lock import companion
 from tests.permission_helpers import read_only
 

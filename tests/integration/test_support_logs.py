@@ -43,7 +43,7 @@ def test_log_file_is_readable_by_its_owner_only(context):
 
 
 def test_log_file_of_an_earlier_release_is_made_private(companion_home, platform_env):
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
     log_dir = companion_home / "logs"
     log_dir.mkdir(parents=True)

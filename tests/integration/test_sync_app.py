@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from companion import xapi
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.sync_status import Phase, SyncStatus
 from tests.auth_helpers import Browser
 from tests.sync_helpers import complete_chapters

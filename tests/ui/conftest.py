@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from tests.auth_helpers import Browser
 
 from companion.ui.app import create_application

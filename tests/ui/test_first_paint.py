@@ -47,8 +47,8 @@ def learner_env(platform_env, companion_home):
 @pytest.mark.parametrize("signed_in", [False, True], ids=["nobody-signed-in", "signed-in"])
 def test_a_usual_start_paints_before_setting_up_what_can_wait(learner_env, signed_in):
     if signed_in:  # naming the learner once took the HTTP stack (the issuer's address)
+        from companion.files import write_json_atomic
         from companion.paths import Paths
-        from companion.store.files import write_json_atomic
 
         profile = Paths.default().profile_dir("default")
         account = {"id": "u-1001", "name": "Camille Martin", "email": "", "entitlements": []}

@@ -204,7 +204,7 @@ def test_a_usual_start_paints_the_home_view_the_learner_saw_last_at_once(
     """Issue 14: the first paint shows the learner's courses from a small copy kept at the
     last start, before the progress file is opened or the platform asked; both follow the
     paint, and the figures are then read anew from the progress file."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.jobs import Prefetch
 
     from companion.ui.main_window import MainWindow
@@ -252,7 +252,7 @@ def test_a_usual_start_paints_the_home_view_the_learner_saw_last_at_once(
 def test_the_home_view_kept_is_only_ever_its_own_learners(platform_env, qtbot, sample_content):
     """The copy lives in the learner's own folder: when someone else signed in last on the
     profile, nothing of the first learner's is painted at start."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
     from companion.ui.main_window import MainWindow
 

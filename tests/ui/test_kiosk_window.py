@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.context import kiosk_session_root
+from companion.paths import kiosk_session_root
 from companion.services.learners import Learner
 from tests.auth_helpers import Browser, approve_device
 from tests.policy_helpers import kiosk_policy, use_policy

@@ -165,7 +165,7 @@ def test_menus_made_after_the_first_paint_keep_what_was_asked_before(platform_en
     """The learner's start makes the menus' actions once the first view has painted (issue
     14): the menu bar shows its titles at once, and a kiosk's "no profile switching", asked
     before, holds once the actions are made."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
     from companion.ui.app import create_application
     from companion.ui.main_window import MainWindow

@@ -46,7 +46,7 @@ def test_the_second_window_explains_and_opens_nothing(qapp, platform_env):
 def test_a_data_folder_that_cannot_be_written_is_explained_in_a_window(
     qapp, platform_env, companion_home, enforced_permissions
 ):
-    from companion.store.guard import StorageProblem
+    from companion.files import StorageProblem
     from tests.permission_helpers import read_only
 
     data = companion_home / "data"

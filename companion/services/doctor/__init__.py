@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from companion.i18n import _
 from companion.paths import Paths, check_profile_name
@@ -30,10 +30,7 @@ from companion.services.doctor.report import Report, Section, Severity
 from companion.services.doctor.sync import check_last_errors, check_outbox, check_running_sync
 from companion.settings import PolicyError, Settings
 
-if TYPE_CHECKING:
-    from companion.context import AppContext
-
-__all__ = ["Diagnosis", "Report", "Severity", "diagnose", "diagnose_context", "diagnose_profile"]
+__all__ = ["Diagnosis", "DoctorInputs", "Report", "Severity", "diagnose", "diagnose_profile"]
 
 
 @dataclass
@@ -72,27 +69,6 @@ def diagnose(inputs: DoctorInputs, policy_error: PolicyError | None = None) -> D
     return Diagnosis(report, inputs, journal, databases)
 
 
-def diagnose_context(context: AppContext, qt_version: str = "") -> Diagnosis:
-    """From inside the running app (the Diagnostic window): its own platform connection
-    and signed-in session are used, so the check is exactly what a sync would see."""
-    connection = context.connection
-    base_url = connection.api().client.base_url
-    inputs = DoctorInputs(
-        paths=context.paths,
-        settings=context.settings,
-        profile=context.profile,
-        profile_dir=context.profile_dir,
-        shared_assets_dir=context.shared_assets_dir,
-        account_dir=context.account.account_file.parent,
-        base_url=base_url,
-        demo=connection.is_demo,
-        account=context.account,
-        qt_version=qt_version,
-        sync_status=context.sync.status() if context.sync is not None else None,
-    )
-    return diagnose(inputs)
-
-
 def diagnose_profile(profile: str) -> Diagnosis:
     """For ``companion doctor`` and ``companion support-bundle``: a separate process."""
     paths = Paths.default()
@@ -114,7 +90,7 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
     """The profile's sign-in, checked with the platform when this process may: not while
     a window holds the profile (two refreshes at once would retire each other's token),
     not on a kiosk (the session lives in the window's memory only)."""
-    from companion.context import kiosk_session_root
+    from companion.paths import kiosk_session_root
     from companion.services.connection import DEMO_STATE_FOLDER, PlatformConnection
 
     profile_dir = paths.profile_dir(profile)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from companion import formatting
 from companion.domain import Account, ContractError, Entitlement, parse_account
 from companion.errors import UserFacingError
+from companion.files import read_json
 from companion.i18n import N_, _
 from companion.services.doctor.inputs import DoctorInputs
 from companion.services.doctor.report import Report, Section, Severity, iso_utc
-from companion.store.files import read_json
 
 if TYPE_CHECKING:
     from companion.services.account import AccountService

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from companion import formatting
+from companion.files import read_tail
 from companion.i18n import _, ngettext
 from companion.services.doctor.inputs import DoctorInputs, progress_files
 from companion.services.doctor.local import open_read_only
 from companion.services.doctor.report import Report, Section, Severity, iso_utc
-from companion.store.files import read_tail
 
 STUCK_AFTER_SECONDS = 24 * 3600  # a day of waiting while the app was used is worth a look
 LAST_ERRORS = 10

@@ -378,7 +378,7 @@ class AccountView(QWidget):
         )
 
     def _show_device_code(self, authorization: object) -> None:
-        from companion.auth.oidc import DeviceAuthorization
+        from companion.auth.tokens import DeviceAuthorization
 
         assert isinstance(authorization, DeviceAuthorization)
         self.device_url.setText(authorization.verification_uri)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import formatting
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
 from companion.services.certificates import Certificate, Verdict

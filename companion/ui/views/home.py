@@ -7,7 +7,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.domain import CatalogEntry
 from companion.errors import describe
 from companion.services.home import CourseCard, course_cards, save_snapshot

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion import formatting
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
 from companion.i18n import _, ngettext

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.domain import CourseManifest
 from companion.i18n import _
 from companion.services.library import OpenableFile, safe_file_name

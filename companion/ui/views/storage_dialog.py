@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from companion import formatting
-from companion.context import AppContext
+from companion.app.context import AppContext
 from companion.errors import describe
 from companion.i18n import _
 

@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -25,16 +25,17 @@ from companion.auth.discovery import Provider, parse_discovery, unreadable
 from companion.auth.errors import ClockSkewError, SignInError
 from companion.auth.id_token import validate_id_token
 from companion.auth.loopback import LoopbackReceiver
-from companion.auth.token_errors import (
+from companion.auth.tokens import DeviceAuthorization, Tokens
+from companion.errors import Cancelled, UserFacingError
+from companion.i18n import _
+from companion.sync.client import HttpClient, decode_json
+from companion.sync.oidc_errors import (
     device_expired,
     oauth_error,
     refresh_error,
     refuse_redirect,
     unreachable,
 )
-from companion.errors import Cancelled, UserFacingError
-from companion.i18n import _
-from companion.sync.client import HttpClient, decode_json
 
 CLIENT_ID = "companion-desktop"
 SCOPE = "openid profile email offline_access"  # offline_access: stay signed in across starts
@@ -42,22 +43,6 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 NO_REDIRECTS: dict[str, Any] = {"allow_redirects": False, "hooks": {"response": [refuse_redirect]}}
 
 __all__ = ["CLIENT_ID", "SCOPE", "DeviceAuthorization", "OidcClient", "Provider", "Tokens"]
-
-
-class Tokens(NamedTuple):
-    access_token: str
-    refresh_token: str | None
-    expires_at: float
-    claims: dict[str, Any]  # verified ID token claims; empty for a refresh
-
-
-class DeviceAuthorization(NamedTuple):
-    device_code: str
-    user_code: str
-    verification_uri: str
-    verification_uri_complete: str | None
-    expires_at: float
-    interval: float
 
 
 class OidcClient:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from companion.platform import Platform
 from companion.services.certificates import CertificateService
-from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.sync")
 
 
-def fetch_certificates(service: CertificateService, api: PlatformV1) -> int:
+def fetch_certificates(service: CertificateService, api: Platform) -> int:
     """Returns how many certificates arrived."""
     service.save_keys(api.signing_keys())
     known = service.known_ids()

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from companion import i18n, logs
+from companion.files import write_atomic
 from companion.i18n import _
-from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name
+from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name, kiosk_session_root
 from companion.resources import resource
 from companion.services.account import AccountService
 from companion.services.catalog import CatalogResult, CatalogService
@@ -26,18 +27,18 @@ from companion.services.learners import (
 )
 from companion.settings import Settings
 from companion.store import instance
-from companion.store.files import write_atomic
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
-    from companion.auth.session import AuthSession
     from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
+    from companion.services.doctor import Diagnosis
     from companion.services.home import CourseCard
     from companion.services.kiosk import KioskSessions
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
     from companion.sync.engine import SyncEngine, Target
+    from companion.sync.oidc_session import AuthSession
     from companion.sync_status import SyncStatus
 
 T = TypeVar("T")
@@ -74,11 +75,6 @@ def _or_none(read: Callable[[], T], what: str) -> T | None:
     except Exception as error:  # said where it is read again
         log.info("%s not read before the window: %s", what, type(error).__name__)
         return None
-
-
-def kiosk_session_root(paths: Paths) -> Path:
-    """On a kiosk, learners' personal data lives here, and only for their session."""
-    return paths.data_dir / "kiosk-session"
 
 
 class Ownership(NamedTuple):
@@ -370,7 +366,7 @@ class AppContext:
     def my_certificates(self) -> list[Certificate]:
         """The certificates kept here, verified offline for the learner last signed in."""
         account = self.account.saved_account()
-        issuer = self.connection.api().client.base_url
+        issuer = self.connection.api().address
         return self.certificates().certificates(issuer, account.id if account else "")
 
     def unannounced_certificates(self) -> list[str]:
@@ -389,9 +385,30 @@ class AppContext:
         return build(self.progress().facts_for_report(), learner, date.today())
 
     def _fetch_certificates(self, target: Target) -> None:
-        from companion.sync.certificates import fetch_certificates
+        from companion.services.certificate_fetch import fetch_certificates
 
         fetch_certificates(self.certificates(), target.api)
+
+    def diagnosis(self, qt_version: str = "") -> Diagnosis:
+        """The doctor's report from inside the running app (the Diagnostic window): its own
+        platform connection and signed-in session are used, so the check is exactly what a
+        sync would see."""
+        from companion.services.doctor import DoctorInputs, diagnose
+
+        inputs = DoctorInputs(
+            paths=self.paths,
+            settings=self.settings,
+            profile=self.profile,
+            profile_dir=self.profile_dir,
+            shared_assets_dir=self.shared_assets_dir,
+            account_dir=self.account.account_file.parent,
+            base_url=self.connection.api().address,
+            demo=self.connection.is_demo,
+            account=self.account,
+            qt_version=qt_version,
+            sync_status=self.sync.status() if self.sync is not None else None,
+        )
+        return diagnose(inputs)
 
     def sync_once(self) -> SyncStatus:
         """One complete sync on this thread, for the command line (no engine running)."""

@@ -12,10 +12,10 @@ import threading
 import time
 
 from companion.auth.errors import SignInRequired
-from companion.auth.oidc import OidcClient, Tokens
 from companion.auth.vault import SessionVault, Vault, VaultUnavailable
 from companion.i18n import _
 from companion.logs import REDACTOR
+from companion.sync.oidc import OidcClient, Tokens
 
 log = logging.getLogger("companion.auth")
 

@@ -13,7 +13,7 @@ from companion import __version__
 from companion.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
 
 # What ``build_parser().parse_args([])`` gives (a test holds them equal).
@@ -157,7 +157,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except UserFacingError as error:
         return _report(error)
     except OSError as error:  # a folder it may not write, a full disk: no traceback for that
-        from companion.store.guard import problem_from_os_error
+        from companion.files import problem_from_os_error
 
         problem = problem_from_os_error(error)
         if problem is None:
@@ -224,7 +224,7 @@ def _run_sandbox(host: str, port: int, fault_specs: list[str], clock_offset: int
 
 
 def _print_catalog(profile: str, create_profile: bool) -> int:
-    from companion.context import AppContext
+    from companion.app.context import AppContext
 
     context = AppContext.create(profile, read_only=True, create_profile=create_profile)
     try:
@@ -239,7 +239,7 @@ def _print_catalog(profile: str, create_profile: bool) -> int:
 
 
 def _print_settings() -> int:
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.i18n import _
     from companion.settings import DECLARED
 
@@ -255,7 +255,7 @@ def _print_settings() -> int:
 def _sync(profile: str, status_only: bool, create_profile: bool) -> int:
     """For learners and support staff: what waits to be sent, and why it does not go."""
     from companion import formatting
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.i18n import _
     from companion.sync_status import Phase
 
@@ -307,7 +307,7 @@ def _print_who_and_where(context: AppContext) -> None:
 def _prefetch(course_ids: list[str], everything: bool) -> int:
     """Machine-wide and headless (a systemd timer at night): a line per course, progress
     every few seconds, exit code 1 with the reason when any course is not ready."""
-    from companion.context import AppContext
+    from companion.app.context import AppContext
     from companion.services.prefetch import PrefetchService
     from companion.store.assets import AssetStore
 

@@ -1,4 +1,7 @@
-"""Storage problems told apart: a folder Companion may not write, a full disk, real damage.
+"""Files on the learner's computer, handled safely: atomic writes, owner-only folders, and
+storage problems told apart (a folder Companion may not write, a full disk, real damage).
+
+Atomic writes: a crash or a full disk never leaves half a file behind.
 
 Only real damage (SQLite says the file is corrupt or not a database, or its integrity check
 fails) may set a rebuildable file aside. A permission problem or a full disk is the
@@ -10,12 +13,13 @@ touched. SQLite's error codes say which (``sqlite_errorcode``), not its message 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from companion.errors import UserFacingError
 from companion.i18n import _
@@ -180,3 +184,46 @@ def tighten(path: Path) -> None:
         return
     with guarded(path):
         path.chmod(mode & ~0o077)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # not needed to start and show what is saved
+
+    create_missing(path.parent)  # mkstemp makes the file 0600: the folder owner-only too
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_json(path: Path) -> Any | None:
+    """The JSON in ``path``, or None when it is missing or unreadable (nested too deep
+    included: a saved answer of a hostile platform must not crash its reader)."""
+    from companion import jsonlimits
+
+    try:
+        return jsonlimits.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def read_tail(path: Path, limit: int) -> str | None:
+    """The last ``limit`` bytes of a text file (what happened last is what matters; a log
+    may be long), decoded forgivingly; None when it cannot be read."""
+    try:
+        with path.open("rb") as source:
+            size = source.seek(0, 2)
+            source.seek(max(0, size - limit))
+            return source.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
