@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from companion.errors import UserFacingError, ValidationError
 from companion.i18n import N_, _
@@ -32,10 +32,13 @@ class Source(Enum):
     POLICY = "policy"
 
 
-class Setting(NamedTuple):
+V = TypeVar("V", bound=str | int | float | bool)
+
+
+class Setting(NamedTuple, Generic[V]):
     key: str
-    type: type
-    default: SettingValue
+    type: type[V]
+    default: V
     doc: str  # English source text, marked for translation
     choices: tuple[SettingValue, ...] = ()
     minimum: float | None = None
@@ -72,149 +75,176 @@ def _coerce(kind: type, raw: object) -> SettingValue:
     raise ValueError(f"must be of type {kind.__name__}")
 
 
-DECLARED: tuple[Setting, ...] = (
-    Setting(
-        "platform.api_url",
-        str,
-        "",
-        N_("Base URL of the platform API. Empty: start the built-in sandbox platform."),
-    ),
-    Setting(
-        "platform.issuer",
-        str,
-        "",
-        N_("OpenID Connect issuer URL when sign-in is hosted elsewhere than the API."),
-    ),
-    Setting(
-        "network.proxy",
-        str,
-        "system",
-        N_("Proxy URL, or 'system' to use the system's proxy settings, or 'none'."),
-    ),
-    Setting(
-        "network.ca_bundle",
-        str,
-        "",
-        N_("Extra certificate authority bundle (PEM) for a proxy that inspects TLS."),
-    ),
-    Setting(
-        "network.timeout_seconds",
-        float,
-        20.0,
-        N_("Seconds to wait for the platform before giving up on one request."),
-        minimum=1.0,
-    ),
-    Setting(
-        "network.retries",
-        int,
-        3,
-        N_("How many times a failed request is retried, with growing pauses."),
-        minimum=0,
-    ),
-    Setting(
-        "auth.loopback_port",
-        int,
-        0,
-        N_("Port for the browser sign-in redirect on 127.0.0.1; 0 lets Companion choose."),
-        minimum=0,
-    ),
-    Setting(
-        "auth.allowed_origins",
-        str,
-        "",
-        N_(
-            "Other addresses (https://host, comma-separated) the sign-in service may name for "
-            "its token, revocation, device and userinfo endpoints."
-        ),
-    ),
-    Setting(
-        "storage.budget_mb",
-        int,
-        5000,
-        N_("Disk space course files may use, in megabytes; older courses make room."),
-        minimum=50,
-    ),
-    Setting("downloads.parallel", int, 3, N_("Files downloaded at the same time."), minimum=1),
-    Setting(
-        "downloads.bandwidth_kbps",
-        int,
-        0,
-        N_("Download speed limit in kilobytes per second; 0 means no limit."),
-        minimum=0,
-    ),
-    Setting(
-        "downloads.metered",
-        bool,
-        False,
-        N_("Metered connection: large files (videos, audio) wait until you allow them."),
-    ),
-    Setting(
-        "sync.interval_minutes",
-        int,
-        15,
-        N_("Minutes between two syncs with the platform when nothing changed."),
-        minimum=1,
-    ),
-    Setting(
-        "sync.lrs_url",
-        str,
-        "",
-        N_(
-            "xAPI address of the learning record store progress goes to; empty: the one "
-            "the platform names."
-        ),
-    ),
-    Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en")),
-    Setting(
-        "ui.theme",
-        str,
-        "system",
-        N_("Colours: 'system' (light or dark, as the system), 'light', 'dark' or 'high-contrast'."),
-        choices=("system", "light", "dark", "high-contrast"),
-    ),
-    Setting(
-        "ui.zoom_percent",
-        int,
-        100,
-        N_("Text size, in percent of the system's (80 to 200)."),
-        minimum=50,
-    ),
-    Setting(
-        "log.level",
-        str,
-        "INFO",
-        N_("Detail of the log file."),
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-    ),
-    Setting(
-        "kiosk.enabled",
-        bool,
-        False,
-        N_("Shared kiosk: tokens kept in memory only, personal data wiped at sign-out."),
-    ),
-    Setting(
-        "kiosk.idle_minutes",
-        int,
-        15,
-        N_("On a kiosk, minutes without activity before the learner is signed out."),
-        minimum=1,
-    ),
-    Setting(
-        "auth.sign_in_methods",
-        str,
-        "browser,device",
-        N_("Sign-in methods offered: 'browser', 'device' (QR code on another device), or both."),
-        choices=("browser,device", "device,browser", "device", "browser"),
-    ),
-    Setting(
-        "storage.shared_cache_dir",
-        str,
-        "",
-        N_("Folder for course files shared by every learner; empty: this account's cache."),
+# Each setting is a typed constant: ``settings.value(NETWORK_PROXY)`` is a str, and a
+# misspelt name is an error that mypy finds (STYLE 6).
+PLATFORM_API_URL = Setting(
+    "platform.api_url",
+    str,
+    "",
+    N_("Base URL of the platform API. Empty: start the built-in sandbox platform."),
+)
+PLATFORM_ISSUER = Setting(
+    "platform.issuer",
+    str,
+    "",
+    N_("OpenID Connect issuer URL when sign-in is hosted elsewhere than the API."),
+)
+NETWORK_PROXY = Setting(
+    "network.proxy",
+    str,
+    "system",
+    N_("Proxy URL, or 'system' to use the system's proxy settings, or 'none'."),
+)
+NETWORK_CA_BUNDLE = Setting(
+    "network.ca_bundle",
+    str,
+    "",
+    N_("Extra certificate authority bundle (PEM) for a proxy that inspects TLS."),
+)
+NETWORK_TIMEOUT_SECONDS = Setting(
+    "network.timeout_seconds",
+    float,
+    20.0,
+    N_("Seconds to wait for the platform before giving up on one request."),
+    minimum=1.0,
+)
+NETWORK_RETRIES = Setting(
+    "network.retries",
+    int,
+    3,
+    N_("How many times a failed request is retried, with growing pauses."),
+    minimum=0,
+)
+AUTH_LOOPBACK_PORT = Setting(
+    "auth.loopback_port",
+    int,
+    0,
+    N_("Port for the browser sign-in redirect on 127.0.0.1; 0 lets Companion choose."),
+    minimum=0,
+)
+AUTH_ALLOWED_ORIGINS = Setting(
+    "auth.allowed_origins",
+    str,
+    "",
+    N_(
+        "Other addresses (https://host, comma-separated) the sign-in service may name for "
+        "its token, revocation, device and userinfo endpoints."
     ),
 )
+STORAGE_BUDGET_MB = Setting(
+    "storage.budget_mb",
+    int,
+    5000,
+    N_("Disk space course files may use, in megabytes; older courses make room."),
+    minimum=50,
+)
+DOWNLOADS_PARALLEL = Setting(
+    "downloads.parallel", int, 3, N_("Files downloaded at the same time."), minimum=1
+)
+DOWNLOADS_BANDWIDTH_KBPS = Setting(
+    "downloads.bandwidth_kbps",
+    int,
+    0,
+    N_("Download speed limit in kilobytes per second; 0 means no limit."),
+    minimum=0,
+)
+DOWNLOADS_METERED = Setting(
+    "downloads.metered",
+    bool,
+    False,
+    N_("Metered connection: large files (videos, audio) wait until you allow them."),
+)
+SYNC_INTERVAL_MINUTES = Setting(
+    "sync.interval_minutes",
+    int,
+    15,
+    N_("Minutes between two syncs with the platform when nothing changed."),
+    minimum=1,
+)
+SYNC_LRS_URL = Setting(
+    "sync.lrs_url",
+    str,
+    "",
+    N_(
+        "xAPI address of the learning record store progress goes to; empty: the one "
+        "the platform names."
+    ),
+)
+UI_LANGUAGE = Setting("ui.language", str, "fr", N_("Interface language."), choices=("fr", "en"))
+UI_THEME = Setting(
+    "ui.theme",
+    str,
+    "system",
+    N_("Colours: 'system' (light or dark, as the system), 'light', 'dark' or 'high-contrast'."),
+    choices=("system", "light", "dark", "high-contrast"),
+)
+UI_ZOOM_PERCENT = Setting(
+    "ui.zoom_percent",
+    int,
+    100,
+    N_("Text size, in percent of the system's (80 to 200)."),
+    minimum=50,
+)
+LOG_LEVEL = Setting(
+    "log.level",
+    str,
+    "INFO",
+    N_("Detail of the log file."),
+    choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+)
+KIOSK_ENABLED = Setting(
+    "kiosk.enabled",
+    bool,
+    False,
+    N_("Shared kiosk: tokens kept in memory only, personal data wiped at sign-out."),
+)
+KIOSK_IDLE_MINUTES = Setting(
+    "kiosk.idle_minutes",
+    int,
+    15,
+    N_("On a kiosk, minutes without activity before the learner is signed out."),
+    minimum=1,
+)
+AUTH_SIGN_IN_METHODS = Setting(
+    "auth.sign_in_methods",
+    str,
+    "browser,device",
+    N_("Sign-in methods offered: 'browser', 'device' (QR code on another device), or both."),
+    choices=("browser,device", "device,browser", "device", "browser"),
+)
+STORAGE_SHARED_CACHE_DIR = Setting(
+    "storage.shared_cache_dir",
+    str,
+    "",
+    N_("Folder for course files shared by every learner; empty: this account's cache."),
+)
 
-BY_KEY: Mapping[str, Setting] = {setting.key: setting for setting in DECLARED}
+DECLARED: tuple[Setting[Any], ...] = (
+    PLATFORM_API_URL,
+    PLATFORM_ISSUER,
+    NETWORK_PROXY,
+    NETWORK_CA_BUNDLE,
+    NETWORK_TIMEOUT_SECONDS,
+    NETWORK_RETRIES,
+    AUTH_LOOPBACK_PORT,
+    AUTH_ALLOWED_ORIGINS,
+    STORAGE_BUDGET_MB,
+    DOWNLOADS_PARALLEL,
+    DOWNLOADS_BANDWIDTH_KBPS,
+    DOWNLOADS_METERED,
+    SYNC_INTERVAL_MINUTES,
+    SYNC_LRS_URL,
+    UI_LANGUAGE,
+    UI_THEME,
+    UI_ZOOM_PERCENT,
+    LOG_LEVEL,
+    KIOSK_ENABLED,
+    KIOSK_IDLE_MINUTES,
+    AUTH_SIGN_IN_METHODS,
+    STORAGE_SHARED_CACHE_DIR,
+)
+
+BY_KEY: Mapping[str, Setting[Any]] = {setting.key: setting for setting in DECLARED}
 
 # Keys renamed since an earlier release: old key -> new key.
 RENAMED: Mapping[str, str] = {"platform.url": "platform.api_url"}
@@ -260,7 +290,12 @@ class Settings:
         self._policy = read_policy(policy_file) if policy_file else {}
         self._environment = _environment_layer(os.environ if environ is None else environ)
 
-    def get(self, key: str) -> Any:
+    def value(self, setting: Setting[V]) -> V:
+        """The setting's value, of its declared type (the layers hold coerced values)."""
+        return cast(V, self.value_and_source(setting.key)[0])
+
+    def get(self, key: str) -> SettingValue:
+        """By name, for the command line's ``config`` and tests; code uses ``value``."""
         return self.value_and_source(key)[0]
 
     def value_and_source(self, key: str) -> tuple[SettingValue, Source]:
@@ -331,7 +366,7 @@ class Settings:
 
     @property
     def kiosk(self) -> bool:
-        return bool(self.get("kiosk.enabled"))
+        return self.value(KIOSK_ENABLED)
 
     @property
     def managed(self) -> dict[str, SettingValue]:
@@ -339,10 +374,10 @@ class Settings:
         return dict(self._policy)
 
     def sign_in_methods(self) -> tuple[str, ...]:
-        return tuple(str(self.get("auth.sign_in_methods")).split(","))
+        return tuple(self.value(AUTH_SIGN_IN_METHODS).split(","))
 
 
-def _declared(key: str) -> Setting:
+def _declared(key: str) -> Setting[Any]:
     try:
         return BY_KEY[key]
     except KeyError:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from companion import i18n, logs
-from companion.files import write_atomic
 from companion.i18n import _
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name, kiosk_session_root
 from companion.resources import resource
@@ -25,13 +24,22 @@ from companion.services.learners import (
     LearnerAreas,
     same_learner,
 )
-from companion.settings import Settings
+from companion.settings import (
+    LOG_LEVEL,
+    PLATFORM_API_URL,
+    STORAGE_SHARED_CACHE_DIR,
+    SYNC_INTERVAL_MINUTES,
+    SYNC_LRS_URL,
+    UI_LANGUAGE,
+    Settings,
+)
 from companion.store import instance
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
+    from companion.services.claims import UnclaimedActions
     from companion.services.doctor import Diagnosis
     from companion.services.home import CourseCard
     from companion.services.kiosk import KioskSessions
@@ -52,7 +60,7 @@ def _log_start(settings: Settings, profile: str, read_only: bool) -> None:
     """The first line support staff look for: what ran, on what, under which rules."""
     from companion import __version__
 
-    platform = str(settings.get("platform.api_url")).strip() or "demo"
+    platform = settings.value(PLATFORM_API_URL).strip() or "demo"
     policy = ", ".join(sorted(settings.managed)) or "none"
     log.info(
         "start: Companion %s, profile %s%s, platform %s, policy %s (%s), kiosk %s, pid %d",
@@ -141,12 +149,12 @@ class AppContext:
     @property
     def shared_assets_dir(self) -> Path:
         """Course files, the same bytes for everyone: machine-wide when policy says where."""
-        return self.paths.course_files_dir(str(self.settings.get("storage.shared_cache_dir")))
+        return self.paths.course_files_dir(self.settings.value(STORAGE_SHARED_CACHE_DIR))
 
     @property
     def assets_shared(self) -> bool:
         """Course files in a machine-wide folder (policy): its permissions are not ours."""
-        return bool(str(self.settings.get("storage.shared_cache_dir")).strip())
+        return bool(self.settings.value(STORAGE_SHARED_CACHE_DIR).strip())
 
     # --- whose progress ----------------------------------------------------------------
 
@@ -279,45 +287,21 @@ class AppContext:
             return "a kiosk learner"
         return f"account {account.id}" if account is not None else "account ?"
 
-    def unclaimed_count(self) -> int:
-        folder = self.areas.unclaimed_folder()
-        owner = self._owner
-        if owner is None or not folder.is_dir() or self.declined_claim(owner):
-            return 0
-        from companion.services.progress import ProgressService
+    def _unclaimed(self) -> UnclaimedActions:
+        from companion.services.claims import UnclaimedActions  # opens SQLite: not at start
 
-        unclaimed = ProgressService(folder)
-        try:
-            return unclaimed.pending_count()
-        finally:
-            unclaimed.close()
+        return UnclaimedActions(self.areas)
+
+    def unclaimed_count(self) -> int:
+        """How many actions made before anyone signed in to ask the owner about."""
+        return self._unclaimed().waiting_for(self._owner)
 
     def declined_claim(self, owner: Learner) -> bool:
-        return (self.areas.unclaimed_folder() / f"declined-{owner.key}").exists()
+        return self._unclaimed().declined_by(owner)
 
     def claim_unclaimed(self, mine: bool) -> int:
-        """The learner said whether the actions made before anyone signed in are theirs.
-        Yes: they become theirs. No: they keep waiting, and this learner is not asked
-        again."""
-        owner = self._owner
-        folder = self.areas.unclaimed_folder()
-        if owner is None or not folder.is_dir():
-            return 0
-        if not mine:
-            write_atomic(folder / f"declined-{owner.key}", b"")
-            return 0
-        from companion.services.progress import ProgressService
-
-        unclaimed = ProgressService(folder)
-        try:
-            claimed = self.progress().claim(unclaimed)
-        finally:
-            unclaimed.close()
-        import shutil
-
-        shutil.rmtree(folder)
-        log.info("%d action(s) made before any sign-in claimed", claimed)
-        return claimed
+        """The learner said whether the actions made before anyone signed in are theirs."""
+        return self._unclaimed().settle(self._owner, self.progress(), mine)
 
     def sign_out(self) -> None:
         """Send what waits, revoke the tokens, forget the account. On a kiosk, what could
@@ -419,7 +403,7 @@ class AppContext:
         signed-in learner with their own progress."""
         from companion.sync.engine import SyncEngine
 
-        minutes = int(self.settings.get("sync.interval_minutes"))
+        minutes = self.settings.value(SYNC_INTERVAL_MINUTES)
         return SyncEngine(
             self.progress,
             self._sync_target,
@@ -438,7 +422,7 @@ class AppContext:
         account = self.account.saved_account() or self.account.refresh_account()
         self.switch_owner(self.learner_for(account))  # a no-op for the same learner
         api = self.connection.api().with_auth(self.account.session())
-        configured = str(self.settings.get("sync.lrs_url")).strip()
+        configured = self.settings.value(SYNC_LRS_URL).strip()
         api = api.with_lrs(configured or account.xapi_endpoint)
         return Target(api, account.id, self.connection.issuer(), self.progress())
 
@@ -460,9 +444,9 @@ class AppContext:
         window does, after its first paint); an error is written at once."""
         paths = Paths.default()
         settings = Settings(paths.settings_file, paths.policy_file)
-        i18n.install(str(settings.get("ui.language")))  # first: a refusal below is translated
+        i18n.install(settings.value(UI_LANGUAGE))  # first: a refusal below is translated
         paths.ensure()
-        logs.setup(paths.log_dir, str(settings.get("log.level")), console=console_log)
+        logs.setup(paths.log_dir, settings.value(LOG_LEVEL), console=console_log)
         if hold_log:
             logs.hold()
         _log_start(settings, profile, read_only)

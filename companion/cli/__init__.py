@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from companion import __version__
 from companion.errors import UserFacingError
+from companion.settings import PLATFORM_API_URL
 
 if TYPE_CHECKING:
     from companion.app.context import AppContext
@@ -291,7 +292,7 @@ def _print_who_and_where(context: AppContext) -> None:
     """Which platform, and whose progress: what support staff ask first."""
     from companion.i18n import _
 
-    configured = str(context.settings.get("platform.api_url")).strip()
+    configured = context.settings.value(PLATFORM_API_URL).strip()
     print(_("Platform: {url}").format(url=configured or _("the built-in demo platform")))
     account = context.account.saved_account()
     if account is not None:

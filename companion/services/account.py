@@ -24,7 +24,7 @@ from companion.errors import UserFacingError, ValidationError
 from companion.files import read_json, write_json_atomic
 from companion.i18n import _
 from companion.services.connection import PlatformConnection
-from companion.settings import Settings
+from companion.settings import AUTH_ALLOWED_ORIGINS, AUTH_LOOPBACK_PORT, Settings
 
 if TYPE_CHECKING:  # imported on workers: the sign-in stack is not needed to paint
     from companion.auth.tokens import DeviceAuthorization, Tokens
@@ -69,7 +69,7 @@ class AccountService:
                 from companion.sync.oidc_session import AuthSession
 
                 issuer = self.connection.issuer()
-                allowed = str(self.settings.get("auth.allowed_origins")).split(",")
+                allowed = self.settings.value(AUTH_ALLOWED_ORIGINS).split(",")
                 oidc = OidcClient(
                     self.connection.http_client(),
                     issuer,
@@ -105,7 +105,7 @@ class AccountService:
         self, open_browser: Callable[[str], bool], cancelled: threading.Event
     ) -> Account:
         session = self.session()
-        port = int(self.settings.get("auth.loopback_port"))
+        port = self.settings.value(AUTH_LOOPBACK_PORT)
         tokens = session.oidc.sign_in_with_browser(open_browser, cancelled, port=port)
         return self._signed_in(tokens)
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.paths import Paths
-from companion.settings import Settings
+from companion.settings import (
+    NETWORK_CA_BUNDLE,
+    NETWORK_PROXY,
+    NETWORK_RETRIES,
+    NETWORK_TIMEOUT_SECONDS,
+    PLATFORM_API_URL,
+    PLATFORM_ISSUER,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from companion.platform import Platform
@@ -65,7 +73,7 @@ class PlatformConnection:
 
     @property
     def is_demo(self) -> bool:
-        return not str(self.settings.get("platform.api_url")).strip()
+        return not self.settings.value(PLATFORM_API_URL).strip()
 
     def api(self) -> Platform:
         """The platform, as the interface every kind implements (``companion.platform``)."""
@@ -101,7 +109,7 @@ class PlatformConnection:
 
     def issuer(self) -> str:
         """The OpenID provider: configured apart from the API, or the API's own address."""
-        configured = str(self.settings.get("platform.issuer")).strip()
+        configured = self.settings.value(PLATFORM_ISSUER).strip()
         if configured:
             return configured
         with self._lock:
@@ -120,7 +128,7 @@ class PlatformConnection:
     def _base_url(self) -> str:
         demo = self.demo
         if demo is None:
-            return str(self.settings.get("platform.api_url"))
+            return self.settings.value(PLATFORM_API_URL)
         if importlib.util.find_spec("flask") is None:
             raise UserFacingError(
                 _("No platform is configured and the demo platform is not installed."),
@@ -133,10 +141,10 @@ class PlatformConnection:
 
         return NetworkConfig(
             base_url=base_url,
-            timeout_seconds=float(self.settings.get("network.timeout_seconds")),
-            retries=int(self.settings.get("network.retries")),
-            proxy=str(self.settings.get("network.proxy")),
-            ca_bundle=str(self.settings.get("network.ca_bundle")),
+            timeout_seconds=self.settings.value(NETWORK_TIMEOUT_SECONDS),
+            retries=self.settings.value(NETWORK_RETRIES),
+            proxy=self.settings.value(NETWORK_PROXY),
+            ca_bundle=self.settings.value(NETWORK_CA_BUNDLE),
         )
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from companion.errors import UserFacingError
 from companion.i18n import _
-from companion.settings import Settings, Source
+from companion.settings import PLATFORM_API_URL, Settings, Source
 
 WELCOMED_FILE = "welcomed"
 PLATFORM_KEY = "platform.api_url"
@@ -64,7 +64,7 @@ def choose_platform(settings: Settings, address: str | None) -> bool:
     """Save the learner's platform (None: the demo platform) in their settings file;
     returns whether it changed (the connection must then be opened again)."""
     wanted = "" if address is None else checked_address(address)
-    if str(settings.get(PLATFORM_KEY)).strip() == wanted:
+    if settings.value(PLATFORM_API_URL).strip() == wanted:
         return False
     settings.set(PLATFORM_KEY, wanted)
     return True

@@ -7,30 +7,40 @@ when its chapter is downloaded.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import quote
 
-from companion import formatting
 from companion.domain import (
     Asset,
     Block,
     Chapter,
     CourseManifest,
     is_course_id,
+    manifest_json,
     parse_manifest,
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.platform import Credentials
+from companion.services.chapter_text import block_html, fts_query, marked, plain_text
 from companion.services.connection import PlatformConnection
-from companion.settings import Settings
+from companion.services.course_files import (
+    OpenableFile,
+    copy_private,
+    essential_type,
+    openable_extension,
+)
+from companion.settings import (
+    DOWNLOADS_BANDWIDTH_KBPS,
+    DOWNLOADS_METERED,
+    DOWNLOADS_PARALLEL,
+    STORAGE_BUDGET_MB,
+    Settings,
+)
 from companion.store import schema
 from companion.store.assets import AssetStore
 from companion.store.db import Database, open_rebuildable
@@ -47,48 +57,6 @@ PARTIAL = "partial"
 LARGE_FILE_BYTES = 2_000_000  # held back on a metered connection
 # Text first (readable soonest), then images, documents, audio, video.
 _PRIORITY = {"text": 0, "image": 1, "application": 2, "audio": 3, "video": 4}
-
-ALLOWED_TAGS = {
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "br",
-    "hr",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "a",
-    "span",
-    "sub",
-    "sup",
-}
-
-
-# A chapter's text is shown whole on the GUI thread: a 50 MB one blocked it 8 s and used
-# 2.7 GB (issue 12). A real chapter's text is tens of kilobytes.
-MAX_TEXT_BLOCK_BYTES = 2_000_000
-
-
-class OpenableFile(NamedTuple):
-    path: Path | None  # None: not a type Companion opens; offer "Save as…"
-    media_type: str  # lower case, without parameters
 
 
 class DownloadReport(NamedTuple):
@@ -203,7 +171,7 @@ class LibraryService:
                     manifest.title,
                     manifest.version,
                     etag,
-                    json.dumps(_manifest_json(manifest), ensure_ascii=False),
+                    json.dumps(manifest_json(manifest), ensure_ascii=False),
                     time.time(),
                 ),
             )
@@ -257,7 +225,7 @@ class LibraryService:
             raise UserFacingError(_("This part of the course no longer exists."))
         wanted = _ordered(a for c in chapters for b in c.blocks for a in _block_assets(b))
         held = []
-        if bool(self.settings.get("downloads.metered")) and not allow_large:
+        if self.settings.value(DOWNLOADS_METERED) and not allow_large:
             held = [a for a in wanted if a.size > LARGE_FILE_BYTES]
             wanted = [a for a in wanted if a.size <= LARGE_FILE_BYTES]
         missing = [a for a in wanted if not self.assets.has(a.sha256)]
@@ -304,7 +272,7 @@ class LibraryService:
                 c.execute(
                     "INSERT INTO chapter_text (course_id, chapter_id, title, body) "
                     "VALUES (?, ?, ?, ?)",
-                    (manifest.id, chapter.id, chapter.title, self._plain_text(chapter)),
+                    (manifest.id, chapter.id, chapter.title, plain_text(chapter, self.assets)),
                 )
 
     # --- states, reading, search ----------------------------------------------------------
@@ -340,53 +308,10 @@ class LibraryService:
         if chapter is None:
             raise UserFacingError(_("This chapter is not on this computer."))
         self.assets.touch(self.profile, course_id)
-        return "\n".join(self._block_html(block) for block in chapter.blocks)
-
-    def _block_html(self, block: Block) -> str:
-        asset = block.asset
-        if block.type == "quiz" and block.quiz is not None:
-            return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
-        if asset is None or not self.assets.has(asset.sha256):
-            missing = html.escape(_("Not downloaded yet."))
-            return f"<p><em>{missing}</em></p>"
-        path = self.assets.path(asset.sha256)
-        if block.type == "text":
-            size = max(asset.size, path.stat().st_size)
-            if size > MAX_TEXT_BLOCK_BYTES:
-                too_long = _(
-                    "This part of the chapter is too long to show ({size}; at most {limit})."
-                )
-                text = too_long.format(
-                    size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
-                )
-                return f"<p><em>{html.escape(text)}</em></p>"
-            return sanitise(read_text(path, asset.media_type))
-        title = html.escape(block.title)
-        if block.type == "image":
-            return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
-        # The title rides along in the fragment, for the player to show.
-        href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
-        return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"
-
-    def _plain_text(self, chapter: Chapter) -> str:
-        import nh3
-
-        parts = []
-        for block in chapter.blocks:
-            asset = block.asset
-            if block.type == "text" and asset and self.assets.has(asset.sha256):
-                path = self.assets.path(asset.sha256)
-                if path.stat().st_size > MAX_TEXT_BLOCK_BYTES:  # not shown: not indexed
-                    parts.append(block.title)
-                    continue
-                raw = read_text(path, asset.media_type)
-                parts.append(html.unescape(nh3.clean(raw, tags=set())))
-            elif block.title:
-                parts.append(block.title)
-        return "\n".join(parts)
+        return "\n".join(block_html(block, self.assets) for block in chapter.blocks)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        query = _fts_query(text)
+        query = fts_query(text)
         if not query:
             return []
         rows = self.db.read(
@@ -396,7 +321,7 @@ class LibraryService:
             (query, limit),
         )
         return [
-            SearchHit(r["course_id"], r["chapter_id"], r["title"], _marked(r["snippet"]))
+            SearchHit(r["course_id"], r["chapter_id"], r["title"], marked(r["snippet"]))
             for r in rows
         ]
 
@@ -419,13 +344,13 @@ class LibraryService:
             return OpenableFile(None, essential_type(media_type))
         target = open_dir / f"{sha256[:16]}{extension}"
         if not target.exists():
-            _copy_private(self.assets.path(sha256), target)
+            copy_private(self.assets.path(sha256), target)
         return OpenableFile(target, essential_type(media_type))
 
     def save_copy(self, sha256: str, destination: Path) -> None:
         """The file as the learner chose to save it: their name, never executable."""
         self.asset_media_type(sha256)  # on this computer, and a course file
-        _copy_private(self.assets.path(sha256), destination)
+        copy_private(self.assets.path(sha256), destination)
 
     def chapter(self, course_id: str, chapter_id: str) -> Chapter | None:
         manifest = self.manifest(course_id)
@@ -472,7 +397,7 @@ class LibraryService:
 
 def storage_budget(settings: Settings) -> int:
     """Bytes course files may use (the learner's setting, or the centre's policy)."""
-    return int(settings.get("storage.budget_mb")) * 1_000_000
+    return settings.value(STORAGE_BUDGET_MB) * 1_000_000
 
 
 def configured_downloader(
@@ -485,8 +410,8 @@ def configured_downloader(
         connection.download_client(),
         assets,
         locate=connection.api().asset_path,
-        parallel=int(settings.get("downloads.parallel")),
-        throttle=Throttle(int(settings.get("downloads.bandwidth_kbps")) * 1000),
+        parallel=settings.value(DOWNLOADS_PARALLEL),
+        throttle=Throttle(settings.value(DOWNLOADS_BANDWIDTH_KBPS) * 1000),
     )
 
 
@@ -496,41 +421,6 @@ def _keep_nothing() -> Callable[[], ProgressService]:
 
     memory = ProgressService(None)
     return lambda: memory
-
-
-def sanitise(fragment: str) -> str:
-    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads."""
-    import nh3
-
-    return str(
-        nh3.clean(
-            fragment,
-            tags=ALLOWED_TAGS,
-            attributes={
-                "a": {"href", "title"},
-                "code": {"class"},
-                "th": {"align"},
-                "td": {"align"},
-                "span": {"class"},
-            },
-            url_schemes={"https", "mailto"},
-            link_rel="noopener noreferrer",
-        )
-    )
-
-
-def _fts_query(text: str) -> str:
-    """Quoted terms, so no FTS syntax typed by the learner reaches SQLite; the last word is
-    a prefix, since it may still be being typed."""
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w][:12]
-    if not words:
-        return ""
-    return " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
-
-
-def _marked(snippet: str) -> str:
-    flat = " ".join(snippet.split())  # one line: snippets cut across paragraphs
-    return html.escape(flat).replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
 def _block_assets(block: Block) -> list[Asset]:
@@ -550,108 +440,6 @@ def _ordered(assets: Iterable[Asset]) -> list[Asset]:
             a.size,
         ),
     )
-
-
-# The only files handed to the system's default application, each with the extension chosen
-# here: the extension picks the application, so it never comes from the platform's media
-# type (``mimetypes`` made .sh, .py, .jar and .com of it, and would make .exe or .js on
-# Windows). Documents and media whose usual viewers run no code: PDF, raster images, audio,
-# video, plain text, and OpenDocument / Office Open XML documents (their macro-enabled
-# variants have other types and extensions: .docm, .xlsm...). Left out on purpose: HTML and
-# SVG (a browser runs their scripts), legacy Office formats (.doc, .xls, .ppt carry macros),
-# archives, scripts, programs and anything unknown. Those are offered as "Save as…".
-OPENABLE = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "image/webp": ".webp",
-    "audio/mpeg": ".mp3",
-    "audio/mp4": ".m4a",
-    "audio/ogg": ".ogg",
-    "audio/wav": ".wav",
-    "audio/x-wav": ".wav",
-    "audio/webm": ".weba",
-    "audio/flac": ".flac",
-    "video/mp4": ".mp4",
-    "video/webm": ".webm",
-    "video/ogg": ".ogv",
-    "text/plain": ".txt",
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-    "application/vnd.oasis.opendocument.presentation": ".odp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-}
-
-
-def essential_type(media_type: str) -> str:
-    """``Text/HTML; charset=UTF-8`` -> ``text/html``."""
-    return media_type.split(";", 1)[0].strip().lower()
-
-
-def openable_extension(media_type: str) -> str | None:
-    return OPENABLE.get(essential_type(media_type))
-
-
-def declared_charset(media_type: str) -> str | None:
-    for parameter in media_type.split(";")[1:]:
-        name, _sep, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"'):
-            return value.strip().strip('"')
-    return None
-
-
-def decode_text(data: bytes, media_type: str) -> str:
-    """Text as the platform declared it (``charset``), else UTF-8, else Windows-1252 with
-    replacement characters: a chapter in an unexpected encoding reads a little wrong, it
-    never fails the course (issue 12)."""
-    import codecs
-
-    charset = declared_charset(media_type)
-    if charset:
-        try:
-            codecs.lookup(charset)
-            return data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            log.info("text not in its declared charset %.40r", charset)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def read_text(path: Path, media_type: str) -> str:
-    return decode_text(path.read_bytes(), media_type)
-
-
-def safe_file_name(title: str, fallback: str = "fichier") -> str:
-    """A name to suggest for saving a course file: letters, digits, spaces, dashes and
-    underscores from its title, no dot (so no extension from the platform), short."""
-    kept = "".join(c if c.isalnum() or c in " -_" else "_" for c in title)
-    name = "_".join(kept.split())[:60].strip("_-")
-    return name or fallback
-
-
-def _copy_private(source: Path, target: Path) -> None:
-    """Copy whole or not at all, owner read/write only: never executable, whatever
-    the target's name or an earlier file there."""
-    import shutil
-    import tempfile
-
-    from companion.files import create_missing
-
-    create_missing(target.parent)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".companion-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
-            shutil.copyfileobj(data, out)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _check_course(course_id: str) -> None:
@@ -675,53 +463,3 @@ def _find_chapter(manifest: CourseManifest, chapter_id: str) -> Chapter | None:
             if chapter.id == chapter_id:
                 return chapter
     return None
-
-
-def _manifest_json(manifest: CourseManifest) -> dict[str, object]:
-    def block(b: Block) -> dict[str, object]:
-        data: dict[str, object] = {"type": b.type, "title": b.title}
-        if b.asset is not None:
-            data["asset"] = b.asset._asdict()
-        if b.quiz is not None:
-            data["quiz"] = {
-                "activity_id": b.quiz.activity_id,
-                "id": b.quiz.id,
-                "title": b.quiz.title,
-                "pass_ratio": b.quiz.pass_ratio,
-                "questions": [
-                    {
-                        "id": q.id,
-                        "kind": q.kind,
-                        "prompt": q.prompt,
-                        "choices": [c._asdict() for c in q.choices],
-                        "correct": sorted(q.correct),
-                        "explanation": q.explanation,
-                    }
-                    for q in b.quiz.questions
-                ],
-            }
-        return data
-
-    return {
-        "id": manifest.id,
-        "version": manifest.version,
-        "title": manifest.title,
-        "language": manifest.language,
-        "activity_id": manifest.activity_id,
-        "parts": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "chapters": [
-                    {
-                        "id": c.id,
-                        "title": c.title,
-                        "activity_id": c.activity_id,
-                        "blocks": [block(b) for b in c.blocks],
-                    }
-                    for c in p.chapters
-                ],
-            }
-            for p in manifest.parts
-        ],
-    }

@@ -166,7 +166,7 @@ def refresh_bytes(scratch: Path) -> None:
 def search_latency(scratch: Path) -> None:
     import unicodedata
 
-    from companion.services.library import _fts_query
+    from companion.services.chapter_text import fts_query as _fts_query
     from companion.store import schema
     from companion.store.db import Database
 

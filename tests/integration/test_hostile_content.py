@@ -153,7 +153,7 @@ def test_a_chapter_not_in_utf8_does_not_fail_the_course(context, sample_content)
 
 
 def test_decoding_falls_back_and_never_raises():
-    from companion.services.library import decode_text
+    from companion.services.course_files import decode_text
 
     assert decode_text("é".encode(), "text/plain; charset=no-such-charset") == "é"
     assert decode_text(b"caf\xe9", "text/html; charset=utf-8") == "café"

@@ -62,7 +62,7 @@ def test_the_platform_chosen_is_saved_and_sign_in_comes_next(make_window, qtbot)
     assert saved_platform(window) == address
     assert window.tabs.currentWidget() is window._account_tab  # "Se connecter": next
     assert not window.context.connection.is_demo
-    assert window.context.connection.api().client.base_url.rstrip("/") == address
+    assert window.context.connection.api().address.rstrip("/") == address
     assert welcome_if_first_run(window) is None
 
 

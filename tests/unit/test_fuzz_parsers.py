@@ -220,7 +220,7 @@ hostile_fragments = st.sampled_from(
 @FUZZ
 @given(st.lists(st.one_of(hostile_fragments, st.text(max_size=20)), max_size=8).map("".join))
 def test_sanitised_course_html_has_no_script_handler_or_remote_load(fragment):
-    from companion.services.library import sanitise
+    from companion.services.chapter_text import sanitise
 
     clean = sanitise(fragment).lower()
     assert "<script" not in clean and "<iframe" not in clean and "<object" not in clean

@@ -200,3 +200,22 @@ def test_the_settings_file_is_readable_by_its_owner_only(tmp_path):
     settings = make(tmp_path)
     settings.set("ui.language", "en")
     assert settings.user_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_every_default_is_of_its_declared_type():
+    # ``Settings.value`` returns the declared type without a cast at the call site.
+    wrong = [s.key for s in DECLARED if type(s.default) is not s.type]
+    assert not wrong
+
+
+def test_a_typed_setting_reads_every_layer_as_its_type(tmp_path):
+    from companion.settings import DOWNLOADS_METERED, NETWORK_TIMEOUT_SECONDS, SYNC_INTERVAL_MINUTES
+
+    user = tmp_path / "settings.toml"
+    user.write_text("[sync]\ninterval_minutes = 7\n", encoding="utf-8")
+    environ = {"COMPANION_NETWORK_TIMEOUT_SECONDS": "12", "COMPANION_DOWNLOADS_METERED": "yes"}
+    settings = Settings(user, None, environ=environ)
+    assert settings.value(SYNC_INTERVAL_MINUTES) == 7
+    assert settings.value(NETWORK_TIMEOUT_SECONDS) == 12.0
+    assert isinstance(settings.value(NETWORK_TIMEOUT_SECONDS), float)
+    assert settings.value(DOWNLOADS_METERED) is True

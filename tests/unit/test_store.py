@@ -5,7 +5,8 @@ import time
 import pytest
 
 from companion.errors import UserFacingError
-from companion.services.library import _fts_query, sanitise
+from companion.services.chapter_text import fts_query as _fts_query
+from companion.services.chapter_text import sanitise
 from companion.store import db as db_module
 from companion.store import schema
 from companion.store.assets import AssetStore

@@ -28,7 +28,13 @@ from companion.services.doctor.local import (
 from companion.services.doctor.platform import check_platform
 from companion.services.doctor.report import Report, Section, Severity
 from companion.services.doctor.sync import check_last_errors, check_outbox, check_running_sync
-from companion.settings import PolicyError, Settings
+from companion.settings import (
+    PLATFORM_API_URL,
+    STORAGE_SHARED_CACHE_DIR,
+    UI_LANGUAGE,
+    PolicyError,
+    Settings,
+)
 
 __all__ = ["Diagnosis", "DoctorInputs", "Report", "Severity", "diagnose", "diagnose_profile"]
 
@@ -80,7 +86,7 @@ def diagnose_profile(profile: str) -> Diagnosis:
         settings = Settings(paths.settings_file, None)
     from companion import i18n
 
-    i18n.install(str(settings.get("ui.language")))  # the report is for people to read
+    i18n.install(settings.value(UI_LANGUAGE))  # the report is for people to read
     with _live_session(paths, settings, check_profile_name(profile)) as inputs:
         return diagnose(inputs, policy_error)
 
@@ -95,15 +101,15 @@ def _live_session(paths: Paths, settings: Settings, profile: str) -> Iterator[Do
 
     profile_dir = paths.profile_dir(profile)
     account_dir = kiosk_session_root(paths) if settings.kiosk else profile_dir
-    demo = not str(settings.get("platform.api_url")).strip()
+    demo = not settings.value(PLATFORM_API_URL).strip()
     inputs = DoctorInputs(
         paths=paths,
         settings=settings,
         profile=profile,
         profile_dir=profile_dir,
-        shared_assets_dir=paths.course_files_dir(str(settings.get("storage.shared_cache_dir"))),
+        shared_assets_dir=paths.course_files_dir(settings.value(STORAGE_SHARED_CACHE_DIR)),
         account_dir=account_dir,
-        base_url="" if demo else str(settings.get("platform.api_url")),
+        base_url="" if demo else settings.value(PLATFORM_API_URL),
         demo=demo,
     )
     with ExitStack() as stack:

@@ -19,6 +19,7 @@ from companion import __version__, formatting
 from companion.i18n import _
 from companion.services.doctor.inputs import DoctorInputs, progress_files
 from companion.services.doctor.report import Report, Section, Severity
+from companion.settings import STORAGE_BUDGET_MB
 from companion.store import schema
 
 LOW_DISK_BYTES = 200_000_000  # below this, downloads will soon stop
@@ -224,7 +225,7 @@ def _check_free_space(report: Report, folder: Path) -> None:
 
 
 def check_storage_budget(report: Report, inputs: DoctorInputs) -> None:
-    budget = int(inputs.settings.get("storage.budget_mb")) * 1_000_000
+    budget = inputs.settings.value(STORAGE_BUDGET_MB) * 1_000_000
     database = inputs.shared_assets_dir / "assets.db"
     used = 0
     if database.exists():

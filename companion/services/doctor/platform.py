@@ -9,6 +9,7 @@ from companion import formatting
 from companion.i18n import _
 from companion.services.doctor.inputs import DoctorInputs
 from companion.services.doctor.report import Report, Section, Severity
+from companion.settings import NETWORK_CA_BUNDLE, NETWORK_PROXY, NETWORK_TIMEOUT_SECONDS
 
 CLOCK_WARNING_SECONDS = 60
 CLOCK_PROBLEM_SECONDS = 300  # beyond this, sign-in tokens and certificates are refused
@@ -30,9 +31,9 @@ def check_platform(report: Report, inputs: DoctorInputs) -> Any:
 
     config = NetworkConfig(
         base_url=inputs.base_url,
-        timeout_seconds=float(inputs.settings.get("network.timeout_seconds")),
-        proxy=str(inputs.settings.get("network.proxy")),
-        ca_bundle=str(inputs.settings.get("network.ca_bundle")),
+        timeout_seconds=inputs.settings.value(NETWORK_TIMEOUT_SECONDS),
+        proxy=inputs.settings.value(NETWORK_PROXY),
+        ca_bundle=inputs.settings.value(NETWORK_CA_BUNDLE),
     )
     result = probe(config)
     _report_address(report, inputs, result.proxy)
@@ -52,7 +53,7 @@ def _report_address(report: Report, inputs: DoctorInputs, proxy: str) -> None:
         _("Platform: {url}; proxy: {proxy}.").format(url=where, proxy=proxy or _("none")),
         url=inputs.base_url,
         proxy=proxy,
-        proxy_setting=str(inputs.settings.get("network.proxy")),
+        proxy_setting=inputs.settings.value(NETWORK_PROXY),
     )
     from companion.auth.discovery import is_safe_url
 

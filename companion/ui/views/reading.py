@@ -12,7 +12,7 @@ from typing import Any
 from companion.app.context import AppContext
 from companion.domain import CourseManifest
 from companion.i18n import _
-from companion.services.library import OpenableFile, safe_file_name
+from companion.services.course_files import OpenableFile, safe_file_name
 
 from companion.ui import qt
 from companion.ui.bridge import run_in_background

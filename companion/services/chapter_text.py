@@ -1,0 +1,130 @@
+"""A chapter as the reader shows it and search finds it: course HTML sanitised, text
+blocks bounded, the search query quoted and its snippets marked."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from companion import formatting
+from companion.domain import Block, Chapter
+from companion.i18n import _
+from companion.services.course_files import read_text
+from companion.store.assets import AssetStore
+
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "span",
+    "sub",
+    "sup",
+}
+
+
+# A chapter's text is shown whole on the GUI thread: a 50 MB one blocked it 8 s and used
+# 2.7 GB (issue 12). A real chapter's text is tens of kilobytes.
+MAX_TEXT_BLOCK_BYTES = 2_000_000
+
+
+def sanitise(fragment: str) -> str:
+    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads."""
+    import nh3
+
+    return str(
+        nh3.clean(
+            fragment,
+            tags=ALLOWED_TAGS,
+            attributes={
+                "a": {"href", "title"},
+                "code": {"class"},
+                "th": {"align"},
+                "td": {"align"},
+                "span": {"class"},
+            },
+            url_schemes={"https", "mailto"},
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def fts_query(text: str) -> str:
+    """Quoted terms, so no FTS syntax typed by the learner reaches SQLite; the last word is
+    a prefix, since it may still be being typed."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w][:12]
+    if not words:
+        return ""
+    return " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
+
+
+def marked(snippet: str) -> str:
+    flat = " ".join(snippet.split())  # one line: snippets cut across paragraphs
+    return html.escape(flat).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def block_html(block: Block, assets: AssetStore) -> str:
+    """One block for the reader: sanitised HTML, images from the local store."""
+    asset = block.asset
+    if block.type == "quiz" and block.quiz is not None:
+        return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
+    if asset is None or not assets.has(asset.sha256):
+        missing = html.escape(_("Not downloaded yet."))
+        return f"<p><em>{missing}</em></p>"
+    path = assets.path(asset.sha256)
+    if block.type == "text":
+        size = max(asset.size, path.stat().st_size)
+        if size > MAX_TEXT_BLOCK_BYTES:
+            too_long = _("This part of the chapter is too long to show ({size}; at most {limit}).")
+            text = too_long.format(
+                size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
+            )
+            return f"<p><em>{html.escape(text)}</em></p>"
+        return sanitise(read_text(path, asset.media_type))
+    title = html.escape(block.title)
+    if block.type == "image":
+        return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
+    # The title rides along in the fragment, for the player to show.
+    href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
+    return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"
+
+
+def plain_text(chapter: Chapter, assets: AssetStore) -> str:
+    """What search indexes of a chapter: its text blocks' words and other blocks' titles."""
+    import nh3
+
+    parts = []
+    for block in chapter.blocks:
+        asset = block.asset
+        if block.type == "text" and asset and assets.has(asset.sha256):
+            path = assets.path(asset.sha256)
+            if path.stat().st_size > MAX_TEXT_BLOCK_BYTES:  # not shown: not indexed
+                parts.append(block.title)
+                continue
+            raw = read_text(path, asset.media_type)
+            parts.append(html.unescape(nh3.clean(raw, tags=set())))
+        elif block.title:
+            parts.append(block.title)
+    return "\n".join(parts)
