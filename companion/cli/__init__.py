@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from companion import __version__
 from companion.errors import UserFacingError
-from companion.settings import PLATFORM_API_URL
-
-if TYPE_CHECKING:
-    from companion.app.context import AppContext
-
 
 # What ``build_parser().parse_args([])`` gives (a test holds them equal).
 USUAL_START = {"self_test": False, "profile": "default", "create_profile": False, "command": None}
@@ -126,7 +119,9 @@ def _main(argv: Sequence[str] | None) -> int:
         parser = build_parser()
         args = parser.parse_args(arguments)
     if args.self_test:
-        return _self_test()
+        from companion.cli import self_test
+
+        return self_test.self_test()
     command = args.command or "gui"
     if command != "gui":
         gc.enable()
@@ -138,23 +133,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return run(args.profile, create_profile=args.create_profile)
         if command == "sandbox":
-            if args.controlled:
-                from companion.sandbox.controlled import run_controlled
+            from companion.cli import sandbox
 
-                return run_controlled(args.host, args.port, args.state_dir)
-            return _run_sandbox(args.host, args.port, args.fault, args.clock_offset)
-        if command == "catalog":
-            return _print_catalog(args.profile, args.create_profile)
-        if command == "settings":
-            return _print_settings()
-        if command == "sync":
-            return _sync(args.profile, args.status, args.create_profile)
-        if command == "prefetch":
-            return _prefetch(args.course_ids, args.all)
-        if command == "doctor":
-            return _doctor(args.profile, args.json)
-        if command == "support-bundle":
-            return _support_bundle(args.profile, args.output)
+            return sandbox.run(args)
+        from companion.cli import commands  # a command's modules: not for the window's start
+
+        return commands.run(command, args)
     except UserFacingError as error:
         return _report(error)
     except OSError as error:  # a folder it may not write, a full disk: no traceback for that
@@ -164,27 +148,6 @@ def _main(argv: Sequence[str] | None) -> int:
         if problem is None:
             raise
         return _report(problem)
-    return 2
-
-
-def _self_test() -> int:
-    """For whoever builds or supports a bundle: one line per check, in a temporary folder."""
-    import tempfile
-    from pathlib import Path
-
-    from companion.services.self_test import core_checks, run_checks
-
-    from companion.ui.self_test import qt_checks
-
-    checks = [*core_checks(), *qt_checks()]
-    with tempfile.TemporaryDirectory(prefix="companion-self-test-") as folder:
-        failed = 0
-        for outcome in run_checks(checks, Path(folder)):
-            print(outcome.line(), flush=True)
-            failed += not outcome.passed
-    verdict = f"{failed} of {len(checks)} checks failed" if failed else "all checks passed"
-    print(f"self-test: {verdict}")
-    return 1 if failed else 0
 
 
 def _report(error: UserFacingError) -> int:
@@ -192,161 +155,3 @@ def _report(error: UserFacingError) -> int:
     if error.hint:
         print(f"  {error.hint}", file=sys.stderr)
     return 1
-
-
-def _run_sandbox(host: str, port: int, fault_specs: list[str], clock_offset: int = 0) -> int:
-    from companion import logs
-    from companion.sandbox.faults import parse_cli
-    from companion.sandbox.server import SandboxServer
-
-    logs.setup(None, "INFO", console=True)
-    try:
-        plan = parse_cli(fault_specs)
-    except ValueError as error:
-        print(f"companion sandbox: {error}", file=sys.stderr)
-        return 2
-    server = SandboxServer(host=host, port=port)
-    server.faults.set(plan)
-    server.oidc.clock_offset_seconds = clock_offset
-    print(f"Sandbox platform on {server.url}  (Ctrl+C to stop)", flush=True)
-    if plan.is_active():
-        print(f"Faults: {server.faults.as_dict()}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-    return 0
-
-
-# Which commands may run beside a window open on the same profile (store/instance.py): the
-# GUI and `sync` hold the profile (a sync pushes and acknowledges the outbox, moves the pull
-# cursor and rotates the refresh token: two at once would undo each other); `sync --status`
-# only reads, `settings` reads no profile data, and `catalog` writes nothing but the saved
-# catalogue, replaced atomically; those three run read-only, so support staff can use them
-# while the learner's window is open.
-
-
-def _print_catalog(profile: str, create_profile: bool) -> int:
-    from companion.app.context import AppContext
-
-    context = AppContext.create(profile, read_only=True, create_profile=create_profile)
-    try:
-        result = context.catalog.refresh()
-        for course in result.courses:
-            print(f"{course.id:28} {course.title}  ({course.duration_minutes} min)")
-        if result.problem is not None:
-            print(f"(saved copy: {result.problem.message})", file=sys.stderr)
-    finally:
-        context.close()
-    return 0
-
-
-def _print_settings() -> int:
-    from companion.app.context import AppContext
-    from companion.i18n import _
-    from companion.settings import DECLARED
-
-    context = AppContext.create(read_only=True)
-    for setting in DECLARED:
-        value, source = context.settings.value_and_source(setting.key)
-        where = _("managed by policy") if context.settings.is_locked(setting.key) else source.value
-        print(f"{setting.key} = {value!r}  [{where}]  {setting.env_var}")
-        print(f"    {_(setting.doc)}")
-    return 0
-
-
-def _sync(profile: str, status_only: bool, create_profile: bool) -> int:
-    """For learners and support staff: what waits to be sent, and why it does not go."""
-    from companion import formatting
-    from companion.app.context import AppContext
-    from companion.i18n import _
-    from companion.sync_status import Phase
-
-    context = AppContext.create(profile, read_only=status_only, create_profile=create_profile)
-    try:
-        _print_who_and_where(context)
-        progress = context.progress()
-        code = 0
-        if not status_only:
-            status = context.sync_once()
-            if status.phase is Phase.SIGNED_OUT:
-                print(_("Not signed in: progress stays on this computer until you sign in."))
-                code = 1
-            elif status.phase is not Phase.IDLE:
-                print(_("Sync failed: {m}").format(m=status.message), file=sys.stderr)
-                if status.reference:
-                    print(_("Reference: {reference}").format(reference=status.reference))
-                code = 1
-        print(_("Actions waiting to be sent: {n}").format(n=progress.pending_count()))
-        last = progress.last_sync()
-        when = formatting.moment_at(last) if last else "—"
-        print(_("Last sync: {when}").format(when=when))
-        for statement_id, reason in progress.set_aside_statements():
-            print(
-                _("Refused by the platform: {id} ({reason})").format(id=statement_id, reason=reason)
-            )
-        return code
-    finally:
-        context.close()
-
-
-def _print_who_and_where(context: AppContext) -> None:
-    """Which platform, and whose progress: what support staff ask first."""
-    from companion.i18n import _
-
-    configured = context.settings.value(PLATFORM_API_URL).strip()
-    print(_("Platform: {url}").format(url=configured or _("the built-in demo platform")))
-    account = context.account.saved_account()
-    if account is not None:
-        print(_("Signed in: {name} (account {id})").format(name=account.name, id=account.id))
-        return
-    owner = context.owner()
-    if owner is not None:
-        print(_("Nobody is signed in; progress is kept for {name}.").format(name=owner.name))
-    else:
-        print(_("Nobody is signed in; progress waits for the first learner to sign in."))
-
-
-def _prefetch(course_ids: list[str], everything: bool) -> int:
-    """Machine-wide and headless (a systemd timer at night): a line per course, progress
-    every few seconds, exit code 1 with the reason when any course is not ready."""
-    from companion.app.context import AppContext
-    from companion.services.prefetch import PrefetchService
-    from companion.store.assets import AssetStore
-
-    # Read-only for the profile: prefetch writes only the shared cache, runs beside the
-    # window, and must never start a kiosk's session clean-up.
-    context = AppContext.create(read_only=True)
-    # the policy's machine-wide folder (its permissions are the administrator's)
-    assets = AssetStore(context.shared_assets_dir, shared=context.assets_shared)
-    try:
-        service = PrefetchService(context.connection, context.settings, assets)
-        report = service.run(service.catalogue_ids() if everything else course_ids)
-        error = report.error()
-        if error is not None:
-            raise error
-        return 0
-    finally:
-        assets.db.close()
-        context.close()
-
-
-def _doctor(profile: str, as_json: bool) -> int:
-    """Works where the app cannot start (read-only folder, full disk, broken policy)."""
-    from companion.services.doctor import diagnose_profile
-
-    report = diagnose_profile(profile).report
-    sys.stdout.write(report.to_json() + "\n" if as_json else report.to_text())
-    return 0 if report.healthy else 1
-
-
-def _support_bundle(profile: str, output: str | None) -> int:
-    from pathlib import Path
-
-    from companion.i18n import _
-    from companion.services.doctor import diagnose_profile
-    from companion.services.support_bundle import default_folder, write_bundle
-
-    diagnosis = diagnose_profile(profile)
-    bundle = write_bundle(diagnosis, Path(output) if output else default_folder())
-    print(_("Support bundle written: {path}").format(path=bundle.path))
-    print(_("Support code to give support staff: {code}").format(code=bundle.code))
-    return 0
