@@ -12,7 +12,12 @@ from datetime import date
 from typing import Any, Literal, NamedTuple
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz")
+BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz", "link", "online")
+# How a downloaded file is checked. "sha256": the asset's key is the SHA-256 of its bytes
+# (the platform API v1). "etag-sha1": the key only names the file (from where it comes and
+# its version) and the bytes are checked against the SHA-1 the server gives as ETag (a
+# Moodle site, which publishes no digest before the download).
+ASSET_CHECKS: tuple[str, ...] = ("sha256", "etag-sha1")
 
 
 class ContractError(ValueError):
@@ -33,9 +38,11 @@ class CatalogEntry(NamedTuple):
 
 
 class Asset(NamedTuple):
-    sha256: str
-    size: int
+    sha256: str  # the key in the content-addressed store (see ASSET_CHECKS)
+    size: int  # 0 for a file whose size the platform does not know in advance
     media_type: str
+    source: str = ""  # where its platform serves it; "": by its key (the platform API v1)
+    check: str = "sha256"
 
 
 class Choice(NamedTuple):
@@ -65,6 +72,8 @@ class Block(NamedTuple):
     title: str = ""
     asset: Asset | None = None
     quiz: Quiz | None = None
+    url: str = ""  # "link" and "online": the page it opens (needs a connection)
+    text: str = ""  # a "text" block given inline (a Moodle label): HTML, sanitised when shown
 
 
 class Chapter(NamedTuple):
@@ -72,6 +81,8 @@ class Chapter(NamedTuple):
     title: str
     blocks: tuple[Block, ...]
     activity_id: str = ""
+    # Why the learner cannot open it yet (hidden, restricted), as the site says; "": open.
+    unavailable: str = ""
 
 
 class Part(NamedTuple):
@@ -221,7 +232,13 @@ def parse_asset(data: Any, where: str) -> Asset:
     size = _field(data, "size", int, where)
     if size < 0:
         raise ContractError(f"{where}.size: negative")
-    return Asset(sha, size, _field(data, "media_type", str, where))
+    source = data.get("source", "")
+    check = data.get("check", "sha256")
+    if not isinstance(source, str) or (source and not source.startswith(("https://", "http://"))):
+        raise ContractError(f"{where}.source: expected an http(s) address")
+    if check not in ASSET_CHECKS:
+        raise ContractError(f"{where}.check: unknown check {check!r}")
+    return Asset(sha, size, _field(data, "media_type", str, where), source, check)
 
 
 def parse_question(data: Any, where: str) -> Question:
@@ -273,6 +290,13 @@ def parse_block(data: Any, where: str) -> Block:
     title = data.get("title", "")
     if not isinstance(title, str):
         raise ContractError(f"{where}.title: expected str")
+    if kind in ("link", "online"):
+        url = _field(data, "url", str, where)
+        if not url.startswith(("https://", "http://")):
+            raise ContractError(f"{where}.url: expected an http(s) address")
+        return Block(kind, title=title, url=url)
+    if kind == "text" and "text" in data:
+        return Block(kind, title=title, text=_field(data, "text", str, where))
     return Block(kind, title=title, asset=parse_asset(data.get("asset"), f"{where}.asset"))
 
 
@@ -288,12 +312,16 @@ def parse_manifest(data: Any) -> CourseManifest:
                 parse_block(b, f"{c_where}.blocks[{i}]")
                 for i, b in enumerate(_list(chapter, "blocks", c_where))
             )
+            unavailable = chapter.get("unavailable", "")
+            if not isinstance(unavailable, str):
+                raise ContractError(f"{c_where}.unavailable: expected str")
             chapters.append(
                 Chapter(
                     _field(chapter, "id", str, c_where),
                     _field(chapter, "title", str, c_where),
                     blocks,
                     _optional_iri(chapter, c_where),
+                    unavailable,
                 )
             )
         parts.append(
@@ -378,6 +406,10 @@ def manifest_json(manifest: CourseManifest) -> dict[str, object]:
         data: dict[str, object] = {"type": b.type, "title": b.title}
         if b.asset is not None:
             data["asset"] = b.asset._asdict()
+        if b.url:
+            data["url"] = b.url
+        if b.text:
+            data["text"] = b.text
         if b.quiz is not None:
             data["quiz"] = {
                 "activity_id": b.quiz.activity_id,
@@ -413,6 +445,7 @@ def manifest_json(manifest: CourseManifest) -> dict[str, object]:
                         "id": c.id,
                         "title": c.title,
                         "activity_id": c.activity_id,
+                        "unavailable": c.unavailable,
                         "blocks": [block(b) for b in c.blocks],
                     }
                     for c in p.chapters

@@ -1,0 +1,143 @@
+"""A real Moodle 5.1 for the tests, from the team's shared tree (../shared/moodle).
+
+The first use in a run installs and seeds a site (about 70 s, plus PHP and PostgreSQL from
+Debian's packages on a machine without them) and snapshots it; every test module then gets
+a site of its own restored from that snapshot (about 8 s), over HTTPS with a self-signed
+certificate, on free loopback ports, stopped and deleted after the module. A missing tree is
+a failure, never a skip: these tests stand for every training centre's Moodle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+SHARED_MOODLE = Path(
+    os.environ.get("COMPANION_MOODLE_DIR", REPOSITORY.parent / "shared" / "moodle")
+)
+# Kept across runs on one machine (a fresh CI machine makes it once): the snapshot is
+# named by what it was made from, so a new tree or seed makes a new one.
+CACHE = Path(os.environ.get("COMPANION_MOODLE_CACHE", "/var/tmp/companion-moodle"))
+LEARNER = ("elodie.lefevre", "Apprenant#2025")
+ADMIN = ("admin", "Admin#2025")
+UP_DEADLINE_SECONDS = 600  # apt, install and seed on a cold machine
+
+
+class MoodleUnavailable(RuntimeError):
+    """The shared Moodle could not be brought up: the test fails with why."""
+
+
+@dataclass(frozen=True)
+class MoodleSite:
+    base: Path  # everything of this site: tree, dataroot, database cluster, logs
+    url: str  # https://127.0.0.1:PORT, its wwwroot
+    certificate: Path  # the site's self-signed certificate, to trust it explicitly
+    seed: dict[str, object]  # the seed's ids (user, course, cmids...)
+
+    def php(self, *arguments: str, timeout: float = 120) -> str:
+        """Run one of the site's command-line scripts (as its administrator would)."""
+        command = ["php", "-d", "max_input_vars=5000", *arguments]
+        result = subprocess.run(
+            command,
+            cwd=self.base / "moodle",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise MoodleUnavailable(f"{' '.join(arguments)}: {result.stderr or result.stdout}")
+        return result.stdout
+
+    def set_config(self, name: str, value: str, component: str = "") -> None:
+        where = [f"--component={component}"] if component else []
+        self.php("admin/cli/cfg.php", *where, f"--name={name}", f"--set={value}")
+        self.php("admin/cli/purge_caches.php")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _source_key() -> str:
+    """What a snapshot is made from: the tree, the scripts and the seed."""
+    digest = hashlib.sha256()
+    for name in ("moodle-up.sh", "moodle-snapshot.sh", "seed.php"):
+        digest.update((SHARED_MOODLE / name).read_bytes())
+    tree = SHARED_MOODLE / "moodle-5.1plus-20251017-upstream.tar.xz"
+    digest.update(f"{tree.name}:{tree.stat().st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _run(script: str, environment: dict[str, str], *arguments: str) -> str:
+    result = subprocess.run(
+        ["bash", str(SHARED_MOODLE / script), *arguments],
+        env={**os.environ, **environment},
+        cwd="/tmp",  # the scripts switch to postgres, who may not enter the current folder
+        capture_output=True,
+        text=True,
+        timeout=UP_DEADLINE_SECONDS,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise MoodleUnavailable(
+            f"{script} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
+def _ports() -> dict[str, str]:
+    return {"PORT": str(_free_port()), "PGPORT": str(_free_port()), "HTTPS_PORT": str(_free_port())}
+
+
+def snapshot() -> Path:
+    """The seeded site's snapshot, made now if this machine has none for this tree."""
+    if not (SHARED_MOODLE / "moodle-up.sh").is_file():
+        raise MoodleUnavailable(f"the shared Moodle tree is missing: {SHARED_MOODLE}")
+    folder = CACHE / f"snapshot-{_source_key()}"
+    if (folder / "db.dump").is_file() and (folder / "seed.json").is_file():
+        return folder
+    CACHE.mkdir(parents=True, exist_ok=True)
+    base = CACHE / f"install-{os.getpid()}"
+    try:
+        _run("moodle-up.sh", {"BASE": str(base), "DBNAME": "moodle_install", **_ports()})
+        partial = folder.with_name(folder.name + f".partial-{os.getpid()}")
+        _run("moodle-snapshot.sh", {}, str(base), str(partial))
+        partial.replace(folder)  # whole or not at all: a run cut midway makes it again
+    finally:
+        _run("moodle-down.sh", {}, str(base), "--purge")
+    return folder
+
+
+def start_site(name: str) -> MoodleSite:
+    """A site of its own, restored from the snapshot, over HTTPS on free ports."""
+    source = snapshot()
+    base = CACHE / "sites" / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
+    ports = _ports()
+    database = "moodle_" + hashlib.sha1(str(base).encode()).hexdigest()[:10]  # noqa: S324 - a name
+    try:
+        _run(
+            "moodle-up.sh",
+            {"BASE": str(base), "DBNAME": database, "SNAPSHOT": str(source), **ports},
+        )
+    except MoodleUnavailable:
+        stop_site(base)
+        raise
+    seed = json.loads((source / "seed.json").read_text(encoding="utf-8"))
+    url = f"https://127.0.0.1:{ports['HTTPS_PORT']}"
+    return MoodleSite(base, url, base / "tls" / "cert.pem", seed)
+
+
+def stop_site(base: Path) -> None:
+    _run("moodle-down.sh", {}, str(base), "--purge")
+    shutil.rmtree(base, ignore_errors=True)
