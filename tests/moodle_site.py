@@ -124,7 +124,7 @@ def start_site(name: str) -> MoodleSite:
     source = snapshot()
     base = CACHE / "sites" / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
     ports = _ports()
-    database = "moodle_" + hashlib.sha1(str(base).encode()).hexdigest()[:10]  # noqa: S324 - a name
+    database = "moodle_" + hashlib.sha1(str(base).encode()).hexdigest()[:10]
     try:
         _run(
             "moodle-up.sh",
