@@ -18,6 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SHARED_MOODLE = Path(
@@ -40,7 +41,18 @@ class MoodleSite:
     base: Path  # everything of this site: tree, dataroot, database cluster, logs
     url: str  # https://127.0.0.1:PORT, its wwwroot
     certificate: Path  # the site's self-signed certificate, to trust it explicitly
-    seed: dict[str, object]  # the seed's ids (user, course, cmids...)
+    seed: dict[str, Any]  # the seed's ids (learner, course, cmids...): seed.php's output
+
+    @property
+    def learner_id(self) -> int:
+        return int(self.seed["learner"]["id"])
+
+    @property
+    def course_id(self) -> int:
+        return int(self.seed["course"]["id"])
+
+    def cmid(self, activity: str) -> int:
+        return int(self.seed["cmids"][activity])
 
     def php(self, *arguments: str, timeout: float = 120) -> str:
         """Run one of the site's command-line scripts (as its administrator would)."""
@@ -141,3 +153,9 @@ def start_site(name: str) -> MoodleSite:
 def stop_site(base: Path) -> None:
     _run("moodle-down.sh", {}, str(base), "--purge")
     shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":  # scripts/run-tests: the snapshot, before any test's time runs
+    started = time.monotonic()
+    made = snapshot()
+    print(f"moodle: snapshot {made.name} ready in {time.monotonic() - started:.0f} s", flush=True)

@@ -8,10 +8,15 @@ from collections.abc import Callable
 
 from companion.platform import Platform
 from companion.sync.client import HttpClient
+from companion.sync.moodle import MoodlePlatform
 from companion.sync.platform_v1 import PlatformV1
 
 PLATFORM_V1 = PlatformV1.kind
-KINDS: dict[str, Callable[[HttpClient], Platform]] = {PLATFORM_V1: PlatformV1}
+MOODLE = MoodlePlatform.kind
+KINDS: dict[str, Callable[[HttpClient], Platform]] = {
+    PLATFORM_V1: PlatformV1,
+    MOODLE: MoodlePlatform,
+}
 
 
 def open_platform(client: HttpClient, kind: str = PLATFORM_V1) -> Platform:

@@ -1,0 +1,153 @@
+"""A training centre's Moodle site as a ``companion.platform.Platform``.
+
+What a Moodle site gives Companion: the learner (``core_webservice_get_site_info``), the
+courses they are enrolled in (``core_enrol_get_users_courses``) and their outlines
+(``core_course_get_contents``, mapped by ``moodle_outline``), and the files to study
+offline, each checked against the SHA-1 the site sends as ETag. What it does not: no
+catalogue to browse, no enrolling from Companion, no premium access, no signed
+certificates (its badges are "hosted", checked online). Those capabilities are left out,
+and the callers above the seam leave the matching parts out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from companion.domain import Account, Asset, CatalogEntry, CertificateSummary, ContractError
+from companion.errors import UserFacingError
+from companion.i18n import _
+from companion.platform import Capability, Credentials, Fetched, SignInKind, Statements
+from companion.sync.client import HttpClient, MalformedResponse
+from companion.sync.moodle_outline import course_id_of, course_ref, outline
+from companion.sync.moodle_ws import MoodleClient
+
+
+class MoodlePlatform:
+    kind = "moodle"
+    capabilities: frozenset[Capability] = frozenset()
+
+    def __init__(
+        self,
+        http: HttpClient,
+        token: str = "",
+        sign_in_kind: SignInKind = SignInKind.PASSWORD,
+    ) -> None:
+        self.http = http
+        self.sign_in_kind = sign_in_kind
+        self._client = MoodleClient(http, token) if token else None
+        self._user_id: int | None = None
+
+    @property
+    def address(self) -> str:
+        return self.http.base_url
+
+    def with_auth(self, credentials: Credentials) -> MoodlePlatform:
+        """A Moodle token does not expire by itself: it is the bearer as kept."""
+        return MoodlePlatform(self.http, credentials.bearer(), self.sign_in_kind)
+
+    def with_lrs(self, xapi_endpoint: str) -> MoodlePlatform:
+        return self  # Moodle is no learning record store: progress goes as its own calls
+
+    # --- who the learner is ---------------------------------------------------------------
+
+    def me(self) -> Account:
+        info = self._call("core_webservice_get_site_info")
+        user_id, name = info.get("userid"), info.get("fullname")
+        if not isinstance(user_id, int) or not isinstance(name, str):
+            raise _unreadable()
+        self._user_id = user_id
+        return Account(str(user_id), name, "", ())
+
+    def activate_entitlement(self, job_seeker_id: str) -> Account:
+        raise _cannot(Capability.ENTITLEMENT)
+
+    # --- courses ----------------------------------------------------------------------
+
+    def catalog(self) -> list[CatalogEntry]:
+        return []  # no catalogue to browse: the centre enrols its learners
+
+    def enrollments(self) -> list[str]:
+        return [course_ref(self.address, course["id"]) for course in self._courses()]
+
+    def enroll(self, course_id: str) -> None:
+        raise _cannot(Capability.ENROL)
+
+    def manifest(self, course_id: str, etag: str = "") -> Fetched:
+        moodle_id = course_id_of(course_id, self.address)
+        course = next((c for c in self._courses() if c["id"] == moodle_id), None)
+        if course is None:
+            raise UserFacingError(
+                _("You are no longer enrolled in this course on the site."),
+                _("What you downloaded stays on this computer. Ask your training centre."),
+            )
+        sections = self._call("core_course_get_contents", courseid=moodle_id)
+        try:
+            manifest = outline(self.address, course, sections)
+        except ContractError as error:
+            raise _unreadable() from error
+        if etag and etag == manifest.version:
+            return Fetched(None, etag)
+        return Fetched(manifest, manifest.version)
+
+    def asset_path(self, asset: Asset) -> str:
+        """The file's own address on the site, with the account's token (never kept)."""
+        if not asset.source.startswith(self.address + "/"):
+            raise ValueError("a course file from another site")
+        separator = "&" if "?" in asset.source else "?"
+        return f"{asset.source}{separator}token={self._signed_in().token}"
+
+    # --- progress (sent as the site's own calls: next step of issue 23) -----------------
+
+    def statements(self) -> Statements:
+        raise _cannot(Capability.STATEMENTS)
+
+    def post_statements(self, statements: list[dict[str, Any]]) -> None:
+        raise _cannot(Capability.STATEMENTS)
+
+    # --- certificates: Moodle's badges are hosted, not signed ---------------------------
+
+    def certificates(self) -> list[CertificateSummary]:
+        return []
+
+    def signing_keys(self) -> dict[str, Any]:
+        return {"keys": []}
+
+    def certificate_credential(self, certificate_id: str) -> str:
+        raise _cannot(Capability.SIGNED_CERTIFICATES)
+
+    def certificate_pdf(self, certificate_id: str) -> bytes:
+        raise _cannot(Capability.SIGNED_CERTIFICATES)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _signed_in(self) -> MoodleClient:
+        if self._client is None:
+            raise RuntimeError("this call needs a signed-in Moodle account")
+        return self._client
+
+    def _call(self, function: str, **params: Any) -> Any:
+        return self._signed_in().call(function, **params)
+
+    def _courses(self) -> list[dict[str, Any]]:
+        if self._user_id is None:
+            self.me()
+        courses = self._call("core_enrol_get_users_courses", userid=self._user_id)
+        if not isinstance(courses, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("id"), int) for c in courses
+        ):
+            raise _unreadable()
+        return courses
+
+
+def _cannot(capability: Capability) -> UserFacingError:
+    return UserFacingError(
+        _("A Moodle site does not offer this ({what}).").format(what=capability.value),
+        _("Use the site itself for it."),
+    )
+
+
+def _unreadable() -> MalformedResponse:
+    return MalformedResponse(
+        _("The site sent an answer Companion cannot read."),
+        _("This is usually temporary. If it lasts, tell your training centre."),
+    )
