@@ -14,10 +14,11 @@ from typing import Any, Literal, NamedTuple
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz", "link", "online")
 # How a downloaded file is checked. "sha256": the asset's key is the SHA-256 of its bytes
-# (the platform API v1). "etag-sha1": the key only names the file (from where it comes and
-# its version) and the bytes are checked against the SHA-1 the server gives as ETag (a
-# Moodle site, which publishes no digest before the download).
-ASSET_CHECKS: tuple[str, ...] = ("sha256", "etag-sha1")
+# (the platform API v1). Otherwise the key only names the file (where it comes from and
+# its version) and the bytes are checked against the SHA-1 the server gives as ETag
+# ("etag-sha1": a Moodle file, whose digest is published only with the download) or the
+# length the answer announces ("length": a Moodle page, made when asked, with no ETag).
+ASSET_CHECKS: tuple[str, ...] = ("sha256", "etag-sha1", "length")
 
 
 class ContractError(ValueError):

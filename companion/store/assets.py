@@ -111,6 +111,7 @@ class AssetStore:
                 age = time.time() - partial.stat().st_mtime
                 if self.has(sha256) or age > abandoned_after:
                     partial.unlink()
+                    partial.with_suffix(".etag").unlink(missing_ok=True)  # its version, if kept
                     removed += 1
             except FileNotFoundError:
                 pass  # finished by its holder just before we locked

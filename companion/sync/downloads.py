@@ -6,6 +6,12 @@ server that changed the bytes answers 200 and we start over instead of splicing 
 versions. Bytes are hashed as they arrive; a file whose digest differs is deleted and never
 shown. Failures are retried with exponential backoff and jitter, honouring Retry-After.
 
+An asset checked by its server's ETag (``check="etag-sha1"``, a Moodle site: no digest is
+published before the download) is hashed with SHA-1 and compared with the ETag of the
+answer that brought it; the ETag of a partial file is kept beside it, so a resume asks
+for the same version. An answer without such an ETag is never kept as the file: a Moodle
+site answers a refused download with HTTP 200 and a JSON error.
+
 An asset is fetched under its lock in the store, so two processes (or threads) wanting the
 same file never write it both: the second does its other files first, then waits, and finds
 the file in place (or resumes the partial file a stopped download left).
@@ -16,8 +22,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.client
+import json
 import logging
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +37,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import HTTPError
 
+from companion.auth.errors import SignInRequired
 from companion.domain import Asset
 from companion.errors import UserFacingError
 from companion.i18n import _
@@ -54,6 +63,10 @@ FAST_BLOCK = 1024 * 1024
 HASH_QUEUE_BLOCKS = 8  # at most this many blocks wait to be hashed (8 MiB)
 MAX_RETRY_AFTER = 60.0
 LOCK_POLL_SECONDS = 0.2  # how often a download waiting for another one looks again
+# A file whose size the platform did not say is bounded by what its answer announces, and
+# never more than this (an answer that never ends must not fill the disk).
+MAX_UNANNOUNCED_BYTES = 4 * 1024**3
+_SHA1_ETAG = re.compile(r'^"([0-9a-f]{40})"$')
 
 
 class CorruptDownload(UserFacingError):
@@ -241,11 +254,12 @@ class Downloader:
 
     def _attempt(self, asset: Asset, control: Control, progress: Callable[[int], None]) -> None:
         partial = self.store.partial_path(asset.sha256)
-        digest = hashlib.sha256()
+        expected = Expected.of(asset, partial)
+        digest = expected.new_digest()
         offset = 0
         if partial.exists():
             offset = partial.stat().st_size
-            if offset > asset.size:
+            if (asset.size and offset > asset.size) or not expected.resumable:
                 partial.unlink()
                 offset = 0
             else:
@@ -253,18 +267,27 @@ class Downloader:
                     for block in iter(lambda: existing.read(CHUNK), b""):
                         digest.update(block)
         if offset < asset.size or asset.size == 0:
-            offset, digest = self._receive(asset, partial, offset, digest, control, progress)
-        if offset != asset.size or digest.hexdigest() != asset.sha256:
+            try:
+                offset, digest = self._receive(
+                    asset, expected, partial, offset, digest, control, progress
+                )
+            except CorruptDownload:
+                partial.unlink(missing_ok=True)
+                raise
+        if not expected.matches(asset, offset, digest):
             partial.unlink(missing_ok=True)
+            expected.forget()
             raise CorruptDownload(
                 _("A downloaded file was damaged on the way."),
                 _("Companion fetches it again; if it keeps happening, tell support staff."),
             )
-        self.store.commit(asset.sha256, asset.size)
+        self.store.commit(asset.sha256, offset)
+        expected.forget()
 
     def _receive(
         self,
         asset: Asset,
+        expected: Expected,
         path: Path,
         offset: int,
         digest: Any,
@@ -273,14 +296,16 @@ class Downloader:
     ) -> tuple[int, Any]:
         headers = {"Accept": "*/*"}
         if offset:
-            headers.update({"Range": f"bytes={offset}-", "If-Range": f'"{asset.sha256}"'})
+            headers.update({"Range": f"bytes={offset}-", "If-Range": f'"{expected.digest}"'})
         response = self.client.request(
             "GET", self.locate(asset), stream=True, expect=(200, 206), headers=headers
         )
         with response:
             if response.status_code == 200 and offset:
                 offset = 0  # the server sends everything again: start over cleanly
-                digest = hashlib.sha256()
+                digest = expected.new_digest()
+            expected.learn(response)
+            limit = expected.limit(asset, response)
             mode = "ab" if offset else "wb"
             started, received = time.monotonic(), 0
             # A cap on the bandwidth is kept in small steps, so pausing stays prompt.
@@ -298,13 +323,126 @@ class Downloader:
                         with self._count_lock:
                             self.bytes_fetched += len(block)
                         progress(len(block))
-                        if offset > asset.size:
+                        if offset > limit:
                             break
             except OSError as error:
                 if error.errno in (errno.ENOSPC, errno.EDQUOT):
                     raise disk_full_error() from error
                 raise
         return offset, digest
+
+
+@dataclass
+class Expected:
+    """What a download's bytes are checked against, by the asset's ``check``:
+
+    - "sha256": the asset's own key (the platform API v1), known before the download;
+    - "etag-sha1": the SHA-1 the server sends as ETag (a Moodle file), learnt from the
+      answer and kept beside the partial file, so a resume asks for the same version;
+    - "length": the length the answer announces (a Moodle page, made when asked: no ETag,
+      no ranges), the bytes protected on the way by TLS.
+
+    For the last two an answer of the site's own error (JSON where a file was asked) is
+    never taken for the file: a Moodle site answers a refused download with HTTP 200."""
+
+    check: str
+    media_type: str
+    digest: str = ""  # what the bytes must hash to; "" until the answer says it
+    announced: int = 0  # the answer's length, for "length"
+    etag_file: Path | None = None
+
+    @classmethod
+    def of(cls, asset: Asset, partial: Path) -> Expected:
+        if asset.check == "sha256":
+            return cls("sha256", asset.media_type, asset.sha256)
+        etag_file = partial.with_suffix(".etag")
+        try:
+            kept = etag_file.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            kept = ""
+        valid = asset.check == "etag-sha1" and re.fullmatch(r"[0-9a-f]{40}", kept)
+        return cls(asset.check, asset.media_type, kept if valid else "", etag_file=etag_file)
+
+    @property
+    def resumable(self) -> bool:
+        return self.check == "sha256" or bool(self.digest)
+
+    def new_digest(self) -> Any:
+        return hashlib.sha1() if self.check == "etag-sha1" else hashlib.sha256()  # noqa: S324
+
+    def limit(self, asset: Asset, response: requests.Response) -> int:
+        """The most bytes this file may have: a file never grows past what was said."""
+        return asset.size or self.announced or _announced_size(response)
+
+    def learn(self, response: requests.Response) -> None:
+        if self.check == "sha256":
+            return
+        if _is_error_answer(response, self.media_type):
+            raise refused_download(response)
+        if self.check == "length":
+            length = response.headers.get("Content-Length", "")
+            if not length.isdigit() or response.status_code != 200:
+                raise refused_download(response)
+            self.announced = int(length)
+            return
+        match = _SHA1_ETAG.match(response.headers.get("ETag", "").strip())
+        if match is None:
+            raise refused_download(response)
+        if self.digest and match.group(1) != self.digest:
+            self.forget()  # a 206 of another version (Moodle ignores If-Range): start over
+            raise CorruptDownload(
+                _("A downloaded file was damaged on the way."),
+                _("Companion fetches it again; if it keeps happening, tell support staff."),
+            )
+        self.digest = match.group(1)
+        assert self.etag_file is not None
+        self.etag_file.write_text(self.digest, encoding="ascii")
+
+    def matches(self, asset: Asset, received: int, digest: Any) -> bool:
+        if self.check == "length":
+            return received == self.announced
+        size_right = received == asset.size or (asset.size == 0 and self.check == "etag-sha1")
+        return size_right and digest.hexdigest() == self.digest
+
+    def forget(self) -> None:
+        if self.etag_file is not None:
+            self.etag_file.unlink(missing_ok=True)
+
+
+def _is_error_answer(response: requests.Response, media_type: str) -> bool:
+    answered = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return answered == "application/json" and "json" not in media_type.lower()
+
+
+def _announced_size(response: requests.Response) -> int:
+    """The whole file's size as the answer announces it, at most MAX_UNANNOUNCED_BYTES."""
+    total = response.headers.get("Content-Range", "").rpartition("/")[2]
+    length = total if total.isdigit() else response.headers.get("Content-Length", "")
+    return min(int(length), MAX_UNANNOUNCED_BYTES) if length.isdigit() else MAX_UNANNOUNCED_BYTES
+
+
+def refused_download(response: requests.Response) -> UserFacingError:
+    """A file answer that is not the file: the site's error, in words."""
+    body = b""
+    if "json" in response.headers.get("Content-Type", ""):
+        body = next(blocks(response, 4096), b"")[:4096]
+    code = ""
+    try:
+        answer = json.loads(body) if body else None
+        code = str(answer.get("errorcode", ""))[:60] if isinstance(answer, dict) else ""
+    except ValueError:
+        pass
+    log.info("a download was answered without the file (%s)", code or "no check given")
+    if code in ("invalidtoken", "missingparam", "accessexception", "requireloginerror"):
+        return SignInRequired(
+            _("The site ended your session. Sign in to it again."),
+            _("Your downloads and progress are kept on this computer."),
+        )
+    return PlatformError(
+        _("The site did not send the file."),
+        _("Try again later. If it lasts, tell your training centre."),
+        status=403 if code else 502,
+    )
 
 
 class HashingThread:

@@ -119,8 +119,9 @@ def _blocks(
     elif modname == "page":
         for file in files:
             asset = _asset(address, file)
-            if file.get("filename") == "index.html":
-                yield Block("text", title=title, asset=asset._replace(media_type="text/html"))
+            if file.get("filename") == "index.html":  # made when asked: no ETag to check
+                page = asset._replace(media_type="text/html", check="length")
+                yield Block("text", title=title, asset=page)
             else:
                 yield Block(
                     _media_block(asset.media_type),
