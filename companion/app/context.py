@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from companion import i18n, logs
+from companion.app.startup import log_start, or_none
 from companion.i18n import _
 from companion.paths import DEFAULT_PROFILE, Paths, check_profile_name, kiosk_session_root
 from companion.resources import resource
@@ -26,7 +26,6 @@ from companion.services.learners import (
 )
 from companion.settings import (
     LOG_LEVEL,
-    PLATFORM_API_URL,
     STORAGE_SHARED_CACHE_DIR,
     SYNC_INTERVAL_MINUTES,
     SYNC_LRS_URL,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.services.kiosk import KioskSessions
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
+    from companion.services.site_accounts import SiteAccounts
     from companion.sync.engine import SyncEngine, Target
     from companion.sync.oidc_session import AuthSession
     from companion.sync_status import SyncStatus
@@ -54,35 +54,6 @@ T = TypeVar("T")
 QUIT_FLUSH_SECONDS = 2.0  # how long quitting may wait for a last push
 
 log = logs.get("services")
-
-
-def _log_start(settings: Settings, profile: str, read_only: bool) -> None:
-    """The first line support staff look for: what ran, on what, under which rules."""
-    from companion import __version__
-
-    platform = settings.value(PLATFORM_API_URL).strip() or "demo"
-    policy = ", ".join(sorted(settings.managed)) or "none"
-    log.info(
-        "start: Companion %s, profile %s%s, platform %s, policy %s (%s), kiosk %s, pid %d",
-        __version__,
-        profile,
-        " (read-only)" if read_only else "",
-        platform,
-        settings.policy_file,
-        policy,
-        "on" if settings.kiosk else "off",
-        os.getpid(),
-    )
-
-
-def _or_none(read: Callable[[], T], what: str) -> T | None:
-    """What ``read`` returns, or None when it fails: the window then reads it again the
-    usual way, which says what went wrong."""
-    try:
-        return read()
-    except Exception as error:  # said where it is read again
-        log.info("%s not read before the window: %s", what, type(error).__name__)
-        return None
 
 
 class Ownership(NamedTuple):
@@ -121,6 +92,7 @@ class AppContext:
     owner_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _kiosk: KioskSessions | None = None
     _claim: instance.ProfileClaim | None = field(default=None, repr=False)
+    _sites: SiteAccounts | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -140,8 +112,22 @@ class AppContext:
                     session=self._signed_in_session,
                     learner_data=self.progress,
                     assets_shared=self.assets_shared,
+                    sites=self.site_accounts(),
                 )
             return self._library
+
+    def site_accounts(self) -> SiteAccounts:
+        """The learner's accounts on other sites (a training centre's Moodle): kept with
+        the platform account, so a kiosk session's go with it."""
+        with self._lock:
+            if self._sites is None:
+                from companion.services.site_accounts import SiteAccounts  # HTTP: not at start
+
+                folder = self.account.account_file.parent
+                self._sites = SiteAccounts(
+                    folder, self.profile, self.connection.network_config, kiosk=self.areas.kiosk
+                )
+            return self._sites
 
     def _signed_in_session(self) -> AuthSession | None:
         return self.account.session() if self.account.is_signed_in() else None
@@ -173,9 +159,9 @@ class AppContext:
         the saved catalogue, the home view's saved cards, whose progress is kept. No
         database is opened and no HTTP stack imported for them."""
         return FirstView(
-            _or_none(self.catalog.cached, "saved catalogue"),
-            _or_none(self.saved_home, "saved home view"),
-            _or_none(self.ownership, "ownership"),
+            or_none(self.catalog.cached, "saved catalogue"),
+            or_none(self.saved_home, "saved home view"),
+            or_none(self.ownership, "ownership"),
         )
 
     def saved_home(self) -> list[CourseCard] | None:
@@ -449,7 +435,7 @@ class AppContext:
         logs.setup(paths.log_dir, settings.value(LOG_LEVEL), console=console_log)
         if hold_log:
             logs.hold()
-        _log_start(settings, profile, read_only)
+        log_start(settings, profile, read_only)
         profile_dir = paths.open_profile(check_profile_name(profile), create=create_profile)
         claim = None if read_only else instance.claim(profile_dir, profile)
         connection = PlatformConnection(settings, paths, profile_dir / DEMO_STATE_FOLDER)
@@ -484,10 +470,11 @@ class AppContext:
         if self.areas.kiosk and self._owner is not None:
             self.end_kiosk_session(self._owner)  # quitting ends a kiosk session too
         with self._lock:
-            for service in (self._library, self._progress):
+            for service in (self._library, self._progress, self._sites):
                 if service is not None:
                     service.close()
             self._library = self._progress = self.sync = self._certificates = None
+            self._sites = None
         self.connection.close()
         if self._claim is not None:
             self._claim.release()

@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     prefetch.add_argument(
         "--all", action="store_true", help="every course in the platform's catalogue"
     )
+    from companion.cli import sites  # only when the parser is built: not at a menu start
+
+    sites.add_arguments(commands)
     return parser
 
 
@@ -136,6 +139,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from companion.cli import sandbox
 
             return sandbox.run(args)
+        if command in ("accounts", "library", "download"):
+            from companion.cli import sites
+
+            return sites.run(command, args)
         from companion.cli import commands  # a command's modules: not for the window's start
 
         return commands.run(command, args)

@@ -84,7 +84,7 @@ class PlatformConnection:
                 from companion.sync.client import HttpClient
                 from companion.sync.kinds import open_platform
 
-                self._client = HttpClient(self._network_config(self._base_url()))
+                self._client = HttpClient(self.network_config(self._base_url()))
                 self._api = open_platform(self._client)
             return self._api
 
@@ -103,7 +103,7 @@ class PlatformConnection:
         with self._lock:
             if self._downloads is None:
                 self._downloads = HttpClient(
-                    dataclasses.replace(self._network_config(base), retries=0)
+                    dataclasses.replace(self.network_config(base), retries=0)
                 )
             return self._downloads
 
@@ -136,7 +136,8 @@ class PlatformConnection:
             )
         return demo.url()
 
-    def _network_config(self, base_url: str) -> NetworkConfig:
+    def network_config(self, base_url: str) -> NetworkConfig:
+        """How to reach ``base_url`` with this computer's network settings."""
         from companion.sync.client import NetworkConfig
 
         return NetworkConfig(

@@ -25,7 +25,7 @@ from companion.domain import (
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
-from companion.platform import Credentials
+from companion.platform import Credentials, Platform
 from companion.services.chapter_text import block_html, fts_query, marked, plain_text
 from companion.services.connection import PlatformConnection
 from companion.services.course_files import (
@@ -48,6 +48,8 @@ from companion.store.db import Database, open_rebuildable
 if TYPE_CHECKING:
     from companion.jobs import Control
     from companion.services.progress import ProgressService
+    from companion.services.site_accounts import SiteCourses, SiteSource
+    from companion.sync.client import HttpClient
     from companion.sync.downloads import Downloader
 
 log = logging.getLogger("companion.services")
@@ -82,6 +84,7 @@ class LibraryService:
         session: Callable[[], Credentials | None] = lambda: None,
         learner_data: Callable[[], ProgressService] | None = None,
         assets_shared: bool = False,
+        sites: SiteCourses | None = None,
     ) -> None:
         self.connection = connection
         self.session = session  # the signed-in session, or None
@@ -89,6 +92,7 @@ class LibraryService:
         # library file (issue 9: Karim's library listed Camille's courses).
         self.learner_data = learner_data or _keep_nothing()
         self.settings = settings
+        self.sites = sites  # the courses of the learner's accounts on other sites (Moodle)
         self.profile = profile
         self.db: Database = open_rebuildable(profile_dir / "library.db", schema.LIBRARY)
         self.assets = AssetStore(assets_dir, shared=assets_shared)
@@ -106,11 +110,14 @@ class LibraryService:
                 log.info("enrolments not refreshed: %s", error.message)
             else:
                 self._remember(enrolled, enrolled=True)
-        return self.learner_data().my_courses()
+        mine = self.learner_data().my_courses()
+        return mine + [c for c in (self.sites.courses() if self.sites else []) if c not in mine]
 
     def add_course(self, course_id: str) -> None:
         """Add a course to the learner's library; enrol on the platform when signed in."""
         _check_course(course_id)
+        if self._site_of(course_id) is not None:
+            return  # a site's course: in the library through its account, enrolled there
         self._remember([course_id], enrolled=False)
         enrolled = self.learner_data().is_enrolled(course_id)
         session = self.session() if not enrolled else None  # each download adds: ask once
@@ -140,7 +147,7 @@ class LibraryService:
         _check_course(course_id)
         rows = self.db.read("SELECT etag FROM courses WHERE id = ?", (course_id,))
         etag = rows[0]["etag"] if rows else ""
-        fetched = self.connection.api().manifest(course_id, etag)
+        fetched = self._platform_of(course_id).manifest(course_id, etag)
         if fetched.manifest is None:  # 304: unchanged since the copy kept here
             stored = self.manifest(course_id)
             if stored is None:
@@ -238,7 +245,7 @@ class LibraryService:
             done += amount
             progress(done, total)
 
-        downloader = configured_downloader(self.connection, self.settings, self.assets)
+        downloader = self._downloader_for(course_id)
         # Held before they arrive: a course removed meanwhile, here or in another Companion
         # process, must not collect a file between its arrival and the holding after it.
         self._record_holdings(manifest, arriving=missing)
@@ -274,6 +281,22 @@ class LibraryService:
                     "VALUES (?, ?, ?, ?)",
                     (manifest.id, chapter.id, chapter.title, plain_text(chapter, self.assets)),
                 )
+
+    def _site_of(self, course_id: str) -> SiteSource | None:
+        return self.sites.source_of(course_id) if self.sites is not None else None
+
+    def _platform_of(self, course_id: str) -> Platform:
+        """Where a course comes from: its site account's site, or the platform."""
+        site = self._site_of(course_id)
+        return site.platform if site is not None else self.connection.api()
+
+    def _downloader_for(self, course_id: str) -> Downloader:
+        site = self._site_of(course_id)
+        if site is None:
+            return configured_downloader(self.connection, self.settings, self.assets)
+        return configured_downloader(
+            self.connection, self.settings, self.assets, (site.downloads, site.platform)
+        )
 
     # --- states, reading, search ----------------------------------------------------------
 
@@ -401,15 +424,20 @@ def storage_budget(settings: Settings) -> int:
 
 
 def configured_downloader(
-    connection: PlatformConnection, settings: Settings, assets: AssetStore
+    connection: PlatformConnection,
+    settings: Settings,
+    assets: AssetStore,
+    source: tuple[HttpClient, Platform] | None = None,
 ) -> Downloader:
-    """A downloader into ``assets`` with the parallelism and speed limit of the settings."""
+    """A downloader into ``assets`` with the parallelism and speed limit of the settings,
+    from the platform (or ``source``: a site's client and the site)."""
     from companion.sync.downloads import Downloader, Throttle
 
+    client, platform = source or (connection.download_client(), connection.api())
     return Downloader(
-        connection.download_client(),
+        client,
         assets,
-        locate=connection.api().asset_path,
+        locate=platform.asset_path,
         parallel=settings.value(DOWNLOADS_PARALLEL),
         throttle=Throttle(settings.value(DOWNLOADS_BANDWIDTH_KBPS) * 1000),
     )

@@ -68,7 +68,12 @@ SANDBOX_MAY_IMPORT = {"base", "store", SANDBOX}
 SANDBOX_IMPORTED_BY = {"cli", SANDBOX}
 # Above the platform seam nothing names a kind of platform: only the sync package (where
 # each kind lives) and the one place that picks the kind for a configured address.
-PLATFORM_KINDS = ("companion.sync.platform_v1", "companion.sync.moodle")
+PLATFORM_KINDS = (
+    "companion.sync.platform_v1",
+    "companion.sync.moodle",
+    "companion.sync.moodle_ws",
+    "companion.sync.moodle_outline",
+)
 PICKS_THE_KIND = {"companion.services.connection"}
 
 
