@@ -18,6 +18,7 @@ from companion.services.first_run import should_welcome
 
 from companion.ui import qt, theme
 from companion.ui.bridge import finish_background_work
+from companion.ui.failures import install_hooks
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
     QApplication,
@@ -183,6 +184,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         colours.remembered,
         icon=False,
     )
+    install_hooks()  # an exception in a slot or a thread: in the log and on screen
     window = MainWindow(context, menus_after_first_paint=True)
     window.after_first_paint.extend(
         (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from companion.i18n import _
 
 from companion.ui.bridge import run_in_background
+from companion.ui.failures import report_failure
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import QLabel, QObject
 from companion.ui.widgets.banner import MessageBanner
@@ -85,5 +86,10 @@ class KioskController(QObject):
                 self.window,
                 lambda: context.end_kiosk_session(None),
                 lambda _result: self.home(),
-                lambda _error: self.home(),
+                self._wipe_failed,
             )
+
+    def _wipe_failed(self, error: BaseException) -> None:
+        """Said and logged (support must know a wipe failed); the screen goes home."""
+        report_failure(error)
+        self.home()

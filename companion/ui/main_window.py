@@ -21,6 +21,7 @@ from companion.ui import qt, words
 from companion.ui.appearance import AppearanceMenu
 from companion.ui.bridge import SyncRelay, run_in_background
 from companion.ui.demo_offline import DemoOfflineSwitch, platform_text
+from companion.ui.failures import FailureNotice
 from companion.ui.ownership import OwnershipController
 from companion.ui.qt import (
     QAction,
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.certificate_notice = MessageBanner()
         self.certificate_notice.action_requested.connect(self.show_certificates)
         self.top_banners.addWidget(self.certificate_notice)
+        self.failure_notice = FailureNotice()  # what no view handled: said, not lost
+        self.top_banners.addWidget(self.failure_notice)
         self.tabs.currentChanged.connect(self._tab_changed)
         if context.settings.problems:  # a broken settings file is said, not only logged
             self.settings_banner = settings_problems_banner(context.settings.problems)
@@ -291,7 +294,7 @@ class MainWindow(QMainWindow):
                 self,
                 self.context.catalog.cached,
                 self._saved_ready,
-                lambda _error: self.refresh_catalog(),
+                self._saved_failed,
                 local=True,
             )
             self.ownership.refresh()
@@ -329,7 +332,7 @@ class MainWindow(QMainWindow):
         run_in_background(
             self,
             lambda: self.context.start_sync(self._sync_relay.report),
-            lambda _engine: None,
+            None,
             self._sync_failed_to_start,
         )
 
@@ -387,7 +390,7 @@ class MainWindow(QMainWindow):
             progress = context.progress()
             return progress, context.unannounced_certificates()
 
-        run_in_background(self, load, self._new_certificates_found, lambda _e: None, local=True)
+        run_in_background(self, load, self._new_certificates_found, local=True)
 
     def _new_certificates_found(self, found: tuple[ProgressService, list[str]]) -> None:
         progress, titles = found
@@ -420,6 +423,11 @@ class MainWindow(QMainWindow):
     def _saved_ready(self, result: CatalogResult | None) -> None:
         if result is not None:
             self._show_saved(result)
+        self.refresh_catalog()
+
+    def _saved_failed(self, error: BaseException) -> None:
+        """The saved copy could not be read: logged, and the platform's is asked for."""
+        describe(error)
         self.refresh_catalog()
 
     def _show_saved(self, result: CatalogResult) -> None:
@@ -661,7 +669,6 @@ class MainWindow(QMainWindow):
             self,
             lambda: self.context.progress().my_courses(),
             self._in_library_ready,
-            lambda _error: None,
             local=True,
         )
 

@@ -12,6 +12,7 @@ from companion.i18n import _, ngettext
 
 from companion.ui import qt
 from companion.ui.bridge import run_in_background
+from companion.ui.failures import report_failure
 from companion.ui.qt import QObject, QWidget, Signal
 from companion.ui.widgets.banner import MessageBanner
 
@@ -27,13 +28,16 @@ class OwnershipController(QObject):
         self.notice = MessageBanner()
         self._ownership: Ownership | None = None
         self.claim_box: Any = None  # the question, while it is open
+        self._count_pending = False  # the count failed: asked again at the next refresh
 
     def refresh(self) -> None:
-        run_in_background(self.window, self.context.ownership, self._ready, lambda _e: None)
+        run_in_background(self.window, self.context.ownership, self._ready)
 
     def _ready(self, ownership: Ownership) -> None:
         self.show_ownership(ownership)
         self.shown.emit()
+        if self._count_pending and ownership.signed_in:
+            self._count_unclaimed()
 
     def show_ownership(self, ownership: Ownership) -> None:
         self._ownership = ownership
@@ -63,7 +67,17 @@ class OwnershipController(QObject):
     def offer_unclaimed(self) -> None:
         """A learner has just signed in: ask them about unclaimed actions, if any."""
         self.refresh()
-        run_in_background(self.window, self.context.unclaimed_count, self._ask, lambda _e: None)
+        self._count_unclaimed()
+
+    def _count_unclaimed(self) -> None:
+        self._count_pending = False
+        run_in_background(self.window, self.context.unclaimed_count, self._ask, self._count_failed)
+
+    def _count_failed(self, error: BaseException) -> None:
+        """Not counted: the learner would never be asked. Said, and counted again at the
+        next refresh (a sync, a sign-in, the learner changing)."""
+        self._count_pending = True
+        report_failure(error)
 
     def _ask(self, count: int) -> None:
         """Ask without blocking (a modal loop would stall the sync status and the tests)."""

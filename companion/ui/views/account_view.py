@@ -424,9 +424,7 @@ class AccountView(QWidget):
         self.learner_signed_in.emit()
 
     def _check_session_note(self) -> None:
-        run_in_background(
-            self, self.service.remembers_sign_in, self._show_session_note, lambda _error: None
-        )
+        run_in_background(self, self.service.remembers_sign_in, self._show_session_note)
 
     def _show_session_note(self, persistent: bool) -> None:
         self.session_note.setVisible(not persistent)

@@ -1,0 +1,117 @@
+"""One place for failures (issue 22): an exception nobody handled — in a Qt slot, in a
+background job without ``on_failure``, in a plain thread — reaches the log file with its
+traceback and the window, with the reference code that finds it in the log."""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+
+import pytest
+
+from companion.errors import Cancelled, UserFacingError
+from companion.paths import Paths
+
+from companion.ui.bridge import run_in_background
+from companion.ui.failures import hooks_installed, install_hooks
+from companion.ui.qt import QTimer
+
+
+@pytest.fixture
+def hooks(monkeypatch):
+    """The app's hooks, as ``app.run`` installs them; the test runner's put back after."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    install_hooks()
+    assert hooks_installed()
+
+
+def log_text() -> str:
+    return (Paths.default().log_dir / "companion.log").read_text(encoding="utf-8")
+
+
+def reference_shown(window) -> str:
+    notice = window.failure_notice
+    assert notice.text == "Une erreur inattendue s'est produite."  # the window is in French
+    found = re.search(r"CMP-[A-Z0-9]{6}", notice.details)
+    assert found is not None, notice.details
+    return found.group(0)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_reaches_the_log_and_the_screen(make_window, qtbot, hooks):
+    window = make_window()
+
+    def slot() -> None:
+        raise ValueError("a slot broke on purpose")
+
+    QTimer.singleShot(0, slot)
+    qtbot.waitUntil(window.failure_notice.isVisible, timeout=5_000)
+    reference = reference_shown(window)
+    text = log_text()
+    assert f"unexpected error [{reference}]" in text
+    assert "Traceback (most recent call last)" in text
+    assert "ValueError: a slot broke on purpose" in text
+    assert "in slot" in text  # the frame that raised, not only the message
+
+
+def test_a_background_failure_without_a_handler_is_logged_and_shown(make_window, qtbot):
+    window = make_window()
+    done: list[object] = []
+
+    def work() -> None:
+        raise KeyError("a job broke on purpose")
+
+    run_in_background(window, work, done.append)
+    qtbot.waitUntil(window.failure_notice.isVisible, timeout=5_000)
+    assert not done
+    reference = reference_shown(window)
+    text = log_text()
+    assert f"unexpected error [{reference}]" in text
+    assert "KeyError: 'a job broke on purpose'" in text
+    assert "in work" in text
+
+
+def test_a_user_facing_failure_is_shown_in_its_own_words(make_window, qtbot):
+    window = make_window()
+
+    def work() -> None:
+        raise UserFacingError("Le disque est plein.", "Libérez de la place.")
+
+    run_in_background(window, work)
+    qtbot.waitUntil(window.failure_notice.isVisible, timeout=5_000)
+    assert window.failure_notice.text == "Le disque est plein."
+    assert "Libérez de la place." in window.failure_notice.details
+
+
+def test_a_cancelled_job_is_shown_to_nobody(make_window, qtbot):
+    window = make_window()
+    finished = threading.Event()
+
+    def work() -> None:
+        finished.set()
+        raise Cancelled()
+
+    run_in_background(window, work)
+    qtbot.waitUntil(finished.is_set, timeout=5_000)
+    qtbot.wait(200)  # the report, had there been one, would have arrived
+    assert not window.failure_notice.isVisible()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_that_ends_a_thread_reaches_the_log_and_the_screen(make_window, qtbot, hooks):
+    window = make_window()
+
+    def run() -> None:
+        raise OverflowError("a thread broke on purpose")
+
+    thread = threading.Thread(target=run, name="doomed")
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(window.failure_notice.isVisible, timeout=5_000)
+    reference = reference_shown(window)
+    text = log_text()
+    assert f"unexpected error [{reference}]" in text
+    assert "OverflowError: a thread broke on purpose" in text
+    assert "in run" in text
