@@ -199,9 +199,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)
     if context.areas.kiosk:
-        from companion.ui.kiosk import KioskController
-
-        KioskController(window)
+        window.kiosk()
         window.showFullScreen()
     else:
         window.show()

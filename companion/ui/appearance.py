@@ -13,7 +13,9 @@ from companion.ui import qt, theme
 from companion.ui.qt import QAction, QApplication
 
 if TYPE_CHECKING:
-    from companion.ui.main_window import MainWindow
+    from companion.settings import Settings
+
+    from companion.ui.shell import Shell
 
 log = logging.getLogger("companion.ui")
 
@@ -30,9 +32,9 @@ def _theme_names() -> dict[str, str]:
 class AppearanceMenu:
     """The colours submenu and the zoom actions (Ctrl++, Ctrl+-, Ctrl+0) in ``menu``."""
 
-    def __init__(self, window: MainWindow, menu: Any) -> None:
+    def __init__(self, window: Shell, menu: Any, settings: Settings) -> None:
         self.window = window
-        self.settings = window.context.settings
+        self.settings = settings
         self.colours_menu = menu.addMenu("")
         group = qt.QActionGroup(window)
         self.theme_actions: dict[str, QAction] = {}

@@ -8,35 +8,51 @@ not shown again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.services import first_run
+from companion.settings import Settings
 
 from companion.ui import qt
 from companion.ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 from companion.ui.widgets.focus import focus_first
 
-if TYPE_CHECKING:
-    from companion.ui.main_window import MainWindow
+
+@dataclass
+class WelcomeNeeds:
+    """What the welcome uses, given by the composition root."""
+
+    settings: Settings
+    profile_dir: Path
+    platform_changed: Callable[[], None]  # the learner chose another platform
+    show_account: Callable[[], QWidget]  # the Account tab, to sign in from
 
 
-def welcome_if_first_run(window: MainWindow) -> Any:
+class Welcoming(Protocol):
+    def welcome_needs(self) -> WelcomeNeeds: ...
+
+
+def welcome_if_first_run(window: Welcoming) -> Any:
     """The hook for start-up: the welcome on a profile's first start, else None."""
-    context = window.context
-    if not first_run.should_welcome(context.settings, context.profile_dir):
+    needs = window.welcome_needs()
+    if not first_run.should_welcome(needs.settings, needs.profile_dir):
         return None
-    dialog = WelcomeDialog(window)
+    dialog = WelcomeDialog(window, needs)
     dialog.open()  # window-modal, without a nested event loop: the window goes on loading
     return dialog
 
 
 class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any, needs: WelcomeNeeds) -> None:
         super().__init__(window)
         self.window_ = window
-        self.settings = window.context.settings
+        self.needs = needs
+        self.settings = needs.settings
         self.choosable = first_run.platform_choosable(self.settings)
         self.setModal(True)
         self.title = QLabel()
@@ -149,9 +165,9 @@ class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
                 return
         self.accept()
         if changed:
-            self.window_.platform_changed()
+            self.needs.platform_changed()
         if sign_in:
-            focus_first(self.window_.show_account())
+            focus_first(self.needs.show_account())
 
     def _closed(self, _result: int) -> None:
-        first_run.mark_welcomed(self.window_.context.profile_dir)
+        first_run.mark_welcomed(self.needs.profile_dir)

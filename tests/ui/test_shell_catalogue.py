@@ -42,7 +42,7 @@ def test_a_visible_add_button_search_and_markers(platform_env, make_window, qtbo
     assert course.title in view._hint.text()
     button.setFocus()
     qtbot.keyClick(button, Qt.Key.Key_Space)
-    assert window.tabs.currentWidget() is window._library_tab
+    assert window.current_tab() == "library"
     # Back in the catalogue the course says it is in the library, in words.
     window.show_catalogue()
     index = view.model.index(view.model.row_of(course.id))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion import formatting
-from companion.context import AppContext
 from companion.domain import CatalogEntry, Chapter, CourseManifest
 from companion.errors import UserFacingError, describe
 from companion.i18n import _, ngettext
@@ -26,9 +25,12 @@ from companion.services.library import (
 from companion.services.progress import CourseProgress
 
 from companion.ui.bridge import run_in_background
+from companion.ui.events import EventHub
 
 if TYPE_CHECKING:
     from companion.services.downloads import DownloadQueue
+    from companion.services.library import LibraryService
+    from companion.services.progress import ProgressService
 from companion.ui.qt import (
     QCheckBox,
     QHBoxLayout,
@@ -100,9 +102,18 @@ class QueueRelay(QObject):
 class LibraryView(QWidget):
     changed = Signal()  # a download, removal or manifest refresh finished; tests wait on it
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(
+        self,
+        events: EventHub,
+        library: Callable[[], LibraryService],
+        progress: Callable[[], ProgressService],
+        open_dir: Path,
+    ) -> None:
+        """``library`` and ``progress``: the services, called on workers only;
+        ``open_dir``: where a copy of a file to open is put."""
         super().__init__()
-        self.context = context
+        self.library = library
+        self.learner_progress = progress
         self.course_id: str | None = None
         self._last_read: str | None = None  # the outline's current item once back
         self._to_open: tuple[str, str | None] | None = None  # asked from the home view
@@ -130,7 +141,14 @@ class LibraryView(QWidget):
         self._build_controls()
         self.reader = ReaderView()
         self.reading = ReadingController(
-            context, self.reader, self.banner, lambda: self.manifest, self._failed, self
+            library,
+            progress,
+            open_dir,
+            self.reader,
+            self.banner,
+            lambda: self.manifest,
+            self._failed,
+            self,
         )
         self.reading.shown.connect(self._reader_shown)
         self.reading.closed.connect(self._outline_shown)
@@ -146,6 +164,8 @@ class LibraryView(QWidget):
         self._courses_lock = threading.Lock()
         self._courses_shown = 0
         self.retranslate()
+        events.learner_changed.connect(self.learner_changed)
+        events.courses_known.connect(self.set_courses)
 
     # --- layout --------------------------------------------------------------------------
 
@@ -257,7 +277,7 @@ class LibraryView(QWidget):
     def set_courses(self, courses: list[CatalogEntry]) -> None:
         """The catalogue is known: show the learner's own courses from it."""
         self._catalog = {course.id: course for course in courses}
-        self._load_my_courses(lambda: self.context.library().my_courses())
+        self._load_my_courses(lambda: self.library().my_courses())
 
     def learner_changed(self) -> None:
         """Progress changed hands (a sign-in, or a kiosk session ended): nothing of the
@@ -268,7 +288,7 @@ class LibraryView(QWidget):
         self.search.clear()
         self.results.clear()
         self.results.hide()
-        self._load_my_courses(lambda: self.context.library().my_courses())
+        self._load_my_courses(lambda: self.library().my_courses())
 
     def _load_my_courses(self, load: Callable[[], list[str]], select: str | None = None) -> None:
         """Ask on a worker. Answers can come back out of order (three courses added quickly
@@ -308,7 +328,7 @@ class LibraryView(QWidget):
 
     def _refresh_course_states(self) -> None:
         def load() -> tuple[dict[str, str], tuple[int, int]]:
-            library = self.context.library()
+            library = self.library()
             return library.course_states(), library.usage()
 
         run_in_background(self, load, self._show_course_states, self._failed, local=True)
@@ -339,7 +359,7 @@ class LibraryView(QWidget):
         """From the catalogue: put the course in the learner's library and show it."""
 
         def add() -> list[str]:
-            library = self.context.library()
+            library = self.library()
             library.add_course(course_id)
             return library.my_courses()
 
@@ -358,7 +378,7 @@ class LibraryView(QWidget):
         self._to_open = (course_id, chapter_id)
         if self.course_id != course_id and not self.select_course(course_id):
             # Not listed yet (the library was just built, or the catalogue never came).
-            self._load_my_courses(lambda: self.context.progress().my_courses(), course_id)
+            self._load_my_courses(lambda: self.learner_progress().my_courses(), course_id)
 
     def _open_asked_chapter(self) -> None:
         asked, self._to_open = self._to_open, None
@@ -378,7 +398,7 @@ class LibraryView(QWidget):
             return
 
         def load() -> Outline:
-            library = self.context.library()
+            library = self.library()
             manifest = library.manifest(course_id)
             if manifest is None:
                 try:
@@ -390,7 +410,7 @@ class LibraryView(QWidget):
                 library.chapter_states(course_id),
                 library.storage().get(course_id, 0),
                 library.is_pinned(course_id),
-                None if manifest is None else self.context.progress().course_progress(manifest),
+                None if manifest is None else self.learner_progress().course_progress(manifest),
             )
 
         def show(loaded: Outline) -> None:
@@ -510,7 +530,7 @@ class LibraryView(QWidget):
         if self.queue is None:
             from companion.services.downloads import DownloadQueue
 
-            self.queue = DownloadQueue(self.context.library, self.relay.deliver)
+            self.queue = DownloadQueue(self.library, self.relay.deliver)
         self.banner.hide()
         self.queue.enqueue(self.course_id, chapter_id, allow_large)
 
@@ -607,7 +627,7 @@ class LibraryView(QWidget):
         if course_id is not None:
             run_in_background(
                 self,
-                lambda: self.context.library().pin(course_id, pinned),
+                lambda: self.library().pin(course_id, pinned),
                 lambda _r: None,
                 self._failed,
                 local=True,
@@ -623,7 +643,7 @@ class LibraryView(QWidget):
 
             run_in_background(
                 self,
-                lambda: self.context.library().remove(course_id),
+                lambda: self.library().remove(course_id),
                 removed,
                 self._failed,
                 local=True,
@@ -633,7 +653,7 @@ class LibraryView(QWidget):
         from companion.ui.views.storage_dialog import StorageDialog
 
         titles = {course_id: entry.title for course_id, entry in self._catalog.items()}
-        self.storage_dialog = StorageDialog(self.context, titles, parent=self)
+        self.storage_dialog = StorageDialog(self.library, titles, parent=self)
         self.storage_dialog.changed.connect(self._refresh_course_states)
         self.storage_dialog.changed.connect(self._refresh_outline)
         self.storage_dialog.show()
@@ -693,7 +713,7 @@ class LibraryView(QWidget):
             return
         run_in_background(
             self,
-            lambda: self.context.library().search(text),
+            lambda: self.library().search(text),
             self._show_hits,
             self._failed,
             local=True,
