@@ -115,3 +115,63 @@ def test_an_exception_that_ends_a_thread_reaches_the_log_and_the_screen(make_win
     assert f"unexpected error [{reference}]" in text
     assert "OverflowError: a thread broke on purpose" in text
     assert "in run" in text
+
+
+def test_a_count_of_earlier_actions_that_fails_is_said_and_asked_again(qtbot):
+    """A failed count once meant the learner was never asked to claim what was done before
+    they signed in (issue 22): now it is said, and counted again at the next refresh."""
+    from companion.context import Ownership
+
+    from companion.ui.events import EventHub
+    from companion.ui.failures import FailureNotice
+    from companion.ui.ownership import OwnershipController
+    from companion.ui.qt import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    notice = FailureNotice()
+    qtbot.addWidget(notice)
+    counted: list[int] = []
+
+    def count() -> int:
+        counted.append(1)
+        if len(counted) == 1:
+            raise RuntimeError("the unclaimed file could not be read")
+        return 2
+
+    controller = OwnershipController(
+        parent,
+        EventHub(parent),
+        ownership=lambda: Ownership(True, "Camille", False),
+        unclaimed_count=count,
+        claim=lambda _mine: 0,
+        claimed=lambda: None,
+    )
+    controller.offer_unclaimed()
+    qtbot.waitUntil(lambda: not notice.isHidden(), timeout=5_000)
+    assert notice.text == "Something went wrong."  # said, with its reference
+    controller.refresh()  # a sync, a sign-in, another learner: counted again
+    qtbot.waitUntil(lambda: controller.claim_box is not None, timeout=5_000)
+    box = controller.claim_box
+    assert box is not None and "2 actions" in box.text()
+    assert len(counted) == 2
+    box.close()
+
+
+def test_a_kiosk_wipe_that_fails_is_said_and_the_screen_goes_home(
+    platform_env, companion_home, monkeypatch, make_window, qtbot
+):
+    from tests.policy_helpers import kiosk_policy, use_policy
+
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=1))
+    window = make_window()
+    kiosk = window.kiosk(idle_seconds=60)
+
+    def wipe_fails(_owner) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(window.context, "end_kiosk_session", wipe_fails)
+    window.show_library()
+    kiosk.idle.timed_out.emit()
+    qtbot.waitUntil(window.failure_notice.isVisible, timeout=10_000)
+    assert window.current_tab() == "account"  # the start screen all the same
