@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from companion import logs
 from companion.errors import Cancelled, UserFacingError
 from companion.paths import Paths
 
@@ -54,6 +55,9 @@ def test_an_exception_in_a_slot_reaches_the_log_and_the_screen(make_window, qtbo
     assert "Traceback (most recent call last)" in text
     assert "ValueError: a slot broke on purpose" in text
     assert "in slot" in text  # the frame that raised, not only the message
+    # The support bundle's ring buffer has it too, traceback included.
+    kept = [line for line in logs.ring_buffer().lines() if reference in line]
+    assert kept and "ValueError: a slot broke on purpose" in kept[0]
 
 
 def test_a_background_failure_without_a_handler_is_logged_and_shown(make_window, qtbot):

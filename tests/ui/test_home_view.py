@@ -132,9 +132,9 @@ def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
     window.sync_now()
     qtbot.waitUntil(notice.isVisible, timeout=30_000)
     assert notice.text == f"Nouveau certificat : {TITLE}"
-    assert notice._button.text() == "Voir mes certificats"
+    assert notice.action_button.text() == "Voir mes certificats"
 
-    qtbot.mouseClick(notice._button, Qt.MouseButton.LeftButton)  # opens the wallet
+    qtbot.mouseClick(notice.action_button, Qt.MouseButton.LeftButton)  # opens the wallet
     assert window.current_tab() == "certificates"
     assert notice.isHidden()
     wallet = window.certificates_view

@@ -41,7 +41,7 @@ def test_titles_from_the_platform_are_shown_as_written(
     for label in (view.course_title, view.reader.title):
         assert label.textFormat() == Qt.TextFormat.PlainText
         assert "PAYEZ ICI</h1>" in label.text()
-    assert view.banner._message.textFormat() == Qt.TextFormat.PlainText
+    assert view.banner.message_label.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_a_file_that_could_be_a_program_is_offered_for_saving_not_opened(
@@ -154,9 +154,9 @@ def test_a_failed_download_offers_to_resume_and_resumes(platform_env, make_windo
     view.start_download()
     qtbot.waitUntil(lambda: view.banner.isVisible(), timeout=30_000)
     assert "réessaiera" not in view.banner.text + view.banner.details  # it would not
-    assert view.banner._button.text() == "Reprendre le téléchargement"
+    assert view.banner.action_button.text() == "Reprendre le téléchargement"
     platform_env.faults.clear()  # the platform is back
-    view.banner._button.click()
+    view.banner.action_button.click()
     qtbot.waitUntil(
         lambda: set(window.context.library().chapter_states(COURSE).values()) == {"offline"},
         timeout=30_000,

@@ -102,7 +102,7 @@ def test_a_home_profile_says_whose_progress_it_keeps(
     assert window.menus.profile_action.isVisible() or not window.isVisible()
     window.show_library()
     shoot(window, tmp_path, "home-not-you")
-    qtbot.mouseClick(window.notice._button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.notice.action_button, Qt.MouseButton.LeftButton)
     assert window.current_tab() == "account"
 
 

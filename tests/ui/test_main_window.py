@@ -23,7 +23,7 @@ def test_the_window_lists_the_catalogue_in_french(platform_env, make_window, qtb
     assert window.connection.text == "En ligne"
     assert view.banner.isHidden()
     assert window.windowTitle() == "Companion — étudier hors ligne"
-    assert "4 formations disponibles" in view._subtitle.text()
+    assert "4 formations disponibles" in view.subtitle.text()
     assert window.statusBar().isVisible()
     shot = window.grab()
     path = Path(tmp_path) / "catalogue.png"
@@ -60,7 +60,7 @@ def test_unreachable_platform_shows_a_clear_message_and_retry_works(
     assert window.connection.state is ConnectionState.OFFLINE
     platform_env.faults.clear()
     with qtbot.waitSignal(window.catalog_shown, timeout=20_000):
-        qtbot.mouseClick(banner._button, qtbot_left_button())
+        qtbot.mouseClick(banner.action_button, qtbot_left_button())
     assert window.catalog_view.model.rowCount() == 4
     assert banner.isHidden()
 
@@ -90,7 +90,7 @@ def test_switching_to_english_relabels_everything_and_is_remembered(
     assert window.windowTitle() == "Companion — study offline"
     assert window.connection.text == "Online"
     assert window.menus.file.title() == "&File"
-    assert "4 courses available" in window.catalog_view._subtitle.text()
+    assert "4 courses available" in window.catalog_view.subtitle.text()
     assert window.context.settings.get("ui.language") == "en"
     window.set_language("fr")
     assert window.menus.file.title() == "&Fichier"

@@ -267,7 +267,7 @@ def test_a_new_certificate_is_announced_once(
     assert wallet.banner.isVisible()
     assert wallet.banner.text == "Nouveau certificat : Les bases de la sécurité sur un chantier"
     assert wallet.open_pdf.isEnabled()
-    qtbot.mouseClick(wallet.banner._button, Qt.MouseButton.LeftButton)  # "Fermer"
+    qtbot.mouseClick(wallet.banner.action_button, Qt.MouseButton.LeftButton)  # "Fermer"
     assert wallet.banner.isHidden()
     with qtbot.waitSignal(wallet.changed, timeout=10_000):
         wallet.refresh()  # seen once: not announced again
