@@ -74,9 +74,10 @@ class MainWindow(Shell):
             ),
         )
         super().__init__(events, context.settings, context.profile, commands)
-        self.context = context  # the services behind the window, for tests; no view gets it
+        self.context = context  # the services behind the window (tests use it): no view gets it
         events.setParent(self)
         context.owner_listeners.append(events.report_learner_changed)  # any thread
+        events.network_changed.connect(self._network_changed)  # the sync first, then the rest
         self.platform_text = lambda: platform_text(
             context.connection, self.menus.demo_offline_checked
         )
@@ -128,7 +129,6 @@ class MainWindow(Shell):
         self.add_banner(self.certificate_notice)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.network = NetworkWatcher(self, events)
-        events.network_changed.connect(self._network_changed)
         self.sync_indicator.sync_requested.connect(self.sync_now)
         self.sync_indicator.diagnostic_requested.connect(self.show_diagnostic)
         self.profiles = ProfileSwitcher(self, context.profile, lambda: list_profiles(context.paths))
