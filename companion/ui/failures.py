@@ -50,6 +50,8 @@ def report_failure(error: BaseException) -> None:
     if isinstance(error, Cancelled):
         return
     message, hint, reference = describe(error)  # logs an unexpected error with its traceback
+    if isinstance(error, UserFacingError):  # expected, but its caller did not handle it
+        log.info("not handled by its caller [%s]", reference or "-", exc_info=error)
     _say(message, hint, reference)
 
 

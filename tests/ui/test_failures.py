@@ -87,6 +87,7 @@ def test_a_user_facing_failure_is_shown_in_its_own_words(make_window, qtbot):
     qtbot.waitUntil(window.failure_notice.isVisible, timeout=5_000)
     assert window.failure_notice.text == "Le disque est plein."
     assert "Libérez de la place." in window.failure_notice.details
+    assert "UserFacingError: Le disque est plein." in log_text()  # with its traceback
 
 
 def test_a_cancelled_job_is_shown_to_nobody(make_window, qtbot):
