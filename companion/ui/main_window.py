@@ -145,8 +145,8 @@ class MainWindow(Shell):
         return ForLearner(read(progress), lambda: context.is_current(progress))
 
     def _read_home_cards(self, titles: Mapping[str, str]) -> ForLearner[list[CourseCard]]:
-        manifest = self.context.library().manifest  # the progress and outlines are files
-        return self._for_learner(lambda progress: home.read_cards(progress, manifest, titles))
+        library = self.context.library  # on a worker: the progress and outlines are files
+        return self._for_learner(lambda mine: home.read_cards(mine, library().manifest, titles))
 
     def _unannounced_certificates(self) -> ForLearner[list[str]]:
         context = self.context
