@@ -15,9 +15,11 @@ from companion.errors import UserFacingError
 from companion.jobs import Prefetch
 from companion.resources import resource
 from companion.services.first_run import should_welcome
+from companion.settings import UI_THEME, UI_ZOOM_PERCENT
 
 from companion.ui import qt, theme
 from companion.ui.bridge import finish_background_work
+from companion.ui.failures import install_hooks
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
     QApplication,
@@ -178,11 +180,12 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     colours = theme.SystemColours(context.paths.cache_dir)
     app = create_application(
         sys.argv,
-        str(context.settings.get("ui.theme")),
-        int(context.settings.get("ui.zoom_percent")),
+        context.settings.value(UI_THEME),
+        context.settings.value(UI_ZOOM_PERCENT),
         colours.remembered,
         icon=False,
     )
+    install_hooks()  # an exception in a slot or a thread: in the log and on screen
     window = MainWindow(context, menus_after_first_paint=True)
     window.after_first_paint.extend(
         (
@@ -197,9 +200,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)
     if context.areas.kiosk:
-        from companion.ui.kiosk import KioskController
-
-        KioskController(window)
+        window.kiosk()
         window.showFullScreen()
     else:
         window.show()

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.settings import UI_THEME, UI_ZOOM_PERCENT
 
 from companion.ui import qt, theme
 from companion.ui.qt import QAction, QApplication
 
 if TYPE_CHECKING:
-    from companion.ui.main_window import MainWindow
+    from companion.settings import Settings
+
+    from companion.ui.shell import Shell
 
 log = logging.getLogger("companion.ui")
 
@@ -30,15 +33,15 @@ def _theme_names() -> dict[str, str]:
 class AppearanceMenu:
     """The colours submenu and the zoom actions (Ctrl++, Ctrl+-, Ctrl+0) in ``menu``."""
 
-    def __init__(self, window: MainWindow, menu: Any) -> None:
+    def __init__(self, window: Shell, menu: Any, settings: Settings) -> None:
         self.window = window
-        self.settings = window.context.settings
+        self.settings = settings
         self.colours_menu = menu.addMenu("")
         group = qt.QActionGroup(window)
         self.theme_actions: dict[str, QAction] = {}
         for name in theme.THEMES:
             action = QAction(window, checkable=True)
-            action.setChecked(name == self.settings.get("ui.theme"))
+            action.setChecked(name == self.settings.value(UI_THEME))
             action.triggered.connect(lambda _checked=False, n=name: self.choose_theme(n))
             group.addAction(action)
             self.colours_menu.addAction(action)
@@ -67,7 +70,7 @@ class AppearanceMenu:
 
     @property
     def zoom(self) -> int:
-        return int(self.settings.get("ui.zoom_percent"))
+        return self.settings.value(UI_ZOOM_PERCENT)
 
     def step_zoom(self, direction: int) -> None:
         steps = theme.ZOOM_STEPS
@@ -81,7 +84,7 @@ class AppearanceMenu:
     def choose_theme(self, name: str) -> None:
         if self._save("ui.theme", name):
             self.refresh()
-        self.theme_actions[str(self.settings.get("ui.theme"))].setChecked(True)
+        self.theme_actions[self.settings.value(UI_THEME)].setChecked(True)
 
     def _save(self, key: str, value: object) -> bool:
         try:
@@ -94,6 +97,6 @@ class AppearanceMenu:
     def refresh(self) -> None:
         """Show the chosen colours and size again (also when the system's colours change)."""
         app = QApplication.instance()
-        theme.apply(app, str(self.settings.get("ui.theme")), self.zoom)
+        theme.apply(app, self.settings.value(UI_THEME), self.zoom)
         self.window.retranslate()  # colours set in code follow too
         self.window.update()

@@ -1,7 +1,9 @@
 """One way to run background work (STYLE 3, after Anki's QueryOp).
 
 ``run_in_background(parent, work, on_success, on_failure)`` runs ``work`` on a worker
-thread; the callbacks run on the GUI thread. ``work`` must never touch a widget.
+thread; the callbacks run on the GUI thread. ``work`` must never touch a widget. Without
+``on_failure``, a failure is logged with its traceback and shown in the window
+(``failures.report_failure``): no failure is lost.
 When ``parent`` is destroyed before the work ends, the callbacks are dropped.
 
 Two pools: work that may wait on the network (the default) and ``local=True`` work that
@@ -17,8 +19,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from companion.errors import Cancelled
+from companion.errors import Cancelled, describe
 
+from companion.ui.failures import report_failure
 from companion.ui.qt import QObject, QRunnable, QThreadPool, Signal, is_alive
 
 log = logging.getLogger("companion.ui")
@@ -87,8 +90,8 @@ def finish_background_work(timeout_ms: int) -> bool:
 def run_in_background(
     parent: QObject,
     work: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[BaseException], None],
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
     *,
     local: bool = False,
 ) -> None:
@@ -101,14 +104,17 @@ def run_in_background(
 
     def succeeded(result: Any) -> None:
         finish()
-        if is_alive(parent):
+        if on_success is not None and is_alive(parent):
             on_success(result)
 
     def failed(error: BaseException) -> None:
         finish()
-        if isinstance(error, Cancelled) or not is_alive(parent):
-            return  # cancellation is shown to nobody; a closed window has no one to tell
-        on_failure(error)
+        if isinstance(error, Cancelled):
+            return  # cancellation is shown to nobody
+        if not is_alive(parent):
+            describe(error)  # a closed window has no one to tell: the log has it
+            return
+        (on_failure or report_failure)(error)
 
     relay.succeeded.connect(succeeded)
     relay.failed.connect(failed)

@@ -5,18 +5,18 @@ stopping something they cannot see (issue 13)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from companion.i18n import _
 
 from companion.ui.bridge import run_in_background
-from companion.ui.qt import QAction
+from companion.ui.qt import QAction, QObject
 
 if TYPE_CHECKING:
     from companion.services.connection import PlatformConnection
     from companion.services.demo_platform import DemoPlatform
 
-    from companion.ui.main_window import MainWindow
 
 log = logging.getLogger("companion.ui")
 
@@ -34,10 +34,23 @@ def platform_text(connection: PlatformConnection, offline: bool) -> str:
 class DemoOfflineSwitch:
     """A checkable action in the File menu; only in demo mode."""
 
-    def __init__(self, window: MainWindow, connection: PlatformConnection, menu: Any) -> None:
-        self.window = window
+    def __init__(
+        self,
+        parent: QObject,
+        connection: PlatformConnection,
+        menu: Any,
+        *,
+        label_changed: Callable[[], None],
+        switched: Callable[[], None],
+    ) -> None:
+        """``label_changed``: the status bar says the platform again; ``switched``: the
+        platform and the sync are asked at once, so the window says it now, not at the
+        next probe."""
+        self.parent = parent
         self.connection = connection
-        self.action = QAction(window, checkable=True)
+        self.label_changed = label_changed
+        self.switched = switched
+        self.action = QAction(parent, checkable=True)
         self.action.toggled.connect(self._toggled)
         menu.addAction(self.action)
 
@@ -61,15 +74,13 @@ class DemoOfflineSwitch:
             return
         self.action.setEnabled(False)  # one switch at a time
         run_in_background(
-            self.window, lambda: demo.set_offline(offline), self._switched, self._failed
+            self.parent, lambda: demo.set_offline(offline), self._switched, self._failed
         )
 
     def _switched(self, _result: object) -> None:
         self.action.setEnabled(True)
-        self.window.show_platform_label()
-        # Ask at once, so the status bar and the catalogue say it now, not at the next probe.
-        self.window.refresh_catalog()
-        self.window.sync_now()
+        self.label_changed()
+        self.switched()
 
     def _failed(self, error: BaseException) -> None:
         log.warning("demo offline switch failed: %s", error)
@@ -77,4 +88,4 @@ class DemoOfflineSwitch:
         self.action.blockSignals(True)
         self.action.setChecked(self.demo is not None and self.demo.offline)
         self.action.blockSignals(False)
-        self.window.show_platform_label()
+        self.label_changed()

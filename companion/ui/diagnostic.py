@@ -7,10 +7,10 @@ the bundle reads logs and writes a zip. The window shows "checking…" meanwhile
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.app.context import AppContext
 from companion.errors import describe
 
 from companion.ui import qt
@@ -28,9 +28,11 @@ log = logging.getLogger("companion.ui")
 class DiagnosticController(QObject):
     """One Diagnostic window per main window; opening it again re-runs the checks."""
 
-    def __init__(self, parent: QWidget, context: AppContext) -> None:
+    def __init__(self, parent: QWidget, diagnose: Callable[[str], Diagnosis]) -> None:
+        """``diagnose``: the doctor's checks, given Qt's version (on a worker: it waits on
+        the network, each step with its deadline)."""
         super().__init__(parent)
-        self.context = context
+        self.diagnose = diagnose
         self.window = DiagnosticWindow(parent)
         self.diagnosis: Diagnosis | None = None
         self.bundle: Bundle | None = None
@@ -48,14 +50,9 @@ class DiagnosticController(QObject):
 
     def run(self) -> None:
         self.window.show_running()
-        context = self.context
-        qt_version = str(qt.qVersion())
-
-        def diagnose() -> Diagnosis:
-            return context.diagnosis(qt_version)
-
+        diagnose, qt_version = self.diagnose, str(qt.qVersion())
         log.info("diagnostic opened")
-        run_in_background(self, diagnose, self._show, self._failed)
+        run_in_background(self, lambda: diagnose(qt_version), self._show, self._failed)
 
     def _show(self, diagnosis: Diagnosis) -> None:
         self.diagnosis = diagnosis

@@ -7,32 +7,40 @@ the wiping; this controller only decides when)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from companion.i18n import _
 
 from companion.ui.bridge import run_in_background
-from companion.ui.main_window import MainWindow
+from companion.ui.failures import report_failure
 from companion.ui.qt import QLabel, QObject
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.idle_watch import IdleWatch
+
+if TYPE_CHECKING:
+    from companion.ui.main_window import MainWindow
 
 WARN_SECONDS = 30  # the countdown shown before an idle sign-out
 
 
 class KioskController(QObject):
-    def __init__(self, window: MainWindow, idle_seconds: float | None = None) -> None:
+    def __init__(
+        self, window: MainWindow, idle_seconds: float, end_session: Callable[[], None]
+    ) -> None:
+        """``end_session``: park and wipe what the one who walked away left, when nobody
+        signed in (on a worker)."""
         super().__init__(window)
         self.window = window
-        settings = window.context.settings
-        if idle_seconds is None:
-            idle_seconds = float(settings.get("kiosk.idle_minutes")) * 60
+        self.end_session = end_session
         window.profile_switching(False)
         window.sync_indicator.shared_computer = True
         self.marker = QLabel()
         self.marker.setObjectName("SharedMarker")
-        window.statusBar().insertWidget(0, self.marker)  # first thing on the left
+        window.add_status_marker(self.marker)
         self.countdown = MessageBanner()
         self.countdown.action_requested.connect(self._stay)
-        window.top_banners.insertWidget(0, self.countdown)
+        window.add_banner(self.countdown, first=True)
         self.idle = IdleWatch(idle_seconds, WARN_SECONDS, self)
         self.idle.warning.connect(self._warn)
         self.idle.cleared.connect(self.countdown.hide)
@@ -40,6 +48,7 @@ class KioskController(QObject):
         account = window.show_account()
         account.learner_signed_out.connect(self.home)
         account.learner_signed_in.connect(window.show_library)
+        window.events.language_changed.connect(self.retranslate)
         self.retranslate()
         self.home()
 
@@ -80,10 +89,14 @@ class KioskController(QObject):
         if view.account is not None:
             view.sign_out()  # sends what it can, parks the rest, wipes; then home()
         else:  # nobody signed in: the next person finds nothing of the one who left
-            context = self.window.context
             run_in_background(
                 self.window,
-                lambda: context.end_kiosk_session(None),
+                self.end_session,
                 lambda _result: self.home(),
-                lambda _error: self.home(),
+                self._wipe_failed,
             )
+
+    def _wipe_failed(self, error: BaseException) -> None:
+        """Said and logged (support must know a wipe failed); the screen goes home."""
+        report_failure(error)
+        self.home()

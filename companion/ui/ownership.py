@@ -4,14 +4,18 @@ about actions made on the profile before anyone signed in (issue 9)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from companion.app.context import AppContext, Ownership
 from companion.errors import describe
 from companion.i18n import _, ngettext
 
+if TYPE_CHECKING:
+    from companion.app.context import Ownership
+
 from companion.ui import qt
 from companion.ui.bridge import run_in_background
+from companion.ui.events import EventHub
+from companion.ui.failures import report_failure
 from companion.ui.qt import QObject, QWidget, Signal
 from companion.ui.widgets.banner import MessageBanner
 
@@ -19,28 +23,47 @@ from companion.ui.widgets.banner import MessageBanner
 class OwnershipController(QObject):
     shown = Signal()  # the notice is up to date; tests wait on it
 
-    def __init__(self, window: QWidget, context: AppContext, claimed: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        events: EventHub,
+        *,
+        ownership: Callable[[], Ownership],
+        unclaimed_count: Callable[[], int],
+        claim: Callable[[bool], int],
+        claimed: Callable[[], None],
+    ) -> None:
+        """``ownership``: whose progress is kept now; ``unclaimed_count``: actions made
+        before anyone signed in; ``claim``: the learner's answer (True: theirs), all read
+        or written on a worker; ``claimed``: after an answer, send what became theirs."""
         super().__init__(window)
         self.window = window
-        self.context = context
-        self.claimed = claimed  # after an answer: send what became the learner's
+        self._ownership_now = ownership
+        self._unclaimed_count = unclaimed_count
+        self._claim = claim
+        self.claimed = claimed
         self.notice = MessageBanner()
         self._ownership: Ownership | None = None
         self.claim_box: Any = None  # the question, while it is open
+        self._count_pending = False  # the count failed: asked again at the next refresh
+        events.learner_changed.connect(self.refresh)
+        events.language_changed.connect(self.show)
 
     def refresh(self) -> None:
-        run_in_background(self.window, self.context.ownership, self._ready, lambda _e: None)
+        run_in_background(self.window, self._ownership_now, self._ready)
 
     def _ready(self, ownership: Ownership) -> None:
         self.show_ownership(ownership)
         self.shown.emit()
+        if self._count_pending and ownership.signed_in:
+            self._count_unclaimed()
 
     def show_ownership(self, ownership: Ownership) -> None:
         self._ownership = ownership
         self.show()
 
     def show(self) -> None:
-        """The notice in the current language (also called by the window's retranslate)."""
+        """The notice in the current language (again when the language changes)."""
         ownership = self._ownership
         if ownership is None or ownership.signed_in:
             self.notice.hide()
@@ -63,7 +86,17 @@ class OwnershipController(QObject):
     def offer_unclaimed(self) -> None:
         """A learner has just signed in: ask them about unclaimed actions, if any."""
         self.refresh()
-        run_in_background(self.window, self.context.unclaimed_count, self._ask, lambda _e: None)
+        self._count_unclaimed()
+
+    def _count_unclaimed(self) -> None:
+        self._count_pending = False
+        run_in_background(self.window, self._unclaimed_count, self._ask, self._count_failed)
+
+    def _count_failed(self, error: BaseException) -> None:
+        """Not counted: the learner would never be asked. Said, and counted again at the
+        next refresh (a sync, a sign-in, the learner changing)."""
+        self._count_pending = True
+        report_failure(error)
 
     def _ask(self, count: int) -> None:
         """Ask without blocking (a modal loop would stall the sync status and the tests)."""
@@ -94,7 +127,7 @@ class OwnershipController(QObject):
         self.claim_box = None
         run_in_background(
             self.window,
-            lambda: self.context.claim_unclaimed(mine),
+            lambda: self._claim(mine),
             lambda _claimed: self.claimed(),
             self._failed,
         )

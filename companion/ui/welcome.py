@@ -8,35 +8,51 @@ not shown again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.services import first_run
+from companion.settings import PLATFORM_API_URL, Settings
 
 from companion.ui import qt
 from companion.ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 from companion.ui.widgets.focus import focus_first
 
-if TYPE_CHECKING:
-    from companion.ui.main_window import MainWindow
+
+@dataclass
+class WelcomeNeeds:
+    """What the welcome uses, given by the composition root."""
+
+    settings: Settings
+    profile_dir: Path
+    platform_changed: Callable[[], None]  # the learner chose another platform
+    show_account: Callable[[], QWidget]  # the Account tab, to sign in from
 
 
-def welcome_if_first_run(window: MainWindow) -> Any:
+class Welcoming(Protocol):
+    def welcome_needs(self) -> WelcomeNeeds: ...
+
+
+def welcome_if_first_run(window: Welcoming) -> Any:
     """The hook for start-up: the welcome on a profile's first start, else None."""
-    context = window.context
-    if not first_run.should_welcome(context.settings, context.profile_dir):
+    needs = window.welcome_needs()
+    if not first_run.should_welcome(needs.settings, needs.profile_dir):
         return None
-    dialog = WelcomeDialog(window)
+    dialog = WelcomeDialog(window, needs)
     dialog.open()  # window-modal, without a nested event loop: the window goes on loading
     return dialog
 
 
 class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any, needs: WelcomeNeeds) -> None:
         super().__init__(window)
         self.window_ = window
-        self.settings = window.context.settings
+        self.needs = needs
+        self.settings = needs.settings
         self.choosable = first_run.platform_choosable(self.settings)
         self.setModal(True)
         self.title = QLabel()
@@ -65,7 +81,7 @@ class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
         self.later.clicked.connect(lambda: self._answer(sign_in=False))
         self.finished.connect(self._closed)  # Esc or the close button: welcomed all the same
         self._lay_out()
-        current = str(self.settings.get(first_run.PLATFORM_KEY)).strip()
+        current = self.settings.value(PLATFORM_API_URL).strip()
         self.own.setChecked(bool(current))
         self.demo.setChecked(not current)
         self.address.setText(current)
@@ -118,7 +134,7 @@ class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
         self.own.setText(_("My training centre's platform, at this address:"))
         self.address.setPlaceholderText("https://…")
         self.address.setAccessibleName(_("Platform address"))
-        platform = str(self.settings.get(first_run.PLATFORM_KEY)).strip()
+        platform = self.settings.value(PLATFORM_API_URL).strip()
         self.fixed.setText(
             _("Companion uses the platform set on this computer: {address}").format(
                 address=platform or _("the demo platform")
@@ -149,9 +165,9 @@ class WelcomeDialog(qt.QDialog):  # type: ignore[misc]
                 return
         self.accept()
         if changed:
-            self.window_.platform_changed()
+            self.needs.platform_changed()
         if sign_in:
-            focus_first(self.window_.show_account())
+            focus_first(self.needs.show_account())
 
     def _closed(self, _result: int) -> None:
-        first_run.mark_welcomed(self.window_.context.profile_dir)
+        first_run.mark_welcomed(self.needs.profile_dir)

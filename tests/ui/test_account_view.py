@@ -102,9 +102,9 @@ def test_a_new_sign_in_stops_the_one_still_waiting(window, qtbot):
     view = window.account_view
     view.sign_in_with_device()
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
-    first = view._cancel
+    first = view.wait_stop
     view.sign_in_with_device()
     assert first.is_set()
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     window.close()
-    assert view._cancel.is_set()  # nothing goes on waiting behind a closed window
+    assert view.wait_stop.is_set()  # nothing goes on waiting behind a closed window

@@ -54,7 +54,7 @@ def test_sync_failure_leads_to_the_diagnostic_and_a_support_code(
     shoot(window, tmp_path, "status-bar-diagnostic-link")
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    controller = window._diagnostic
+    controller = window.diagnostic
     assert controller is not None and controller.window.isVisible()
     qtbot.waitUntil(lambda: controller.diagnosis is not None, timeout=30_000)
     text = findings_text(controller)
@@ -81,10 +81,10 @@ def test_sync_failure_leads_to_the_diagnostic_and_a_support_code(
 
 def test_help_menu_opens_the_diagnostic(platform_env, make_window, qtbot):
     window = refreshed(qtbot, make_window())
-    actions = [a.text() for a in window._help_menu.actions()]
+    actions = [a.text() for a in window.menus.help.actions()]
     assert "&Diagnostic…" in actions
-    window._diagnostic_action.trigger()
-    controller = window._diagnostic
+    window.menus.diagnostic_action.trigger()
+    controller = window.diagnostic
     assert controller is not None
     qtbot.waitUntil(lambda: controller.diagnosis is not None, timeout=30_000)
     assert "Aucun problème" in controller.window.verdict.text()
@@ -97,7 +97,7 @@ def test_about_box_gives_what_support_staff_ask_for(platform_env, make_window, q
     shown: list[str] = []
     monkeypatch.setattr(qt.QMessageBox, "about", lambda _parent, _title, text: shown.append(text))
     window = make_window()
-    window._about_action.trigger()
+    window.menus.about_action.trigger()
     (text,) = shown
     assert f"Qt {qt.qVersion()}" in text and "Python 3." in text
     assert "Profil : default" in text

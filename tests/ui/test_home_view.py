@@ -44,7 +44,7 @@ def test_a_new_learner_is_shown_the_way_to_the_catalogue(platform_env, make_wind
     assert "catalogue" in home.empty_text.text()
     assert home.cards == []
     qtbot.mouseClick(home.browse, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window._catalog_tab
+    assert window.current_tab() == "catalogue"
 
 
 def started_course(window, sample_content):
@@ -82,11 +82,11 @@ def test_resume_on_the_home_view_opens_the_chapter_read_last(
     assert card.button.objectName() == "PrimaryButton"  # the screen's one primary action
     assert card.button.accessibleName() == f"Reprendre {TITLE}"
     assert card.bar.value() == 1 and card.bar.maximum() == 6
-    assert not window._library_tab.created  # the library is built by the click below
+    assert not window.tab_built("library")  # the library is built by the click below
 
     qtbot.mouseClick(card.button, Qt.MouseButton.LeftButton)
     library = window.library_view
-    assert window.tabs.currentWidget() is window._library_tab
+    assert window.current_tab() == "library"
     qtbot.waitUntil(lambda: library.pages.currentWidget() is library.reader, timeout=20_000)
     assert library.reader.title.text() == second.title
     assert library.course_id == COURSE
@@ -132,17 +132,17 @@ def test_a_certificate_that_arrives_on_another_tab_is_announced_above_the_tabs(
     window.sync_now()
     qtbot.waitUntil(notice.isVisible, timeout=30_000)
     assert notice.text == f"Nouveau certificat : {TITLE}"
-    assert notice._button.text() == "Voir mes certificats"
+    assert notice.action_button.text() == "Voir mes certificats"
 
-    qtbot.mouseClick(notice._button, Qt.MouseButton.LeftButton)  # opens the wallet
-    assert window.tabs.currentWidget() is window._certificates_tab
+    qtbot.mouseClick(notice.action_button, Qt.MouseButton.LeftButton)  # opens the wallet
+    assert window.current_tab() == "certificates"
     assert notice.isHidden()
     wallet = window.certificates_view
     qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=10_000)
     assert wallet.banner.text == f"Nouveau certificat : {TITLE}"  # said once more, in place
 
     window.tabs.setCurrentWidget(window.home_view)  # told once: not again at the next sync
-    with qtbot.waitSignal(window._sync_relay.status, timeout=30_000):
+    with qtbot.waitSignal(window.events.sync_status, timeout=30_000):
         window.sync_now()
     qtbot.wait(500)
     assert notice.isHidden()
@@ -174,12 +174,13 @@ def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
     from companion.ui.views import home
 
     window = make_window()
+    context = window.context
     started_course(window, sample_content)
-    read = home.cards_for
+    read = home.read_cards
     calls: list[int] = []
 
-    def read_then_hand_over(context, progress, titles):
-        cards = read(context, progress, titles)
+    def read_then_hand_over(progress, manifest, titles):
+        cards = read(progress, manifest, titles)
         if not calls:  # the window hears of it later: its answer comes first
             listeners, context.owner_listeners[:] = list(context.owner_listeners), []
             context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
@@ -187,7 +188,7 @@ def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
         calls.append(len(cards))
         return cards
 
-    monkeypatch.setattr(home, "cards_for", read_then_hand_over)
+    monkeypatch.setattr(home, "read_cards", read_then_hand_over)
     seen = []
     window.home.shown.connect(lambda: seen.append([c.card.title for c in window.home_view.cards]))
     window.home.refresh()

@@ -35,13 +35,13 @@ def test_titles_from_the_platform_are_shown_as_written(
         sample_content.courses[COURSE].catalog_entry["title"] = HOSTILE
         window = refreshed(qtbot, make_window())
         view = library_on(window, qtbot)
-        view.context.library().download(COURSE, Control.new())
+        window.context.library().download(COURSE, Control.new())
         view.open_chapter(COURSE, manifest["parts"][0]["chapters"][0]["id"])
         qtbot.waitUntil(lambda: view.reader.title.text() != "", timeout=10_000)
     for label in (view.course_title, view.reader.title):
         assert label.textFormat() == Qt.TextFormat.PlainText
         assert "PAYEZ ICI</h1>" in label.text()
-    assert view.banner._message.textFormat() == Qt.TextFormat.PlainText
+    assert view.banner.message_label.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_a_file_that_could_be_a_program_is_offered_for_saving_not_opened(
@@ -53,7 +53,7 @@ def test_a_file_that_could_be_a_program_is_offered_for_saving_not_opened(
         block["asset"] = served(sample_content, b"#!/bin/sh\necho pwned\n", "application/x-sh")
         window = refreshed(qtbot, make_window())
         view = library_on(window, qtbot)
-        view.context.library().download(COURSE, Control.new())
+        window.context.library().download(COURSE, Control.new())
     opened: list[object] = []
     suggested: list[str] = []
 
@@ -91,7 +91,7 @@ def test_a_stuck_network_call_does_not_stop_a_downloaded_chapter_opening(
 ):
     window = refreshed(qtbot, make_window())
     view = library_on(window, qtbot)
-    view.context.library().download(COURSE, Control.new())
+    window.context.library().download(COURSE, Control.new())
     release = threading.Event()
     pool = QThreadPool.globalInstance()
     try:
@@ -154,10 +154,10 @@ def test_a_failed_download_offers_to_resume_and_resumes(platform_env, make_windo
     view.start_download()
     qtbot.waitUntil(lambda: view.banner.isVisible(), timeout=30_000)
     assert "réessaiera" not in view.banner.text + view.banner.details  # it would not
-    assert view.banner._button.text() == "Reprendre le téléchargement"
+    assert view.banner.action_button.text() == "Reprendre le téléchargement"
     platform_env.faults.clear()  # the platform is back
-    view.banner._button.click()
+    view.banner.action_button.click()
     qtbot.waitUntil(
-        lambda: set(view.context.library().chapter_states(COURSE).values()) == {"offline"},
+        lambda: set(window.context.library().chapter_states(COURSE).values()) == {"offline"},
         timeout=30_000,
     )

@@ -203,7 +203,7 @@ def test_the_main_journey_with_the_keyboard_alone(
     tab_to(qtbot, window, card.button)
     assert card.button.text() == "Reprendre"
     press(qtbot, window, Key.Key_Space)
-    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window._library_tab, timeout=5_000)
+    qtbot.waitUntil(lambda: window.current_tab() == "library", timeout=5_000)
     qtbot.waitUntil(lambda: library.pages.currentWidget() is reader, timeout=10_000)
     qtbot.waitUntil(lambda: quiz.quiz is not None and quiz.quiz.title.startswith("Quiz : comp"))
     focused(window)

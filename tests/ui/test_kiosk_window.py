@@ -17,7 +17,6 @@ from tests.policy_helpers import kiosk_policy, use_policy
 from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 
-from companion.ui.kiosk import KioskController
 from companion.ui.qt import QApplication, QEvent, QKeyEvent, Qt
 
 _SHOTS = os.environ.get("COMPANION_SCREENSHOTS")  # a folder to keep them in, to look at
@@ -44,11 +43,11 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     kiosk_window, qtbot, tmp_path, companion_home
 ):
     window = kiosk_window
-    kiosk = KioskController(window, idle_seconds=60)
+    kiosk = window.kiosk(idle_seconds=60)
     view = window.account_view
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     assert not view.browser_button.isVisible()  # the policy allows the device code only
-    assert not window._profile_action.isVisible()  # no profile switching on a kiosk
+    assert not window.menus.profile_action.isVisible()  # no profile switching on a kiosk
     assert kiosk.marker.isVisible() and "Ordinateur partagé" in kiosk.marker.text()
     qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
     assert "pas enregistré tant que" in window.notice.text
@@ -100,11 +99,11 @@ def test_a_home_profile_says_whose_progress_it_keeps(
         lambda: "Progression enregistrée pour Karim Benali" in window.notice.text, timeout=10_000
     )
     assert "ce n'est pas vous ?" in window.notice.text
-    assert window._profile_action.isVisible() or not window.isVisible()
+    assert window.menus.profile_action.isVisible() or not window.isVisible()
     window.show_library()
     shoot(window, tmp_path, "home-not-you")
-    qtbot.mouseClick(window.notice._button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window._account_tab
+    qtbot.mouseClick(window.notice.action_button, Qt.MouseButton.LeftButton)
+    assert window.current_tab() == "account"
 
 
 def test_switching_learner_closes_what_the_previous_one_was_reading(
@@ -122,15 +121,15 @@ def test_a_language_fixed_by_policy_is_shown_as_managed(
 ):
     use_policy(companion_home, monkeypatch, '[ui]\nlanguage = "fr"\n')
     window = make_window()
-    assert "gérée par votre organisation" in window._language_menu.title()
-    assert not any(action.isEnabled() for action in window._language_actions.values())
+    assert "gérée par votre organisation" in window.menus.language_menu.title()
+    assert not any(action.isEnabled() for action in window.menus.language_actions.values())
 
 
 def test_an_idle_kiosk_with_nobody_signed_in_forgets_the_person_who_left(kiosk_window, qtbot):
     window = kiosk_window
-    kiosk = KioskController(window, idle_seconds=60)
+    kiosk = window.kiosk(idle_seconds=60)
     window.context.library().add_course("securite-chantier")
     kiosk.idle.idle_seconds, kiosk.idle.warn_seconds = 1.0, 0.5
     kiosk.idle.touch()
     qtbot.waitUntil(lambda: window.context.library().my_courses() == [], timeout=10_000)
-    assert window.tabs.currentWidget() is window._account_tab  # back to the start
+    assert window.current_tab() == "account"  # back to the start

@@ -47,7 +47,7 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     mono, wall = FakeTime(), FakeTime()  # study time is minutes: moved by hand, not waited
     view.study.clock = StudyClock(mono, wall)
     with qtbot.waitSignal(view.changed, timeout=10_000):
-        view._open_item(chapter_item)
+        view.open_item(chapter_item)
     assert view.pages.currentWidget() is view.reader
     assert "EPI" in view.reader.browser.toPlainText()
     window.grab().save(str(tmp_path / "reader.png"))
@@ -90,7 +90,7 @@ def test_download_read_offline_quiz_and_search(platform_env, make_window, qtbot,
     assert "Reconnaître l'alerte" in view.results.item(0).text()
     # Which course it is in, first (issue 13: search results did not name their course).
     assert view.results.item(0).text().startswith("Les bases de la sécurité sur un chantier › ")
-    view._open_hit(view.results.item(0))
+    view.open_hit(view.results.item(0))
     # The match is selected in the chapter, accents as written there.
     qtbot.waitUntil(
         lambda: (
@@ -209,5 +209,5 @@ def test_audio_plays_in_the_reader_or_opens_in_the_system_player(
         assert player.title.text() == "Signal sonore d'évacuation"
         qtbot.waitUntil(lambda: player.player.position() > 0, timeout=10_000)
         window.grab().save(str(tmp_path / "player.png"))
-        view._back_to_outline()
+        view.back_to_outline()
         assert not player.isVisible()

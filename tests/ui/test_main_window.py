@@ -23,7 +23,7 @@ def test_the_window_lists_the_catalogue_in_french(platform_env, make_window, qtb
     assert window.connection.text == "En ligne"
     assert view.banner.isHidden()
     assert window.windowTitle() == "Companion — étudier hors ligne"
-    assert "4 formations disponibles" in view._subtitle.text()
+    assert "4 formations disponibles" in view.subtitle.text()
     assert window.statusBar().isVisible()
     shot = window.grab()
     path = Path(tmp_path) / "catalogue.png"
@@ -60,7 +60,7 @@ def test_unreachable_platform_shows_a_clear_message_and_retry_works(
     assert window.connection.state is ConnectionState.OFFLINE
     platform_env.faults.clear()
     with qtbot.waitSignal(window.catalog_shown, timeout=20_000):
-        qtbot.mouseClick(banner._button, qtbot_left_button())
+        qtbot.mouseClick(banner.action_button, qtbot_left_button())
     assert window.catalog_view.model.rowCount() == 4
     assert banner.isHidden()
 
@@ -89,11 +89,11 @@ def test_switching_to_english_relabels_everything_and_is_remembered(
     window.set_language("en")
     assert window.windowTitle() == "Companion — study offline"
     assert window.connection.text == "Online"
-    assert window._file_menu.title() == "&File"
-    assert "4 courses available" in window.catalog_view._subtitle.text()
+    assert window.menus.file.title() == "&File"
+    assert "4 courses available" in window.catalog_view.subtitle.text()
     assert window.context.settings.get("ui.language") == "en"
     window.set_language("fr")
-    assert window._file_menu.title() == "&Fichier"
+    assert window.menus.file.title() == "&Fichier"
 
 
 def qtbot_left_button():
@@ -113,7 +113,7 @@ def test_a_name_typed_in_the_profile_picker_is_created(platform_env, make_window
     monkeypatch.setattr(qt.QProcess, "startDetached", lambda _program, args: started.append(args))
     for typed in ("atelier", "nouveau"):
         monkeypatch.setattr(qt.QInputDialog, "getItem", lambda *_a, name=typed: (name, True))
-        window._switch_profile()
+        window.profiles.switch()
     assert started == [
         ["-m", "companion", "--profile", "atelier"],
         ["-m", "companion", "--profile", "nouveau", "--create-profile"],
@@ -177,13 +177,13 @@ def test_menus_made_after_the_first_paint_keep_what_was_asked_before(platform_en
         qtbot.addWidget(window)
         titles = [entry.text() for entry in window.menuBar().actions()]
         assert titles == ["&Fichier", "Affic&hage", "&Aide"]
-        assert not window._file_menu.actions()
+        assert not window.menus.file.actions()
         window.profile_switching(False)  # as the kiosk asks, before the paint
         window.start(None)
         window.show()
-        qtbot.waitUntil(lambda: bool(window._file_menu.actions()), timeout=10_000)
-        assert not window._profile_action.isVisible()
-        assert window._refresh_action.shortcut().toString() == "F5"
-        assert window._sync_action.text() == "&Synchroniser la progression maintenant"
+        qtbot.waitUntil(lambda: bool(window.menus.file.actions()), timeout=10_000)
+        assert not window.menus.profile_action.isVisible()
+        assert window.menus.refresh_action.shortcut().toString() == "F5"
+        assert window.menus.sync_action.text() == "&Synchroniser la progression maintenant"
     finally:
         context.close()

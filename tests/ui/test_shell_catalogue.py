@@ -32,17 +32,17 @@ def test_a_visible_add_button_search_and_markers(platform_env, make_window, qtbo
     assert course.title == "Les bases de la sécurité sur un chantier"
     view.search.setText("zzz introuvable")
     assert view.model.rowCount() == 0
-    assert "Effacez la recherche" in view._placeholder.text()
-    assert view._placeholder.isVisible()
+    assert "Effacez la recherche" in view.placeholder.text()
+    assert view.placeholder.isVisible()
     view.search.clear()
     assert view.model.rowCount() == 4
     # The keyboard alone: choose the course, then the primary action.
     view.list.setFocus()
     view.list.setCurrentIndex(view.model.index(view.model.row_of(course.id)))
-    assert course.title in view._hint.text()
+    assert course.title in view.hint.text()
     button.setFocus()
     qtbot.keyClick(button, Qt.Key.Key_Space)
-    assert window.tabs.currentWidget() is window._library_tab
+    assert window.current_tab() == "library"
     # Back in the catalogue the course says it is in the library, in words.
     window.show_catalogue()
     index = view.model.index(view.model.row_of(course.id))

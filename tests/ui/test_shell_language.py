@@ -76,7 +76,7 @@ def test_qt_s_own_texts_are_french_and_follow_the_language(platform_env, make_wi
     )
     assert box.button(qt.QMessageBox.StandardButton.Cancel).text() == "Annuler"
     assert (
-        window._sync_action.shortcut().toString(qt.QKeySequence.SequenceFormat.NativeText)
+        window.menus.sync_action.shortcut().toString(qt.QKeySequence.SequenceFormat.NativeText)
         == "Ctrl+Maj+S"
     )
     window.set_language("en")

@@ -29,14 +29,14 @@ def test_no_browser_the_link_stays_until_the_learner_signs_in_through_it(signed_
     view.open_browser = lambda url: False  # the system says no browser could be opened
     qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: view._waiting_text.text().startswith("Aucun navigateur web n'a pu être ouvert"),
+        lambda: view.waiting_text.text().startswith("Aucun navigateur web n'a pu être ouvert"),
         timeout=10_000,
     )
     qtbot.wait(1_000)  # the flow goes on waiting: no error, no going back
     assert view.pages.currentWidget() is view.waiting
     assert not view.banner.isVisible()
     assert view.copy_link_button.isVisible() and view.waiting_url.isVisible()
-    assert "Copiez le lien" in view._waiting_text.text()
+    assert "Copiez le lien" in view.waiting_text.text()
     url = view.waiting_url.text()
     browser = Browser("camille")  # the learner pastes the link into a browser by hand
     with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
@@ -50,7 +50,7 @@ def test_no_browser_cancel_goes_back_to_the_sign_in_page(signed_out_window, qtbo
     view.open_browser = lambda url: False
     qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(view.copy_link_button.isVisible, timeout=10_000)
-    qtbot.mouseClick(view._cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
     assert view.pages.currentWidget() is view.signed_out
     qtbot.wait(500)
     assert not view.banner.isVisible()  # a cancel is shown to nobody
@@ -60,9 +60,9 @@ def test_the_device_code_counts_down_and_activation_is_confirmed(signed_out_wind
     view = signed_out_window.account_view
     qtbot.mouseClick(view.device_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
-    first = view._device_expiry.text()
+    first = view.device_expiry.text()
     assert first.startswith("Le code expire dans ")
-    qtbot.waitUntil(lambda: view._device_expiry.text() != first, timeout=3_000)  # each second
+    qtbot.waitUntil(lambda: view.device_expiry.text() != first, timeout=3_000)  # each second
     code = view.user_code.text()
     with qtbot.waitSignal(view.account_changed, timeout=20_000):
         threading.Thread(

@@ -35,7 +35,7 @@ def downloaded_course(window, qtbot, course_id="securite-chantier"):
 
 def answer_quiz(view, qtbot, title: str, right: bool) -> None:
     item = outline_items(view)[title]
-    view._open_item(item)
+    view.open_item(item)
     quiz = view.reader.quiz
     qtbot.waitUntil(
         lambda: (
@@ -126,7 +126,7 @@ def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_w
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
     # A chapter read to its end ("Suivant") is completed.
     qtbot.waitUntil(lambda: view.pages.currentIndex() == 0, timeout=10_000)
-    view._open_item(outline_items(view)["Les principaux dangers d'un chantier"])
+    view.open_item(outline_items(view)["Les principaux dangers d'un chantier"])
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.reader, timeout=10_000)
     qtbot.mouseClick(view.reader.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.reader.title.text().startswith("Les équipements"), timeout=10_000)
@@ -221,7 +221,7 @@ def test_a_downloaded_course_moves_the_primary_action_to_reading(platform_env, m
     view.outline.setCurrentItem(outline_items(view)["Reconnaître l'alerte et évacuer"])
     assert not view.download_chapter.isEnabled()
     # Resume: the chapter read last.
-    view._open_item(outline_items(view)["Reconnaître l'alerte et évacuer"])
+    view.open_item(outline_items(view)["Reconnaître l'alerte et évacuer"])
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.reader, timeout=10_000)
     qtbot.mouseClick(view.reader.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.read_course.text() == "Reprendre la lecture", timeout=10_000)
@@ -267,7 +267,7 @@ def test_a_new_certificate_is_announced_once(
     assert wallet.banner.isVisible()
     assert wallet.banner.text == "Nouveau certificat : Les bases de la sécurité sur un chantier"
     assert wallet.open_pdf.isEnabled()
-    qtbot.mouseClick(wallet.banner._button, Qt.MouseButton.LeftButton)  # "Fermer"
+    qtbot.mouseClick(wallet.banner.action_button, Qt.MouseButton.LeftButton)  # "Fermer"
     assert wallet.banner.isHidden()
     with qtbot.waitSignal(wallet.changed, timeout=10_000):
         wallet.refresh()  # seen once: not announced again

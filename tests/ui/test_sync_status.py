@@ -91,11 +91,11 @@ def test_the_network_coming_back_syncs_at_once(platform_env, memory_keyring, mak
     assert engine is not None
     engine.debounce = 3600  # no sync on change: only the network's return may start one
     reachability = qt.QNetworkInformation.Reachability
-    window.reachability_changed(reachability.Disconnected)  # as the system reports it
+    window.network.reachability_changed(reachability.Disconnected)  # as the system reports it
     complete_chapters(window.context.progress(), 3)
     qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 3), timeout=10_000)
     before = engine.syncs
-    window.reachability_changed(reachability.Online)
+    window.network.reachability_changed(reachability.Online)
     qtbot.waitUntil(
         lambda: engine.syncs > before and phase_is(window, Phase.IDLE, 0), timeout=20_000
     )

@@ -60,7 +60,7 @@ def test_the_platform_chosen_is_saved_and_sign_in_comes_next(make_window, qtbot)
         qtbot.mouseClick(welcome.sign_in, Qt.MouseButton.LeftButton)
     assert not welcome.isVisible()
     assert saved_platform(window) == address
-    assert window.tabs.currentWidget() is window._account_tab  # "Se connecter": next
+    assert window.current_tab() == "account"  # "Se connecter": next
     assert not window.context.connection.is_demo
     assert window.context.connection.api().address.rstrip("/") == address
     assert welcome_if_first_run(window) is None

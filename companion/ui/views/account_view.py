@@ -121,8 +121,8 @@ class AccountView(QWidget):
 
     def _build_waiting(self) -> None:
         self.waiting = QWidget()
-        self._waiting_text = QLabel()
-        self._waiting_text.setWordWrap(True)
+        self.waiting_text = QLabel()
+        self.waiting_text.setWordWrap(True)
         # No browser opened (none installed, a kiosk): the address to copy into one.
         self._link_intro = QLabel()
         self._link_intro.setWordWrap(True)
@@ -134,17 +134,17 @@ class AccountView(QWidget):
         )
         self.copy_link_button = QPushButton()
         self.copy_link_button.clicked.connect(self.copy_link)
-        self._cancel_button = QPushButton()
-        self._cancel_button.clicked.connect(self.cancel_sign_in)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel_sign_in)
         self.sign_in_url.connect(self._show_sign_in_url)
         self.no_browser.connect(self._explain_no_browser)
         column = QVBoxLayout(self.waiting)
-        column.addWidget(self._waiting_text)
+        column.addWidget(self.waiting_text)
         for widget in (self._link_intro, self.waiting_url):
             column.addWidget(widget)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_link_button)
-        buttons.addWidget(self._cancel_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
         self._show_link(False)
@@ -161,8 +161,8 @@ class AccountView(QWidget):
         self.user_code.setObjectName("UserCode")  # large monospace, from the style sheet
         self.user_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.qr = QLabel()
-        self._device_expiry = QLabel()
-        self._device_expiry.setObjectName("Countdown")
+        self.device_expiry = QLabel()
+        self.device_expiry.setObjectName("Countdown")
         self._expires_at = 0.0
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -170,7 +170,7 @@ class AccountView(QWidget):
         self._device_cancel = QPushButton()
         self._device_cancel.clicked.connect(self.cancel_sign_in)
         texts = QVBoxLayout()
-        for widget in (self._device_intro, self.device_url, self.user_code, self._device_expiry):
+        for widget in (self._device_intro, self.device_url, self.user_code, self.device_expiry):
             texts.addWidget(widget)
         texts.addWidget(self._device_cancel, 0, Qt.AlignmentFlag.AlignLeft)
         texts.addStretch(1)
@@ -231,7 +231,7 @@ class AccountView(QWidget):
         self.browser_button.setText(_("Sign in with the browser"))
         self.device_button.setText(_("Sign in with another device (QR code)"))
         self._show_waiting_text()
-        self._cancel_button.setText(_("Cancel"))
+        self.cancel_button.setText(_("Cancel"))
         self.copy_link_button.setText(_("Copy the link"))
         if self._countdown.isActive():
             self._show_time_left()
@@ -329,9 +329,15 @@ class AccountView(QWidget):
         self._browser_missing = True
         self._show_waiting_text()
 
+    @property
+    def wait_stop(self) -> threading.Event:
+        """Set when the sign-in being waited for (a browser's answer, a device code) is
+        stopped: a new sign-in, a cancel, the window closing."""
+        return self._cancel
+
     def _show_waiting_text(self) -> None:
         if self._browser_missing:
-            self._waiting_text.setText(
+            self.waiting_text.setText(
                 _(
                     "No web browser could be opened. Copy the link below into a web browser "
                     "on this computer and sign in there; Companion carries on once you are "
@@ -347,7 +353,7 @@ class AccountView(QWidget):
             )
             self._link_intro.setText(_("Sign-in link:"))
         else:
-            self._waiting_text.setText(_("Finish signing in in your web browser…"))
+            self.waiting_text.setText(_("Finish signing in in your web browser…"))
             self._link_intro.setText(_("No browser opened? Copy this link into one:"))
 
     def _show_link(self, shown: bool) -> None:
@@ -362,9 +368,9 @@ class AccountView(QWidget):
         left = max(0, round(self._expires_at - time.time()))
         if left == 0:
             self._countdown.stop()
-            self._device_expiry.setText(_("The code has expired: cancel, then ask for a new one."))
+            self.device_expiry.setText(_("The code has expired: cancel, then ask for a new one."))
             return
-        self._device_expiry.setText(
+        self.device_expiry.setText(
             _("The code expires in {time}.").format(time=f"{left // 60}:{left % 60:02d}")
         )
 
@@ -424,9 +430,7 @@ class AccountView(QWidget):
         self.learner_signed_in.emit()
 
     def _check_session_note(self) -> None:
-        run_in_background(
-            self, self.service.remembers_sign_in, self._show_session_note, lambda _error: None
-        )
+        run_in_background(self, self.service.remembers_sign_in, self._show_session_note)
 
     def _show_session_note(self, persistent: bool) -> None:
         self.session_note.setVisible(not persistent)

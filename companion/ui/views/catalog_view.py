@@ -36,8 +36,8 @@ class CatalogView(QWidget):
         self.model = CatalogModel()
         self._title = QLabel()
         self._title.setObjectName("ViewTitle")
-        self._subtitle = QLabel()
-        self._subtitle.setObjectName("ViewSubtitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("ViewSubtitle")
         self.updated = QLabel()  # when the catalogue was fetched, set by the window
         self.updated.setObjectName("ViewSubtitle")
         self.banner = MessageBanner()
@@ -61,20 +61,20 @@ class CatalogView(QWidget):
         self.add_button = QPushButton()  # the screen's one primary action
         self.add_button.setObjectName("PrimaryButton")
         self.add_button.clicked.connect(self.add_selected)
-        self._hint = QLabel()
-        self._hint.setObjectName("ViewSubtitle")
-        self._hint.setWordWrap(True)
-        self._placeholder = QLabel()
-        self._placeholder.setProperty("alignment", Early.ALIGN_CENTER)
-        self._placeholder.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setObjectName("ViewSubtitle")
+        self.hint.setWordWrap(True)
+        self.placeholder = QLabel()
+        self.placeholder.setProperty("alignment", Early.ALIGN_CENTER)
+        self.placeholder.setWordWrap(True)
         self._pages = QStackedWidget()
-        self._pages.addWidget(self._placeholder)
+        self._pages.addWidget(self.placeholder)
         self._pages.addWidget(self.list)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
         subtitle_row = QHBoxLayout()
-        subtitle_row.addWidget(self._subtitle)
+        subtitle_row.addWidget(self.subtitle)
         subtitle_row.addStretch(1)
         subtitle_row.addWidget(self.updated)
         layout.addLayout(subtitle_row)
@@ -83,7 +83,7 @@ class CatalogView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self._pages, 1)
         action_row = QHBoxLayout()
-        action_row.addWidget(self._hint, 1)
+        action_row.addWidget(self.hint, 1)
         action_row.addWidget(self.add_button)
         layout.addLayout(action_row)
         self.list.selectionModel().currentChanged.connect(lambda *_args: self.retranslate())
@@ -132,12 +132,12 @@ class CatalogView(QWidget):
             self.list.setCurrentIndex(self.model.index(0))
 
     def _show_page(self) -> None:
-        self._pages.setCurrentWidget(self.list if self.model.rowCount() else self._placeholder)
+        self._pages.setCurrentWidget(self.list if self.model.rowCount() else self.placeholder)
 
     def show_loading(self) -> None:
         self._loading = True
         if self.model.rowCount() == 0:
-            self._pages.setCurrentWidget(self._placeholder)
+            self._pages.setCurrentWidget(self.placeholder)
         self.retranslate()
 
     def show_result(self, result: CatalogResult) -> None:
@@ -156,7 +156,7 @@ class CatalogView(QWidget):
         self._loading = False
         self._error = (message, hint, reference)
         if self.model.rowCount() == 0:
-            self._pages.setCurrentWidget(self._placeholder)
+            self._pages.setCurrentWidget(self.placeholder)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -164,19 +164,19 @@ class CatalogView(QWidget):
         count = self.model.total()
         shown = self.model.rowCount()
         if self._loading and count == 0:
-            self._subtitle.setText("")
-            self._placeholder.setText(_("Loading the catalogue…"))
+            self.subtitle.setText("")
+            self.placeholder.setText(_("Loading the catalogue…"))
         elif count == 0:
-            self._subtitle.setText("")
-            self._placeholder.setText(
+            self.subtitle.setText("")
+            self.placeholder.setText(
                 _("No course to show yet. Connect to the internet, then press F5 to refresh.")
             )
         else:
-            self._subtitle.setText(
+            self.subtitle.setText(
                 ngettext("{n} course available", "{n} courses available", count).format(n=count)
             )
             if shown == 0:
-                self._placeholder.setText(
+                self.placeholder.setText(
                     _("No course matches “{text}”. Clear the search to see every course.").format(
                         text=self.search.text().strip()
                     )
@@ -210,8 +210,8 @@ class CatalogView(QWidget):
             _("Adds the chosen course to your library; you are enrolled when signed in.")
         )
         if course is None:
-            self._hint.setText(_("Choose a course, then add it to your library to study it."))
+            self.hint.setText(_("Choose a course, then add it to your library to study it."))
         else:
-            self._hint.setText(
+            self.hint.setText(
                 _("“{title}”: Enter or a double-click adds it too.").format(title=course.title)
             )

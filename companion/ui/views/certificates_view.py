@@ -11,16 +11,20 @@ from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion import formatting
-from companion.app.context import AppContext
 from companion.errors import UserFacingError, describe
 from companion.i18n import _
 from companion.services.certificates import Certificate, Verdict
 
+if TYPE_CHECKING:
+    from companion.services.attestation import Report
+    from companion.services.certificates import CertificateService
+
 from companion.ui import words
 from companion.ui.bridge import run_in_background
+from companion.ui.events import EventHub
 from companion.ui.qt import (
     QDesktopServices,
     QFileDialog,
@@ -60,9 +64,20 @@ class CertificatesView(QWidget):
     changed = Signal()  # the list or an export finished; tests wait on it
     arrived = Signal(int)  # certificates the learner had not been told about
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(
+        self,
+        events: EventHub,
+        *,
+        my_certificates: Callable[[], list[Certificate]],
+        wallet: Callable[[], CertificateService],
+        attestation: Callable[[], Report],
+    ) -> None:
+        """``my_certificates``: the learner's, verified offline; ``wallet``: where they
+        are kept (new ones, PDFs, exports); ``attestation``: the training-time report."""
         super().__init__()
-        self.context = context
+        self.my_certificates = my_certificates
+        self.wallet = wallet
+        self.attestation = attestation
         self.certificates: list[Certificate] = []
         self.choose_file: ChooseFile = self._ask_where
         self.title = QLabel()
@@ -94,6 +109,8 @@ class CertificatesView(QWidget):
         self.export_attestation.clicked.connect(self._export_attestation)
         self._lay_out()
         self.retranslate()
+        events.learner_changed.connect(self.refresh)  # nothing of the one who left
+        events.synced.connect(self._synced)
 
     def _lay_out(self) -> None:
         actions = QHBoxLayout()
@@ -143,12 +160,16 @@ class CertificatesView(QWidget):
 
     # --- the wallet --------------------------------------------------------------------
 
+    def _synced(self) -> None:  # a sync may have brought certificates
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
-        context = self.context
+        mine, wallet = self.my_certificates, self.wallet
 
         def load() -> tuple[list[Certificate], list[str]]:
-            certificates = context.my_certificates()
-            return certificates, context.certificates().take_new([c.id for c in certificates])
+            certificates = mine()
+            return certificates, wallet().take_new([c.id for c in certificates])
 
         run_in_background(self, load, self._show_loaded, self._failed)
 
@@ -213,7 +234,7 @@ class CertificatesView(QWidget):
         certificate = self.selected()
         if certificate is None:
             return
-        path = self.context.certificates().pdf_path(certificate.id)
+        path = self.wallet().pdf_path(certificate.id)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self._failed(UserFacingError(_("No application on this computer can open PDFs.")))
 
@@ -224,10 +245,10 @@ class CertificatesView(QWidget):
         name = _file_name(certificate.achievement)
         if form == "pdf":
             chosen = self.choose_file(f"{name}.pdf", _("PDF documents (*.pdf)"))
-            save = self.context.certificates().export_pdf
+            save = self.wallet().export_pdf
         else:
             chosen = self.choose_file(f"{name}.jwt", _("Signed certificates (*.jwt)"))
-            save = self.context.certificates().export_credential
+            save = self.wallet().export_credential
         if chosen:
             run_in_background(
                 self, lambda: save(certificate.id, Path(chosen)), self._saved, self._failed
@@ -255,7 +276,7 @@ class CertificatesView(QWidget):
                 return
             self._saved(None)
 
-        run_in_background(self, self.context.attestation, write, self._failed)
+        run_in_background(self, self.attestation, write, self._failed)
 
     def _saved(self, _result: object) -> None:
         self.banner.hide()

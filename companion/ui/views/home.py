@@ -4,36 +4,47 @@ this computer only, and shows them; goes to the chapter or the catalogue when as
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from companion.app.context import AppContext
 from companion.domain import CatalogEntry
 from companion.errors import describe
 from companion.services.home import CourseCard, course_cards, save_snapshot
 
 if TYPE_CHECKING:
+    from companion.domain import CourseManifest
     from companion.services.progress import ProgressService
 
 from companion.ui.bridge import run_in_background
+from companion.ui.events import EventHub, ForLearner
 from companion.ui.qt import QObject, Signal
 from companion.ui.views.home_view import HomeView
 
 log = logging.getLogger("companion.ui")
 
+# The titles known -> the learner's cards, read on a worker, and whether they are still theirs.
+CardsReader = Callable[[Mapping[str, str]], ForLearner[list[CourseCard]]]
+
 
 class HomeController(QObject):
     shown = Signal()  # the cards (or the empty state) are on screen; tests wait on it
 
-    def __init__(self, context: AppContext, view: HomeView, parent: QObject) -> None:
+    def __init__(
+        self, view: HomeView, read_cards: CardsReader, events: EventHub, parent: QObject
+    ) -> None:
+        """``read_cards``: the learner's cards, read on a worker from this computer."""
         super().__init__(parent)
-        self.context = context
         self.view = view
+        self.read_cards = read_cards
         self._titles: dict[str, str] = {}
         self._loading = False
         self._again = False  # asked again while loading: load once more after
         self._saved_shown = False  # the cards kept at the last start are on screen
+        self._learner = 0  # bumped when the learner changes: older answers are theirs
         view.appeared.connect(self._appeared)
+        events.learner_changed.connect(self.learner_changed)
+        events.synced.connect(self._synced)  # progress from other devices
+        events.courses_known.connect(self.set_titles)
 
     def show_saved(self, cards: list[CourseCard]) -> None:
         """At start: the cards this learner saw last time, painted before their progress
@@ -55,35 +66,39 @@ class HomeController(QObject):
             self.refresh()
 
     def learner_changed(self) -> None:
+        """Nothing of the previous learner (or anonymous kiosk user) stays on screen."""
+        self._learner += 1
         self.view.clear()
         self.refresh()
+
+    def _synced(self) -> None:
+        if self.view.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         if self._loading:
             self._again = True
             return
         self._loading = True
-        context, titles = self.context, dict(self._titles)
+        read, titles, learner = self.read_cards, dict(self._titles), self._learner
+        run_in_background(
+            self,
+            lambda: read(titles),
+            lambda cards: self._loaded(learner, cards),
+            self._load_failed,
+            local=True,
+        )
 
-        def load() -> tuple[ProgressService, list[CourseCard]]:
-            progress = context.progress()
-            cards = cards_for(context, progress, titles)
-            keep_for_next_start(progress, cards)
-            return progress, cards
-
-        run_in_background(self, load, self._loaded, self._load_failed, local=True)
-
-    def _loaded(self, loaded: tuple[ProgressService, list[CourseCard]]) -> None:
-        progress, cards = loaded
+    def _loaded(self, learner: int, cards: ForLearner[list[CourseCard]]) -> None:
         self._loading = False
         if self._again:
             self._again = False
             self.refresh()
             return
-        if not self.context.is_current(progress):  # read for a learner who has left
+        if learner != self._learner or not cards.current():  # read for one who has left
             self.refresh()
             return
-        self.view.show_cards(cards)
+        self.view.show_cards(cards.value)
         self.shown.emit()
 
     def _load_failed(self, error: BaseException) -> None:
@@ -102,7 +117,13 @@ def keep_for_next_start(progress: ProgressService, cards: list[CourseCard]) -> N
         log.info("home view not kept for the next start: %s", error.strerror)
 
 
-def cards_for(
-    context: AppContext, progress: ProgressService, titles: Mapping[str, str]
+def read_cards(
+    progress: ProgressService,
+    manifest: Callable[[str], CourseManifest | None],
+    titles: Mapping[str, str],
 ) -> list[CourseCard]:
-    return course_cards(progress, context.library().manifest, titles)
+    """The learner's cards from their progress and the saved outlines, kept for the next
+    start's first paint (on a worker: SQLite and files)."""
+    cards = course_cards(progress, manifest, titles)
+    keep_for_next_start(progress, cards)
+    return cards

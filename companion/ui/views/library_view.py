@@ -1,116 +1,86 @@
 """The offline library: courses, their outline with each chapter's state, downloads with
-progress, storage, search, and the reader."""
+progress, storage, search, and the reader. This module only shows: the controller
+(``library_controller.py``) reads and downloads on workers, the model
+(``library_model.py``) puts it in words, and ``ReadingController`` runs the reader."""
 
 from __future__ import annotations
 
-import itertools
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion import formatting
-from companion.app.context import AppContext
-from companion.domain import CatalogEntry, Chapter, CourseManifest
-from companion.errors import UserFacingError, describe
+from companion.domain import CatalogEntry, CourseManifest
+from companion.errors import describe
 from companion.i18n import _, ngettext
 from companion.services.home import next_chapter
-from companion.services.library import (
-    NOT_DOWNLOADED,
-    OFFLINE,
-    PARTIAL,
-    UPDATE_AVAILABLE,
-    SearchHit,
-)
+from companion.services.library import NOT_DOWNLOADED, SearchHit
 from companion.services.progress import CourseProgress
 
-from companion.ui.bridge import run_in_background
-
-if TYPE_CHECKING:
-    from companion.services.downloads import DownloadQueue
+from companion.ui.events import EventHub
 from companion.ui.qt import (
-    QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QObject,
     QPushButton,
     QSplitter,
     QStackedWidget,
     Qt,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
     plain_tooltip,
 )
+from companion.ui.views.course_pane import CoursePane, IdRole
+from companion.ui.views.library_controller import LibraryController
+from companion.ui.views.library_model import (
+    Outline,
+    course_mark,
+    first_mark,
+    hit_text,
+    state_text,
+)
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.reading import ReadingController
 from companion.ui.views.study_tracker import StudyTracker
 from companion.ui.widgets.banner import MessageBanner
-from companion.ui.widgets.downloads_panel import DownloadsPanel
 from companion.ui.widgets.focus import focus_inside
-from companion.ui.words import progress_line
 
-IdRole = Qt.ItemDataRole.UserRole + 2
+if TYPE_CHECKING:
+    from companion.services.downloads import DownloadQueue
+    from companion.services.library import LibraryService
+    from companion.services.progress import ProgressService
+
 TitleRole = Qt.ItemDataRole.UserRole + 3
-
-
-def state_text(state: str) -> str:
-    """A chapter's files in the learner's words: "Offline" read as a connection problem."""
-    return {
-        OFFLINE: _("Downloaded"),
-        NOT_DOWNLOADED: _("To download"),
-        UPDATE_AVAILABLE: _("Update available"),
-        PARTIAL: _("Partly downloaded"),
-    }.get(state, _("Downloading…"))
-
-
-def progress_summary(progress: CourseProgress) -> str:
-    return progress_line(
-        len(progress.completed), progress.chapters, len(progress.passed), progress.quizzes
-    )
-
-
-class QueueRelay(QObject):
-    """Carries download-queue events from its thread to the GUI thread; progress at most
-    ten times a second, so a fast download never floods the event loop."""
-
-    arrived = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._last = 0.0
-
-    def deliver(self, event: Any) -> None:  # called on the queue's thread
-        if event.kind == "progress":
-            done, total = event.data
-            now = time.monotonic()
-            if done < total and now - self._last < 0.1:
-                return
-            self._last = now
-        self.arrived.emit(event)
 
 
 class LibraryView(QWidget):
     changed = Signal()  # a download, removal or manifest refresh finished; tests wait on it
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(
+        self,
+        events: EventHub,
+        library: Callable[[], LibraryService],
+        progress: Callable[[], ProgressService],
+        open_dir: Path,
+    ) -> None:
+        """``library`` and ``progress``: the services, called on workers only;
+        ``open_dir``: where a copy of a file to open is put."""
         super().__init__()
-        self.context = context
-        self.course_id: str | None = None
+        self.library = library
+        self.controller = LibraryController(library, progress, self)
+        self.controller.courses_listed.connect(self._show_my_courses)
+        self.controller.states_read.connect(self._show_course_states)
+        self.controller.outline_read.connect(self._show_outline)
+        self.controller.hits_found.connect(self._show_hits)
+        self.controller.queue_event.connect(self._on_queue_event)
+        self.controller.removed.connect(self._refresh)
+        self.controller.failed.connect(self._failed)
         self._last_read: str | None = None  # the outline's current item once back
         self._to_open: tuple[str, str | None] | None = None  # asked from the home view
-        self.manifest: CourseManifest | None = None
-        self.progress: CourseProgress | None = None
-        self.queue: DownloadQueue | None = None
-        self.relay = QueueRelay()
-        self.relay.arrived.connect(self._on_queue_event)
         self.banner = MessageBanner()
         self.banner.action_requested.connect(self._banner_action)
         self._failed_job: Any = None  # the download the banner offers to resume
@@ -119,18 +89,37 @@ class LibraryView(QWidget):
         self.search.textChanged.connect(self._search)
         self.results = QListWidget()
         self.results.hide()
-        self.results.itemActivated.connect(self._open_hit)
+        self.results.itemActivated.connect(self.open_hit)
         self.courses = QListWidget()
         self.courses.currentItemChanged.connect(self._course_selected)
-        self.outline = QTreeWidget()
-        self.outline.setColumnCount(3)
-        self.outline.itemActivated.connect(self._open_item)
-        self.outline.currentItemChanged.connect(lambda *_: self._offer_chapter_download())
-        self._chapter_states: dict[str, str] = {}
-        self._build_controls()
+        self.pane = CoursePane(self.controller)
+        self.pane.download_requested.connect(self.start_download)
+        self.pane.read_requested.connect(self.resume_reading)
+        self.outline = self.pane.outline
+        self.outline.itemActivated.connect(self.open_item)
+        # The pane's parts, by the names tests and tools know them by.
+        self.course_title, self.course_progress = self.pane.course_title, self.pane.course_progress
+        self.download_course, self.read_course = self.pane.download_course, self.pane.read_course
+        self.download_chapter, self.cancel = self.pane.download_chapter, self.pane.cancel
+        self.downloads, self.storage = self.pane.downloads, self.pane.storage
+        self.empty_hint = QLabel()
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        self.usage = QLabel()
+        self.usage.setObjectName("ViewSubtitle")
+        self.storage_button = QPushButton()
+        self.storage_button.clicked.connect(self.show_storage)
+        self.storage_dialog: Any = None
         self.reader = ReaderView()
         self.reading = ReadingController(
-            context, self.reader, self.banner, lambda: self.manifest, self._failed, self
+            library,
+            progress,
+            open_dir,
+            self.reader,
+            self.banner,
+            lambda: self.manifest,
+            self._failed,
+            self,
         )
         self.reading.shown.connect(self._reader_shown)
         self.reading.closed.connect(self._outline_shown)
@@ -142,75 +131,42 @@ class LibraryView(QWidget):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
-        self._courses_read = itertools.count(1)
-        self._courses_lock = threading.Lock()
-        self._courses_shown = 0
         self.retranslate()
+        events.learner_changed.connect(self.learner_changed)
+        events.courses_known.connect(self.set_courses)
+
+    # --- what the controller knows ------------------------------------------------------
+
+    @property
+    def course_id(self) -> str | None:
+        return self.controller.course_id
+
+    @course_id.setter
+    def course_id(self, course_id: str | None) -> None:
+        self.controller.course_id = course_id
+
+    @property
+    def manifest(self) -> CourseManifest | None:
+        return self.controller.manifest
+
+    @property
+    def progress(self) -> CourseProgress | None:
+        return self.controller.course_progress
+
+    @property
+    def queue(self) -> DownloadQueue | None:
+        return self.controller.queue
+
+    @property
+    def downloading(self) -> bool:
+        return self.controller.downloading
 
     # --- layout --------------------------------------------------------------------------
 
-    def _build_controls(self) -> None:
-        self.download_course = QPushButton()
-        self.download_course.setObjectName("PrimaryButton")
-        self.download_course.clicked.connect(lambda: self.start_download())
-        self.read_course = QPushButton()  # "Resume" or "Start": the chapter to read next
-        self.read_course.clicked.connect(self.resume_reading)
-        self.download_chapter = QPushButton()
-        self.download_chapter.clicked.connect(self._download_selected_chapter)
-        self.pause = QPushButton()
-        self.pause.setCheckable(True)
-        self.pause.toggled.connect(self._pause_toggled)
-        self.cancel = QPushButton()  # everything: the running job and those waiting
-        self.cancel.clicked.connect(self._cancel_download)
-        self.pin = QCheckBox()
-        self.pin.toggled.connect(self._pin_toggled)
-        self.remove = QPushButton()
-        self.remove.clicked.connect(self._remove)
-        self.downloads = DownloadsPanel(self._title_of, self._remove_job)
-        self.storage = QLabel()
-        self.empty_hint = QLabel()
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.hide()
-        self._catalog: dict[str, CatalogEntry] = {}
-        self.usage = QLabel()
-        self.usage.setObjectName("ViewSubtitle")
-        self.storage_button = QPushButton()
-        self.storage_button.clicked.connect(self.show_storage)
-        self.storage_dialog: Any = None
-        for widget in (self.pause, self.cancel):
-            widget.hide()
-
     def _library_page(self) -> QWidget:
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.course_title = QLabel()
-        self.course_title.setObjectName("SectionTitle")
-        column.addWidget(self.course_title)
-        self.course_progress = QLabel()
-        self.course_progress.setObjectName("ViewSubtitle")
-        column.addWidget(self.course_progress)
-        column.addWidget(self.outline, 1)
-        row = QHBoxLayout()
-        for widget in (
-            self.read_course,
-            self.download_course,
-            self.download_chapter,
-            self.pause,
-            self.cancel,
-        ):
-            row.addWidget(widget)
-        row.addStretch(1)
-        column.addLayout(row)
-        column.addWidget(self.downloads)
-        storage_row = QHBoxLayout()
-        storage_row.addWidget(self.pin)
-        storage_row.addWidget(self.storage, 1)
-        storage_row.addWidget(self.remove)
-        column.addLayout(storage_row)
         splitter = QSplitter()
         splitter.addWidget(self.courses)
-        splitter.addWidget(right)
+        splitter.addWidget(self.pane)
         splitter.setSizes([280, 600])
         page = QWidget()
         outer = QVBoxLayout(page)
@@ -231,33 +187,23 @@ class LibraryView(QWidget):
         self.results.setAccessibleName(_("Search results"))
         self.results.setAccessibleDescription(_("Enter opens the chapter found."))
         self.courses.setAccessibleName(_("My courses"))
-        self.outline.setAccessibleName(_("Course outline"))
-        self.outline.setAccessibleDescription(
-            _("Each chapter, whether it is on this computer, and your progress. Enter opens it.")
-        )
         self.storage_button.setText(_("Manage storage…"))
         self.empty_hint.setText(
             _("Your library is empty: double-click a course in the Catalogue to add it.")
         )
-        self.outline.setHeaderLabels([_("Chapter"), _("On this computer"), _("Your progress")])
-        self.download_chapter.setText(_("Download this chapter"))
-        self.pause.setText(_("Pause"))
-        self.cancel.setText(_("Cancel all"))
-        self.downloads.retranslate()
-        self.pin.setText(_("Keep offline"))
-        self.remove.setText(_("Remove from this computer"))
+        self.pane.retranslate()
         self.reader.retranslate()
         if self.course_id is not None:
-            self._refresh_outline()
+            self.controller.read_outline()
         else:
-            self._show_primary_action(None, {}, None)
+            self.pane.show_primary_action(None, {}, None)
 
     # --- courses -------------------------------------------------------------------------
 
     def set_courses(self, courses: list[CatalogEntry]) -> None:
         """The catalogue is known: show the learner's own courses from it."""
-        self._catalog = {course.id: course for course in courses}
-        self._load_my_courses(lambda: self.context.library().my_courses())
+        self.controller.catalog = {course.id: course for course in courses}
+        self.controller.list_courses()
 
     def learner_changed(self) -> None:
         """Progress changed hands (a sign-in, or a kiosk session ended): nothing of the
@@ -268,32 +214,14 @@ class LibraryView(QWidget):
         self.search.clear()
         self.results.clear()
         self.results.hide()
-        self._load_my_courses(lambda: self.context.library().my_courses())
-
-    def _load_my_courses(self, load: Callable[[], list[str]], select: str | None = None) -> None:
-        """Ask on a worker. Answers can come back out of order (three courses added quickly
-        once showed only the first): each is stamped when it was read, and only a list read
-        later than the one on screen replaces it."""
-
-        def read() -> tuple[int, list[str]]:
-            with self._courses_lock:  # read and stamp in one step: stamps follow the states
-                return next(self._courses_read), load()
-
-        def show(stamped: tuple[int, list[str]]) -> None:
-            stamp, course_ids = stamped
-            if stamp > self._courses_shown:
-                self._courses_shown = stamp
-                self._show_my_courses(course_ids, select)
-
-        run_in_background(self, read, show, self._failed)
+        self.controller.list_courses()
 
     def _show_my_courses(self, course_ids: list[str], select: str | None = None) -> None:
         current = select or (self._to_open[0] if self._to_open else None) or self.course_id
         self.courses.blockSignals(True)
         self.courses.clear()
         for course_id in course_ids:
-            entry = self._catalog.get(course_id)
-            title = entry.title if entry else course_id
+            title = self.controller.title_of(course_id)
             item = QListWidgetItem(title)
             item.setData(IdRole, course_id)
             item.setData(TitleRole, title)
@@ -301,25 +229,17 @@ class LibraryView(QWidget):
         self.courses.blockSignals(False)
         self.empty_hint.setVisible(not course_ids)
         wanted = current if current in course_ids else (course_ids[0] if course_ids else None)
-        self.course_id = None
+        self.controller.course_id = None
         if wanted is not None:
             self.select_course(wanted)
-        self._refresh_course_states()
+        self.controller.read_states()
 
-    def _refresh_course_states(self) -> None:
-        def load() -> tuple[dict[str, str], tuple[int, int]]:
-            library = self.context.library()
-            return library.course_states(), library.usage()
-
-        run_in_background(self, load, self._show_course_states, self._failed, local=True)
-
-    def _show_course_states(self, loaded: tuple[dict[str, str], tuple[int, int]]) -> None:
-        states, (used, budget) = loaded
-        marks = {OFFLINE: "✔ ", PARTIAL: "◐ "}
+    def _show_course_states(self, states: dict[str, str], usage: tuple[int, int]) -> None:
+        used, budget = usage
         for row in range(self.courses.count()):
             item = self.courses.item(row)
             state = states.get(str(item.data(IdRole)), "")
-            item.setText(marks.get(state, "") + str(item.data(TitleRole)))
+            item.setText(course_mark(state) + str(item.data(TitleRole)))
             item.setToolTip(state_text(state) if state else state_text(NOT_DOWNLOADED))
         self.usage.setText(
             _("Course files use {used} of {budget}").format(
@@ -337,13 +257,7 @@ class LibraryView(QWidget):
 
     def add_course(self, course_id: str) -> None:
         """From the catalogue: put the course in the learner's library and show it."""
-
-        def add() -> list[str]:
-            library = self.context.library()
-            library.add_course(course_id)
-            return library.my_courses()
-
-        self._load_my_courses(add, select=course_id)
+        self.controller.add_course(course_id)
 
     def open_course(self, course_id: str, chapter_id: str | None = None) -> None:
         """From the home view: show the course, and open ``chapter_id`` in the reader once
@@ -358,7 +272,7 @@ class LibraryView(QWidget):
         self._to_open = (course_id, chapter_id)
         if self.course_id != course_id and not self.select_course(course_id):
             # Not listed yet (the library was just built, or the catalogue never came).
-            self._load_my_courses(lambda: self.context.progress().my_courses(), course_id)
+            self.controller.list_courses(course_id, from_progress=True)
 
     def _open_asked_chapter(self) -> None:
         asked, self._to_open = self._to_open, None
@@ -368,133 +282,21 @@ class LibraryView(QWidget):
     def _course_selected(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
             return
-        self.course_id = str(item.data(IdRole))
+        self.controller.course_id = str(item.data(IdRole))
         self.course_title.setText(item.text())
-        self._refresh_outline()
+        self.controller.read_outline()
 
-    def _refresh_outline(self) -> None:
-        course_id = self.course_id
-        if course_id is None:
-            return
+    def _refresh(self) -> None:
+        self.controller.read_outline()
+        self.controller.read_states()
 
-        def load() -> Outline:
-            library = self.context.library()
-            manifest = library.manifest(course_id)
-            if manifest is None:
-                try:
-                    manifest = library.update_manifest(course_id)
-                except UserFacingError:  # offline and never fetched: nothing to outline yet
-                    manifest = None
-            return (
-                manifest,
-                library.chapter_states(course_id),
-                library.storage().get(course_id, 0),
-                library.is_pinned(course_id),
-                None if manifest is None else self.context.progress().course_progress(manifest),
-            )
-
-        def show(loaded: Outline) -> None:
-            if course_id == self.course_id:  # the learner may have moved on meanwhile
-                self._show_outline(loaded)
-
-        run_in_background(self, load, show, self._failed)
-
-    def _show_outline(self, loaded: Outline) -> None:
-        manifest, states, used, pinned, progress = loaded
-        self.manifest = manifest
-        self.progress = progress
-        self.outline.clear()
-        if manifest is None or progress is None:
-            self.course_progress.clear()
-            self._show_primary_action(None, {}, None)
-            self.storage.setText(_("Connect once to see this course's outline."))
-            self.changed.emit()
-            return
-        for part in manifest.parts:
-            part_item = QTreeWidgetItem([part.title, "", ""])
-            self.outline.addTopLevelItem(part_item)
-            for chapter in part.chapters:
-                child = QTreeWidgetItem(
-                    ["", state_text(states.get(chapter.id, NOT_DOWNLOADED)), ""]
-                )
-                _show_chapter_progress(child, chapter, progress)
-                child.setData(0, IdRole, chapter.id)
-                part_item.addChild(child)
-            part_item.setExpanded(True)
-        self._chapter_states = dict(states)
-        self._select_last_read()
-        self.course_progress.setText(progress_summary(progress))
-        self._show_primary_action(manifest, states, progress)
-        self._offer_chapter_download()
-        self._fit_outline_columns()
-        self.pin.blockSignals(True)
-        self.pin.setChecked(pinned)
-        self.pin.blockSignals(False)
-        self.storage.setText(_("Uses {size} on this computer").format(size=formatting.size(used)))
-        if self._to_open is not None and self._to_open[0] == manifest.id:
+    def _show_outline(self, outline: Outline) -> None:
+        self.pane.show_outline(outline, self._last_read)
+        manifest, asked = outline.manifest, self._to_open
+        shown = manifest is not None and outline.progress is not None
+        if shown and asked is not None and manifest is not None and asked[0] == manifest.id:
             self._open_asked_chapter()
         self.changed.emit()
-
-    def _offer_chapter_download(self) -> None:
-        """ "Download this chapter" only for a chapter that is not on this computer yet (it
-        stayed pressable on a downloaded course, doing nothing)."""
-        item = self.outline.currentItem()
-        chapter_id = item.data(0, IdRole) if item is not None else None
-        self.download_chapter.setEnabled(
-            bool(chapter_id) and self._chapter_states.get(str(chapter_id)) != OFFLINE
-        )
-
-    def _fit_outline_columns(self) -> None:
-        """Titles take the room left and shorten with "…"; states and progress are read
-        whole (at 1024x600 the progress column was cut off)."""
-        header = self.outline.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-
-    def _select_last_read(self) -> None:
-        """Back from the reader, the outline's current item is the chapter just read: the
-        keyboard goes on from there, not from the top."""
-        for item in outline_chapters(self.outline):
-            if item.data(0, IdRole) == self._last_read:
-                self.outline.setCurrentItem(item)
-                return
-
-    def _show_primary_action(
-        self,
-        manifest: CourseManifest | None,
-        states: dict[str, str],
-        progress: CourseProgress | None,
-    ) -> None:
-        """One primary action: download the course until every chapter is on this computer,
-        then read it ("Resume" where the learner left off). A downloaded course's button
-        says so and cannot be pressed: it once looked as active as before."""
-        chapters = [c for p in manifest.parts for c in p.chapters] if manifest else []
-        downloaded = bool(chapters) and all(states.get(c.id) == OFFLINE for c in chapters)
-        self.download_course.setEnabled(self.course_id is not None and not downloaded)
-        self.download_course.setText(
-            _("Course downloaded") if downloaded else _("Download the course")
-        )
-        self.read_course.setVisible(bool(chapters))
-        self.read_course.setText(
-            _("Resume reading") if progress and progress.last_chapter else _("Start the course")
-        )
-        following = next_chapter(manifest, progress) if manifest else None
-        self.read_course.setAccessibleDescription(following.title if following else "")
-        self.read_course.setToolTip(plain_tooltip(following.title) if following else "")
-        primary, other = (
-            (self.read_course, self.download_course)
-            if downloaded
-            else (self.download_course, self.read_course)
-        )
-        for button, name in ((primary, "PrimaryButton"), (other, "")):
-            if button.objectName() != name:
-                button.setObjectName(name)
-                button.style().unpolish(button)
-                button.style().polish(button)
-        primary.setDefault(True)
-        other.setDefault(False)
 
     def resume_reading(self) -> None:
         chapter = next_chapter(self.manifest, self.progress) if self.manifest else None
@@ -507,58 +309,19 @@ class LibraryView(QWidget):
         """Queue the selected course (or one of its chapters); chapters go first."""
         if self.course_id is None:
             return
-        if self.queue is None:
-            from companion.services.downloads import DownloadQueue
-
-            self.queue = DownloadQueue(self.context.library, self.relay.deliver)
         self.banner.hide()
-        self.queue.enqueue(self.course_id, chapter_id, allow_large)
-
-    def _download_selected_chapter(self) -> None:
-        item = self.outline.currentItem()
-        chapter_id = item.data(0, IdRole) if item is not None else None
-        if chapter_id:
-            self.start_download(chapter_id=str(chapter_id))
-
-    @property
-    def downloading(self) -> bool:
-        return self.queue is not None and self.queue.current is not None
+        self.controller.download(chapter_id, allow_large)
 
     def _on_queue_event(self, event: Any) -> None:
-        key = (event.job.course_id, event.job.chapter_id) if event.job else None
-        if event.kind == "queued" and key:
-            self.downloads.queued(key)
-        elif event.kind == "started" and key:
-            self.downloads.started(key)
-            for widget in (self.pause, self.cancel):
-                widget.show()
-        elif event.kind == "progress" and key:
-            self.downloads.progress(key, *event.data)
-        elif event.kind in ("finished", "failed", "cancelled", "withdrawn") and key:
-            self.downloads.ended(key)
-            if event.kind != "withdrawn":
-                self._job_ended(event)
-        elif event.kind == "idle":
-            self.pause.setChecked(False)
-            for widget in (self.pause, self.cancel):
-                widget.hide()
-
-    def _remove_job(self, key: tuple[str, str | None], running: bool) -> None:
-        if self.queue is None:
-            return
-        if running:
-            self.queue.cancel_current()  # what was downloaded is kept for a later resume
-        else:
-            self.queue.withdraw(*key)
-
-    def _title_of(self, course_id: str) -> str:
-        entry = self._catalog.get(course_id)
-        return entry.title if entry else course_id
+        self.pane.show_queue_event(event)
+        ended = ("finished", "failed", "cancelled")
+        if event.job is not None and event.kind in ended:
+            self._job_ended(event)
 
     def _job_ended(self, event: Any) -> None:
-        self._refresh_course_states()
+        self.controller.read_states()
         if event.job.course_id == self.course_id:
-            self._refresh_outline()
+            self.controller.read_outline()
         if event.kind == "failed":
             self._download_failed(event.job, event.data)
         elif event.kind == "finished" and event.data.held_back:
@@ -586,69 +349,31 @@ class LibraryView(QWidget):
         self.banner.hide()
         job, self._failed_job = self._failed_job, None
         if job is not None and self.queue is not None:
-            self.queue.enqueue(job.course_id, job.chapter_id, job.allow_large)
-
-    def _pause_toggled(self, paused: bool) -> None:
-        if self.queue is None:
-            return
-        if paused:
-            self.queue.pause()
-            self.pause.setText(_("Resume"))
-        else:
-            self.queue.resume()
-            self.pause.setText(_("Pause"))
-
-    def _cancel_download(self) -> None:
-        if self.queue is not None:
-            self.queue.cancel_all()
-
-    def _pin_toggled(self, pinned: bool) -> None:
-        course_id = self.course_id
-        if course_id is not None:
-            run_in_background(
-                self,
-                lambda: self.context.library().pin(course_id, pinned),
-                lambda _r: None,
-                self._failed,
-                local=True,
-            )
-
-    def _remove(self) -> None:
-        course_id = self.course_id
-        if course_id is not None:
-
-            def removed(_freed: object) -> None:
-                self._refresh_outline()
-                self._refresh_course_states()
-
-            run_in_background(
-                self,
-                lambda: self.context.library().remove(course_id),
-                removed,
-                self._failed,
-                local=True,
-            )
+            self.controller.enqueue(job.course_id, job.chapter_id, job.allow_large)
 
     def show_storage(self) -> None:
         from companion.ui.views.storage_dialog import StorageDialog
 
-        titles = {course_id: entry.title for course_id, entry in self._catalog.items()}
-        self.storage_dialog = StorageDialog(self.context, titles, parent=self)
-        self.storage_dialog.changed.connect(self._refresh_course_states)
-        self.storage_dialog.changed.connect(self._refresh_outline)
+        titles = {course_id: entry.title for course_id, entry in self.controller.catalog.items()}
+        self.storage_dialog = StorageDialog(self.library, titles, parent=self)
+        self.storage_dialog.changed.connect(self.controller.read_states)
+        self.storage_dialog.changed.connect(self.controller.read_outline)
         self.storage_dialog.show()
 
     # --- reading -------------------------------------------------------------------------
 
-    def _open_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+    def open_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        """A chapter of the outline, in the reader (Enter or a double-click on it)."""
         chapter_id = item.data(0, IdRole)
         if chapter_id and self.course_id:
             self.open_chapter(self.course_id, str(chapter_id))
 
+    _open_item = open_item  # its name in tools/screenshots.py
+
     def open_chapter(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
         self.reading.open(course_id, chapter_id, highlight)
 
-    def _back_to_outline(self) -> None:
+    def back_to_outline(self) -> None:
         self.reading.close()
 
     def _reader_shown(self) -> None:
@@ -663,7 +388,7 @@ class LibraryView(QWidget):
         self.pages.setCurrentIndex(0)
         if not focus_inside(self._page):
             self.outline.setFocus(Qt.FocusReason.OtherFocusReason)  # the reader had it
-        self._refresh_outline()
+        self.controller.read_outline()
 
     @property
     def study(self) -> StudyTracker:
@@ -691,23 +416,15 @@ class LibraryView(QWidget):
         if not text.strip():
             self.results.hide()
             return
-        run_in_background(
-            self,
-            lambda: self.context.library().search(text),
-            self._show_hits,
-            self._failed,
-            local=True,
-        )
+        self.controller.search(text)
 
     def _show_hits(self, hits: list[SearchHit]) -> None:
         self.results.clear()
         for hit in hits:
-            # Which course, first: the same chapter title can be in two courses.
-            course = self._course_title(hit.course_id)
-            found = _strip_marks(hit.snippet)
-            item = QListWidgetItem(f"{course} › {hit.chapter_title} — {found}")
-            item.setData(IdRole, (hit.course_id, hit.chapter_id, _first_mark(hit.snippet)))
-            item.setToolTip(plain_tooltip(f"{course} › {hit.chapter_title}\n{found}"))
+            line, tooltip = hit_text(hit, self.controller.title_of(hit.course_id))
+            item = QListWidgetItem(line)
+            item.setData(IdRole, (hit.course_id, hit.chapter_id, first_mark(hit.snippet)))
+            item.setToolTip(plain_tooltip(tooltip))
             self.results.addItem(item)
         if not hits:
             self.results.addItem(_("No match in the downloaded courses."))
@@ -715,11 +432,8 @@ class LibraryView(QWidget):
         self.results.setMaximumHeight(160)
         self.changed.emit()
 
-    def _course_title(self, course_id: str) -> str:
-        entry = self._catalog.get(course_id)
-        return entry.title if entry else course_id
-
-    def _open_hit(self, item: QListWidgetItem) -> None:
+    def open_hit(self, item: QListWidgetItem) -> None:
+        """A search result, in the reader, the word found selected."""
         target = item.data(IdRole)
         if target:
             self.open_chapter(*target)
@@ -729,57 +443,3 @@ class LibraryView(QWidget):
         message, hint, reference = describe(error)
         self.banner.show_message("error", message, hint, reference, action=_("Close"))
         self.changed.emit()
-
-
-Outline = tuple[CourseManifest | None, dict[str, str], int, bool, CourseProgress | None]
-
-
-def _show_chapter_progress(
-    item: QTreeWidgetItem, chapter: Chapter, progress: CourseProgress
-) -> None:
-    """✓ and the words beside it: the mark is never the only sign, and a screen reader
-    says it too."""
-    quiz = next((b.quiz for b in chapter.blocks if b.quiz is not None), None)
-    done = chapter.id in progress.completed if quiz is None else quiz.id in progress.passed
-    item.setText(0, f"✓ {chapter.title}" if done else chapter.title)
-    if quiz is None:
-        status = _("Completed") if done else ""
-    elif quiz.id in progress.best_scores:
-        best = round(progress.best_scores[quiz.id] * 100)
-        status = (
-            _("Best score: {score} %, passed")
-            if done
-            else _("Best score: {score} %, not passed yet")
-        ).format(score=best)
-    else:
-        status = _("Not taken yet")
-    item.setText(2, f"✓ {status}" if done else status)
-    description = _("completed") if done else _("not completed")
-    item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, description)
-    item.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, status or description)
-
-
-def outline_chapters(outline: QTreeWidget) -> list[QTreeWidgetItem]:
-    parts = [outline.topLevelItem(top) for top in range(outline.topLevelItemCount())]
-    return [
-        chapter
-        for part in parts
-        if part is not None
-        for chapter in (part.child(row) for row in range(part.childCount()))
-        if chapter is not None
-    ]
-
-
-def _first_mark(snippet: str) -> str:
-    """The matched word as written in the chapter (accents included), for the reader."""
-    import html
-
-    start = snippet.find("<mark>")
-    end = snippet.find("</mark>", start)
-    return html.unescape(snippet[start + 6 : end]) if start >= 0 and end > start else ""
-
-
-def _strip_marks(snippet: str) -> str:
-    import html
-
-    return html.unescape(snippet.replace("<mark>", "«").replace("</mark>", "»"))

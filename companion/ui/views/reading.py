@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from companion.app.context import AppContext
 from companion.domain import CourseManifest
 from companion.i18n import _
 from companion.services.course_files import OpenableFile, safe_file_name
+
+if TYPE_CHECKING:
+    from companion.services.library import LibraryService
+    from companion.services.progress import ProgressService
 
 from companion.ui import qt
 from companion.ui.bridge import run_in_background
@@ -28,15 +31,21 @@ class ReadingController(QObject):
 
     def __init__(
         self,
-        context: AppContext,
+        library: Callable[[], LibraryService],
+        progress: Callable[[], ProgressService],
+        open_dir: Path,
         reader: ReaderView,
         banner: MessageBanner,
         manifest: Callable[[], CourseManifest | None],
         failed: Callable[[BaseException], None],
         parent: QObject,
     ) -> None:
+        """``library`` and ``progress``: the services, called on workers only (they open
+        SQLite files); ``open_dir``: where a copy of a file to open is put."""
         super().__init__(parent)
-        self.context = context
+        self.library = library
+        self.progress = progress
+        self.open_dir = open_dir
         self.reader = reader
         self.banner = banner
         self.manifest = manifest  # the course shown in the library
@@ -66,17 +75,17 @@ class ReadingController(QObject):
 
     def open(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
         def load() -> tuple[Any, str, float]:
-            library = self.context.library()
+            library = self.library()
             chapter = library.chapter(course_id, chapter_id)
             page = library.chapter_html(course_id, chapter_id)
-            return chapter, page, self.context.progress().position(course_id, chapter_id)
+            return chapter, page, self.progress().position(course_id, chapter_id)
 
         def show(loaded: tuple[Any, str, float]) -> None:
             chapter, page, position = loaded
             manifest = self.manifest()
             self.current = (course_id, chapter_id)
             self.study.begin(course_id, chapter, manifest)
-            progress = self.context.progress
+            progress = self.progress
 
             def opened() -> None:  # the position is stamped now: "Resume" comes back here
                 progress().open_chapter(course_id, chapter, manifest)
@@ -115,7 +124,7 @@ class ReadingController(QObject):
         course_id, chapter_id = self.current
         index = order.index(chapter_id)
         if step > 0 and self.reader.pages.currentIndex() == 0:  # read to the end: done
-            chapter, progress = chapters[index], self.context.progress
+            chapter, progress = chapters[index], self.progress
             self._background(
                 lambda: progress().complete_chapter(course_id, chapter, manifest), _ignore
             )
@@ -126,12 +135,12 @@ class ReadingController(QObject):
         if self.current is None or self.reader.pages.currentIndex() != 0:
             return
         course_id, chapter_id = self.current
-        position, progress = self.reader.position(), self.context.progress
+        position, progress = self.reader.position(), self.progress
         self._background(lambda: progress().save_position(course_id, chapter_id, position), _ignore)
 
     def _record_study(self, studied: Studied, wait: bool) -> None:
         def record() -> bool:
-            return self.context.progress().record_study(
+            return self.progress().record_study(
                 studied.course_id,
                 studied.chapter,
                 studied.span.seconds,
@@ -150,7 +159,7 @@ class ReadingController(QObject):
         quiz = self.reader.quiz.quiz
         if quiz is None or self.current is None:
             return
-        course_id, manifest, progress = self.current[0], self.manifest(), self.context.progress
+        course_id, manifest, progress = self.current[0], self.manifest(), self.progress
         self._background(
             lambda: progress().submit(course_id, quiz, answers, manifest), self._quiz_graded
         )
@@ -165,7 +174,7 @@ class ReadingController(QObject):
         """Audio and video play in the reader when Qt's multimedia modules are installed;
         documents and media of the types Companion allows open in the system's application;
         anything else is only offered as "Save as…", never opened (issue 12)."""
-        open_dir = self.context.paths.cache_dir / "open"
+        open_dir = self.open_dir
 
         def opened(found: OpenableFile) -> None:
             if found.path is None:
@@ -185,14 +194,14 @@ class ReadingController(QObject):
             if not self.open_externally(path):
                 self._warn(_("No application on this computer can open this file."), str(path))
 
-        library = self.context.library
+        library = self.library
         self._background(lambda: library().openable_copy(sha256, open_dir), opened)
 
     def _offer_saving(self, sha256: str, title: str) -> None:
         destination = self.choose_save_path(safe_file_name(title))
         if destination is None:
             return
-        library = self.context.library
+        library = self.library
 
         def saved(_result: object) -> None:
             self.banner.show_message(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from companion import formatting
-from companion.app.context import AppContext
 from companion.errors import describe
 from companion.i18n import _
+
+if TYPE_CHECKING:
+    from companion.services.library import LibraryService
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
@@ -29,12 +32,16 @@ class StorageDialog(QWidget):
     changed = Signal()
 
     def __init__(
-        self, context: AppContext, titles: dict[str, str], parent: QWidget | None = None
+        self,
+        library: Callable[[], LibraryService],
+        titles: dict[str, str],
+        parent: QWidget | None = None,
     ) -> None:
+        """``library``: the course files' service (called on a worker: it opens SQLite)."""
         # A window of its own, owned by the library: it goes when the main window goes.
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(_("Storage"))
-        self.context = context
+        self.library = library
         self.titles = titles
         self.summary = QLabel()
         self.table = QTreeWidget()
@@ -51,7 +58,7 @@ class StorageDialog(QWidget):
 
     def refresh(self) -> None:
         def load() -> tuple[dict[str, int], dict[str, bool], tuple[int, int]]:
-            library = self.context.library()
+            library = self.library()
             sizes = library.storage()
             return sizes, {c: library.is_pinned(c) for c in sizes}, library.usage()
 
@@ -80,11 +87,9 @@ class StorageDialog(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         keep = QCheckBox(_("Keep offline"))
         keep.setChecked(pinned)
-        keep.toggled.connect(
-            lambda on: self._run(lambda: self.context.library().pin(course_id, on))
-        )
+        keep.toggled.connect(lambda on: self._run(lambda: self.library().pin(course_id, on)))
         remove = QPushButton(_("Remove"))
-        remove.clicked.connect(lambda: self._run(lambda: self.context.library().remove(course_id)))
+        remove.clicked.connect(lambda: self._run(lambda: self.library().remove(course_id)))
         row.addWidget(keep)
         row.addWidget(remove)
         return box

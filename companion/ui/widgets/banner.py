@@ -72,6 +72,15 @@ class MessageBanner(QFrame):
     def details(self) -> str:
         return self._hint.text()
 
+    @property
+    def message_label(self) -> QLabel:
+        return self._message
+
+    @property
+    def action_button(self) -> QPushButton:
+        """The banner's one action ("Try again", "Sign in", "Close"...)."""
+        return self._button
+
 
 def settings_problems_banner(problems: list[str]) -> MessageBanner:
     """What is wrong in the learner's settings file (a line that is not TOML, an unknown
