@@ -16,7 +16,7 @@ from typing import Any
 
 from companion.app.context import AppContext
 from companion.errors import UserFacingError
-from companion.i18n import _
+from companion.i18n import _, ngettext
 from companion.jobs import Control
 from companion.services.library import OFFLINE
 from companion.services.site_accounts import SiteAccount
@@ -70,11 +70,9 @@ def _accounts(context: AppContext, args: argparse.Namespace) -> int:
     sites = context.site_accounts()
     if args.action == "add":
         account = sites.add_with_password(args.address, *_credentials(args.username))
-        print(
-            _("Added: {account} ({n} course(s))").format(
-                account=account.describe(), n=len(account.courses)
-            )
-        )
+        n = len(account.courses)
+        added = ngettext("Added: {account} ({n} course)", "Added: {account} ({n} courses)", n)
+        print(added.format(account=account.describe(), n=n))
         return 0
     if args.action == "remove":
         account = sites.find(args.name)
@@ -172,12 +170,13 @@ def _library(context: AppContext, as_json: bool) -> int:
         offline = sum(c["state"] == OFFLINE for c in course["chapters"])
         title = course["title"] or _("(outline not downloaded yet)")
         print(f"{course['course']}  [{course['site']}]  {title}")
-        print(
-            "    "
-            + _("{offline} of {total} chapter(s) on this computer").format(
-                offline=offline, total=len(course["chapters"])
-            )
+        total = len(course["chapters"])
+        here = ngettext(
+            "{offline} of {total} chapter on this computer",
+            "{offline} of {total} chapters on this computer",
+            total,
         )
+        print("    " + here.format(offline=offline, total=total))
     return 0
 
 
@@ -189,9 +188,16 @@ def _download(context: AppContext, course_id: str) -> int:
             _("`companion library` lists your courses with their references."),
         )
     report = library.download(course_id, Control.new())
-    print(_("{course}: {n} file(s) downloaded").format(course=course_id, n=report.fetched_assets))
+    n = report.fetched_assets
+    done = ngettext("{course}: {n} file downloaded", "{course}: {n} files downloaded", n)
+    print(done.format(course=course_id, n=n))
     if report.held_back:
-        print(_("{n} large file(s) wait: the connection is metered").format(n=report.held_back))
+        held = ngettext(
+            "{n} large file waits: the connection is metered",
+            "{n} large files wait: the connection is metered",
+            report.held_back,
+        )
+        print(held.format(n=report.held_back))
     return 0
 
 
