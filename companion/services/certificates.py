@@ -20,9 +20,11 @@ from companion.domain import CertificateSummary, check_certificate_id
 from companion.errors import UserFacingError
 from companion.files import read_json, write_atomic, write_json_atomic
 from companion.i18n import _
+from companion.services.progress.sync_state import SyncState
 from companion.store.db import Database
 
 CLOCK_LEEWAY_SECONDS = 120
+ANNOUNCED = "certificates_announced"  # a sync state key: the ids the learner was told about
 ALGORITHMS = ["RS256", "PS256", "ES256"]
 
 
@@ -56,6 +58,8 @@ def verify(
     now: float | None = None,
 ) -> tuple[Verdict, dict[str, Any]]:
     """Check a VC-JWT offline; returns the verdict and the claims (empty unless signed)."""
+    # Here, not at the top: joserfc loads the cryptography stack (about 60 ms), and the
+    # wallet view imports this module on the GUI thread.
     from joserfc import jws, jwt
     from joserfc.errors import JoseError
     from joserfc.jwk import KeySet
@@ -106,6 +110,9 @@ def _number(value: object, default: float) -> float:
 
 
 class CertificateService:
+    """The only writer of the ``certificates`` table; what has been announced is kept in
+    the sync state, through its owner."""
+
     def __init__(self, db: Database, folder: Path) -> None:
         self.db = db  # the progress database: certificates are the learner's own
         self.folder = folder
@@ -138,19 +145,15 @@ class CertificateService:
         now on they are known. Kept in the database, so a certificate fetched while the
         wallet was closed, or the app was not running, is announced once, later."""
         with self.db.write() as c:
-            announced = _announced(c)
+            announced = _announced(SyncState.value_in(c, ANNOUNCED))
             new = [certificate_id for certificate_id in shown if certificate_id not in announced]
             if new:
-                c.execute(
-                    "INSERT OR REPLACE INTO sync_state VALUES ('certificates_announced', ?)",
-                    (json.dumps(sorted(announced | set(new))),),
-                )
+                SyncState.put(c, ANNOUNCED, json.dumps(sorted(announced | set(new))))
         return new
 
     def not_announced(self, shown: list[str]) -> list[str]:
         """``take_new`` without taking: the wallet still announces them when opened."""
-        rows = self.db.read("SELECT value FROM sync_state WHERE key = 'certificates_announced'")
-        announced = set(json.loads(rows[0][0])) if rows else set()
+        announced = _announced(SyncState(self.db).value(ANNOUNCED))
         return [certificate_id for certificate_id in shown if certificate_id not in announced]
 
     def save_keys(self, jwks: Mapping[str, Any]) -> None:
@@ -204,11 +207,8 @@ class CertificateService:
         _export(lambda: write_atomic(destination, credential))
 
 
-def _announced(connection: Any) -> set[str]:
-    row = connection.execute(
-        "SELECT value FROM sync_state WHERE key = 'certificates_announced'"
-    ).fetchone()
-    return set(json.loads(row[0])) if row else set()
+def _announced(value: str | None) -> set[str]:
+    return set(json.loads(value)) if value is not None else set()
 
 
 def _achievement_name(claims: Mapping[str, Any]) -> str | None:

@@ -11,8 +11,8 @@ session area that is wiped at sign-out, and nobody-signed-in keeps nothing.
 
 from __future__ import annotations
 
-import json
 import logging
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -101,8 +101,6 @@ class LearnerAreas:
     def wipe_session(self) -> None:
         """Remove every learner's folder from the kiosk session area."""
         if self.session_root is not None and self.session_root.exists():
-            import shutil
-
             shutil.rmtree(self.session_root)
 
     # --- progress written before learners had folders of their own ----------------------
@@ -125,6 +123,8 @@ class LearnerAreas:
             part = Path(f"{legacy}{suffix}")
             if part.exists():
                 part.replace(target / f"{PROGRESS_FILE}{suffix}")
+        # Here, not at the top: this module is read before the window's first paint, the
+        # progress package is not (and it imports PROGRESS_FILE from here).
         from companion.services.progress import ProgressService
 
         mine = ProgressService(target, owner.subject if owner else None)
@@ -136,55 +136,19 @@ class LearnerAreas:
         log.info("progress of this profile moved to its owner's folder")
 
     def _adopt_course_list(self, mine: ProgressService) -> None:
-        """The course list was kept in the profile's library.db: it goes with the progress.
-        A library file that cannot be read loses only the list (enrolments come back from
-        the platform at the next sign-in); it never stops the start."""
+        """The course list was kept in the profile's library.db: it goes with the progress."""
         library = self.profile_dir / LEGACY_LIBRARY
-        if not library.exists():
-            return
-        import sqlite3
-
-        with mine.db.lock():
-            connection = mine.db.connection
-            try:
-                connection.execute("ATTACH DATABASE ? AS legacy", (str(library),))
-            except sqlite3.DatabaseError as error:
-                log.warning("course list of this profile not carried over: %s", error)
-                return
-            try:
-                listed = connection.execute(
-                    "SELECT 1 FROM legacy.sqlite_master WHERE name = 'my_courses'"
-                ).fetchone()
-                if listed:
-                    connection.execute(
-                        "INSERT OR IGNORE INTO main.my_courses (course_id, enrolled, added_at)"
-                        " SELECT course_id, enrolled, added_at FROM legacy.my_courses"
-                    )
-            except sqlite3.DatabaseError as error:
-                log.warning("course list of this profile not carried over: %s", error)
-            finally:
-                connection.execute("DETACH DATABASE legacy")
+        if library.exists():
+            mine.courses.adopt_legacy_list(library)
 
     def _split_others(self, mine: ProgressService, owner: Learner | None, issuer: str) -> None:
-        from companion.services.progress import ProgressService
+        from companion.services.progress import ProgressService  # as in adopt_legacy
 
-        others = mine.db.read(
-            "SELECT DISTINCT learner FROM outbox WHERE learner IS NOT NULL AND learner != ?",
-            (owner.subject if owner else "",),
-        )
-        for row in others:
-            subject = str(row["learner"])
-            rows = mine.db.read(
-                "SELECT id, statement, created_at FROM outbox WHERE learner = ?", (subject,)
-            )
+        for subject in mine.outbox.other_learners(owner.subject if owner else ""):
+            rows = mine.outbox.rows_of(subject)
             theirs = ProgressService(self.folder(Learner(issuer, subject)), subject)
             try:
-                theirs.requeue([(r[0], r[1], float(r[2])) for r in rows])
+                theirs.requeue(rows)
             finally:
                 theirs.close()
-            with mine.db.write() as c:
-                c.execute("DELETE FROM outbox WHERE learner = ?", (subject,))
-                c.execute(
-                    "DELETE FROM known_statements WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps([row[0] for row in rows]),),
-                )
+            mine.outbox.hand_over(subject, [row[0] for row in rows])
