@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
+from companion import settings_files
 from companion.errors import UserFacingError, ValidationError
 from companion.i18n import N_, _
+from companion.settings_files import PolicyError as PolicyError
+from companion.settings_files import Problem as Problem
 
 log = logging.getLogger("companion.settings")
 
@@ -254,22 +256,14 @@ class UnknownSettingError(KeyError):
     pass
 
 
-class PolicyError(UserFacingError):
-    """The machine policy cannot be read: Companion refuses to start rather than run
-    unlocked (a typo must never turn a centre's kiosks into personal computers)."""
+def _known(key: str) -> Setting[Any] | None:
+    """A key as a file writes it (an old spelling too) -> its declaration, if any."""
+    return BY_KEY.get(RENAMED.get(key, key))
 
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(
-            _("The machine policy file {path} cannot be used: {problem}").format(
-                path=path, problem=problem
-            ),
-            _(
-                "Companion will not start until it is fixed. Ask the training centre's"
-                " administrator (the file is described in the README, “Machine policy”)."
-            ),
-        )
-        self.path = path
-        self.problem = problem
+
+def read_policy(path: Path) -> dict[str, SettingValue]:
+    """Read the machine policy strictly (``settings_files.read_policy``)."""
+    return settings_files.read_policy(path, _known)
 
 
 class Settings:
@@ -283,12 +277,14 @@ class Settings:
     ) -> None:
         self.user_file = user_file
         self.policy_file = policy_file
-        user = _read_user_file(user_file)
+        user = settings_files.read_user_file(user_file, _known)
         self._user = user.layer
         self._problems = user.problems
         self._unwritable_hint = user.unwritable_hint  # a file not read whole: never rewritten
         self._policy = read_policy(policy_file) if policy_file else {}
-        self._environment = _environment_layer(os.environ if environ is None else environ)
+        self._environment = settings_files.environment_layer(
+            os.environ if environ is None else environ, DECLARED
+        )
 
     def value(self, setting: Setting[V]) -> V:
         """The setting's value, of its declared type (the layers hold coerced values)."""
@@ -382,147 +378,3 @@ def _declared(key: str) -> Setting[Any]:
         return BY_KEY[key]
     except KeyError:
         raise UnknownSettingError(key) from None
-
-
-class Problem(NamedTuple):
-    """Something wrong in the user's file, translated when shown: the file is read before
-    the language is known (the language is one of its settings)."""
-
-    template: str  # English source, marked with N_
-    fields: Mapping[str, object]
-
-    def __str__(self) -> str:
-        return _(self.template).format(**self.fields)
-
-
-class _UserFile(NamedTuple):
-    layer: dict[str, SettingValue]
-    problems: list[Problem]
-    unwritable_hint: str | None  # set when the file must not be rewritten (N_ marked)
-
-
-def _read_user_file(path: Path) -> _UserFile:
-    """Read the user's TOML file. What cannot be used is ignored and named in ``problems``;
-    a file that cannot be read whole is ignored and never overwritten."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _UserFile({}, [], None)
-    except (OSError, UnicodeDecodeError) as error:
-        template = N_("{file} cannot be read ({error}); your settings in it are not used.")
-        problem = Problem(template, {"file": path, "error": error})
-        return _broken(problem, N_("Fix its permissions or remove it, then try again."))
-    import tomllib  # most learners have no settings file; start-up skips this import
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        template = N_("{file} has an error at line {line}; none of its settings are used.")
-        problem = Problem(template, {"file": path, "line": _decode_error_line(error, text)})
-        return _broken(problem, N_("Fix the line or remove the file, then try again."))
-    return _UserFile(*_user_layer(path, text, data), None)
-
-
-def _broken(problem: Problem, hint: str) -> _UserFile:
-    log.warning("user settings: %s", problem)
-    return _UserFile({}, [problem], hint)
-
-
-def _decode_error_line(error: Exception, text: str) -> int | str:
-    """tomllib says where in its message: "... (at line 3, column 7)", or "(at end of
-    document)" for something left open, which the last line is where to look."""
-    match = re.search(r"at line (\d+)", str(error))
-    if match:
-        return int(match.group(1))
-    return max(1, len(text.splitlines())) if "end of document" in str(error) else "?"
-
-
-def _user_layer(
-    path: Path, text: str, data: Mapping[str, Any]
-) -> tuple[dict[str, SettingValue], list[Problem]]:
-    layer: dict[str, SettingValue] = {}
-    problems: list[Problem] = []
-    for key, raw in _flatten(data).items():
-        setting = BY_KEY.get(RENAMED.get(key, key))
-        where: dict[str, object] = {"file": path, "line": _line_of(text, key), "key": key}
-        if setting is None:
-            unknown = N_("{file}, line {line}: unknown setting “{key}”, ignored.")
-            problems.append(Problem(unknown, where))
-            continue
-        try:
-            layer[setting.key] = setting.coerce(raw)
-        except ValueError as error:
-            bad = N_("{file}, line {line}: “{key}” {reason}, ignored.")
-            problems.append(Problem(bad, {**where, "reason": error}))
-    for problem in problems:
-        log.warning("user settings: %s", problem)
-    return layer, problems
-
-
-def read_policy(path: Path) -> dict[str, SettingValue]:
-    """Read the machine policy strictly: a missing file is no policy; anything else that
-    is wrong (unreadable, not TOML, an unknown key, a bad value) raises PolicyError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except PermissionError:
-        raise PolicyError(path, _("it cannot be read (permission denied).")) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyError(path, _("it cannot be read ({error}).").format(error=error)) from None
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        # tomllib says where: "Expected '=' after a key ... (at line 3, column 7)"
-        raise PolicyError(path, _("it is not valid TOML: {error}.").format(error=error)) from None
-    layer: dict[str, SettingValue] = {}
-    for key, raw in _flatten(data).items():
-        setting = BY_KEY.get(RENAMED.get(key, key))
-        if setting is None:
-            where = _line_of(text, key)
-            raise PolicyError(
-                path, _("unknown setting “{key}” (line {line}).").format(key=key, line=where)
-            )
-        try:
-            layer[setting.key] = setting.coerce(raw)
-        except ValueError as error:
-            where = _line_of(text, key)
-            raise PolicyError(
-                path,
-                _("“{key}” (line {line}) {reason}.").format(key=key, line=where, reason=error),
-            ) from None
-    return layer
-
-
-def _line_of(text: str, key: str) -> int | str:
-    """The line that sets ``key`` (its last part), for a message an administrator can use."""
-    name = key.rsplit(".", 1)[-1]
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|{re.escape(name)})\s*=", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else "?"
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, object]:
-    flat: dict[str, object] = {}
-    for name, value in data.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, key + "."))
-        else:
-            flat[key] = value
-    return flat
-
-
-def _environment_layer(environ: Mapping[str, str]) -> dict[str, SettingValue]:
-    layer: dict[str, SettingValue] = {}
-    for setting in DECLARED:
-        raw = environ.get(setting.env_var)
-        if raw is None:
-            continue
-        try:
-            layer[setting.key] = setting.coerce(raw)
-        except ValueError as error:
-            log.warning("ignoring %s: %s", setting.env_var, error)
-    return layer

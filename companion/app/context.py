@@ -38,13 +38,13 @@ if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
     from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
-    from companion.services.claims import UnclaimedActions
     from companion.services.doctor import Diagnosis
     from companion.services.home import CourseCard
     from companion.services.kiosk import KioskSessions
     from companion.services.library import LibraryService
     from companion.services.progress import ProgressService
     from companion.services.site_accounts import SiteAccounts
+    from companion.services.unclaimed import UnclaimedActions
     from companion.sync.engine import SyncEngine, Target
     from companion.sync.oidc_session import AuthSession
     from companion.sync_status import SyncStatus
@@ -274,7 +274,7 @@ class AppContext:
         return f"account {account.id}" if account is not None else "account ?"
 
     def _unclaimed(self) -> UnclaimedActions:
-        from companion.services.claims import UnclaimedActions  # opens SQLite: not at start
+        from companion.services.unclaimed import UnclaimedActions  # opens SQLite: not at start
 
         return UnclaimedActions(self.areas)
 
