@@ -34,7 +34,7 @@ class Capability(enum.StrEnum):
     CATALOGUE = "catalogue"  # a catalogue of courses to browse and add
     ENROL = "enrol"  # enrolling in a course from Companion
     ENTITLEMENT = "entitlement"  # premium access activated with a job-seeker identifier
-    STATEMENTS = "statements"  # progress as xAPI statements, sent and read back
+    STATEMENTS = "statements"  # progress sent and read back (the outbox's xAPI statements)
     SIGNED_CERTIFICATES = "signed_certificates"  # credentials verifiable offline (VC-JWT)
 
 

@@ -6,7 +6,8 @@ courses they are enrolled in (``core_enrol_get_users_courses``) and their outlin
 offline, each checked against the SHA-1 the site sends as ETag. What it does not: no
 catalogue to browse, no enrolling from Companion, no premium access, no signed
 certificates (its badges are "hosted", checked online). Those capabilities are left out,
-and the callers above the seam leave the matching parts out.
+and the callers above the seam leave the matching parts out. Progress goes as the site's
+own calls and comes back as its completion states (``moodle_progress``).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from companion.i18n import _
 from companion.platform import Capability, Credentials, Fetched, SignInKind, Statements
 from companion.sync.client import HttpClient, MalformedResponse
 from companion.sync.moodle_outline import course_id_of, course_ref, outline
+from companion.sync.moodle_progress import MoodleStatements
 from companion.sync.moodle_ws import MoodleClient
 
 
 class MoodlePlatform:
     kind = "moodle"
-    capabilities: frozenset[Capability] = frozenset()
+    # Progress goes as the site's own calls and comes back as completion states.
+    capabilities: frozenset[Capability] = frozenset({Capability.STATEMENTS})
 
     def __init__(
         self,
@@ -96,13 +99,14 @@ class MoodlePlatform:
         separator = "&" if "?" in asset.source else "?"
         return f"{asset.source}{separator}token={self._signed_in().token}"
 
-    # --- progress (sent as the site's own calls: next step of issue 23) -----------------
+    # --- progress: the outbox's statements as the site's own calls (moodle_progress) -------
 
     def statements(self) -> Statements:
-        raise _cannot(Capability.STATEMENTS)
+        courses = [course["id"] for course in self._courses()]
+        return MoodleStatements(self._signed_in(), self.address, courses)
 
     def post_statements(self, statements: list[dict[str, Any]]) -> None:
-        raise _cannot(Capability.STATEMENTS)
+        MoodleStatements(self._signed_in(), self.address, []).post(statements)
 
     # --- certificates: Moodle's badges are hosted, not signed ---------------------------
 

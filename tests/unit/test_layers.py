@@ -73,6 +73,7 @@ PLATFORM_KINDS = (
     "companion.sync.moodle",
     "companion.sync.moodle_ws",
     "companion.sync.moodle_outline",
+    "companion.sync.moodle_progress",
 )
 PICKS_THE_KIND = {"companion.services.connection"}
 
