@@ -35,6 +35,7 @@ from companion.settings import (
 from companion.store import instance
 
 if TYPE_CHECKING:  # opened on first use, on a worker: SQLite files are I/O
+    from companion.app.site_progress import SiteProgress
     from companion.domain import Account
     from companion.services.attestation import Report
     from companion.services.certificates import Certificate, CertificateService
@@ -93,6 +94,7 @@ class AppContext:
     _kiosk: KioskSessions | None = None
     _claim: instance.ProfileClaim | None = field(default=None, repr=False)
     _sites: SiteAccounts | None = None
+    _sites_progress: SiteProgress | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -115,6 +117,19 @@ class AppContext:
                     sites=self.site_accounts(),
                 )
             return self._library
+
+    def progress_for(self, course_id: str) -> ProgressService:
+        """Where an action on this course is kept: a site course's goes to that account's
+        learner, any other course's to whoever owns actions now (``progress``)."""
+        return self._site_progress().of_course(course_id) or self.progress()
+
+    def _site_progress(self) -> SiteProgress:
+        with self._lock:
+            if self._sites_progress is None:
+                from companion.app.site_progress import SiteProgress  # SQLite: not at start
+
+                self._sites_progress = SiteProgress(self.areas, self.site_accounts, self.kiosk)
+            return self._sites_progress
 
     def site_accounts(self) -> SiteAccounts:
         """The learner's accounts on other sites (a training centre's Moodle): kept with
@@ -309,6 +324,8 @@ class AppContext:
             progress = self._progress
             if owner is not None and progress is not None and progress.keeps_progress:
                 self.kiosk().park(owner, progress.pending_rows())
+            if self._sites_progress is not None:
+                self._sites_progress.park_all()
             self.switch_owner(None)
             self.kiosk().wipe(self.account.account_file)
 
@@ -396,6 +413,7 @@ class AppContext:
             listener,
             period=minutes * 60,
             steps=[self._fetch_certificates],
+            site_targets=lambda: self._site_progress().targets(),
         )
 
     def _sync_target(self) -> Target | None:
@@ -470,11 +488,11 @@ class AppContext:
         if self.areas.kiosk and self._owner is not None:
             self.end_kiosk_session(self._owner)  # quitting ends a kiosk session too
         with self._lock:
-            for service in (self._library, self._progress, self._sites):
+            for service in (self._library, self._progress, self._sites_progress, self._sites):
                 if service is not None:
                     service.close()
             self._library = self._progress = self.sync = self._certificates = None
-            self._sites = None
+            self._sites = self._sites_progress = None
         self.connection.close()
         if self._claim is not None:
             self._claim.release()

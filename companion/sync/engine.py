@@ -94,6 +94,7 @@ class SyncEngine:
         period: float = 900.0,
         backoff: Backoff | None = None,
         steps: Sequence[Step] = (),
+        site_targets: Callable[[], list[Target]] = list,
     ) -> None:
         self._store = store  # or what gives the store of whoever owns progress now
         self.target = target
@@ -102,6 +103,9 @@ class SyncEngine:
         self.period = period
         self.backoff = backoff or Backoff()
         self.steps = list(steps)
+        # The learner's accounts on other sites (a Moodle), each with its own progress:
+        # synced after the platform, and none stops another (nor the platform's) on failure.
+        self.site_targets = site_targets
         self._cond = threading.Condition()
         self._one_at_a_time = threading.Lock()
         self._due: float | None = None  # monotonic time of the next sync, if any
@@ -226,7 +230,13 @@ class SyncEngine:
 
     def _sync_now(self) -> None:
         target = self._target()
+        sites = self._sync_sites()
         if target is None:
+            if sites:  # only site accounts (a Moodle): theirs is the sync
+                with self._cond:
+                    self._plan(time.monotonic() + self.period)
+                self._publish(Phase.IDLE)
+                return
             self._publish(Phase.SIGNED_OUT)
             return
         self._publish(Phase.SYNCING)
@@ -267,6 +277,28 @@ class SyncEngine:
         with self._cond:
             self._due = time.monotonic() + delay  # not sooner, even after a change
         self._publish(phase, message, hint, reference, retry_in=delay)
+
+    def _sync_sites(self) -> int:
+        """Push and pull each signed-in site account's progress; returns how many were
+        synced. A failure is logged and tried again at the next sync."""
+        try:
+            targets = self.site_targets()
+        except Exception:
+            log.exception("site accounts could not be listed for the sync")
+            return 0
+        synced = 0
+        for site in targets:
+            store = site.store or self.store
+            try:
+                pushed = push(store, site.api, site.learner_id, site.home_page)
+                pull(store, site.api, site.learner_id, site.home_page)
+            except Exception as error:  # reported, never raised: the others go on
+                log.info("site sync not done for %s: %s", site.home_page, describe(error)[0])
+            else:
+                log.info("site sync done: %d sent, %d set aside", pushed.sent, pushed.set_aside)
+                store.note_sync(time.time())
+                synced += 1
+        return synced
 
     def _flush(self) -> None:
         with self._one_at_a_time:

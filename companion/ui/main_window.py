@@ -296,7 +296,11 @@ class MainWindow(Shell):
 
         context = self.context
         view = LibraryView(
-            self.events, context.library, context.progress, context.paths.cache_dir / "open"
+            self.events,
+            context.library,
+            context.progress,
+            context.paths.cache_dir / "open",
+            context.progress_for,
         )
         if self.catalogue.courses:
             view.set_courses(self.catalogue.courses)

@@ -59,11 +59,15 @@ class LibraryController(QObject):
         library: Callable[[], LibraryService],
         progress: Callable[[], ProgressService],
         parent: QObject,
+        progress_of: Callable[[str], ProgressService] | None = None,
     ) -> None:
-        """``library`` and ``progress``: the services, called on workers only."""
+        """``library`` and ``progress`` (whose progress is kept now; ``progress_of``: a
+        course's, a site course's being its account's): the services, called on workers
+        only."""
         super().__init__(parent)
         self.library = library
         self.progress = progress
+        self.progress_of = progress_of or (lambda _course_id: progress())
         self.course_id: str | None = None  # the course shown
         self.manifest: CourseManifest | None = None  # its outline, once read
         self.course_progress: CourseProgress | None = None
@@ -128,7 +132,7 @@ class LibraryController(QObject):
     # --- the course shown ---------------------------------------------------------------
 
     def read_outline(self) -> None:
-        course_id, library, progress = self.course_id, self.library, self.progress
+        course_id, library, progress_of = self.course_id, self.library, self.progress_of
         if course_id is None:
             return
 
@@ -145,7 +149,7 @@ class LibraryController(QObject):
                 service.chapter_states(course_id),
                 service.storage().get(course_id, 0),
                 service.is_pinned(course_id),
-                None if manifest is None else progress().course_progress(manifest),
+                None if manifest is None else progress_of(course_id).course_progress(manifest),
             )
 
         def show(outline: Outline) -> None:

@@ -66,12 +66,14 @@ class LibraryView(QWidget):
         library: Callable[[], LibraryService],
         progress: Callable[[], ProgressService],
         open_dir: Path,
+        progress_of: Callable[[str], ProgressService] | None = None,
     ) -> None:
-        """``library`` and ``progress``: the services, called on workers only;
-        ``open_dir``: where a copy of a file to open is put."""
+        """``library`` and ``progress`` (whose progress is kept now; ``progress_of``: a
+        course's, a site course's being its account's): the services, called on workers
+        only; ``open_dir``: where a copy of a file to open is put."""
         super().__init__()
         self.library = library
-        self.controller = LibraryController(library, progress, self)
+        self.controller = LibraryController(library, progress, self, progress_of)
         self.controller.courses_listed.connect(self._show_my_courses)
         self.controller.states_read.connect(self._show_course_states)
         self.controller.outline_read.connect(self._show_outline)
@@ -113,7 +115,7 @@ class LibraryView(QWidget):
         self.reader = ReaderView()
         self.reading = ReadingController(
             library,
-            progress,
+            self.controller.progress_of,
             open_dir,
             self.reader,
             self.banner,

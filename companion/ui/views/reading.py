@@ -32,7 +32,7 @@ class ReadingController(QObject):
     def __init__(
         self,
         library: Callable[[], LibraryService],
-        progress: Callable[[], ProgressService],
+        progress: Callable[[str], ProgressService],
         open_dir: Path,
         reader: ReaderView,
         banner: MessageBanner,
@@ -40,8 +40,9 @@ class ReadingController(QObject):
         failed: Callable[[BaseException], None],
         parent: QObject,
     ) -> None:
-        """``library`` and ``progress``: the services, called on workers only (they open
-        SQLite files); ``open_dir``: where a copy of a file to open is put."""
+        """``library`` and ``progress`` (of a course: a site course's progress is its
+        account's): the services, called on workers only (they open SQLite files);
+        ``open_dir``: where a copy of a file to open is put."""
         super().__init__(parent)
         self.library = library
         self.progress = progress
@@ -78,7 +79,7 @@ class ReadingController(QObject):
             library = self.library()
             chapter = library.chapter(course_id, chapter_id)
             page = library.chapter_html(course_id, chapter_id)
-            return chapter, page, self.progress().position(course_id, chapter_id)
+            return chapter, page, self.progress(course_id).position(course_id, chapter_id)
 
         def show(loaded: tuple[Any, str, float]) -> None:
             chapter, page, position = loaded
@@ -88,8 +89,8 @@ class ReadingController(QObject):
             progress = self.progress
 
             def opened() -> None:  # the position is stamped now: "Resume" comes back here
-                progress().open_chapter(course_id, chapter, manifest)
-                progress().save_position(course_id, chapter_id, position)
+                progress(course_id).open_chapter(course_id, chapter, manifest)
+                progress(course_id).save_position(course_id, chapter_id, position)
 
             self._background(opened, _ignore)
             self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
@@ -126,7 +127,8 @@ class ReadingController(QObject):
         if step > 0 and self.reader.pages.currentIndex() == 0:  # read to the end: done
             chapter, progress = chapters[index], self.progress
             self._background(
-                lambda: progress().complete_chapter(course_id, chapter, manifest), _ignore
+                lambda: progress(course_id).complete_chapter(course_id, chapter, manifest),
+                _ignore,
             )
         if 0 <= index + step < len(order):
             self.open(course_id, order[index + step])
@@ -136,11 +138,13 @@ class ReadingController(QObject):
             return
         course_id, chapter_id = self.current
         position, progress = self.reader.position(), self.progress
-        self._background(lambda: progress().save_position(course_id, chapter_id, position), _ignore)
+        self._background(
+            lambda: progress(course_id).save_position(course_id, chapter_id, position), _ignore
+        )
 
     def _record_study(self, studied: Studied, wait: bool) -> None:
         def record() -> bool:
-            return self.progress().record_study(
+            return self.progress(studied.course_id).record_study(
                 studied.course_id,
                 studied.chapter,
                 studied.span.seconds,
@@ -161,7 +165,8 @@ class ReadingController(QObject):
             return
         course_id, manifest, progress = self.current[0], self.manifest(), self.progress
         self._background(
-            lambda: progress().submit(course_id, quiz, answers, manifest), self._quiz_graded
+            lambda: progress(course_id).submit(course_id, quiz, answers, manifest),
+            self._quiz_graded,
         )
 
     def _quiz_graded(self, result: Any) -> None:

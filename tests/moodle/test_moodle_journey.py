@@ -1,0 +1,81 @@
+"""The journey of issue 23 through the app's own services, against a real Moodle 5.1 beside
+the demo platform: a learner adds the centre's Moodle, finds its course in the library,
+downloads it, studies it, and after a sync the site shows the activities completed. Their
+actions on the Moodle course belong to their Moodle account, and only go with its token."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.app.context import AppContext
+from companion.jobs import Control
+from companion.services.library import OFFLINE
+from companion.sync import moodle_ws
+from companion.sync.client import HttpClient, NetworkConfig
+from companion.sync.moodle_outline import course_ref
+from tests.moodle_site import ADMIN, LEARNER, MoodleSite
+
+COMPLETE = {1, 2}
+
+
+@pytest.fixture
+def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch):
+    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
+    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
+    created = AppContext.create()
+    yield created
+    created.close()
+
+
+def site_states(moodle: MoodleSite) -> dict[int, int]:
+    config = NetworkConfig(base_url=moodle.url, proxy="none", ca_bundle=str(moodle.certificate))
+    http = HttpClient(config)
+    try:
+        admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
+        answer = admin.call(
+            "core_completion_get_activities_completion_status",
+            courseid=moodle.course_id,
+            userid=moodle.learner_id,
+        )
+    finally:
+        http.close()
+    return {s["cmid"]: s["state"] for s in answer["statuses"]}
+
+
+def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
+    account = app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    assert reference in library.my_courses()  # one library: the platform's and the centre's
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    states = library.chapter_states(reference)
+    mine = app.progress_for(reference)
+    assert mine is not app.progress()  # the Moodle account's learner, not the profile's owner
+    for part in course.parts:
+        for chapter in part.chapters:
+            if states.get(chapter.id) == OFFLINE and chapter.title != "Quiz de validation":
+                mine.complete_chapter(reference, chapter, course)
+    assert mine.pending_count() > 0 and app.progress().pending_count() == 0
+    app.sync_once()
+    assert mine.pending_count() == 0
+    seen = site_states(moodle)
+    for activity in ("page", "resource", "url"):
+        assert seen[moodle.cmid(activity)] in COMPLETE, activity
+    assert account.learner.issuer == moodle.url  # owned by the site + the user id there
+
+
+def test_a_signed_out_moodle_account_keeps_its_actions_queued(moodle, app):
+    sites = app.site_accounts()
+    account = sites.add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    mine = app.progress_for(reference)
+    mine.complete_chapter(reference, course.parts[0].chapters[0], course)
+    sites.sign_out(account)
+    app.sync_once()
+    assert mine.pending_count() > 0  # kept, for that account's next sign-in; sent as nobody else
