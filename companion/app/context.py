@@ -121,9 +121,9 @@ class AppContext:
     def progress_for(self, course_id: str) -> ProgressService:
         """Where an action on this course is kept: a site course's goes to that account's
         learner, any other course's to whoever owns actions now (``progress``)."""
-        return self._site_progress().of_course(course_id) or self.progress()
+        return self.site_progress().of_course(course_id) or self.progress()
 
-    def _site_progress(self) -> SiteProgress:
+    def site_progress(self) -> SiteProgress:
         with self._lock:
             if self._sites_progress is None:
                 from companion.app.site_progress import SiteProgress  # SQLite: not at start
@@ -413,7 +413,7 @@ class AppContext:
             listener,
             period=minutes * 60,
             steps=[self._fetch_certificates],
-            site_targets=lambda: self._site_progress().targets(),
+            site_targets=lambda: self.site_progress().targets(),
         )
 
     def _sync_target(self) -> Target | None:

@@ -70,6 +70,8 @@ def _accounts(context: AppContext, args: argparse.Namespace) -> int:
     sites = context.site_accounts()
     if args.action == "add":
         account = sites.add_with_password(args.address, *_credentials(args.username))
+        for course_id in account.courses:  # `library` then names them and their chapters
+            context.library().update_manifest(course_id)
         n = len(account.courses)
         added = ngettext("Added: {account} ({n} course)", "Added: {account} ({n} courses)", n)
         print(added.format(account=account.describe(), n=n))

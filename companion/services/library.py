@@ -34,11 +34,9 @@ from companion.services.course_files import (
     essential_type,
     openable_extension,
 )
+from companion.services.fetching import configured_downloader, storage_budget
 from companion.settings import (
-    DOWNLOADS_BANDWIDTH_KBPS,
     DOWNLOADS_METERED,
-    DOWNLOADS_PARALLEL,
-    STORAGE_BUDGET_MB,
     Settings,
 )
 from companion.store import schema
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
     from companion.jobs import Control
     from companion.services.progress import ProgressService
     from companion.services.site_accounts import SiteCourses, SiteSource
-    from companion.sync.client import HttpClient
     from companion.sync.downloads import Downloader
 
 log = logging.getLogger("companion.services")
@@ -135,6 +132,20 @@ class LibraryService:
         if len(kept) != len(course_ids):
             log.warning("%d course id(s) from the platform refused", len(course_ids) - len(kept))
         self.learner_data().remember_courses(kept, enrolled)
+
+    def course_labels(self, course_ids: list[str]) -> dict[str, str]:
+        """What to call each course in a list: its outline's title kept here, and for a
+        site's course the site's name beside it (one library, several sites)."""
+        titles = {row["id"]: row["title"] for row in self.db.read("SELECT id, title FROM courses")}
+        labels = {}
+        for course_id in course_ids:
+            site = self.sites.site_name(course_id) if self.sites is not None else None
+            title = titles.get(course_id) or ""
+            if site:
+                labels[course_id] = f"{title or course_id} · {site}"
+            elif title:
+                labels[course_id] = title
+        return labels
 
     # --- manifests ----------------------------------------------------------------------
 
@@ -416,31 +427,6 @@ class LibraryService:
     def close(self) -> None:
         self.db.close()
         self.assets.db.close()
-
-
-def storage_budget(settings: Settings) -> int:
-    """Bytes course files may use (the learner's setting, or the centre's policy)."""
-    return settings.value(STORAGE_BUDGET_MB) * 1_000_000
-
-
-def configured_downloader(
-    connection: PlatformConnection,
-    settings: Settings,
-    assets: AssetStore,
-    source: tuple[HttpClient, Platform] | None = None,
-) -> Downloader:
-    """A downloader into ``assets`` with the parallelism and speed limit of the settings,
-    from the platform (or ``source``: a site's client and the site)."""
-    from companion.sync.downloads import Downloader, Throttle
-
-    client, platform = source or (connection.download_client(), connection.api())
-    return Downloader(
-        client,
-        assets,
-        locate=platform.asset_path,
-        parallel=settings.value(DOWNLOADS_PARALLEL),
-        throttle=Throttle(settings.value(DOWNLOADS_BANDWIDTH_KBPS) * 1000),
-    )
 
 
 def _keep_nothing() -> Callable[[], ProgressService]:

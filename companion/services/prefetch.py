@@ -26,7 +26,7 @@ from companion.errors import UserFacingError
 from companion.i18n import _, ngettext
 from companion.jobs import Control
 from companion.services.connection import PlatformConnection
-from companion.services.library import configured_downloader, storage_budget
+from companion.services.fetching import configured_downloader, storage_budget
 from companion.settings import Settings
 from companion.store.assets import AssetStore
 

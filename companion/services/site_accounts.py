@@ -78,6 +78,7 @@ class SiteCourses(Protocol):
     """What the library needs of the site accounts (``SiteAccounts`` is one)."""
 
     def courses(self) -> list[str]: ...
+    def site_name(self, course_id: str) -> str | None: ...
     def source_of(self, course_id: str) -> SiteSource | None: ...
 
 
@@ -129,6 +130,10 @@ class SiteAccounts:
     def courses(self) -> list[str]:
         """Every site account's courses, as last listed (offline too)."""
         return [course for account in self.all() for course in account.courses]
+
+    def site_name(self, course_id: str) -> str | None:
+        account = self.owner_of(course_id)
+        return account.site_name if account is not None else None
 
     def owner_of(self, course_id: str) -> SiteAccount | None:
         """The account a course was listed by (None: the platform's own courses)."""

@@ -45,6 +45,7 @@ class EventHub(QObject):
     library_opened = Signal()  # the library was first shown: the learner's progress is read
     network_changed = Signal(bool)  # the system says the network came (True) or went
     language_changed = Signal()  # every text is said again in the new language
+    accounts_changed = Signal()  # a site account was added, signed out of or removed
 
     def report_learner_changed(self) -> None:  # any thread
         self._emit(self.learner_changed)

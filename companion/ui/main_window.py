@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # built when their tab is first opened
     from companion.ui.views.catalog_view import CatalogView
     from companion.ui.views.certificates_view import CertificatesView
     from companion.ui.views.library_view import LibraryView
+    from companion.ui.views.site_accounts_panel import SiteAccountsPanel
     from companion.ui.welcome import WelcomeNeeds
 
 log = logging.getLogger("companion.ui")
@@ -307,6 +308,16 @@ class MainWindow(Shell):
         QTimer.singleShot(0, self.events.library_opened.emit)
         return view
 
+    def _make_sites_panel(self) -> SiteAccountsPanel:
+        from companion.ui.views.site_accounts_panel import SiteAccountsPanel
+
+        context = self.context
+        panel = SiteAccountsPanel.of(context.site_accounts, context.site_progress, context.library)
+        self.sites_panel = panel  # the account tab's other sites
+        panel.changed.connect(self.events.accounts_changed)
+        panel.changed.connect(self.sync_now)  # a new account: send what waited for it
+        return panel
+
     def _make_account_view(self) -> AccountView:
         from companion.ui.views.account_view import AccountView
 
@@ -320,6 +331,7 @@ class MainWindow(Shell):
         view.learner_signed_in.connect(self.ownership.offer_unclaimed)
         view.learner_signed_out.connect(self.ownership.refresh)
         view.start()
+        view.add_section(self._make_sites_panel())
         return view
 
     def _make_certificates_view(self) -> CertificatesView:

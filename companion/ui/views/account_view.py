@@ -84,12 +84,17 @@ class AccountView(QWidget):
         self._build_waiting()
         self._build_device()
         self._build_signed_in()
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         self.retranslate()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Below the platform's account: another part of the tab (the other sites)."""
+        self._column.setStretchFactor(self.pages, 0)  # right under it, the void below
+        self._column.addWidget(widget, 1)
 
     # --- pages ---------------------------------------------------------------------------
 

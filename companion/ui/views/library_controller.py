@@ -72,6 +72,7 @@ class LibraryController(QObject):
         self.manifest: CourseManifest | None = None  # its outline, once read
         self.course_progress: CourseProgress | None = None
         self.catalog: dict[str, CatalogEntry] = {}
+        self.labels: dict[str, str] = {}  # names kept here: a site course's, with its site
         self.queue: DownloadQueue | None = None
         self.relay = QueueRelay()
         self.relay.arrived.connect(self.queue_event)
@@ -80,8 +81,15 @@ class LibraryController(QObject):
         self._courses_shown = 0
 
     def title_of(self, course_id: str) -> str:
+        """A site course is named with its site; a platform course as its catalogue says,
+        else as its outline kept here does, else by its id."""
         entry = self.catalog.get(course_id)
-        return entry.title if entry else course_id
+        label = self.labels.get(course_id)
+        return (
+            label
+            if label and (entry is None or "·" in label)
+            else (entry.title if entry else course_id)
+        )
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None], local: bool) -> None:
         run_in_background(self, work, done, self.failed.emit, local=local)
@@ -109,14 +117,18 @@ class LibraryController(QObject):
         once showed only the first): each is stamped when it was read, and only a list read
         later than the one on screen replaces it."""
 
-        def read() -> tuple[int, list[str]]:
-            with self._courses_lock:  # read and stamp in one step: stamps follow the states
-                return next(self._courses_read), load()
+        library = self.library
 
-        def show(stamped: tuple[int, list[str]]) -> None:
-            stamp, course_ids = stamped
+        def read() -> tuple[int, list[str], dict[str, str]]:
+            with self._courses_lock:  # read and stamp in one step: stamps follow the states
+                stamp, course_ids = next(self._courses_read), load()
+            return stamp, course_ids, library().course_labels(course_ids)
+
+        def show(stamped: tuple[int, list[str], dict[str, str]]) -> None:
+            stamp, course_ids, labels = stamped
             if stamp > self._courses_shown:
                 self._courses_shown = stamp
+                self.labels.update(labels)
                 self.courses_listed.emit(course_ids, select)
 
         self._run(read, show, local=False)

@@ -136,6 +136,7 @@ class LibraryView(QWidget):
         self.retranslate()
         events.learner_changed.connect(self.learner_changed)
         events.courses_known.connect(self.set_courses)
+        events.accounts_changed.connect(self.controller.list_courses)  # a site's courses
 
     # --- what the controller knows ------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""The window with a real Moodle 5.1 beside the demo platform: the learner adds the centre's
+site from the account tab, and its course joins the one library, named with its site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from companion.sync.moodle_outline import course_ref
+from tests.moodle_site import LEARNER, MoodleSite
+from tests.ui.conftest import make_window, refreshed, signed_in_from_account_tab
+
+from companion.ui.qt import Qt
+from companion.ui.views.course_pane import IdRole
+from companion.ui.views.library_view import TitleRole
+
+__all__ = ["make_window"]  # the window fixture of the UI tests, used here too
+
+SHOTS = os.environ.get("COMPANION_SCREENSHOTS", "")  # a folder: the tests' windows saved there
+
+
+@pytest.fixture
+def window(moodle: MoodleSite, platform_env, make_window, qtbot, memory_keyring, monkeypatch):
+    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
+    created = refreshed(qtbot, make_window())
+    created.resize(1280, 800)
+    return signed_in_from_account_tab(qtbot, created)  # a learner of the demo platform
+
+
+def add_the_centres_site(qtbot, window, moodle: MoodleSite, password: str = LEARNER[1]):
+    window.show_account()
+    panel = window.sites_panel
+    with qtbot.waitSignal(panel.listed, timeout=20_000):
+        panel.refresh()
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.address, moodle.url)
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.username.isVisible(), timeout=20_000)
+    assert panel.site_name.text() == "Centre de formation (test)"
+    qtbot.keyClicks(panel.username, LEARNER[0])
+    qtbot.keyClicks(panel.password, password)
+    return panel
+
+
+def test_the_centres_moodle_is_added_and_its_course_joins_the_library(qtbot, window, moodle):
+    panel = add_the_centres_site(qtbot, window, moodle)
+    with qtbot.waitSignal(panel.changed, timeout=30_000):
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 cours ajouté" in panel.added.text(), timeout=10_000)
+    assert panel.password.text() == ""  # never kept, not even on screen
+    qtbot.waitUntil(lambda: panel.rows.count() == 1 and not panel.empty.isVisible())
+    _save(window, "account-with-moodle")
+    library = window.show_library()
+    reference = course_ref(moodle.url, moodle.course_id)
+    qtbot.waitUntil(lambda: _label_of(library, reference) is not None, timeout=20_000)
+    label = _label_of(library, reference)
+    assert label == "Sécurité au travail : les fondamentaux · Centre de formation (test)"
+    names = [library.courses.item(row).text() for row in range(library.courses.count())]
+    assert len(names) > 1  # the platform's courses are there too: one library
+    assert library.select_course(reference)
+    qtbot.waitUntil(lambda: library.manifest is not None and library.manifest.id == reference)
+    _save(window, "library-two-sites")
+
+
+def test_a_wrong_password_is_said_and_nothing_is_added(qtbot, window, moodle):
+    panel = add_the_centres_site(qtbot, window, moodle, password="not-the-password")
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.banner.isVisible(), timeout=20_000)
+    assert "L’identifiant ou le mot de passe n’est pas correct" in panel.banner.text
+    assert "CMP-" not in panel.banner.details  # an expected situation: no reference to quote
+    with qtbot.waitSignal(panel.listed, timeout=20_000):
+        panel.refresh()
+    assert panel.empty.isVisible()  # still no account
+
+
+def _label_of(library, course_id: str) -> str | None:
+    """The course's name in the list (its title once its outline is here)."""
+    for row in range(library.courses.count()):
+        item = library.courses.item(row)
+        if item.data(IdRole) == course_id:
+            title = str(item.data(TitleRole))
+            return None if title.startswith(course_id) else title
+    return None
+
+
+def _save(window, name: str) -> None:
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / f"{name}.png"))
