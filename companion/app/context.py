@@ -326,6 +326,8 @@ class AppContext:
                 self.kiosk().park(owner, progress.pending_rows())
             if self._sites_progress is not None:
                 self._sites_progress.park_all()
+            if self._sites is not None:  # nobody's token stays in memory for the next one
+                self._sites.forget_tokens()
             self.switch_owner(None)
             self.kiosk().wipe(self.account.account_file)
 

@@ -224,6 +224,17 @@ class SiteAccounts:
             self._save([a for a in self.all() if a.key != account.key])
         log.info("site account removed: %s", account.key)
 
+    def forget_tokens(self) -> None:
+        """A kiosk session ends: every token kept in memory goes (the keyring holds none
+        on a kiosk); the accounts file goes with the session's folder."""
+        with self._lock:
+            vaults, self._vaults = list(self._vaults.values()), {}
+        for vault in vaults:
+            try:
+                vault.clear()
+            except VaultUnavailable as error:
+                log.warning("could not clear a site token: %s", error)
+
     def close(self) -> None:
         with self._lock:
             clients, self._clients = self._clients, {}

@@ -27,6 +27,7 @@ from companion.services.doctor.local import (
 )
 from companion.services.doctor.platform import check_platform
 from companion.services.doctor.report import Report, Section, Severity
+from companion.services.doctor.sites import check_site_accounts
 from companion.services.doctor.sync import check_last_errors, check_outbox, check_running_sync
 from companion.settings import (
     PLATFORM_API_URL,
@@ -66,6 +67,7 @@ def diagnose(inputs: DoctorInputs, policy_error: PolicyError | None = None) -> D
         check_settings(report, inputs)
     check_platform(report, inputs)
     check_account(report, inputs)
+    check_site_accounts(report, inputs)
     check_folders(report, inputs)
     check_storage_budget(report, inputs)
     databases = check_databases(report, inputs)
