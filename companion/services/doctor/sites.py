@@ -72,7 +72,7 @@ def _check(report: Report, inputs: DoctorInputs, sites: SiteAccounts, account: S
             finding,
             Section.ACCOUNT,
             Severity.OK,
-            _("{site} accepts the account {id}.").format(
+            _("The account {id} is accepted by {site}.").format(
                 site=account.site_name, id=account.user_id
             ),
             **facts,
