@@ -90,6 +90,10 @@ def block_html(block: Block, assets: AssetStore) -> str:
     asset = block.asset
     if block.type == "quiz" and block.quiz is not None:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
+    if block.type == "text" and block.text:  # given inline (a Moodle label)
+        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES])
+    if block.type in ("link", "online"):
+        return _on_the_web(block)
     if asset is None or not assets.has(asset.sha256):
         missing = html.escape(_("Not downloaded yet."))
         return f"<p><em>{missing}</em></p>"
@@ -111,6 +115,27 @@ def block_html(block: Block, assets: AssetStore) -> str:
     return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"
 
 
+def closed_html(chapter: Chapter) -> str:
+    """A chapter the site keeps closed for now (hidden, or restricted until a date or
+    another activity): its reason, as plain text."""
+    reason = _("Not open yet: {reason}").format(reason=chapter.unavailable)
+    return f"<p><em>{html.escape(reason)}</em></p>"
+
+
+def _on_the_web(block: Block) -> str:
+    """A page of the site (a Moodle URL, quiz or forum): a link that says it needs a
+    connection; only an https address becomes a link (the reader opens those)."""
+    title = html.escape(block.title or block.url)
+    if block.type == "online":
+        note = _("This activity is done on the site: it needs a connection.")
+    else:
+        note = _("This link opens in your browser: it needs a connection.")
+    note_html = f"<small>{html.escape(note)}</small>"
+    if not block.url.startswith("https://"):
+        return f"<p>{title}<br>{note_html}</p>"
+    return f"<p><a href='{html.escape(block.url, quote=True)}'>{title}</a><br>{note_html}</p>"
+
+
 def plain_text(chapter: Chapter, assets: AssetStore) -> str:
     """What search indexes of a chapter: its text blocks' words and other blocks' titles."""
     import nh3
@@ -125,6 +150,8 @@ def plain_text(chapter: Chapter, assets: AssetStore) -> str:
                 continue
             raw = read_text(path, asset.media_type)
             parts.append(html.unescape(nh3.clean(raw, tags=set())))
+        elif block.type == "text" and block.text:  # inline (a Moodle label)
+            parts.append(html.unescape(nh3.clean(block.text[:MAX_TEXT_BLOCK_BYTES], tags=set())))
         elif block.title:
             parts.append(block.title)
     return "\n".join(parts)

@@ -26,7 +26,13 @@ from companion.domain import (
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.platform import Credentials, Platform
-from companion.services.chapter_text import block_html, fts_query, marked, plain_text
+from companion.services.chapter_text import (
+    block_html,
+    closed_html,
+    fts_query,
+    marked,
+    plain_text,
+)
 from companion.services.connection import PlatformConnection
 from companion.services.course_files import (
     OpenableFile,
@@ -342,6 +348,8 @@ class LibraryService:
         if chapter is None:
             raise UserFacingError(_("This chapter is not on this computer."))
         self.assets.touch(self.profile, course_id)
+        if chapter.unavailable:  # the site keeps it closed for now, and says why
+            return closed_html(chapter)
         return "\n".join(block_html(block, self.assets) for block in chapter.blocks)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:

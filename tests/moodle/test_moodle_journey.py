@@ -79,3 +79,29 @@ def test_a_signed_out_moodle_account_keeps_its_actions_queued(moodle, app):
     sites.sign_out(account)
     app.sync_once()
     assert mine.pending_count() > 0  # kept, for that account's next sign-in; sent as nobody else
+
+
+def test_a_moodle_course_reads_offline_and_is_found_by_search(moodle, app):
+    app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    chapters = {c.title: c for part in course.parts for c in part.chapters}
+
+    def page(title: str) -> str:
+        return str(library.chapter_html(reference, chapters[title].id))
+
+    assert "Les 9 principes généraux de prévention" in page("Introduction à la prévention")
+    label = next(t for t in chapters if t.startswith("À savoir"))
+    assert "lisez la page avant de consulter la fiche PDF" in page(label)  # inline, sanitised
+    link = page("INRS — dossier prévention")
+    assert "href='https://www.inrs.fr/" in link and "needs a connection" in link
+    quiz = page("Quiz de validation")
+    assert f"{moodle.url}/mod/quiz/view.php" in quiz and "done on the site" in quiz
+    assert "<script" not in "".join(page(t) for t in chapters)
+    # Search spans every account: the centre's page and label are found like the platform's.
+    found = {hit.chapter_title for hit in library.search("principes")}
+    assert "Introduction à la prévention" in found
+    assert {hit.course_id for hit in library.search("savoir")} == {reference}
