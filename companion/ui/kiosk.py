@@ -45,6 +45,9 @@ class KioskController(QObject):
         self.idle.warning.connect(self._warn)
         self.idle.cleared.connect(self.countdown.hide)
         self.idle.timed_out.connect(self._timed_out)
+        # A new learner (often signed in on their phone: no input here) gets a full idle
+        # period: the time the sign-in screen sat untouched is not theirs (issue 25).
+        window.events.learner_changed.connect(self.idle.touch)
         account = window.show_account()
         account.learner_signed_out.connect(self.home)
         account.learner_signed_in.connect(window.show_library)

@@ -18,6 +18,7 @@ from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 
 from companion.ui.qt import QApplication, QEvent, QKeyEvent, Qt
+from companion.ui.widgets import idle_watch
 
 _SHOTS = os.environ.get("COMPANION_SCREENSHOTS")  # a folder to keep them in, to look at
 SHOTS = Path(_SHOTS) if _SHOTS else None
@@ -78,6 +79,51 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     assert not (companion_home / "data" / "parked").exists()  # everything was sent
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     shoot(window, tmp_path, "kiosk-after-idle")
+
+
+class StoppedClock:
+    """The idle watch's clock, moved by the test: idle periods without waiting them out."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, qtbot, seconds: float) -> None:
+        self.now += seconds
+        qtbot.wait(600)  # the watch looks at the clock every 250 ms
+
+
+def test_a_kiosk_sign_in_starts_the_idle_time_afresh(kiosk_window, qtbot, monkeypatch):
+    """Issue 25: the sign-in screen sat untouched most of the idle time, then a learner
+    signed in on their phone (no input on the kiosk): they were warned seconds later and
+    signed out, the time nobody was there counted against them."""
+    clock = StoppedClock()
+    monkeypatch.setattr(idle_watch, "time", clock)
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=60)  # the countdown starts 30 s before the end
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    clock.advance(qtbot, 29)  # nobody at the screen, just short of its countdown
+    assert not kiosk.countdown.isVisible()
+
+    code = view.user_code.text()
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        threading.Thread(
+            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
+        ).start()
+    qtbot.wait(300)  # the news of the sign-in reach the GUI thread
+    clock.advance(qtbot, 29)  # 29 s after the sign-in, 58 s after anyone touched the kiosk
+    assert not kiosk.countdown.isVisible()
+    assert view.account is not None
+
+    clock.advance(qtbot, 2)  # the countdown counts from the sign-in
+    assert kiosk.countdown.isVisible()
+    assert "Vous serez déconnecté dans 29 s" in kiosk.countdown.text
+    with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
+        clock.advance(qtbot, 29)  # a full idle period after the sign-in: signed out
+    assert view.account is None
 
 
 def test_a_home_profile_says_whose_progress_it_keeps(
