@@ -379,25 +379,10 @@ class AppContext:
         fetch_certificates(self.certificates(), target.api)
 
     def diagnosis(self, qt_version: str = "") -> Diagnosis:
-        """The doctor's report from inside the running app (the Diagnostic window): its own
-        platform connection and signed-in session are used, so the check is exactly what a
-        sync would see."""
-        from companion.services.doctor import DoctorInputs, diagnose
+        """The doctor's report from inside the running app (the Diagnostic window)."""
+        from companion.app.diagnosis import diagnose_running
 
-        inputs = DoctorInputs(
-            paths=self.paths,
-            settings=self.settings,
-            profile=self.profile,
-            profile_dir=self.profile_dir,
-            shared_assets_dir=self.shared_assets_dir,
-            account_dir=self.account.account_file.parent,
-            base_url=self.connection.api().address,
-            demo=self.connection.is_demo,
-            account=self.account,
-            qt_version=qt_version,
-            sync_status=self.sync.status() if self.sync is not None else None,
-        )
-        return diagnose(inputs)
+        return diagnose_running(self, qt_version)
 
     def sync_once(self) -> SyncStatus:
         """One complete sync on this thread, for the command line (no engine running)."""
@@ -416,6 +401,7 @@ class AppContext:
             period=minutes * 60,
             steps=[self._fetch_certificates],
             site_targets=lambda: self.site_progress().targets(),
+            site_refused=lambda target: self.site_progress().refused(target),
         )
 
     def _sync_target(self) -> Target | None:

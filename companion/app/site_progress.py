@@ -60,6 +60,14 @@ class SiteProgress:
             if sites.is_signed_in(account)
         ]
 
+    def refused(self, target: Target) -> None:
+        """The site ended this account's session (a revoked or expired token): it is
+        signed out cleanly; its courses and queued actions stay for the next sign-in."""
+        sites = self.accounts()
+        for account in sites.all():
+            if (account.address, account.user_id) == (target.home_page, target.learner_id):
+                sites.sign_out(account)
+
     def park_all(self) -> None:
         """A kiosk session ends: what each site account could not send is parked."""
         with self._lock:

@@ -95,6 +95,7 @@ class SyncEngine:
         backoff: Backoff | None = None,
         steps: Sequence[Step] = (),
         site_targets: Callable[[], list[Target]] = list,
+        site_refused: Callable[[Target], object] = lambda _target: None,
     ) -> None:
         self._store = store  # or what gives the store of whoever owns progress now
         self.target = target
@@ -106,6 +107,7 @@ class SyncEngine:
         # The learner's accounts on other sites (a Moodle), each with its own progress:
         # synced after the platform, and none stops another (nor the platform's) on failure.
         self.site_targets = site_targets
+        self.site_refused = site_refused  # a site ended that account's session
         self._cond = threading.Condition()
         self._one_at_a_time = threading.Lock()
         self._due: float | None = None  # monotonic time of the next sync, if any
@@ -292,6 +294,9 @@ class SyncEngine:
             try:
                 pushed = push(store, site.api, site.learner_id, site.home_page)
                 pull(store, site.api, site.learner_id, site.home_page)
+            except SignInRequired:
+                log.info("site %s refused the account's token: signed out", site.home_page)
+                self.site_refused(site)  # its actions stay queued for the next sign-in
             except Exception as error:  # reported, never raised: the others go on
                 log.info("site sync not done for %s: %s", site.home_page, describe(error)[0])
             else:

@@ -105,3 +105,29 @@ def test_a_moodle_course_reads_offline_and_is_found_by_search(moodle, app):
     found = {hit.chapter_title for hit in library.search("principes")}
     assert "Introduction à la prévention" in found
     assert {hit.course_id for hit in library.search("savoir")} == {reference}
+
+
+def test_a_token_the_site_revoked_signs_that_account_out_and_loses_nothing(moodle, app):
+    sites = app.site_accounts()
+    account = sites.add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    mine = app.progress_for(reference)
+    mine.complete_chapter(reference, course.parts[1].chapters[0], course)
+    script = moodle.base / "revoke-tokens.php"
+    script.write_text(
+        "<?php define('CLI_SCRIPT', true); require($argv[1]);"
+        " $DB->delete_records('external_tokens');\n",
+        encoding="utf-8",
+    )
+    moodle.php(str(script), str(moodle.base / "moodle" / "config.php"))
+    app.sync_once()
+    assert not sites.is_signed_in(account)  # the account tab now asks to sign in again
+    assert mine.pending_count() == 1  # kept for the next sign-in
+    assert library.chapter_states(reference)  # the course and its files stay
+    sites.add_with_password(moodle.url, *LEARNER)
+    app.sync_once()
+    assert mine.pending_count() == 0
