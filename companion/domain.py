@@ -110,6 +110,23 @@ class CourseManifest(NamedTuple):
         return list(seen.values())
 
 
+class HostedBadge(NamedTuple):
+    """An Open Badges 2.0 badge a site issued and hosts (a Moodle badge): no signature;
+    its recipient is checked offline (the hashed e-mail in its assertion), its authenticity
+    only online, against the assertion the site hosts at ``verify_url``."""
+
+    id: str  # the site's unique hash of this issue (40 hex digits)
+    name: str
+    description: str
+    course_title: str
+    issuer: str
+    issued_at: int  # seconds since the epoch
+    image_png: bytes  # the baked image: the assertion is inside it
+    assertion: dict[str, Any]  # as baked in the image
+    email: str  # the learner's e-mail as the site knows it: the recipient check's input
+    verify_url: str  # the hosted assertion
+
+
 class CertificateSummary(NamedTuple):
     """A certificate as the platform lists it; the signed credential is fetched apart."""
 

@@ -17,7 +17,14 @@ import enum
 from collections.abc import Iterator
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from companion.domain import Account, Asset, CatalogEntry, CertificateSummary, CourseManifest
+from companion.domain import (
+    Account,
+    Asset,
+    CatalogEntry,
+    CertificateSummary,
+    CourseManifest,
+    HostedBadge,
+)
 
 
 class SignInKind(enum.StrEnum):
@@ -36,6 +43,7 @@ class Capability(enum.StrEnum):
     ENTITLEMENT = "entitlement"  # premium access activated with a job-seeker identifier
     STATEMENTS = "statements"  # progress sent and read back (the outbox's xAPI statements)
     SIGNED_CERTIFICATES = "signed_certificates"  # credentials verifiable offline (VC-JWT)
+    HOSTED_BADGES = "hosted_badges"  # Open Badges 2.0 checked online (a Moodle site's)
 
 
 class Fetched(NamedTuple):
@@ -116,3 +124,9 @@ class Platform(Protocol):
     def signing_keys(self) -> dict[str, Any]: ...
     def certificate_credential(self, certificate_id: str) -> str: ...
     def certificate_pdf(self, certificate_id: str) -> bytes: ...
+
+    # --- badges hosted by the site (capability HOSTED_BADGES) ---------------------------
+    def badges(self) -> list[HostedBadge]: ...
+    def hosted_assertion(self, verify_url: str) -> dict[str, Any]:
+        """The assertion as the site hosts it now, to compare with the baked one."""
+        ...

@@ -402,6 +402,7 @@ class AppContext:
             steps=[self._fetch_certificates],
             site_targets=lambda: self.site_progress().targets(),
             site_refused=lambda target: self.site_progress().refused(target),
+            site_steps=[lambda target: self.site_progress().fetch_badges(target)],
         )
 
     def _sync_target(self) -> Target | None:

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from companion.services.badges import BadgeWallet, KeptBadge
 from companion.services.kiosk import KioskSessions
 from companion.services.learners import LearnerAreas
 from companion.services.progress import ProgressService
@@ -63,10 +64,25 @@ class SiteProgress:
     def refused(self, target: Target) -> None:
         """The site ended this account's session (a revoked or expired token): it is
         signed out cleanly; its courses and queued actions stay for the next sign-in."""
-        sites = self.accounts()
-        for account in sites.all():
-            if (account.address, account.user_id) == (target.home_page, target.learner_id):
-                sites.sign_out(account)
+        account = self._account_of(target)
+        if account is not None:
+            self.accounts().sign_out(account)
+
+    def fetch_badges(self, target: Target) -> int:
+        """At a site's sync: its new badges kept offline, every kept one checked online."""
+        account = self._account_of(target)
+        return self.wallet(account).refresh(target.api) if account is not None else 0
+
+    def wallet(self, account: SiteAccount) -> BadgeWallet:
+        return BadgeWallet(self.areas.folder(account.learner) / "badges", account.site_name)
+
+    def badges(self) -> list[KeptBadge]:
+        """Every site account's badges kept here, for the wallet."""
+        return [badge for a in self.accounts().all() for badge in self.wallet(a).all()]
+
+    def _account_of(self, target: Target) -> SiteAccount | None:
+        wanted = (target.home_page, target.learner_id)
+        return next((a for a in self.accounts().all() if (a.address, a.user_id) == wanted), None)
 
     def park_all(self) -> None:
         """A kiosk session ends: what each site account could not send is parked."""

@@ -96,6 +96,7 @@ class SyncEngine:
         steps: Sequence[Step] = (),
         site_targets: Callable[[], list[Target]] = list,
         site_refused: Callable[[Target], object] = lambda _target: None,
+        site_steps: Sequence[Step] = (),
     ) -> None:
         self._store = store  # or what gives the store of whoever owns progress now
         self.target = target
@@ -108,6 +109,7 @@ class SyncEngine:
         # synced after the platform, and none stops another (nor the platform's) on failure.
         self.site_targets = site_targets
         self.site_refused = site_refused  # a site ended that account's session
+        self.site_steps = list(site_steps)  # more to do for each site (its badges, say)
         self._cond = threading.Condition()
         self._one_at_a_time = threading.Lock()
         self._due: float | None = None  # monotonic time of the next sync, if any
@@ -294,6 +296,8 @@ class SyncEngine:
             try:
                 pushed = push(store, site.api, site.learner_id, site.home_page)
                 pull(store, site.api, site.learner_id, site.home_page)
+                for step in self.site_steps:
+                    step(site)
             except SignInRequired:
                 log.info("site %s refused the account's token: signed out", site.home_page)
                 self.site_refused(site)  # its actions stay queued for the next sign-in

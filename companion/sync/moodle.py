@@ -14,10 +14,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.domain import Account, Asset, CatalogEntry, CertificateSummary, ContractError
+from companion.domain import (
+    Account,
+    Asset,
+    CatalogEntry,
+    CertificateSummary,
+    ContractError,
+    HostedBadge,
+)
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.platform import Capability, Credentials, Fetched, SignInKind, Statements
+from companion.sync import moodle_badges
 from companion.sync.client import HttpClient, MalformedResponse
 from companion.sync.moodle_outline import course_id_of, course_ref, outline
 from companion.sync.moodle_progress import MoodleStatements
@@ -27,7 +35,9 @@ from companion.sync.moodle_ws import MoodleClient
 class MoodlePlatform:
     kind = "moodle"
     # Progress goes as the site's own calls and comes back as completion states.
-    capabilities: frozenset[Capability] = frozenset({Capability.STATEMENTS})
+    capabilities: frozenset[Capability] = frozenset(
+        {Capability.STATEMENTS, Capability.HOSTED_BADGES}
+    )
 
     def __init__(
         self,
@@ -121,6 +131,12 @@ class MoodlePlatform:
 
     def certificate_pdf(self, certificate_id: str) -> bytes:
         raise _cannot(Capability.SIGNED_CERTIFICATES)
+
+    def badges(self) -> list[HostedBadge]:
+        return moodle_badges.learner_badges(self._signed_in(), self.http)
+
+    def hosted_assertion(self, verify_url: str) -> dict[str, Any]:
+        return moodle_badges.hosted_assertion(self.http, verify_url)
 
     # --- helpers ----------------------------------------------------------------------------
 

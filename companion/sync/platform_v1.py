@@ -13,6 +13,7 @@ from companion.domain import (
     CatalogEntry,
     CertificateSummary,
     ContractError,
+    HostedBadge,
     check_certificate_id,
     parse_account,
     parse_catalog,
@@ -113,6 +114,12 @@ class PlatformV1:
         if not response.content.startswith(b"%PDF-"):
             raise _unreadable()
         return response.content
+
+    def badges(self) -> list[HostedBadge]:
+        return []  # the platform issues signed certificates instead
+
+    def hosted_assertion(self, verify_url: str) -> dict[str, Any]:
+        raise ValueError("the platform API v1 hosts no badges")
 
     def enrollments(self) -> list[str]:
         data = decode_json(self._authorized("GET", "/v1/me/enrollments"))

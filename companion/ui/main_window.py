@@ -336,15 +336,18 @@ class MainWindow(Shell):
         return view
 
     def _make_certificates_view(self) -> CertificatesView:
+        from companion.ui.views.badges_section import BadgesSection
         from companion.ui.views.certificates_view import CertificatesView
 
         context = self.context
-        return CertificatesView(
+        view = CertificatesView(
             self.events,
             my_certificates=context.my_certificates,
             wallet=context.certificates,
             attestation=context.attestation,
         )
+        view.add_section(BadgesSection(self.events, context.site_progress))
+        return view
 
     def _keep_study_time(self) -> None:
         """Before a sign-out or the window closing: the chapter being read is the learner's

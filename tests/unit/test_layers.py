@@ -74,6 +74,7 @@ PLATFORM_KINDS = (
     "companion.sync.moodle_ws",
     "companion.sync.moodle_outline",
     "companion.sync.moodle_progress",
+    "companion.sync.moodle_badges",
 )
 PICKS_THE_KIND = {"companion.services.connection"}
 

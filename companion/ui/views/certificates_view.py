@@ -120,7 +120,7 @@ class CertificatesView(QWidget):
         attestation = QHBoxLayout()
         attestation.addWidget(self.export_attestation)
         attestation.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         for widget in (self.title, self.subtitle, self.banner, self.empty):
             layout.addWidget(widget)
@@ -131,6 +131,10 @@ class CertificatesView(QWidget):
         layout.addWidget(self.attestation_title)
         layout.addWidget(self.attestation_text)
         layout.addLayout(attestation)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Below the certificates: another part of the wallet (other sites' badges)."""
+        self._column.addWidget(widget)
 
     def retranslate(self) -> None:
         self.title.setText(_("My certificates"))
