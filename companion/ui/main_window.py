@@ -315,6 +315,7 @@ class MainWindow(Shell):
         panel = SiteAccountsPanel.of(context.site_accounts, context.site_progress, context.library)
         self.sites_panel = panel  # the account tab's other sites
         self.events.synced.connect(panel.refresh)  # a site may have ended a session
+        self.events.language_changed.connect(panel.retranslate)
         panel.changed.connect(self.events.accounts_changed)
         panel.changed.connect(self.sync_now)  # a new account: send what waited for it
         return panel

@@ -62,6 +62,7 @@ class BadgesSection(QWidget):
         self.hide()  # until a site account has a badge
         events.synced.connect(self.refresh)
         events.learner_changed.connect(self.refresh)
+        events.language_changed.connect(self.refresh)  # its words are said anew
         self.refresh()
 
     def refresh(self) -> None:
