@@ -8,11 +8,19 @@ catalogue to browse, no enrolling from Companion, no premium access, no signed
 certificates (its badges are "hosted", checked online). Those capabilities are left out,
 and the callers above the seam leave the matching parts out. Progress goes as the site's
 own calls and comes back as its completion states (``moodle_progress``).
+
+An outline is read again only when the site says the course changed: a refresh of an
+unchanged course is one ``core_course_get_updates_since`` call (see ``manifest``), no
+contents and no file; files whose version did not change keep their asset key.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import json
+import logging
+import time
+from typing import Any, NamedTuple
 
 from companion.domain import (
     Account,
@@ -29,7 +37,17 @@ from companion.sync import moodle_badges
 from companion.sync.client import HttpClient, MalformedResponse
 from companion.sync.moodle_outline import course_id_of, course_ref, outline
 from companion.sync.moodle_progress import MoodleStatements
-from companion.sync.moodle_ws import MoodleClient
+from companion.sync.moodle_ws import MoodleClient, MoodleError
+
+log = logging.getLogger("companion.sync")
+
+# What a course's fingerprint covers (``core_course_check_updates``' areas): each module's
+# settings (its name, text and dates: ``timemodified``) and its files. Not the learner's
+# own completion, grades or attempts: they change as the learner studies, the outline not.
+OUTLINE_AREAS = ("configuration", "fileareas")
+# A section renamed or a course's own name changed moves no module: read the whole outline
+# again after this long even when the fingerprint is unchanged.
+OUTLINE_MAX_AGE_SECONDS = 24 * 3600
 
 
 class MoodlePlatform:
@@ -86,21 +104,40 @@ class MoodlePlatform:
         raise _cannot(Capability.ENROL)
 
     def manifest(self, course_id: str, etag: str = "") -> Fetched:
+        """The course's outline, read only when the site says something in it changed.
+
+        ``etag`` is what the last read returned: the outline's version, the course's
+        fingerprint and when it was read. The fingerprint is the site's answer to
+        ``core_course_get_updates_since`` from the start of time (the server's own
+        ``core_course_check_updates`` over every module the learner can see): each
+        module's settings time and file ids, in course order. A module added, edited,
+        moved, removed, hidden or opened to the learner changes it; the learner's own
+        progress does not, and no clock is compared with the site's. Unchanged and read
+        less than ``OUTLINE_MAX_AGE_SECONDS`` ago: ``Fetched(None, etag)`` after that one
+        call."""
         moodle_id = course_id_of(course_id, self.address)
+        kept = _OutlineTag.parse(etag)
+        fingerprint: str | None = None
+        if kept is not None and time.time() - kept.read_at < OUTLINE_MAX_AGE_SECONDS:
+            fingerprint = self._fingerprint(moodle_id)
+            if fingerprint and fingerprint == kept.fingerprint:
+                return Fetched(None, etag)
         course = next((c for c in self._courses() if c["id"] == moodle_id), None)
         if course is None:
             raise UserFacingError(
                 _("You are no longer enrolled in this course on the site."),
                 _("What you downloaded stays on this computer. Ask your training centre."),
             )
+        if fingerprint is None:  # asked before the contents: a change meanwhile shows next time
+            fingerprint = self._fingerprint(moodle_id)
         sections = self._call("core_course_get_contents", courseid=moodle_id)
         try:
             manifest = outline(self.address, course, sections)
         except ContractError as error:
             raise _unreadable() from error
-        if etag and etag == manifest.version:
-            return Fetched(None, etag)
-        return Fetched(manifest, manifest.version)
+        # Even when the outline is the same, the new fingerprint and time are kept with it.
+        tag = _OutlineTag(manifest.version, fingerprint, int(time.time()))
+        return Fetched(manifest, tag.text())
 
     def asset_path(self, asset: Asset) -> str:
         """The file's own address on the site, with the account's token (never kept)."""
@@ -148,6 +185,21 @@ class MoodlePlatform:
     def _call(self, function: str, **params: Any) -> Any:
         return self._signed_in().call(function, **params)
 
+    def _fingerprint(self, moodle_id: int) -> str:
+        """What the site says of every module of the course ("" when it cannot say)."""
+        try:
+            answer = self._call(
+                "core_course_get_updates_since",
+                courseid=moodle_id,
+                since=0,
+                filter=list(OUTLINE_AREAS),
+            )
+        except MoodleError as error:  # not enrolled any more, the call turned off...
+            log.info("no fingerprint of course %s: %s", moodle_id, error.code)
+            return ""
+        canonical = json.dumps(answer, sort_keys=True, separators=(",", ":"))
+        return "u-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
     def _courses(self) -> list[dict[str, Any]]:
         if self._user_id is None:
             self.me()
@@ -157,6 +209,27 @@ class MoodlePlatform:
         ):
             raise _unreadable()
         return courses
+
+
+class _OutlineTag(NamedTuple):
+    """The ``etag`` the library keeps for a Moodle course: ``version.fingerprint.t-time``."""
+
+    version: str
+    fingerprint: str  # "" when the site could not give one: every refresh reads it all
+    read_at: int  # this computer's clock, compared only with itself
+
+    def text(self) -> str:
+        return f"{self.version}.{self.fingerprint}.t-{self.read_at}"
+
+    @classmethod
+    def parse(cls, etag: str) -> _OutlineTag | None:
+        """None for an empty tag or one kept by an older Companion (the version alone)."""
+        version, _sep, rest = etag.partition(".")
+        fingerprint, _sep, read = rest.partition(".")
+        if not fingerprint.startswith("u-") or not read.startswith("t-"):
+            return None
+        seconds = read.removeprefix("t-")
+        return cls(version, fingerprint, int(seconds)) if seconds.isdigit() else None
 
 
 def _cannot(capability: Capability) -> UserFacingError:

@@ -2,7 +2,14 @@
 
 import sys
 
-from tests.bench import bench_library, bench_proxy, bench_ralph, bench_startup, bench_sync
+from tests.bench import (
+    bench_library,
+    bench_moodle,
+    bench_proxy,
+    bench_ralph,
+    bench_startup,
+    bench_sync,
+)
 from tests.reliability import crash
 
 
@@ -20,6 +27,7 @@ BENCHMARKS = {
     "sync": bench_sync.main,
     "proxy": bench_proxy.main,
     "ralph": bench_ralph.main,
+    "moodle": bench_moodle.main,
     "crash": crash.main,
 }
 
