@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from companion.auth.errors import SignInRequired
+from companion.auth.errors import SignInError, SignInRequired
 from companion.auth.vault import Vault, VaultUnavailable, open_vault
 from companion.errors import UserFacingError
 from companion.files import read_json, write_json_atomic
@@ -31,15 +32,18 @@ from companion.services.learners import Learner
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.kinds import (
     SiteDescription,
+    browser_sign_in_address,
     check_address,
     discover,
     open_platform,
     sign_in_with_password,
+    token_from_browser,
 )
 
 log = logging.getLogger("companion.services")
 
 ACCOUNTS_FILE = "site-accounts.json"
+BROWSER_SIGN_IN_SECONDS = 15 * 60  # how long a browser sign-in may take to come back
 
 
 class SiteAccount(NamedTuple):
@@ -99,6 +103,8 @@ class SiteAccounts:
         self.kiosk = kiosk
         self._lock = threading.Lock()
         self._vaults: dict[str, Vault] = {}  # session vaults must live as long as the app
+        # Browser sign-ins under way: passport -> (the site, until when it may answer).
+        self._pending: dict[str, tuple[SiteDescription, float]] = {}
         self._clients: dict[str, HttpClient] = {}
 
     # --- what is kept --------------------------------------------------------------------
@@ -155,6 +161,38 @@ class SiteAccounts:
             )
         token = sign_in_with_password(site.kind, self._client(site.address), username, password)
         return self._keep(site, token)
+
+    def start_browser_sign_in(self, address: str) -> str:
+        """For a site whose learners sign in in the browser: the address to open there.
+        The answer comes back through Companion's URL scheme (``finish_browser_sign_in``),
+        proven by a random passport kept here, in memory, for a quarter of an hour."""
+        site = self.describe_site(address)
+        passport = secrets.token_hex(16)
+        with self._lock:
+            now = time.monotonic()
+            self._pending = {p: s for p, s in self._pending.items() if s[1] > now}
+            self._pending[passport] = (site, now + BROWSER_SIGN_IN_SECONDS)
+        return browser_sign_in_address(site, passport)
+
+    def finish_browser_sign_in(self, returned: str) -> SiteAccount:
+        """The browser handed back the site's answer: the account is kept if it answers a
+        sign-in started here (any other is refused, and nothing is kept)."""
+        with self._lock:
+            pending = [
+                (p, s) for p, (s, until) in self._pending.items() if until > time.monotonic()
+            ]
+        for passport, site in pending:
+            try:
+                token = token_from_browser(site, returned, passport)
+            except SignInError:
+                continue
+            with self._lock:
+                self._pending.pop(passport, None)
+            return self._keep(site, token)
+        raise SignInError(
+            _("This sign-in answer is not for a sign-in started here, or it came too late."),
+            _("Start the sign-in again from the Account tab."),
+        )
 
     def _keep(self, site: SiteDescription, token: str) -> SiteAccount:
         platform = open_platform(self._client(site.address), site.kind, token)

@@ -49,6 +49,18 @@ def sign_in_with_password(kind: str, client: HttpClient, username: str, password
     return moodle_ws.token_for(client, username, password)
 
 
+def browser_sign_in_address(site: SiteDescription, passport: str) -> str:
+    """Where the system browser signs in to a site whose learners sign in there."""
+    if site.kind != MOODLE or not site.launch_url:
+        raise ValueError(f"{site.kind!r} has no browser sign-in")
+    return moodle_ws.launch_address(site.launch_url, passport)
+
+
+def token_from_browser(site: SiteDescription, returned: str, passport: str) -> str:
+    """The token a browser sign-in handed back (through Companion's URL scheme)."""
+    return moodle_ws.token_from_launch(returned, site.address, passport)
+
+
 def open_platform(client: HttpClient, kind: str = PLATFORM_V1, token: str = "") -> Platform:
     """The platform at ``client``'s address, spoken to as ``kind`` (with ``token``, for the
     kinds whose accounts hold one)."""

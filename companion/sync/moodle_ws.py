@@ -16,9 +16,13 @@ it is known, and the password is sent once and forgotten.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from collections.abc import Mapping
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
 from companion.auth.discovery import is_safe_url
 from companion.auth.errors import SignInError, SignInRequired
@@ -31,6 +35,10 @@ from companion.sync.client import HttpClient, MalformedResponse, PlatformError, 
 log = logging.getLogger("companion.sync")
 
 MOBILE_SERVICE = "moodle_mobile_app"
+# Companion's own URL scheme, registered with the system (desktop entry, Windows installer,
+# macOS bundle): a browser sign-in ends on it. A site's administrator sets Moodle's
+# "forcedurlscheme" to it (Moodle accepts no loopback address instead).
+URL_SCHEME = "companion-desktop"
 REST_PATH = "webservice/rest/server.php"
 # Error codes that mean the token is no longer good: the account must sign in again.
 TOKEN_REFUSED = frozenset({"invalidtoken", "expiredtoken", "accessexception"})
@@ -127,6 +135,39 @@ def token_for(client: HttpClient, username: str, password: str) -> str:
     raise SignInError(
         _("The site did not let you sign in ({code}).").format(code=str(code)[:40] or "?"),
         _("Try again later, or ask your training centre."),
+    )
+
+
+def launch_address(launch_url: str, passport: str) -> str:
+    """Where the system browser signs the learner in (typeoflogin 2 and 3)."""
+    query = urlencode({"service": MOBILE_SERVICE, "passport": passport, "urlscheme": URL_SCHEME})
+    return f"{launch_url}?{query}"
+
+
+def token_from_launch(returned: str, wwwroot: str, passport: str) -> str:
+    """The token in ``companion-desktop://token=<base64 of md5(wwwroot + passport):::token
+    [:::private token]>``, once the md5 proves the answer is for this sign-in."""
+    prefix = f"{URL_SCHEME}://token="
+    if not returned.startswith(prefix):
+        raise _not_this_sign_in()
+    try:
+        payload = base64.b64decode(returned[len(prefix) :].strip().rstrip("/"), validate=True)
+        parts = payload.decode("ascii").split(":::")
+    except (ValueError, UnicodeDecodeError):
+        raise _not_this_sign_in() from None
+    expected = hashlib.md5((wwwroot + passport).encode(), usedforsecurity=False).hexdigest()
+    if len(parts) < 2 or not hmac.compare_digest(parts[0], expected) or not parts[1].isalnum():
+        raise _not_this_sign_in()
+    REDACTOR.remember(parts[1])
+    if len(parts) > 2 and parts[2]:
+        REDACTOR.remember(parts[2])
+    return parts[1]
+
+
+def _not_this_sign_in() -> SignInError:
+    return SignInError(
+        _("This answer is not the one of the sign-in Companion started."),
+        _("Start the sign-in again from Companion's Account tab."),
     )
 
 
