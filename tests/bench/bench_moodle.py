@@ -130,7 +130,7 @@ def download_vs_curl(
     size_mb = sum(asset.size for asset in files) / 1e6
 
     def curl(run: int) -> None:
-        targets = [arg for i, url in enumerate(urls) for arg in ("-o", f"{scratch}/c{run}-{i}", url)]
+        targets = [a for i, url in enumerate(urls) for a in ("-o", f"{scratch}/c{run}-{i}", url)]
         subprocess.run(["curl", "-sS", "--cacert", str(site.certificate), *targets], check=True)
         for i in range(len(urls)):
             Path(f"{scratch}/c{run}-{i}").unlink()
@@ -174,30 +174,28 @@ def download_vs_curl(
     ]
 
 
-def refresh(
-    site: MoodleSite, read: dict[str, Any], user_id: int, runs: int
-) -> tuple[list[str], Counter[str]]:
+def refresh(site: MoodleSite, read: dict[str, Any], user_id: int, runs: int) -> list[str]:
     """The library's refresh of every course, each with the tag it kept, against the
     previous version's (the course list and the contents of each course)."""
     platform = signed_in(site)
     platform.me()
     client = platform._signed_in()
     meter = Meter(platform.http)
-    ids = [int(course_id.rsplit("-", 1)[1]) for course_id in read]
+    ids = [int(reference.rsplit("-", 1)[1]) for reference in read]
     before: list[tuple[float, int, int, int]] = []
     now: list[tuple[float, int, int, int]] = []
     functions: Counter[str] = Counter()
     for _run in range(runs):
         meter.reset()
         started = time.perf_counter()
-        for course_id in ids:
+        for moodle_id in ids:
             client.call("core_enrol_get_users_courses", userid=user_id)
-            client.call("core_course_get_contents", courseid=course_id)
+            client.call("core_course_get_contents", courseid=moodle_id)
         before.append((time.perf_counter() - started, meter.requests, meter.sent, meter.received))
         meter.reset()
         started = time.perf_counter()
-        for course_id, fetched in read.items():
-            assert platform.manifest(course_id, fetched.etag).manifest is None
+        for reference, fetched in read.items():
+            assert platform.manifest(reference, fetched.etag).manifest is None
         now.append((time.perf_counter() - started, meter.requests, meter.sent, meter.received))
         functions, files = Counter(meter.functions), meter.files
         assert files == 0
@@ -220,12 +218,10 @@ def refresh(
         f"| refresh {n} unchanged courses: time, median of {runs} | {old[0] * 1000:.0f} ms | "
         f"{new[0] * 1000:.0f} ms | {old[0] / new[0]:.1f}× faster | — |",
     ]
-    return lines, functions
+    return lines
 
 
-def push_views(
-    site: MoodleSite, read: dict[str, Any], views: int, scratch: Path
-) -> list[str]:
+def push_views(site: MoodleSite, read: dict[str, Any], views: int, scratch: Path) -> list[str]:
     platform = signed_in(site)
     learner = platform.me().id
     chapters = [
@@ -309,8 +305,7 @@ def main(argv: list[str]) -> int:
         ]
         with tempfile.TemporaryDirectory() as folder:
             rows = download_vs_curl(site, platform, files, args.runs, Path(folder))
-            refreshed, _calls = refresh(site, read, user_id, args.runs)
-            rows += refreshed
+            rows += refresh(site, read, user_id, args.runs)
             rows += push_views(site, read, args.views, Path(folder))
         print("| measure | baseline | Companion | result | aim |")
         print("|---|---|---|---|---|")

@@ -5,6 +5,7 @@
 //   php edit_course.php CONFIG edit CMID NAME [CONTENT]   rename an activity (and a page's text)
 //   php edit_course.php CONFIG add COURSEID SECTION NAME  add a page; prints its cmid
 //   php edit_course.php CONFIG hide CMID                  hide an activity from learners
+//   php edit_course.php CONFIG unenrol COURSEID USERID    take a learner out of a course
 //
 // As the settings form does: the instance's timemodified moves, the course cache is rebuilt.
 
@@ -37,6 +38,10 @@ if ($action === 'edit') {
     $cm = get_coursemodule_from_id('', (int)$argv[3], 0, false, MUST_EXIST);
     set_coursemodule_visible($cm->id, 0);
     rebuild_course_cache($cm->course, true);
+} else if ($action === 'unenrol') {
+    $instance = $DB->get_record('enrol', ['courseid' => (int)$argv[3], 'enrol' => 'manual'],
+        '*', MUST_EXIST);
+    enrol_get_plugin('manual')->unenrol_user($instance, (int)$argv[4]);
 } else {
     cli_error("unknown action: $action");
 }

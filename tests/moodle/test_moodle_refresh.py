@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from companion.domain import Asset, CourseManifest
+from companion.errors import UserFacingError
 from companion.platform import Fetched
 from companion.sync import moodle_ws
 from companion.sync.client import HttpClient
@@ -121,6 +122,13 @@ def test_a_tag_from_an_older_companion_reads_the_outline_once(platform, referenc
     again = platform.manifest(reference, first.manifest.version)  # the version alone
     assert again.manifest == first.manifest
     assert platform.manifest(reference, again.etag).manifest is None
+
+
+def test_a_learner_taken_out_of_the_course_is_told_so(moodle, platform, reference):
+    first = platform.manifest(reference)  # last: the learner has no course after it
+    _edit(moodle, "unenrol", str(moodle.course_id), str(moodle.learner_id))
+    with pytest.raises(UserFacingError, match="no longer enrolled"):
+        platform.manifest(reference, first.etag)
 
 
 def _edit(moodle: MoodleSite, *arguments: str) -> str:
