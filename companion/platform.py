@@ -26,6 +26,12 @@ from companion.domain import (
     HostedBadge,
 )
 
+# Companion's own URL scheme, registered with the system (desktop entry, Windows installer,
+# macOS bundle): a browser sign-in to a site ends on it, and the system hands the address
+# to Companion. A Moodle administrator sets "forcedurlscheme" to it (Moodle accepts no
+# loopback address instead).
+URL_SCHEME = "companion-desktop"
+
 
 class SignInKind(enum.StrEnum):
     """How a learner signs in to a kind of platform."""

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from companion import __version__
 from companion.errors import UserFacingError
+from companion.platform import URL_SCHEME
 
 # What ``build_parser().parse_args([])`` gives (a test holds them equal).
 USUAL_START = {"self_test": False, "profile": "default", "create_profile": False, "command": None}
@@ -113,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments and arguments[0].startswith(f"{URL_SCHEME}:"):  # the system, with an answer
+        from companion.cli import handoff
+
+        return handoff.run(arguments[0])
     if not arguments:
         # Started from a menu, the usual way: the window with the default profile, without
         # building the parser first (12 ms of help formatters, before the first paint).

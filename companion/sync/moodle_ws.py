@@ -29,16 +29,13 @@ from companion.auth.errors import SignInError, SignInRequired
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.logs import REDACTOR
-from companion.platform import SignInKind
+from companion.platform import URL_SCHEME, SignInKind
 from companion.sync.client import HttpClient, MalformedResponse, PlatformError, decode_json
 
 log = logging.getLogger("companion.sync")
 
 MOBILE_SERVICE = "moodle_mobile_app"
-# Companion's own URL scheme, registered with the system (desktop entry, Windows installer,
-# macOS bundle): a browser sign-in ends on it. A site's administrator sets Moodle's
-# "forcedurlscheme" to it (Moodle accepts no loopback address instead).
-URL_SCHEME = "companion-desktop"
+
 REST_PATH = "webservice/rest/server.php"
 # Error codes that mean the token is no longer good: the account must sign in again.
 TOKEN_REFUSED = frozenset({"invalidtoken", "expiredtoken", "accessexception"})

@@ -18,7 +18,7 @@ from companion.services.first_run import should_welcome
 from companion.settings import UI_THEME, UI_ZOOM_PERCENT
 
 from companion.ui import qt, theme
-from companion.ui.bridge import finish_background_work
+from companion.ui.bridge import finish_background_work, run_in_background
 from companion.ui.failures import install_hooks
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
@@ -166,6 +166,32 @@ def refuse_to_start(error: UserFacingError) -> None:
     plain_message_box(None, QMessageBox.Icon.Warning, APP_NAME, error.message, error.hint).exec()
 
 
+def listen_for_sign_ins(window: MainWindow, context: AppContext) -> None:
+    """A browser sign-in's answer, handed over by a second Companion the system started:
+    the site account is kept (on a worker), the library learns its courses, and the
+    account tab shows it. An answer to no sign-in started here is refused, and said."""
+    from companion.ui.handoff import SignInHandoff
+
+    handoff = SignInHandoff(window)
+
+    def answered(address: str) -> None:
+        def finish() -> object:
+            account = context.site_accounts().finish_browser_sign_in(address)
+            for course_id in account.courses:  # their titles and chapters in the library
+                context.library().update_manifest(course_id)
+            return account
+
+        def done(_account: object) -> None:
+            window.events.accounts_changed.emit()
+            window.show_account()
+            window.sync_now()  # what waited for this account goes now
+
+        run_in_background(window, finish, done)
+
+    handoff.received.connect(answered)
+    handoff.start()  # the window owns it (its parent): it listens while the window lives
+
+
 def run(profile: str, *, create_profile: bool = False) -> int:
     try:
         context = AppContext.create(profile, create_profile=create_profile, hold_log=True)
@@ -196,6 +222,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
             logs.release,
         )
     )
+    window.after_first_paint.append(lambda: listen_for_sign_ins(window, context))
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)

@@ -316,6 +316,7 @@ class MainWindow(Shell):
         self.sites_panel = panel  # the account tab's other sites
         self.events.synced.connect(panel.refresh)  # a site may have ended a session
         self.events.language_changed.connect(panel.retranslate)
+        self.events.accounts_changed.connect(panel.refresh)  # a browser sign-in came back
         panel.changed.connect(self.events.accounts_changed)
         panel.changed.connect(self.sync_now)  # a new account: send what waited for it
         return panel

@@ -179,6 +179,7 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 if TYPE_CHECKING:
     from PySide6.QtCore import (
         QAbstractListModel,
+        QCoreApplication,
         QLibraryInfo,
         QLocale,
         QModelIndex,
@@ -205,7 +206,7 @@ if TYPE_CHECKING:
         QPixmap,
         QTextDocument,
     )
-    from PySide6.QtNetwork import QNetworkInformation
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
     from PySide6.QtWidgets import (
         QAbstractButton,
         QButtonGroup,
@@ -246,6 +247,9 @@ _LATER = {
     "QUrl": "PySide6.QtCore",
     "qVersion": "PySide6.QtCore",
     "QNetworkInformation": "PySide6.QtNetwork",
+    "QLocalServer": "PySide6.QtNetwork",  # the sign-in hand-over, after the first paint
+    "QCoreApplication": "PySide6.QtCore",
+    "QLocalSocket": "PySide6.QtNetwork",
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
     "QImageReader": "PySide6.QtGui",
@@ -350,6 +354,7 @@ __all__ = [
     "QButtonGroup",
     "QCheckBox",
     "QColor",
+    "QCoreApplication",
     "QDesktopServices",
     "QEvent",
     "QFileDialog",
@@ -370,6 +375,8 @@ __all__ = [
     "QListView",
     "QListWidget",
     "QListWidgetItem",
+    "QLocalServer",
+    "QLocalSocket",
     "QLocale",
     "QMainWindow",
     "QMessageBox",

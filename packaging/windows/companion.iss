@@ -48,6 +48,13 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 ; The PyInstaller folder, as built from packaging\companion.spec.
 Source: "..\..\dist\companion\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
+[Registry]
+; A browser sign-in to a training centre's Moodle ends on companion-desktop://: Windows
+; starts Companion with that address, which hands it to the window already open.
+Root: HKCU; Subkey: "Software\Classes\companion-desktop"; ValueType: string; ValueName: ""; ValueData: "URL:Companion sign-in"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\companion-desktop"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\companion-desktop\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon

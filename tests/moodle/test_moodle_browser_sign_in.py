@@ -11,8 +11,7 @@ import pytest
 
 from companion.app.context import AppContext
 from companion.auth.errors import SignInError
-from companion.platform import SignInKind
-from companion.sync.moodle_ws import URL_SCHEME
+from companion.platform import URL_SCHEME, SignInKind
 from tests.moodle_site import LEARNER, MoodleSite, browser_sign_in
 
 

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from companion.platform import URL_SCHEME
 from companion.sync.moodle_outline import course_ref
-from tests.moodle_site import LEARNER, MoodleSite
+from tests.moodle_site import LEARNER, MoodleSite, browser_sign_in
 from tests.ui.conftest import make_window, refreshed, signed_in_from_account_tab
 
+from companion.ui.app import listen_for_sign_ins
+from companion.ui.handoff import hand_over
 from companion.ui.qt import Qt
 from companion.ui.views.course_pane import IdRole
 from companion.ui.views.library_view import TitleRole
@@ -88,3 +91,32 @@ def _label_of(library, course_id: str) -> str | None:
 def _save(window, name: str) -> None:
     if SHOTS:
         window.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def test_a_site_that_signs_in_in_the_browser_comes_back_through_the_url_scheme(
+    qtbot, window, moodle
+):
+    moodle.set_config("typeoflogin", "2", component="tool_mobile")
+    moodle.set_config("forcedurlscheme", URL_SCHEME, component="tool_mobile")
+    listen_for_sign_ins(window, window.context)  # as the real start does, after its paint
+    window.show_account()
+    panel = window.sites_panel
+    opened: list[str] = []
+
+    def the_learners_browser(address: str) -> bool:
+        opened.append(address)
+        return True
+
+    panel.open_browser = the_learners_browser
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.address, moodle.url)
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.next_button.text() == "Ouvrir le navigateur", timeout=20_000)
+    assert not panel.password.isVisible()  # no password typed in Companion for this site
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=20_000)
+    answer = browser_sign_in(moodle, opened[0], *LEARNER)  # the learner, in their browser
+    with qtbot.waitSignal(window.events.accounts_changed, timeout=30_000):
+        assert hand_over(answer)  # the system starts Companion again with the answer
+    qtbot.waitUntil(lambda: panel.rows.count() == 1, timeout=20_000)
+    _save(window, "account-browser-sign-in")

@@ -28,6 +28,22 @@ def test_desktop_entry_is_complete():
     assert section["Icon"] == APP_ID
     assert section["Comment[fr]"]
     assert "Education" in section["Categories"].split(";")
+    # A browser sign-in to a Moodle ends on Companion's URL scheme: the system starts
+    # Companion with the address (%u), which hands it to the open window.
+    assert section["Exec"].split()[1:] == ["%u"]
+    assert "x-scheme-handler/companion-desktop" in section["MimeType"].split(";")
+
+
+def test_every_installer_registers_the_sign_in_url_scheme():
+    from companion.platform import URL_SCHEME
+
+    windows = (PACKAGING / "windows" / "companion.iss").read_text(encoding="utf-8")
+    assert f'Subkey: "Software\\Classes\\{URL_SCHEME}"' in windows
+    assert '"URL Protocol"' in windows and '""%1""' in windows
+    mac = (PACKAGING / "companion.spec").read_text(encoding="utf-8")
+    assert f'"CFBundleURLSchemes": ["{URL_SCHEME}"]' in mac
+    linux = (PACKAGING / "linux" / "install-desktop-entry").read_text(encoding="utf-8")
+    assert f"x-scheme-handler/{URL_SCHEME}" in linux
 
 
 def test_appstream_metadata_matches_the_app():

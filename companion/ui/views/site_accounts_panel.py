@@ -35,6 +35,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
+from companion.ui.views.account_view import open_in_browser
 from companion.ui.widgets.banner import MessageBanner
 
 log = logging.getLogger("companion.ui")
@@ -49,6 +50,7 @@ class SiteAccountsPanel(QWidget):
         sites: Callable[[], SiteAccounts],
         pending: Callable[[SiteAccount], int],
         outlines: Callable[[SiteAccount], object] = lambda _account: None,
+        open_browser: Callable[[str], bool] = open_in_browser,
     ) -> None:
         """``sites``: the learner's site accounts; ``pending``: how many of an account's
         actions wait to be sent; ``outlines``: fetches a new account's course outlines.
@@ -57,6 +59,7 @@ class SiteAccountsPanel(QWidget):
         self.sites = sites
         self.pending = pending
         self.outlines = outlines
+        self.open_browser = open_browser  # the system's browser (tests give their own)
         self.site: Any = None  # what the typed address turned out to be
         self.heading = QLabel()
         self.heading.setObjectName("ViewSubtitle")
@@ -156,7 +159,10 @@ class SiteAccountsPanel(QWidget):
         self._user_label.setText(_("&Username"))
         self._password_label.setText(_("&Password"))
         self.cancel_button.setText(_("Cancel"))
-        self.next_button.setText(_("Sign in") if self.site is not None else _("Continue"))
+        if self.site is None:
+            self.next_button.setText(_("Continue"))
+        else:
+            self.next_button.setText(_("Open the browser") if self._in_browser() else _("Sign in"))
 
     # --- the list -----------------------------------------------------------------------
 
@@ -224,8 +230,34 @@ class SiteAccountsPanel(QWidget):
     def _next(self) -> None:
         if self.site is None:
             self.look_up()
+        elif self._in_browser():
+            self.sign_in_in_browser()
         else:
             self.sign_in()
+
+    def _in_browser(self) -> bool:
+        return self.site is not None and str(self.site.sign_in_kind) != "password"
+
+    def sign_in_in_browser(self) -> None:
+        """The site signs its learners in in the browser: it opens there, and the answer
+        comes back to Companion by itself (its URL scheme)."""
+        sites, address, opener = self.sites, self.site.address, self.open_browser
+        self._busy(True)
+
+        def start() -> bool:
+            return bool(opener(sites().start_browser_sign_in(address)))
+
+        run_in_background(self, start, self._browser_opened, self._failed)
+
+    def _browser_opened(self, opened: bool) -> None:
+        self._busy(False)
+        self.close_form()
+        self.added.setText(
+            _("Finish signing in in your browser: Companion carries on by itself.")
+            if opened
+            else _("No browser could be opened on this computer.")
+        )
+        self.added.show()
 
     def look_up(self) -> None:
         """Ask the typed address what it is and how its learners sign in."""
@@ -237,17 +269,12 @@ class SiteAccountsPanel(QWidget):
 
     def _found(self, site: Any) -> None:
         self._busy(False)
-        if str(site.sign_in_kind) != "password":
-            self.banner.show_message(
-                "warning",
-                _("On {site}, you sign in through your browser.").format(site=site.name),
-                _("Companion cannot do that yet: ask your centre for a password to use here."),
-                action=_("Close"),
-            )
-            return
         self.site = site
         self._show_step()
-        self.username.setFocus()
+        if self._in_browser():
+            self.next_button.setFocus()
+        else:
+            self.username.setFocus()
 
     def sign_in(self) -> None:
         if self.site is None:
@@ -285,8 +312,9 @@ class SiteAccountsPanel(QWidget):
         self.site_name.setText(self.site.name if asking else "")
         self.site_name.setVisible(asking)
         self.address.setReadOnly(asking)
+        typed = asking and not self._in_browser()  # a name and password typed here
         for widget in (self.username, self.password, self._user_label, self._password_label):
-            widget.setVisible(asking)
+            widget.setVisible(typed)
         self.retranslate()
 
     def _busy(self, busy: bool) -> None:
