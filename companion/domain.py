@@ -463,7 +463,7 @@ def manifest_json(manifest: CourseManifest) -> dict[str, object]:
                         "id": c.id,
                         "title": c.title,
                         "activity_id": c.activity_id,
-                        "unavailable": c.unavailable,
+                        **({"unavailable": c.unavailable} if c.unavailable else {}),
                         "blocks": [block(b) for b in c.blocks],
                     }
                     for c in p.chapters

@@ -41,6 +41,15 @@ from companion.services.course_files import (
     openable_extension,
 )
 from companion.services.fetching import configured_downloader, storage_budget
+from companion.services.library_states import (
+    CLOSED,
+    NOT_DOWNLOADED,
+    OFFLINE,
+    ON_THE_SITE,
+    PARTIAL,
+    UPDATE_AVAILABLE,
+    ChapterStates,
+)
 from companion.settings import (
     DOWNLOADS_METERED,
     Settings,
@@ -57,8 +66,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("companion.services")
 
-NOT_DOWNLOADED, OFFLINE, UPDATE_AVAILABLE = "not_downloaded", "offline", "update_available"
-PARTIAL = "partial"
+__all__ = [  # the states are the library's words, said in library_states
+    "CLOSED",
+    "NOT_DOWNLOADED",
+    "OFFLINE",
+    "ON_THE_SITE",
+    "PARTIAL",
+    "UPDATE_AVAILABLE",
+    "DownloadReport",
+    "LibraryService",
+    "SearchHit",
+]
 LARGE_FILE_BYTES = 2_000_000  # held back on a metered connection
 # Text first (readable soonest), then images, documents, audio, video.
 _PRIORITY = {"text": 0, "image": 1, "application": 2, "audio": 3, "video": 4}
@@ -76,7 +94,7 @@ class SearchHit(NamedTuple):
     snippet: str  # sanitised HTML with <mark> around the matches
 
 
-class LibraryService:
+class LibraryService(ChapterStates):
     def __init__(
         self,
         connection: PlatformConnection,
@@ -317,30 +335,6 @@ class LibraryService:
 
     # --- states, reading, search ----------------------------------------------------------
 
-    def chapter_states(self, course_id: str) -> dict[str, str]:
-        rows = self.db.read(
-            "SELECT chapter_id, downloaded_version FROM chapters WHERE course_id = ?", (course_id,)
-        )
-        needs = self._assets_by_chapter(course_id)
-        states = {}
-        for row in rows:
-            complete = all(self.assets.has(sha) for sha in needs.get(row["chapter_id"], []))
-            if complete and row["downloaded_version"] is not None:
-                states[row["chapter_id"]] = OFFLINE
-            elif row["downloaded_version"] is not None:
-                states[row["chapter_id"]] = UPDATE_AVAILABLE
-            else:
-                states[row["chapter_id"]] = NOT_DOWNLOADED
-        return states
-
-    def _assets_by_chapter(self, course_id: str) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for row in self.db.read(
-            "SELECT chapter_id, sha256 FROM chapter_assets WHERE course_id = ?", (course_id,)
-        ):
-            found.setdefault(row["chapter_id"], []).append(row["sha256"])
-        return found
-
     def chapter_html(self, course_id: str, chapter_id: str) -> str:
         """The chapter for the reader: sanitised HTML, images from the local store."""
         manifest = self.manifest(course_id)
@@ -410,17 +404,6 @@ class LibraryService:
 
     def pin(self, course_id: str, pinned: bool) -> None:
         self.assets.set_pinned(self.profile, course_id, pinned)
-
-    def course_states(self) -> dict[str, str]:
-        """Per course: OFFLINE when every chapter is, "partial" when some are."""
-        states: dict[str, str] = {}
-        for row in self.db.read("SELECT DISTINCT course_id FROM chapters"):
-            chapter_states = set(self.chapter_states(row["course_id"]).values())
-            if chapter_states == {OFFLINE}:
-                states[row["course_id"]] = OFFLINE
-            elif OFFLINE in chapter_states or UPDATE_AVAILABLE in chapter_states:
-                states[row["course_id"]] = PARTIAL
-        return states
 
     def usage(self) -> tuple[int, int]:
         """(bytes used by course files on this machine, the storage budget)."""

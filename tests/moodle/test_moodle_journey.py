@@ -55,7 +55,8 @@ def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
     assert mine is not app.progress()  # the Moodle account's learner, not the profile's owner
     for part in course.parts:
         for chapter in part.chapters:
-            if states.get(chapter.id) == OFFLINE and chapter.title != "Quiz de validation":
+            readable = states.get(chapter.id) in (OFFLINE, "on_the_site")  # a link: opened
+            if readable and chapter.title != "Quiz de validation":
                 mine.complete_chapter(reference, chapter, course)
     assert mine.pending_count() > 0 and app.progress().pending_count() == 0
     app.sync_once()
@@ -131,3 +132,18 @@ def test_a_token_the_site_revoked_signs_that_account_out_and_loses_nothing(moodl
     sites.add_with_password(moodle.url, *LEARNER)
     app.sync_once()
     assert mine.pending_count() == 0
+
+
+def test_what_only_opens_on_the_site_is_said_so_and_never_blocks_a_full_download(moodle, app):
+    app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    titles = {c.id: c.title for part in course.parts for c in part.chapters}
+    states = {titles[c]: s for c, s in library.chapter_states(reference).items()}
+    assert states["INRS — dossier prévention"] == "on_the_site"
+    assert states["Quiz de validation"] == "on_the_site"
+    assert states["Introduction à la prévention"] == OFFLINE
+    assert library.course_states()[reference] == OFFLINE  # everything downloadable is here

@@ -9,8 +9,10 @@ from typing import NamedTuple
 from companion.domain import Chapter, CourseManifest
 from companion.i18n import _
 from companion.services.library import (
+    CLOSED,
     NOT_DOWNLOADED,
     OFFLINE,
+    ON_THE_SITE,
     PARTIAL,
     UPDATE_AVAILABLE,
     SearchHit,
@@ -45,6 +47,8 @@ def state_text(state: str) -> str:
         NOT_DOWNLOADED: _("To download"),
         UPDATE_AVAILABLE: _("Update available"),
         PARTIAL: _("Partly downloaded"),
+        ON_THE_SITE: _("On the site (needs a connection)"),
+        CLOSED: _("Not open yet"),
     }.get(state, _("Downloading…"))
 
 
@@ -61,7 +65,8 @@ def progress_summary(progress: CourseProgress) -> str:
 
 def all_downloaded(manifest: CourseManifest | None, states: dict[str, str]) -> bool:
     chapters = chapters_of(manifest)
-    return bool(chapters) and all(states.get(c.id) == OFFLINE for c in chapters)
+    here = (OFFLINE, ON_THE_SITE, CLOSED)  # nothing more to download for the last two
+    return bool(chapters) and all(states.get(c.id) in here for c in chapters)
 
 
 def chapters_of(manifest: CourseManifest | None) -> list[Chapter]:
