@@ -52,6 +52,10 @@ class SiteProgress:
                     self.kiosk().unpark(account.learner, progress)
             return progress
 
+    def by_course(self) -> dict[str, ProgressService]:
+        """Each site course with the progress its actions go to (for the home view)."""
+        return {c: self.of(a) for a in self.accounts().all() for c in a.courses}
+
     def targets(self) -> list[Target]:
         """Each signed-in site account, with its own progress: for the sync."""
         sites = self.accounts()

@@ -63,21 +63,30 @@ def course_cards(
     manifest: Callable[[str], CourseManifest | None],
     titles: Mapping[str, str],
     now: datetime | None = None,
+    sites: Mapping[str, ProgressService] | None = None,
 ) -> list[CourseCard]:
-    """The learner's courses, the one studied last first, then the newest added."""
+    """The learner's courses, the one studied last first, then the newest added; with
+    ``sites``, their site accounts' courses too, each read from its own account's progress
+    (one space to learn)."""
     since = week_start(now or datetime.now().astimezone())
-    studied = progress.studied_since(since)
-    last_read = progress.last_read_times()
-    course_ids = progress.my_courses()  # newest added first
+    sites = sites or {}
+    course_ids = progress.my_courses() + [c for c in sites if c not in progress.my_courses()]
+    last_read = {
+        course: time
+        for source in (progress, *{id(p): p for p in sites.values()}.values())
+        for course, time in source.last_read_times().items()
+    }
     order = sorted(course_ids, key=lambda c: -last_read.get(c, 0.0))  # a stable sort
     cards = []
     for course_id in order:
+        mine = sites.get(course_id, progress)
+        studied = mine.studied_since(since)
         known = manifest(course_id)
         title = (known.title if known else "") or titles.get(course_id) or course_id
         if known is None:
             cards.append(CourseCard(course_id, title, False, 0, 0, 0, 0, 0.0, None, "", False))
             continue
-        state = progress.course_progress(known)
+        state = mine.course_progress(known)
         chapter = next_chapter(known, state)
         cards.append(
             CourseCard(

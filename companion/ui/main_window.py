@@ -147,8 +147,10 @@ class MainWindow(Shell):
         return ForLearner(read(progress), lambda: context.is_current(progress))
 
     def _read_home_cards(self, titles: Mapping[str, str]) -> ForLearner[list[CourseCard]]:
-        library = self.context.library  # on a worker: the progress and outlines are files
-        return self._for_learner(lambda mine: home.read_cards(mine, library().manifest, titles))
+        library, sites = self.context.library, self.context.site_progress  # on a worker: files
+        return self._for_learner(
+            lambda mine: home.read_cards(mine, library().manifest, titles, sites().by_course())
+        )
 
     def _unannounced_certificates(self) -> ForLearner[list[str]]:
         context = self.context
@@ -312,14 +314,11 @@ class MainWindow(Shell):
         from companion.ui.views.site_accounts_panel import SiteAccountsPanel
 
         context = self.context
-        panel = SiteAccountsPanel.of(context.site_accounts, context.site_progress, context.library)
-        self.sites_panel = panel  # the account tab's other sites
-        self.events.synced.connect(panel.refresh)  # a site may have ended a session
-        self.events.language_changed.connect(panel.retranslate)
-        self.events.accounts_changed.connect(panel.refresh)  # a browser sign-in came back
-        panel.changed.connect(self.events.accounts_changed)
-        panel.changed.connect(self.sync_now)  # a new account: send what waited for it
-        return panel
+        self.sites_panel = SiteAccountsPanel.of(  # the account tab's other sites
+            context.site_accounts, context.site_progress, context.library, self.events
+        )
+        self.sites_panel.changed.connect(self.sync_now)  # a new account: send what waited
+        return self.sites_panel
 
     def _make_account_view(self) -> AccountView:
         from companion.ui.views.account_view import AccountView

@@ -9,6 +9,7 @@ import pytest
 
 from companion.app.context import AppContext
 from companion.jobs import Control
+from companion.services.home import course_cards
 from companion.services.library import OFFLINE
 from companion.sync import moodle_ws
 from companion.sync.client import HttpClient, NetworkConfig
@@ -65,6 +66,12 @@ def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
     for activity in ("page", "resource", "url"):
         assert seen[moodle.cmid(activity)] in COMPLETE, activity
     assert account.learner.issuer == moodle.url  # owned by the site + the user id there
+    # The home view shows it beside the platform's courses, with its own progress.
+    cards = course_cards(
+        app.progress(), library.manifest, {}, sites=app.site_progress().by_course()
+    )
+    (card,) = [c for c in cards if c.course_id == reference]
+    assert card.title == "Sécurité au travail : les fondamentaux" and card.chapters_done >= 3
 
 
 def test_a_signed_out_moodle_account_keeps_its_actions_queued(moodle, app):

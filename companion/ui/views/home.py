@@ -45,6 +45,7 @@ class HomeController(QObject):
         events.learner_changed.connect(self.learner_changed)
         events.synced.connect(self._synced)  # progress from other devices
         events.courses_known.connect(self.set_titles)
+        events.accounts_changed.connect(self._synced)  # a site account's courses came or went
 
     def show_saved(self, cards: list[CourseCard]) -> None:
         """At start: the cards this learner saw last time, painted before their progress
@@ -121,9 +122,11 @@ def read_cards(
     progress: ProgressService,
     manifest: Callable[[str], CourseManifest | None],
     titles: Mapping[str, str],
+    sites: Mapping[str, ProgressService] | None = None,
 ) -> list[CourseCard]:
-    """The learner's cards from their progress and the saved outlines, kept for the next
-    start's first paint (on a worker: SQLite and files)."""
-    cards = course_cards(progress, manifest, titles)
+    """The learner's cards from their progress (and their site accounts' courses from
+    theirs) and the saved outlines, kept for the next start's first paint (on a worker:
+    SQLite and files)."""
+    cards = course_cards(progress, manifest, titles, sites=sites)
     keep_for_next_start(progress, cards)
     return cards

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from companion.services.library import LibraryService
 
 from companion.ui.bridge import run_in_background
+from companion.ui.events import EventHub
 from companion.ui.qt import (
     QFormLayout,
     QFrame,
@@ -131,8 +132,10 @@ class SiteAccountsPanel(QWidget):
         sites: Callable[[], SiteAccounts],
         site_progress: Callable[[], SiteProgress],
         library: Callable[[], LibraryService],
+        events: EventHub,
     ) -> SiteAccountsPanel:
-        """The panel over the app's services (each called on a worker)."""
+        """The panel over the app's services (each called on a worker), kept up to date
+        by the event hub, and telling it when an account changed."""
 
         def waiting(account: SiteAccount) -> int:
             return site_progress().of(account).pending_count()
@@ -144,7 +147,12 @@ class SiteAccountsPanel(QWidget):
                 except UserFacingError as error:  # said again when the course is opened
                     log.info("outline of %s not fetched: %s", course_id, error.message)
 
-        return cls(sites, waiting, outlines)
+        panel = cls(sites, waiting, outlines)
+        events.synced.connect(panel.refresh)  # a site may have ended a session
+        events.language_changed.connect(panel.retranslate)
+        events.accounts_changed.connect(panel.refresh)  # a browser sign-in came back
+        panel.changed.connect(events.accounts_changed)
+        return panel
 
     def retranslate(self) -> None:
         self.heading.setText(_("Other training sites"))
