@@ -179,8 +179,8 @@ def test_an_answer_read_for_a_learner_who_left_meanwhile_is_not_shown(
     read = home.read_cards
     calls: list[int] = []
 
-    def read_then_hand_over(progress, manifest, titles):
-        cards = read(progress, manifest, titles)
+    def read_then_hand_over(progress, manifest, titles, sites=None):
+        cards = read(progress, manifest, titles, sites)
         if not calls:  # the window hears of it later: its answer comes first
             listeners, context.owner_listeners[:] = list(context.owner_listeners), []
             context.switch_owner(Learner(platform_env.url, "u-1002", "Karim Benali"))
