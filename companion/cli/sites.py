@@ -12,16 +12,21 @@ import argparse
 import getpass
 import json
 import sys
+import webbrowser
 from typing import Any
 
 from companion.app.context import AppContext
 from companion.errors import UserFacingError
 from companion.i18n import _, ngettext
 from companion.jobs import Control
+from companion.platform import SignInKind
 from companion.services.library import OFFLINE
 from companion.services.site_accounts import SiteAccount
 
+from companion.ui.handoff import wait_for_answer
+
 JSON_VERSION = 1  # the shape of every --json answer here
+BROWSER_WAIT_SECONDS = 15 * 60
 
 
 def run(command: str, args: argparse.Namespace) -> int:
@@ -69,7 +74,7 @@ def add_arguments(commands: Any) -> None:
 def _accounts(context: AppContext, args: argparse.Namespace) -> int:
     sites = context.site_accounts()
     if args.action == "add":
-        account = sites.add_with_password(args.address, *_credentials(args.username))
+        account = _add(context, args)
         for course_id in account.courses:  # `library` then names them and their chapters
             context.library().update_manifest(course_id)
         n = len(account.courses)
@@ -92,12 +97,30 @@ def _accounts(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _credentials(username: str | None) -> tuple[str, str]:
-    if not username:
+def _add(context: AppContext, args: argparse.Namespace) -> SiteAccount:
+    """With --username: the password from standard input (or asked). Without: the site's
+    own sign-in page in the browser, its answer received here."""
+    sites = context.site_accounts()
+    if args.username:
+        return sites.add_with_password(args.address, *_credentials(args.username))
+    if sites.describe_site(args.address).sign_in_kind is SignInKind.PASSWORD:
         raise UserFacingError(
             _("Give the name you sign in with: --username NAME."),
-            _("Sites that sign you in through the browser are added from the window."),
+            _("This site signs you in with a password typed here."),
         )
+    address = sites.start_browser_sign_in(args.address)
+    print(_("Sign in in your browser: {address}").format(address=address), flush=True)
+    webbrowser.open(address)
+    answer = wait_for_answer(BROWSER_WAIT_SECONDS)
+    if answer is None:
+        raise UserFacingError(
+            _("The browser sign-in did not come back here."),
+            _("If Companion's window is open, add the site from its Account tab instead."),
+        )
+    return sites.finish_browser_sign_in(answer)
+
+
+def _credentials(username: str) -> tuple[str, str]:
     if sys.stdin.isatty():
         password = getpass.getpass(_("Password for {name}: ").format(name=username))
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import time
 
 from companion.platform import URL_SCHEME
 
@@ -45,7 +46,18 @@ class SignInHandoff(QObject):
         self.server.newConnection.connect(self._connected)
 
     def start(self) -> bool:
-        QLocalServer.removeServer(self.name)  # a channel a crashed window left
+        """Listen; False when another Companion already does (its channel is left alone:
+        only one a crashed process left behind is removed)."""
+        if self.server.listen(self.name):
+            return True
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        alive = probe.waitForConnected(300)
+        probe.abort()
+        if alive:
+            log.info("another Companion receives the sign-in answers")
+            return False
+        QLocalServer.removeServer(self.name)  # a channel a crashed process left
         listening = bool(self.server.listen(self.name))
         if not listening:
             log.warning("sign-in hand-over not available: %s", self.server.errorString())
@@ -65,6 +77,26 @@ class SignInHandoff(QObject):
 
     def close(self) -> None:
         self.server.close()
+
+
+def wait_for_answer(seconds: float, name: str = "") -> str | None:
+    """For the command line: listen until a browser sign-in's answer comes (or the time
+    runs out, or another Companion already listens: None)."""
+    if QCoreApplication.instance() is None:
+        QCoreApplication([])
+    handoff = SignInHandoff(name=name)
+    if not handoff.start():
+        return None
+    answers: list[str] = []
+    handoff.received.connect(answers.append)
+    deadline = time.monotonic() + seconds
+    try:
+        while not answers and time.monotonic() < deadline:
+            handoff.server.waitForNewConnection(200)
+            handoff._connected()
+    finally:
+        handoff.close()
+    return answers[0] if answers else None
 
 
 def hand_over(address: str, name: str = "") -> bool:

@@ -6,11 +6,15 @@ when its md5 proves it answers this sign-in."""
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
+import threading
 
 import pytest
 
 from companion.app.context import AppContext
 from companion.auth.errors import SignInError
+from companion.cli import main
 from companion.platform import URL_SCHEME, SignInKind
 from tests.moodle_site import LEARNER, MoodleSite, browser_sign_in
 
@@ -56,3 +60,30 @@ def test_an_answer_for_another_sign_in_is_refused_and_keeps_nothing(sso_site, ap
     assert sites.all() == []
     with pytest.raises(SignInError):  # and once used, an answer cannot be used again
         sites.finish_browser_sign_in(returned) and sites.finish_browser_sign_in(returned)
+
+
+def test_the_command_line_adds_a_browser_site_and_receives_its_answer(
+    sso_site, platform_env, memory_keyring, monkeypatch, capsys
+):
+    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(sso_site.certificate))
+    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
+    sent: list[threading.Thread] = []
+
+    def the_learners_browser(address: str) -> bool:
+        def sign_in_then_hand_back() -> None:  # the system starts a second Companion
+            answer = browser_sign_in(sso_site, address, *LEARNER)
+            handed = subprocess.run(
+                [sys.executable, "-m", "companion", answer], timeout=60, check=False
+            )
+            assert handed.returncode == 0
+
+        sent.append(threading.Thread(target=sign_in_then_hand_back))
+        sent[0].start()
+        return True
+
+    monkeypatch.setattr("companion.cli.sites.webbrowser.open", the_learners_browser)
+    assert main(["accounts", "add", sso_site.url]) == 0
+    sent[0].join(30)
+    out = capsys.readouterr().out
+    assert "Sign in in your browser:" in out and "launch.php" in out
+    assert "Added: Centre de formation (test) — Élodie Lefèvre (1 course)" in out
