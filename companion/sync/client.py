@@ -12,13 +12,10 @@ request. When the answer's id differs, the log line names both.
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import math
-import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +27,13 @@ from companion import __version__, jsonlimits
 from companion.errors import UserFacingError, new_reference
 from companion.i18n import _
 from companion.sync.bounded import AnswerCut, AnswerTooBig, AnswerTooSlow, Deadline, read_body
+from companion.sync.http_policy import (
+    RedirectLoop,
+    RedirectRefused,
+    backoff_delay,
+    next_hop,
+    retry_after_seconds,
+)
 
 log = logging.getLogger("companion.sync")
 
@@ -191,7 +195,7 @@ class HttpClient:
                 attempt += 1
                 continue
             if response.status_code in RETRY_STATUSES and retryable_method and not last_try:
-                wait = _retry_after_seconds(response.headers.get("Retry-After"))
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
                 if wait is not None and wait > MAX_RETRY_AFTER_SECONDS:
                     response.close()
                     raise _busy_error(wait, request_id)
@@ -216,9 +220,34 @@ class HttpClient:
             min(self.config.connect_timeout_seconds, left),
             min(self.config.timeout_seconds, left),
         )
-        return self.session.request(
-            method, self.url(path), headers=headers, timeout=timeout, stream=True, **kwargs
-        )
+        follow = kwargs.pop("allow_redirects", True)
+        url, seen = self.url(path), set[str]()
+        while True:
+            response = self.session.request(
+                method,
+                url,
+                headers=headers,
+                timeout=timeout,
+                stream=True,
+                allow_redirects=False,
+                **kwargs,
+            )
+            if not (follow and response.is_redirect):
+                return response
+            try:
+                url = next_hop(method, headers, url, response, seen)
+            except RedirectLoop:
+                raise PlatformError(
+                    _("The platform's address sends requests round in circles."),
+                    _("Tell the platform's team or your proxy's administrator; nothing is lost."),
+                    status=response.status_code,
+                ) from None
+            except RedirectRefused:
+                raise PlatformError(
+                    _("The platform sent this request elsewhere; Companion does not follow it."),
+                    _("Your data stays here. Tell the platform's team if it lasts."),
+                    status=response.status_code,
+                ) from None
 
     def _pause(self, attempt: int, retry_after: float | None, deadline: Deadline) -> bool:
         """Wait before the next try; False when that would pass the deadline."""
@@ -418,7 +447,7 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         _ids(response, request_id),
         problem.get("title", ""),
     )
-    retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
     message, hint = _describe_status(status)
     return PlatformError(
         message,
@@ -429,34 +458,6 @@ def error_from_response(response: requests.Response, request_id: str) -> Platfor
         retry_after=retry_after,
         served_request_id=response.headers.get(REQUEST_ID_HEADER, ""),
     )
-
-
-def backoff_delay(
-    attempt: int, base: float, cap: float, rng: Callable[[], float] = random.random
-) -> float:
-    """Exponential backoff with jitter: between half and all of ``base * 2**attempt``
-    (at most ``cap``), so that many clients waiting on one platform come back out of step.
-    Used by the downloader's retries and the sync engine's."""
-    ceiling = min(cap, base * 2.0 ** min(attempt, 30))
-    return ceiling * (0.5 + rng() / 2)
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After in seconds (a number or an HTTP date); None when absent or unreadable.
-    Never infinite nor NaN; a huge value stays huge here and is capped where it is used."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - time.time()
-    if math.isnan(seconds):
-        return None
-    return max(0.0, min(seconds, 1e12))
 
 
 def _describe_status(status: int) -> tuple[str, str]:

@@ -49,8 +49,8 @@ from companion.sync.client import (
     HttpClient,
     PlatformError,
     PlatformUnreachable,
-    backoff_delay,
 )
+from companion.sync.http_policy import backoff_delay
 from companion.sync.platform_v1 import PlatformV1
 
 log = logging.getLogger("companion.sync")

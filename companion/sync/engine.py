@@ -33,8 +33,8 @@ from companion.sync.client import (
     LONGEST_PAUSE_SECONDS,
     PlatformError,
     PlatformUnreachable,
-    backoff_delay,
 )
+from companion.sync.http_policy import backoff_delay
 from companion.sync.outbox import Outbox, push
 from companion.sync.pull import Facts, pull
 from companion.sync_status import Phase, SyncStatus

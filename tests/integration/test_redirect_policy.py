@@ -1,0 +1,117 @@
+"""One redirect policy for every request (issue 24, item 3), over real HTTP on loopback: a
+request carrying the learner's data (a body, credentials, a token) never follows a redirect
+to another origin; one carrying nothing personal (a course file) may go to a CDN; a loop is
+said as a loop. Seen before: a statements POST answered 307 was re-posted to another site."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from companion.sync.client import HttpClient, NetworkConfig, PlatformError
+
+
+class Server:
+    def __init__(self, routes: dict[str, tuple[int, str]]) -> None:
+        self.routes = routes  # path -> (status, Location or body)
+        self.seen: list[tuple[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                outer.seen.append((self.command, self.path))
+                status, value = outer.routes.get(self.path.split("?")[0], (404, "no"))
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = value.encode()
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer  # noqa: N815 - http.server's names
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[Server]:
+    server = Server({"/statements": (200, "[]"), "/file": (200, "{}"), "/me": (200, "{}")})
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def platform(elsewhere: Server) -> Iterator[Server]:
+    server = Server(
+        {
+            "/statements": (307, f"{elsewhere.url}/statements"),
+            "/file": (302, f"{elsewhere.url}/file"),
+            "/me": (302, f"{elsewhere.url}/me"),
+            "/moved": (301, "/here"),
+            "/here": (200, '{"ok": true}'),
+            "/loop": (302, "/loop"),
+            "/scheme": (302, "file:///etc/passwd"),
+        }
+    )
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def client(platform: Server) -> Iterator[HttpClient]:
+    http = HttpClient(NetworkConfig(base_url=platform.url, proxy="none", retries=0))
+    yield http
+    http.close()
+
+
+def test_progress_never_follows_a_redirect_to_another_site(client, elsewhere):
+    with pytest.raises(PlatformError, match="elsewhere; Companion does not follow it"):
+        client.request("POST", "/statements", json=[{"id": "x"}])
+    assert elsewhere.seen == []  # the learner's statements never left
+
+
+def test_credentials_never_follow_a_redirect_to_another_site(client, elsewhere):
+    with pytest.raises(PlatformError):
+        client.request("GET", "/me", headers={"Authorization": "Bearer secret"})
+    with pytest.raises(PlatformError):
+        client.request("GET", "/me?token=abc")  # a Moodle file, say
+    assert elsewhere.seen == []
+
+
+def test_a_course_file_may_come_from_a_cdn(client, elsewhere):
+    assert client.request("GET", "/file").status_code == 200
+    assert elsewhere.seen == [("GET", "/file")]
+
+
+def test_a_same_site_redirect_is_followed(client):
+    assert client.request("GET", "/moved").json() == {"ok": True}
+
+
+def test_a_redirect_loop_is_said_as_a_loop(client, platform):
+    with pytest.raises(PlatformError, match="round in circles"):
+        client.request("GET", "/loop")
+    assert len(platform.seen) <= 6  # bounded: 124 requests were seen before
+
+
+def test_a_redirect_to_a_local_file_is_refused(client):
+    with pytest.raises(PlatformError):
+        client.request("GET", "/scheme")
