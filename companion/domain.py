@@ -127,6 +127,30 @@ class HostedBadge(NamedTuple):
     verify_url: str  # the hosted assertion
 
 
+class SiteQuestion(NamedTuple):
+    """A question of a site's quiz attempt (a Moodle quiz), read from its form: the learner
+    answers it in Companion, and the site grades it."""
+
+    slot: int
+    kind: Literal["single", "multiple", "short", "other"]
+    prompt: str  # plain text
+    choices: tuple[Choice, ...]  # id: the value (or, for "multiple", the field) to send
+    field: str  # the answer's field name ("single", "short"); "" otherwise
+    hidden: tuple[tuple[str, str], ...]  # the form's own fields, sent back as they came
+
+
+class SiteAttempt(NamedTuple):
+    id: int
+    quiz_name: str
+    questions: tuple[SiteQuestion, ...]
+
+
+class SiteGrade(NamedTuple):
+    grade: float | None  # on the quiz's scale; None when the site does not show it yet
+    out_of: float
+    passed: bool | None  # against the quiz's pass grade; None when it has none
+
+
 class CertificateSummary(NamedTuple):
     """A certificate as the platform lists it; the signed credential is fetched apart."""
 

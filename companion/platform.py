@@ -24,6 +24,8 @@ from companion.domain import (
     CertificateSummary,
     CourseManifest,
     HostedBadge,
+    SiteAttempt,
+    SiteGrade,
 )
 
 # Companion's own URL scheme, registered with the system (desktop entry, Windows installer,
@@ -50,6 +52,7 @@ class Capability(enum.StrEnum):
     STATEMENTS = "statements"  # progress sent and read back (the outbox's xAPI statements)
     SIGNED_CERTIFICATES = "signed_certificates"  # credentials verifiable offline (VC-JWT)
     HOSTED_BADGES = "hosted_badges"  # Open Badges 2.0 checked online (a Moodle site's)
+    ONLINE_QUIZZES = "online_quizzes"  # a site's quiz answered in Companion, graded there
 
 
 class Fetched(NamedTuple):
@@ -136,3 +139,10 @@ class Platform(Protocol):
     def hosted_assertion(self, verify_url: str) -> dict[str, Any]:
         """The assertion as the site hosts it now, to compare with the baked one."""
         ...
+
+    # --- a site's quizzes, answered here and graded there (capability ONLINE_QUIZZES) -----
+    def quiz_attempt(self, activity: str) -> SiteAttempt:
+        """The attempt in progress (or a new one) of the quiz at ``activity``."""
+        ...
+
+    def finish_quiz(self, attempt: SiteAttempt, answers: dict[int, Any]) -> SiteGrade: ...

@@ -29,11 +29,13 @@ from companion.domain import (
     CertificateSummary,
     ContractError,
     HostedBadge,
+    SiteAttempt,
+    SiteGrade,
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.platform import Capability, Credentials, Fetched, SignInKind, Statements
-from companion.sync import moodle_badges
+from companion.sync import moodle_badges, moodle_quiz
 from companion.sync.client import HttpClient, MalformedResponse
 from companion.sync.moodle_outline import course_id_of, course_ref, outline
 from companion.sync.moodle_progress import MoodleStatements
@@ -54,7 +56,7 @@ class MoodlePlatform:
     kind = "moodle"
     # Progress goes as the site's own calls and comes back as completion states.
     capabilities: frozenset[Capability] = frozenset(
-        {Capability.STATEMENTS, Capability.HOSTED_BADGES}
+        {Capability.STATEMENTS, Capability.HOSTED_BADGES, Capability.ONLINE_QUIZZES}
     )
 
     def __init__(
@@ -67,6 +69,7 @@ class MoodlePlatform:
         self.sign_in_kind = sign_in_kind
         self._client = MoodleClient(http, token) if token else None
         self._user_id: int | None = None
+        self._quiz_scales: dict[int, float] = {}  # an attempt's grade is out of this
 
     @property
     def address(self) -> str:
@@ -168,6 +171,21 @@ class MoodlePlatform:
 
     def certificate_pdf(self, certificate_id: str) -> bytes:
         raise _cannot(Capability.SIGNED_CERTIFICATES)
+
+    def quiz_attempt(self, activity: str) -> SiteAttempt:
+        client = self._signed_in()
+        cmid = MoodleStatements(client, self.address, []).cmid_of(activity)
+        if cmid is None:
+            raise ValueError("not a quiz of this site")
+        module = client.call("core_course_get_course_module", cmid=cmid)["cm"]
+        quiz = moodle_quiz.quiz_of(client, int(module["course"]), cmid)
+        attempt = moodle_quiz.start(client, quiz)
+        self._quiz_scales[attempt.id] = float(quiz.get("grade") or 0)
+        return attempt
+
+    def finish_quiz(self, attempt: SiteAttempt, answers: dict[int, Any]) -> SiteGrade:
+        out_of = self._quiz_scales.get(attempt.id, 0.0)
+        return moodle_quiz.finish(self._signed_in(), attempt, answers, out_of)
 
     def badges(self) -> list[HostedBadge]:
         return moodle_badges.learner_badges(self._signed_in(), self.http)

@@ -14,6 +14,8 @@ from companion.domain import (
     CertificateSummary,
     ContractError,
     HostedBadge,
+    SiteAttempt,
+    SiteGrade,
     check_certificate_id,
     parse_account,
     parse_catalog,
@@ -114,6 +116,12 @@ class PlatformV1:
         if not response.content.startswith(b"%PDF-"):
             raise _unreadable()
         return response.content
+
+    def quiz_attempt(self, activity: str) -> SiteAttempt:
+        raise ValueError("the platform API v1's quizzes are graded in Companion")
+
+    def finish_quiz(self, attempt: SiteAttempt, answers: dict[int, Any]) -> SiteGrade:
+        raise ValueError("the platform API v1's quizzes are graded in Companion")
 
     def badges(self) -> list[HostedBadge]:
         return []  # the platform issues signed certificates instead

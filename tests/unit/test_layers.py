@@ -75,6 +75,7 @@ PLATFORM_KINDS = (
     "companion.sync.moodle_outline",
     "companion.sync.moodle_progress",
     "companion.sync.moodle_badges",
+    "companion.sync.moodle_quiz",
 )
 PICKS_THE_KIND = {"companion.services.connection"}
 
