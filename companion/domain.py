@@ -12,7 +12,11 @@ from datetime import date
 from typing import Any, Literal, NamedTuple
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-BLOCK_TYPES: tuple[str, ...] = ("text", "image", "audio", "video", "file", "quiz", "link", "online")
+BLOCK_TYPES: tuple[str, ...] = (
+    *("text", "image", "audio", "video", "file", "quiz", "link", "online"),
+    "site_quiz",  # a site's quiz (a Moodle's): answered in Companion, graded by the site
+)
+WEB_BLOCKS = ("link", "online", "site_quiz")  # they need a connection
 # How a downloaded file is checked. "sha256": the asset's key is the SHA-256 of its bytes
 # (the platform API v1). Otherwise the key only names the file (where it comes from and
 # its version) and the bytes are checked against the SHA-1 the server gives as ETag
@@ -332,7 +336,7 @@ def parse_block(data: Any, where: str) -> Block:
     title = data.get("title", "")
     if not isinstance(title, str):
         raise ContractError(f"{where}.title: expected str")
-    if kind in ("link", "online"):
+    if kind in WEB_BLOCKS:
         url = _field(data, "url", str, where)
         if not url.startswith(("https://", "http://")):
             raise ContractError(f"{where}.url: expected an http(s) address")

@@ -7,7 +7,7 @@ import html
 from urllib.parse import quote
 
 from companion import formatting
-from companion.domain import Block, Chapter
+from companion.domain import WEB_BLOCKS, Block, Chapter
 from companion.i18n import _
 from companion.services.course_files import read_text
 from companion.store.assets import AssetStore
@@ -92,7 +92,7 @@ def block_html(block: Block, assets: AssetStore) -> str:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
     if block.type == "text" and block.text:  # given inline (a Moodle label)
         return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES])
-    if block.type in ("link", "online"):
+    if block.type in WEB_BLOCKS:
         return _on_the_web(block)
     if asset is None or not assets.has(asset.sha256):
         missing = html.escape(_("Not downloaded yet."))
@@ -126,7 +126,14 @@ def _on_the_web(block: Block) -> str:
     """A page of the site (a Moodle URL, quiz or forum): a link that says it needs a
     connection; only an https address becomes a link (the reader opens those)."""
     title = html.escape(block.title or block.url)
-    if block.type == "online":
+    if block.type == "site_quiz" and block.url.startswith("https://"):
+        answer = html.escape(_("Answer it here (needs a connection)"))
+        quiz = f"sitequiz:{quote(block.url, safe='')}"
+        on_site = html.escape(_("or on the site"))
+        link = html.escape(block.url, quote=True)
+        links = f"<a href='{quiz}'>{answer}</a> — <a href='{link}'>{on_site}</a>"
+        return f"<p><b>{title}</b><br>{links}</p>"
+    if block.type in ("online", "site_quiz"):
         note = _("This activity is done on the site: it needs a connection.")
     else:
         note = _("This link opens in your browser: it needs a connection.")

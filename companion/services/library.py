@@ -19,13 +19,14 @@ from companion.domain import (
     Block,
     Chapter,
     CourseManifest,
+    SiteAttempt,
     is_course_id,
     manifest_json,
     parse_manifest,
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
-from companion.platform import Credentials, Platform
+from companion.platform import Capability, Credentials, Platform
 from companion.services.chapter_text import (
     block_html,
     closed_html,
@@ -316,6 +317,13 @@ class LibraryService(ChapterStates):
                     "VALUES (?, ?, ?, ?)",
                     (manifest.id, chapter.id, chapter.title, plain_text(chapter, self.assets)),
                 )
+
+    def site_quiz(self, course_id: str, activity: str) -> tuple[SiteAttempt, Platform]:
+        """A site course's quiz, to answer here: its attempt, and the site that grades it."""
+        platform = self._platform_of(course_id)
+        if Capability.ONLINE_QUIZZES not in platform.capabilities:
+            raise UserFacingError(_("This quiz is answered on its site only."))
+        return platform.quiz_attempt(activity), platform
 
     def _site_of(self, course_id: str) -> SiteSource | None:
         return self.sites.source_of(course_id) if self.sites is not None else None

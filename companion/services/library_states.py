@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from companion.domain import parse_manifest
+from companion.domain import WEB_BLOCKS, parse_manifest
 from companion.store.assets import AssetStore
 from companion.store.db import Database
 
@@ -44,8 +44,14 @@ class ChapterStates:
         and those that are only pages of the site (a Moodle link, quiz or forum)."""
         rows = self.db.read(  # most courses have neither: their outline is not parsed
             "SELECT manifest FROM courses WHERE id = ? AND (instr(manifest, ?)"
-            " OR instr(manifest, ?) OR instr(manifest, ?))",
-            (course_id, '"unavailable"', '"type": "link"', '"type": "online"'),
+            " OR instr(manifest, ?) OR instr(manifest, ?) OR instr(manifest, ?))",
+            (
+                course_id,
+                '"unavailable"',
+                '"type": "link"',
+                '"type": "online"',
+                '"type": "site_quiz"',
+            ),
         )
         manifest = parse_manifest(json.loads(rows[0]["manifest"])) if rows else None
         states = {}
@@ -53,7 +59,7 @@ class ChapterStates:
             for chapter in part.chapters:
                 if chapter.unavailable:
                     states[chapter.id] = CLOSED
-                elif chapter.blocks and all(b.type in ("link", "online") for b in chapter.blocks):
+                elif chapter.blocks and all(b.type in WEB_BLOCKS for b in chapter.blocks):
                     states[chapter.id] = ON_THE_SITE
         return states
 

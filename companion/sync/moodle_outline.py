@@ -138,7 +138,9 @@ def _blocks(
             (u for u in links if isinstance(u, str) and u.startswith(("https://", "http://"))), ""
         )
         yield Block("link", title=title, url=link or activity)
-    else:  # a quiz, a forum, an assignment...: on the site, with a connection
+    elif modname == "quiz":  # answered in Companion, online, and graded by the site
+        yield Block("site_quiz", title=title, url=activity)
+    else:  # a forum, an assignment...: on the site, with a connection
         yield Block("online", title=title, url=activity)
 
 

@@ -107,7 +107,8 @@ def test_a_moodle_course_reads_offline_and_is_found_by_search(moodle, app):
     link = page("INRS — dossier prévention")
     assert "href='https://www.inrs.fr/" in link and "needs a connection" in link
     quiz = page("Quiz de validation")
-    assert f"{moodle.url}/mod/quiz/view.php" in quiz and "done on the site" in quiz
+    assert f"{moodle.url}/mod/quiz/view.php" in quiz and "Answer it here" in quiz
+    assert "href='sitequiz:" in quiz  # answered in Companion, graded by the site
     assert "<script" not in "".join(page(t) for t in chapters)
     # Search spans every account: the centre's page and label are found like the platform's.
     found = {hit.chapter_title for hit in library.search("principes")}

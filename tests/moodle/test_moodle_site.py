@@ -84,7 +84,7 @@ def test_a_course_outline_keeps_every_kind_of_activity(moodle: MoodleSite, moodl
     assert link.type == "link" and link.url.startswith("https://www.inrs.fr/")
     quiz = chapters["Quiz de validation"].blocks[0]
     assert (
-        quiz.type == "online"
+        quiz.type == "site_quiz"
         and quiz.url == f"{moodle.url}/mod/quiz/view.php?id={moodle.cmid('quiz')}"
     )
     # Asked again with the version kept: nothing new to store.

@@ -18,6 +18,7 @@ from companion.ui.handoff import hand_over
 from companion.ui.qt import Qt
 from companion.ui.views.course_pane import IdRole
 from companion.ui.views.library_view import TitleRole
+from companion.ui.views.site_quiz_dialog import SiteQuizDialog
 
 __all__ = ["make_window"]  # the window fixture of the UI tests, used here too
 
@@ -120,3 +121,30 @@ def test_a_site_that_signs_in_in_the_browser_comes_back_through_the_url_scheme(
         assert hand_over(answer)  # the system starts Companion again with the answer
     qtbot.waitUntil(lambda: panel.rows.count() == 1, timeout=20_000)
     _save(window, "account-browser-sign-in")
+
+
+def test_a_moodle_quiz_is_answered_in_companion_and_graded_by_the_site(qtbot, window, moodle):
+    panel = add_the_centres_site(qtbot, window, moodle)
+    with qtbot.waitSignal(panel.changed, timeout=30_000):
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    library = window.show_library()
+    reference = course_ref(moodle.url, moodle.course_id)
+    qtbot.waitUntil(lambda: library.select_course(reference), timeout=20_000)
+    qtbot.waitUntil(lambda: library.manifest is not None and library.manifest.id == reference)
+    library.open_chapter(reference, f"cm{moodle.cmid('quiz')}")
+    qtbot.waitUntil(lambda: "Répondre ici" in library.reader.browser.toPlainText(), timeout=20_000)
+    library.reading.answer_site_quiz(f"{moodle.url}/mod/quiz/view.php?id={moodle.cmid('quiz')}")
+    qtbot.waitUntil(lambda: library.reader.findChild(SiteQuizDialog) is not None, timeout=20_000)
+    dialog = library.reader.findChild(SiteQuizDialog)
+    first, second = dialog.attempt.questions
+    dialog.inputs[first.slot].button(
+        next(i for i, c in enumerate(first.choices) if c.text.endswith("112"))
+    ).setChecked(True)
+    dialog.inputs[second.slot].button(
+        next(i for i, c in enumerate(second.choices) if c.text == "False")
+    ).setChecked(True)
+    _save(dialog, "moodle-quiz")
+    with qtbot.waitSignal(dialog.graded, timeout=30_000):
+        qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
+    assert dialog.result.text() == "Votre note : 10 sur 10"
+    _save(dialog, "moodle-quiz-graded")

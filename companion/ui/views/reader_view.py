@@ -181,6 +181,7 @@ class QuizWidget(QWidget):
 class ReaderView(QWidget):
     back_requested = Signal()
     neighbour_requested = Signal(int)  # -1 previous chapter, +1 next
+    site_quiz_requested = Signal(str)  # a site's quiz to answer here: its address
 
     def __init__(self) -> None:
         super().__init__()
@@ -284,5 +285,7 @@ class ReaderView(QWidget):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "asset":
             self.open_asset(url.path(), url.fragment(QUrl.ComponentFormattingOption.FullyDecoded))
+        elif url.scheme() == "sitequiz":  # made by Companion for a site's quiz
+            self.site_quiz_requested.emit(url.path(QUrl.ComponentFormattingOption.FullyDecoded))
         elif url.scheme() in ("https", "mailto"):
             QDesktopServices.openUrl(url)

@@ -67,6 +67,21 @@ class ReadingController(QObject):
         reader.back_requested.connect(self.close)
         reader.neighbour_requested.connect(self._open_neighbour)
         reader.open_asset = self._open_asset
+        reader.site_quiz_requested.connect(self.answer_site_quiz)
+
+    def answer_site_quiz(self, activity: str) -> None:
+        """A site's quiz, answered here and graded by the site (online, on a worker)."""
+        from companion.ui.views.site_quiz_dialog import SiteQuizDialog
+
+        if self.current is None:
+            return
+        course_id, library = self.current[0], self.library
+        run_in_background(
+            self,
+            lambda: library().site_quiz(course_id, activity),
+            lambda loaded: SiteQuizDialog(self.reader, *loaded).open(),
+            self.failed,
+        )
 
     def _background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Everything here reads or writes this computer only: never behind the network."""
