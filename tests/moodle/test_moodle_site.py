@@ -54,8 +54,13 @@ def test_a_wrong_password_is_said_plainly(moodle_http):
 def test_the_learner_and_their_course_as_the_site_gives_them(moodle: MoodleSite, moodle_http):
     platform = signed_in(moodle_http)
     assert isinstance(platform, Platform)
-    # Progress out and in, hosted badges; no catalogue, no enrolling, no signed proof.
-    assert platform.capabilities == {Capability.STATEMENTS, Capability.HOSTED_BADGES}
+    # Progress out and in, hosted badges, quizzes graded there; no catalogue, no enrolling,
+    # no signed proof.
+    assert platform.capabilities == {
+        Capability.STATEMENTS,
+        Capability.HOSTED_BADGES,
+        Capability.ONLINE_QUIZZES,
+    }
     assert Capability.CATALOGUE not in platform.capabilities and platform.catalog() == []
     me = platform.me()
     assert (me.id, me.name) == (str(moodle.learner_id), "Élodie Lefèvre")
