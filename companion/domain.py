@@ -147,6 +147,9 @@ class SiteAttempt(NamedTuple):
     id: int
     quiz_name: str
     questions: tuple[SiteQuestion, ...]
+    activity: str = ""  # the quiz's address on the site
+    offline: bool = False  # the site lets it be answered offline and sent later
+    out_of: float = 0.0  # the quiz's grade is out of this
 
 
 class SiteGrade(NamedTuple):

@@ -69,6 +69,25 @@ class MoodleSite:
             raise MoodleUnavailable(f"{' '.join(arguments)}: {result.stderr or result.stdout}")
         return result.stdout
 
+    def go_offline(self) -> list[str]:
+        """The site's address stops answering (its TLS front is stopped): as for a learner
+        whose connection went. Returns what ``come_back`` needs."""
+        pid = int((self.base / "run" / "socat.pid").read_text())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+        os.kill(pid, 15)
+        for _wait in range(50):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.1)
+        return command
+
+    def come_back(self, command: list[str]) -> None:
+        front = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        (self.base / "run" / "socat.pid").write_text(str(front.pid))
+        time.sleep(0.5)
+
     def set_config(self, name: str, value: str, component: str = "") -> None:
         where = [f"--component={component}"] if component else []
         self.php("admin/cli/cfg.php", *where, f"--name={name}", f"--set={value}")

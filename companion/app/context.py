@@ -140,7 +140,11 @@ class AppContext:
 
                 folder = self.account.account_file.parent
                 self._sites = SiteAccounts(
-                    folder, self.profile, self.connection.network_config, kiosk=self.areas.kiosk
+                    folder,
+                    self.profile,
+                    self.connection.network_config,
+                    kiosk=self.areas.kiosk,
+                    learner_folder=self.areas.folder,
                 )
             return self._sites
 
@@ -402,7 +406,10 @@ class AppContext:
             steps=[self._fetch_certificates],
             site_targets=lambda: self.site_progress().targets(),
             site_refused=lambda target: self.site_progress().refused(target),
-            site_steps=[lambda target: self.site_progress().fetch_badges(target)],
+            site_steps=[
+                lambda target: self.site_progress().fetch_badges(target),
+                lambda target: self.site_progress().send_quizzes(target),
+            ],
         )
 
     def _sync_target(self) -> Target | None:

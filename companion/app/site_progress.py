@@ -18,6 +18,7 @@ from companion.services.kiosk import KioskSessions
 from companion.services.learners import LearnerAreas
 from companion.services.progress import ProgressService
 from companion.services.site_accounts import SiteAccount, SiteAccounts
+from companion.services.site_quizzes import SiteQuizzes
 from companion.sync.engine import Target
 
 log = logging.getLogger("companion.services")
@@ -76,6 +77,13 @@ class SiteProgress:
         """At a site's sync: its new badges kept offline, every kept one checked online."""
         account = self._account_of(target)
         return self.wallet(account).refresh(target.api) if account is not None else 0
+
+    def send_quizzes(self, target: Target) -> int:
+        """At a site's sync: the quizzes answered offline go to the site, which grades them."""
+        account = self._account_of(target)
+        if account is None:
+            return 0
+        return len(SiteQuizzes(self.areas.folder(account.learner)).send(target.api))
 
     def wallet(self, account: SiteAccount) -> BadgeWallet:
         return BadgeWallet(self.areas.folder(account.learner) / "badges", account.site_name)

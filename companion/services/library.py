@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from companion.domain import (
     Asset,
@@ -20,6 +20,7 @@ from companion.domain import (
     Chapter,
     CourseManifest,
     SiteAttempt,
+    SiteGrade,
     is_course_id,
     manifest_json,
     parse_manifest,
@@ -51,6 +52,7 @@ from companion.services.library_states import (
     UPDATE_AVAILABLE,
     ChapterStates,
 )
+from companion.services.site_quizzes import keep_for_offline
 from companion.settings import (
     DOWNLOADS_METERED,
     Settings,
@@ -58,6 +60,10 @@ from companion.settings import (
 from companion.store import schema
 from companion.store.assets import AssetStore
 from companion.store.db import Database, open_rebuildable
+from companion.sync.client import PlatformUnreachable
+
+# Where a site quiz's answers go: the site (its grade) or this computer (None).
+Answering = Callable[[dict[int, Any]], SiteGrade | None]
 
 if TYPE_CHECKING:
     from companion.jobs import Control
@@ -290,6 +296,10 @@ class LibraryService(ChapterStates):
         finally:
             self._record_holdings(manifest)  # whatever arrived stays usable and counted
         self._mark_and_index(manifest, chapters)
+        if (site := self._site_of(course_id)) is not None and self.sites is not None:
+            store = self.sites.quizzes_for(course_id)
+            if store is not None:
+                keep_for_offline(site.platform, store, chapters)
         return DownloadReport(len(missing), len(held))
 
     def _record_holdings(self, manifest: CourseManifest, arriving: Iterable[Asset] = ()) -> None:
@@ -318,12 +328,22 @@ class LibraryService(ChapterStates):
                     (manifest.id, chapter.id, chapter.title, plain_text(chapter, self.assets)),
                 )
 
-    def site_quiz(self, course_id: str, activity: str) -> tuple[SiteAttempt, Platform]:
-        """A site course's quiz, to answer here: its attempt, and the site that grades it."""
+    def site_quiz(self, course_id: str, activity: str) -> tuple[SiteAttempt, Answering]:
+        """A site course's quiz, to answer here: its attempt, and where the answers go —
+        the site, which grades them at once, or (offline, when the site allows it) this
+        computer, until the next sync (the answering then gives no grade: None)."""
         platform = self._platform_of(course_id)
         if Capability.ONLINE_QUIZZES not in platform.capabilities:
             raise UserFacingError(_("This quiz is answered on its site only."))
-        return platform.quiz_attempt(activity), platform
+        try:
+            attempt = platform.quiz_attempt(activity)
+        except PlatformUnreachable:
+            store = self.sites.quizzes_for(course_id) if self.sites is not None else None
+            kept = store.kept(activity) if store is not None else None
+            if store is None or kept is None:
+                raise
+            return kept, lambda answers: store.answer(activity, answers)
+        return attempt, lambda answers: platform.finish_quiz(attempt, answers)
 
     def _site_of(self, course_id: str) -> SiteSource | None:
         return self.sites.source_of(course_id) if self.sites is not None else None

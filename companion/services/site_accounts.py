@@ -29,6 +29,7 @@ from companion.files import read_json, write_json_atomic
 from companion.i18n import _
 from companion.platform import Platform, SignInKind
 from companion.services.learners import Learner
+from companion.services.site_quizzes import SiteQuizzes
 from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.kinds import (
     SiteDescription,
@@ -83,6 +84,7 @@ class SiteCourses(Protocol):
 
     def courses(self) -> list[str]: ...
     def site_name(self, course_id: str) -> str | None: ...
+    def quizzes_for(self, course_id: str) -> SiteQuizzes | None: ...
     def source_of(self, course_id: str) -> SiteSource | None: ...
 
 
@@ -96,8 +98,10 @@ class SiteAccounts:
         network: Callable[[str], NetworkConfig],
         *,
         kiosk: bool = False,
+        learner_folder: Callable[[Learner], Path] | None = None,
     ) -> None:
         self.file = folder / ACCOUNTS_FILE
+        self.learner_folder = learner_folder  # where each account's learner keeps things
         self.profile = profile
         self.network = network
         self.kiosk = kiosk
@@ -136,6 +140,13 @@ class SiteAccounts:
     def courses(self) -> list[str]:
         """Every site account's courses, as last listed (offline too)."""
         return [course for account in self.all() for course in account.courses]
+
+    def quizzes_for(self, course_id: str) -> SiteQuizzes | None:
+        """A site course's quizzes kept for offline answering, in its learner's folder."""
+        account = self.owner_of(course_id)
+        if account is None or self.learner_folder is None:
+            return None
+        return SiteQuizzes(self.learner_folder(account.learner))
 
     def site_name(self, course_id: str) -> str | None:
         account = self.owner_of(course_id)

@@ -69,7 +69,6 @@ class MoodlePlatform:
         self.sign_in_kind = sign_in_kind
         self._client = MoodleClient(http, token) if token else None
         self._user_id: int | None = None
-        self._quiz_scales: dict[int, float] = {}  # an attempt's grade is out of this
 
     @property
     def address(self) -> str:
@@ -179,13 +178,10 @@ class MoodlePlatform:
             raise ValueError("not a quiz of this site")
         module = client.call("core_course_get_course_module", cmid=cmid)["cm"]
         quiz = moodle_quiz.quiz_of(client, int(module["course"]), cmid)
-        attempt = moodle_quiz.start(client, quiz)
-        self._quiz_scales[attempt.id] = float(quiz.get("grade") or 0)
-        return attempt
+        return moodle_quiz.start(client, quiz)._replace(activity=activity)
 
     def finish_quiz(self, attempt: SiteAttempt, answers: dict[int, Any]) -> SiteGrade:
-        out_of = self._quiz_scales.get(attempt.id, 0.0)
-        return moodle_quiz.finish(self._signed_in(), attempt, answers, out_of)
+        return moodle_quiz.finish(self._signed_in(), attempt, answers, attempt.out_of)
 
     def badges(self) -> list[HostedBadge]:
         return moodle_badges.learner_badges(self._signed_in(), self.http)

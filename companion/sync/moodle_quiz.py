@@ -18,6 +18,9 @@ from companion.domain import Choice, SiteAttempt, SiteGrade, SiteQuestion
 from companion.sync.moodle_ws import MoodleClient, MoodleError
 
 MAX_PAGES = 50  # a quiz of more pages is left to the site
+# A quiz that may be answered offline asks, as the Moodle App answers, that no unsaved work
+# is left on a device (its "offline attempts" access rule): Companion keeps none elsewhere.
+PREFLIGHT = [{"name": "confirmdatasaved", "value": "1"}]
 ASKED_KINDS = {"multichoice", "truefalse", "shortanswer"}
 
 
@@ -34,17 +37,28 @@ def start(client: MoodleClient, quiz: dict[str, Any]) -> SiteAttempt:
     quiz_id = int(quiz["id"])
     attempts = client.call("mod_quiz_get_user_attempts", quizid=quiz_id, status="unfinished")
     running = [a for a in attempts.get("attempts", []) if a.get("state") == "inprogress"]
-    attempt = (
-        running[0] if running else client.call("mod_quiz_start_attempt", quizid=quiz_id)["attempt"]
-    )
+    attempt = running[0] if running else _started(client, quiz_id)
     attempt_id, page, questions = int(attempt["id"]), 0, []
     for _ in range(MAX_PAGES):
-        data = client.call("mod_quiz_get_attempt_data", attemptid=attempt_id, page=page)
+        data = client.call(
+            "mod_quiz_get_attempt_data", attemptid=attempt_id, page=page, preflightdata=PREFLIGHT
+        )
         questions += [question(q) for q in data.get("questions", [])]
         page = int(data.get("nextpage", -1))
         if page < 0:
             break
-    return SiteAttempt(attempt_id, str(quiz.get("name", "")), tuple(questions))
+    return SiteAttempt(
+        attempt_id,
+        str(quiz.get("name", "")),
+        tuple(questions),
+        offline=bool(quiz.get("allowofflineattempts")),
+        out_of=float(quiz.get("grade") or 0),
+    )
+
+
+def _started(client: MoodleClient, quiz_id: int) -> dict[str, Any]:
+    answer = client.call("mod_quiz_start_attempt", quizid=quiz_id, preflightdata=PREFLIGHT)
+    return dict(answer["attempt"])
 
 
 def finish(
@@ -57,7 +71,13 @@ def finish(
         for q in attempt.questions
         for name, value in (*q.hidden, *_fields(q, answers.get(q.slot)))
     ]
-    client.call("mod_quiz_process_attempt", attemptid=attempt.id, data=data, finishattempt=1)
+    client.call(
+        "mod_quiz_process_attempt",
+        attemptid=attempt.id,
+        data=data,
+        finishattempt=1,
+        preflightdata=PREFLIGHT,
+    )
     review = client.call("mod_quiz_get_attempt_review", attemptid=attempt.id, page=-1)
     return SiteGrade(_number(review.get("grade")), out_of, None)
 

@@ -5,13 +5,13 @@ the grade is shown here. Online only: the site keeps the attempt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from companion import formatting
 from companion.domain import SiteAttempt, SiteGrade, SiteQuestion
 from companion.errors import describe
 from companion.i18n import _
-from companion.platform import Platform
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import (
@@ -34,10 +34,17 @@ from companion.ui.qt import (
 class SiteQuizDialog(QDialog):  # type: ignore[misc]  # QDialog: set up when first used
     graded = Signal(object)  # the SiteGrade; tests wait on it
 
-    def __init__(self, parent: QWidget, attempt: SiteAttempt, site: Platform) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        attempt: SiteAttempt,
+        answering: Callable[[dict[int, Any]], SiteGrade | None],
+    ) -> None:
+        """``answering`` sends the answers (on a worker): the site's grade, or None when
+        they wait on this computer for the next sync (answered offline)."""
         super().__init__(parent)
         self.attempt = attempt
-        self.site = site
+        self.answering = answering
         self.setWindowTitle(attempt.quiz_name)
         self.inputs: dict[int, Any] = {}  # slot -> its group, boxes or field
         questions = self.questions = QWidget()
@@ -110,14 +117,14 @@ class SiteQuizDialog(QDialog):  # type: ignore[misc]  # QDialog: set up when fir
         return given
 
     def submit(self) -> None:
-        attempt, site, answers = self.attempt, self.site, self.answers()
+        answering, answers = self.answering, self.answers()
         self.send.setEnabled(False)
-        run_in_background(
-            self, lambda: site.finish_quiz(attempt, answers), self._graded, self._failed
-        )
+        run_in_background(self, lambda: answering(answers), self._graded, self._failed)
 
-    def _graded(self, grade: SiteGrade) -> None:
-        if grade.grade is None:
+    def _graded(self, grade: SiteGrade | None) -> None:
+        if grade is None:
+            text = _("Kept: your answers go to the site at the next sync.")
+        elif grade.grade is None:
             text = _("Sent: the site will give your grade.")
         else:
             text = _("Your grade: {grade} out of {total}").format(
