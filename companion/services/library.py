@@ -22,11 +22,11 @@ from companion.domain import (
     SiteAttempt,
     SiteGrade,
     is_course_id,
-    manifest_json,
     parse_manifest,
 )
 from companion.errors import UserFacingError
 from companion.i18n import _
+from companion.manifest_format import manifest_json
 from companion.platform import Capability, Credentials, Platform
 from companion.services.chapter_text import (
     block_html,

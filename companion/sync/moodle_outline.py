@@ -28,9 +28,9 @@ from companion.domain import (
     ContractError,
     CourseManifest,
     Part,
-    manifest_json,
 )
 from companion.i18n import _
+from companion.manifest_format import manifest_json
 
 _COURSE_REF = re.compile(r"^moodle-([0-9a-f]{10})-([1-9][0-9]{0,9})$")
 _TAGS = re.compile(r"<[^>]*>")

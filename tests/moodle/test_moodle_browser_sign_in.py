@@ -63,8 +63,10 @@ def test_an_answer_for_another_sign_in_is_refused_and_keeps_nothing(sso_site, ap
 
 
 def test_the_command_line_adds_a_browser_site_and_receives_its_answer(
-    sso_site, platform_env, memory_keyring, monkeypatch, capsys
+    qapp, sso_site, platform_env, memory_keyring, monkeypatch, capsys
 ):
+    # qapp: the command makes a QCoreApplication when there is none, and one made in this
+    # test process would stand in the way of the window tests' QApplication after it.
     monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(sso_site.certificate))
     monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
     sent: list[threading.Thread] = []
