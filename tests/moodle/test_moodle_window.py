@@ -99,6 +99,13 @@ def test_a_site_that_signs_in_in_the_browser_comes_back_through_the_url_scheme(
 ):
     moodle.set_config("typeoflogin", "2", component="tool_mobile")
     moodle.set_config("forcedurlscheme", URL_SCHEME, component="tool_mobile")
+    try:
+        _sign_in_in_the_browser(qtbot, window, moodle)
+    finally:  # the module's other tests sign in with a password
+        moodle.set_config("typeoflogin", "1", component="tool_mobile")
+
+
+def _sign_in_in_the_browser(qtbot, window, moodle) -> None:
     listen_for_sign_ins(window, window.context)  # as the real start does, after its paint
     window.show_account()
     panel = window.sites_panel
