@@ -170,11 +170,13 @@ class MainWindow(Shell):
         else:
             self._show_first(seen)
         AfterFirstPaint(self.home_view.pages, lambda: self.home_view.loaded, self.after_first_paint)
-        # The sync starts once the window has painted and the catalogue has been asked
-        # for: opening it imports the HTTP stack and SQLite files, which would compete with
-        # the first paint for the GIL (measured: start-up went from 1.8x to 2.5x the bare
-        # window when both ran at once).
-        QTimer.singleShot(SYNC_START_DELAY_MS, self.start_sync)
+        # The sync starts once the window has painted (a slow machine's paint may take
+        # longer than the delay) and the catalogue has been asked for: opening it imports
+        # the HTTP stack and SQLite files, which would compete with the first paint for the
+        # GIL (measured: start-up went from 1.8x to 2.5x the bare window when both ran).
+        self.after_first_paint.append(
+            lambda: QTimer.singleShot(SYNC_START_DELAY_MS, self.start_sync)
+        )
 
     def _show_first(self, seen: FirstView) -> None:
         if seen.ownership is None:
