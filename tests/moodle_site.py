@@ -88,6 +88,38 @@ class MoodleSite:
         (self.base / "run" / "socat.pid").write_text(str(front.pid))
         time.sleep(0.5)
 
+    def run_php(self, name: str, code: str) -> str:
+        """A PHP snippet run against the site's own code, as its administrator would."""
+        script = self.base / f"{name}.php"
+        script.write_text(
+            f"<?php define('CLI_SCRIPT', true); require($argv[1]); {code}\n", encoding="utf-8"
+        )
+        return self.php(str(script), str(self.base / "moodle" / "config.php"))
+
+    def revoke_tokens(self) -> None:
+        """Every web-service token deleted (Site administration › Manage tokens › Delete)."""
+        self.run_php("revoke-tokens", "$DB->delete_records('external_tokens');")
+
+    def completion_states(self) -> dict[int, int]:
+        """The learner's activities' completion (cmid -> state), as the administrator sees
+        it through the web services (0 incomplete, 1 complete, 2 passed, 3 failed)."""
+        from companion.sync import moodle_ws
+        from companion.sync.client import HttpClient, NetworkConfig
+
+        http = HttpClient(
+            NetworkConfig(base_url=self.url, proxy="none", ca_bundle=str(self.certificate))
+        )
+        try:
+            admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
+            answer = admin.call(
+                "core_completion_get_activities_completion_status",
+                courseid=self.course_id,
+                userid=self.learner_id,
+            )
+        finally:
+            http.close()
+        return {int(s["cmid"]): int(s["state"]) for s in answer["statuses"]}
+
     def set_config(self, name: str, value: str, component: str = "") -> None:
         where = [f"--component={component}"] if component else []
         self.php("admin/cli/cfg.php", *where, f"--name={name}", f"--set={value}")

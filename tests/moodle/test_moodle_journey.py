@@ -11,10 +11,8 @@ from companion.app.context import AppContext
 from companion.jobs import Control
 from companion.services.home import course_cards
 from companion.services.library import OFFLINE
-from companion.sync import moodle_ws
-from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.moodle_outline import course_ref
-from tests.moodle_site import ADMIN, LEARNER, MoodleSite
+from tests.moodle_site import LEARNER, MoodleSite
 
 COMPLETE = {1, 2}
 
@@ -26,21 +24,6 @@ def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch):
     created = AppContext.create()
     yield created
     created.close()
-
-
-def site_states(moodle: MoodleSite) -> dict[int, int]:
-    config = NetworkConfig(base_url=moodle.url, proxy="none", ca_bundle=str(moodle.certificate))
-    http = HttpClient(config)
-    try:
-        admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
-        answer = admin.call(
-            "core_completion_get_activities_completion_status",
-            courseid=moodle.course_id,
-            userid=moodle.learner_id,
-        )
-    finally:
-        http.close()
-    return {s["cmid"]: s["state"] for s in answer["statuses"]}
 
 
 def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
@@ -62,7 +45,7 @@ def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
     assert mine.pending_count() > 0 and app.progress().pending_count() == 0
     app.sync_once()
     assert mine.pending_count() == 0
-    seen = site_states(moodle)
+    seen = moodle.completion_states()
     for activity in ("page", "resource", "url"):
         assert seen[moodle.cmid(activity)] in COMPLETE, activity
     assert account.learner.issuer == moodle.url  # owned by the site + the user id there
@@ -126,13 +109,7 @@ def test_a_token_the_site_revoked_signs_that_account_out_and_loses_nothing(moodl
     assert course is not None
     mine = app.progress_for(reference)
     mine.complete_chapter(reference, course.parts[1].chapters[0], course)
-    script = moodle.base / "revoke-tokens.php"
-    script.write_text(
-        "<?php define('CLI_SCRIPT', true); require($argv[1]);"
-        " $DB->delete_records('external_tokens');\n",
-        encoding="utf-8",
-    )
-    moodle.php(str(script), str(moodle.base / "moodle" / "config.php"))
+    moodle.revoke_tokens()
     app.sync_once()
     assert not sites.is_signed_in(account)  # the account tab now asks to sign in again
     assert mine.pending_count() == 1  # kept for the next sign-in

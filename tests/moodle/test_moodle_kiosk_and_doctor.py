@@ -88,17 +88,7 @@ def test_the_doctor_says_whether_each_site_accepts_its_account(
     assert found["facts"]["site"] == moodle.url
     assert found["facts"]["account_id"] == str(moodle.learner_id)
     assert "Lefèvre" not in json.dumps(findings)  # named by the site's id, not the name
-    moodle.php(str(_revoker(moodle)), str(moodle.base / "moodle" / "config.php"))
+    moodle.revoke_tokens()
     main(["doctor", "--json"])
     findings = {f["id"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
     assert findings[f"sites.{account.key}"]["severity"] == "problem"
-
-
-def _revoker(moodle: MoodleSite):
-    script = moodle.base / "revoke-tokens.php"
-    script.write_text(
-        "<?php define('CLI_SCRIPT', true); require($argv[1]);"
-        " $DB->delete_records('external_tokens');\n",
-        encoding="utf-8",
-    )
-    return script

@@ -8,10 +8,8 @@ import pytest
 
 from companion.app.context import AppContext
 from companion.jobs import Control
-from companion.sync import moodle_ws
-from companion.sync.client import HttpClient, NetworkConfig
 from companion.sync.moodle_outline import course_ref
-from tests.moodle_site import ADMIN, LEARNER, MoodleSite
+from tests.moodle_site import LEARNER, MoodleSite
 
 OFFLINE_QUIZ = (
     "<?php define('CLI_SCRIPT', true); require($argv[1]);"
@@ -34,18 +32,7 @@ def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch):
 
 
 def quiz_state(moodle: MoodleSite) -> int:
-    config = NetworkConfig(base_url=moodle.url, proxy="none", ca_bundle=str(moodle.certificate))
-    http = HttpClient(config)
-    try:
-        admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
-        statuses = admin.call(
-            "core_completion_get_activities_completion_status",
-            courseid=moodle.course_id,
-            userid=moodle.learner_id,
-        )["statuses"]
-    finally:
-        http.close()
-    return int({s["cmid"]: s["state"] for s in statuses}[moodle.cmid("quiz")])
+    return moodle.completion_states()[moodle.cmid("quiz")]
 
 
 def test_a_quiz_answered_offline_is_graded_at_the_next_sync(moodle, app):

@@ -15,7 +15,7 @@ from companion.sync.moodle import MoodlePlatform
 from companion.sync.moodle_outline import course_ref
 from companion.sync.outbox import push
 from companion.sync.pull import pull
-from tests.moodle_site import ADMIN, LEARNER, MoodleSite
+from tests.moodle_site import LEARNER, MoodleSite
 
 COMPLETE = {1, 2}
 
@@ -36,16 +36,6 @@ def chapter(course: CourseManifest, title: str) -> Chapter:
     return next(c for p in course.parts for c in p.chapters if c.title == title)
 
 
-def states_seen_by_the_administrator(moodle: MoodleSite, http: HttpClient) -> dict[int, int]:
-    admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
-    answer = admin.call(
-        "core_completion_get_activities_completion_status",
-        courseid=moodle.course_id,
-        userid=moodle.learner_id,
-    )
-    return {s["cmid"]: s["state"] for s in answer["statuses"]}
-
-
 def test_chapters_completed_offline_are_completed_on_the_site(
     moodle, moodle_http, platform, course, tmp_path
 ):
@@ -56,7 +46,7 @@ def test_chapters_completed_offline_are_completed_on_the_site(
     assert progress.pending_count() > 0
     report = push(progress, platform, str(moodle.learner_id), moodle.url)
     assert report.set_aside == 0 and progress.pending_count() == 0
-    states = states_seen_by_the_administrator(moodle, moodle_http)
+    states = moodle.completion_states()
     assert states[moodle.cmid("page")] in COMPLETE  # "on view": the view call did it
     assert states[moodle.cmid("resource")] in COMPLETE  # manual: set to done
     assert states[moodle.cmid("url")] in COMPLETE
@@ -73,7 +63,7 @@ def test_sent_twice_an_action_stays_done_never_toggled(moodle, moodle_http, plat
     )
     platform.post_statements([completed])
     platform.post_statements([completed])  # a crash before the acknowledgement: sent again
-    assert states_seen_by_the_administrator(moodle, moodle_http)[moodle.cmid("resource")] == 1
+    assert moodle.completion_states()[moodle.cmid("resource")] == 1
 
 
 def test_an_action_the_site_cannot_take_is_refused_alone(moodle, platform, course, tmp_path):

@@ -106,17 +106,6 @@ def test_a_revoked_token_asks_to_sign_in_again(moodle: MoodleSite, moodle_http):
     platform = signed_in(moodle_http)
     platform.me()
     moodle.php("admin/cli/purge_caches.php")
-    _revoke_every_token(moodle)
+    moodle.revoke_tokens()
     with pytest.raises(SignInRequired, match="Sign in to it again"):
         platform.me()
-
-
-def _revoke_every_token(moodle: MoodleSite) -> None:
-    """As an administrator would, from the site's own code (Manage tokens › Delete)."""
-    script = moodle.base / "revoke-tokens.php"
-    script.write_text(
-        "<?php define('CLI_SCRIPT', true); require($argv[1]);"
-        " $DB->delete_records('external_tokens');\n",
-        encoding="utf-8",
-    )
-    moodle.php(str(script), str(moodle.base / "moodle" / "config.php"))
