@@ -168,9 +168,10 @@ class LibraryService(ChapterStates):
         """What to call each course in a list: its outline's title kept here, and for a
         site's course the site's name beside it (one library, several sites)."""
         titles = {row["id"]: row["title"] for row in self.db.read("SELECT id, title FROM courses")}
+        sites = self.sites.site_names() if self.sites is not None else {}  # one read for all
         labels = {}
         for course_id in course_ids:
-            site = self.sites.site_name(course_id) if self.sites is not None else None
+            site = sites.get(course_id)
             title = titles.get(course_id) or ""
             if site:
                 labels[course_id] = f"{title or course_id} · {site}"

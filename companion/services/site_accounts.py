@@ -83,7 +83,7 @@ class SiteCourses(Protocol):
     """What the library needs of the site accounts (``SiteAccounts`` is one)."""
 
     def courses(self) -> list[str]: ...
-    def site_name(self, course_id: str) -> str | None: ...
+    def site_names(self) -> dict[str, str]: ...
     def quizzes_for(self, course_id: str) -> SiteQuizzes | None: ...
     def source_of(self, course_id: str) -> SiteSource | None: ...
 
@@ -148,9 +148,9 @@ class SiteAccounts:
             return None
         return SiteQuizzes(self.learner_folder(account.learner))
 
-    def site_name(self, course_id: str) -> str | None:
-        account = self.owner_of(course_id)
-        return account.site_name if account is not None else None
+    def site_names(self) -> dict[str, str]:
+        """Each site course and the name of its site (the accounts file read once)."""
+        return {course: a.site_name for a in self.all() for course in a.courses}
 
     def owner_of(self, course_id: str) -> SiteAccount | None:
         """The account a course was listed by (None: the platform's own courses)."""
