@@ -103,6 +103,10 @@ class MoodleSite:
     def completion_states(self) -> dict[int, int]:
         """The learner's activities' completion (cmid -> state), as the administrator sees
         it through the web services (0 incomplete, 1 complete, 2 passed, 3 failed)."""
+        return self.completion_states_of(self.learner_id, self.course_id)
+
+    def completion_states_of(self, user_id: int, course_id: int) -> dict[int, int]:
+        """Another learner's, or another course's, the same way."""
         from companion.sync import moodle_ws
         from companion.sync.client import HttpClient, NetworkConfig
 
@@ -113,8 +117,8 @@ class MoodleSite:
             admin = moodle_ws.MoodleClient(http, moodle_ws.token_for(http, *ADMIN))
             answer = admin.call(
                 "core_completion_get_activities_completion_status",
-                courseid=self.course_id,
-                userid=self.learner_id,
+                courseid=course_id,
+                userid=user_id,
             )
         finally:
             http.close()

@@ -116,8 +116,8 @@ def _blocks(
     ]
     if modname == "label":
         yield Block("text", title=title, text=str(module.get("description") or ""))
-    elif modname == "page":
-        for file in files:
+    elif modname == "page":  # its text first, then what the text shows (the site sorts by name)
+        for file in sorted(files, key=lambda f: f.get("filename") != "index.html"):
             asset = _asset(address, file)
             if file.get("filename") == "index.html":  # made when asked: no ETag to check
                 page = asset._replace(media_type="text/html", check="length")
