@@ -370,12 +370,16 @@ class AppContext:
         return [c.achievement for c in certificates if c.id in new]
 
     def attestation(self) -> Report:
-        """The training-time report, from what this computer knows (every device's sync)."""
+        """The training-time report, from what this computer knows (every device's sync),
+        on every account: the platform's and each training centre's site."""
         from companion.services.attestation import build
 
         account = self.account.saved_account()
-        learner = f"{account.name} ({account.email})" if account else _("not signed in")
-        return build(self.progress().facts_for_report(), learner, date.today())
+        names = [f"{account.name} ({account.email})"] if account else []
+        names += [site.describe() for site in self.site_accounts().all()]
+        facts = self.progress().facts_for_report() + self.site_progress().facts_for_report()
+        sites = {site.address: site.site_name for site in self.site_accounts().all()}
+        return build(facts, "; ".join(names) or _("not signed in"), date.today(), sites)
 
     def _fetch_certificates(self, target: Target) -> None:
         from companion.services.certificate_fetch import fetch_certificates

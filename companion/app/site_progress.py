@@ -16,7 +16,7 @@ from collections.abc import Callable
 from companion.services.badges import BadgeWallet, KeptBadge
 from companion.services.kiosk import KioskSessions
 from companion.services.learners import LearnerAreas
-from companion.services.progress import ProgressService
+from companion.services.progress import Fact, ProgressService
 from companion.services.site_accounts import SiteAccount, SiteAccounts
 from companion.services.site_quizzes import SiteQuizzes
 from companion.sync.engine import Target
@@ -91,6 +91,10 @@ class SiteProgress:
     def badges(self) -> list[KeptBadge]:
         """Every site account's badges kept here, for the wallet."""
         return [badge for a in self.accounts().all() for badge in self.wallet(a).all()]
+
+    def facts_for_report(self) -> list[Fact]:
+        """What the learner did on every site account, for the training-time attestation."""
+        return [fact for a in self.accounts().all() for fact in self.of(a).facts_for_report()]
 
     def _account_of(self, target: Target) -> SiteAccount | None:
         wanted = (target.home_page, target.learner_id)

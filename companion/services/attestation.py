@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -29,6 +29,7 @@ class CourseReport(NamedTuple):
     course: str  # the course's activity id
     title: str
     weeks: tuple[WeekRow, ...]
+    site: str = ""  # the training centre's site it was studied on ("": the platform)
 
     @property
     def seconds(self) -> float:
@@ -49,7 +50,10 @@ class Report(NamedTuple):
         return sum(course.seconds for course in self.courses)
 
 
-def build(facts: Iterable[Fact], learner: str, made_on: date) -> Report:
+def build(
+    facts: Iterable[Fact], learner: str, made_on: date, sites: Mapping[str, str] | None = None
+) -> Report:
+    """``sites``: each site account's address and name, to say where a course was studied."""
     seconds: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     chapters: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     titles: dict[str, str] = {}
@@ -72,7 +76,8 @@ def build(facts: Iterable[Fact], learner: str, made_on: date) -> Report:
     for course in sorted(set(seconds) | set(chapters), key=lambda c: titles.get(c, c)):
         weeks = sorted(set(seconds[course]) | set(chapters[course]))
         rows = tuple(WeekRow(w, seconds[course][w], chapters[course][w]) for w in weeks)
-        courses.append(CourseReport(course, titles.get(course, _short(course)), rows))
+        site = next((n for a, n in (sites or {}).items() if course.startswith(a + "/")), "")
+        courses.append(CourseReport(course, titles.get(course, _short(course)), rows, site))
     return Report(learner, made_on, tuple(courses))
 
 
@@ -110,6 +115,9 @@ def to_html(report: Report) -> str:
         parts.append(f"<p>{e(nothing)}</p>")
     for course in report.courses:
         parts.append(f"<h2>{e(course.title)}</h2>")
+        if course.site:
+            studied_on = _("Studied on: {site}").format(site=course.site)
+            parts.append(f"<p>{e(studied_on)}</p>")
         parts.append(
             "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
             f"<tr><th align='left'>{e(week_label)}</th><th align='right'>{e(time_label)}"

@@ -65,4 +65,7 @@ def download(home: Path, site: str, ca: str, token: str, course: str, rate: str)
 
 if __name__ == "__main__":
     command, home, *rest = sys.argv[1:]
-    {"act": act, "download": download}[command](Path(home), *rest)
+    if command == "act":
+        act(Path(home), *rest[:5], *rest[5:])
+    else:
+        download(Path(home), *rest[:5])

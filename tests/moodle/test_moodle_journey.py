@@ -132,3 +132,25 @@ def test_what_only_opens_on_the_site_is_said_so_and_never_blocks_a_full_download
     assert states["Quiz de validation"] == "on_the_site"
     assert states["Introduction à la prévention"] == OFFLINE
     assert library.course_states()[reference] == OFFLINE  # everything downloadable is here
+
+
+def test_the_attestation_counts_the_time_studied_on_the_centres_site(moodle, app):
+    app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    chapter = course.parts[0].chapters[0]
+    app.progress_for(reference).record_study(reference, chapter, 25 * 60, course)
+    platform_course = course._replace(
+        id="sst", activity_id="https://plateforme.example/courses/sst", title="SST"
+    )
+    platform_chapter = chapter._replace(activity_id="https://plateforme.example/chapters/1")
+    app.progress().record_study("sst", platform_chapter, 5 * 60, platform_course)
+    report = app.attestation()
+    (studied,) = [c for c in report.courses if c.site]
+    assert studied.title == "Sécurité au travail : les fondamentaux"
+    assert studied.site == "Centre de formation (test)" and studied.seconds == 25 * 60
+    assert report.seconds == 30 * 60  # the platform's time and the centre's, in one total
+    assert "Élodie Lefèvre" in report.learner

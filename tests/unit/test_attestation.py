@@ -43,3 +43,24 @@ def test_html_is_escaped():
     )
     page = to_html(report)
     assert "<script>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_a_course_studied_on_a_centres_site_says_which_site():
+    moodle = "https://moodle.centre.example"
+    facts = [
+        fact("experienced", "2026-11-16T09:00:00+00:00", 600),
+        fact(
+            "experienced",
+            "2026-11-17T09:00:00+00:00",
+            1200,
+            course=f"{moodle}/course/view.php?id=2",
+            name="Atelier",
+        ),
+    ]
+    report = build(facts, "Camille", date(2026, 11, 29), {moodle: "Centre <Lyon>"})
+    assert [(c.title, c.site) for c in report.courses] == [
+        ("Atelier", "Centre <Lyon>"),
+        ("Sécurité", ""),
+    ]
+    assert report.seconds == 1800  # every account's time in one total
+    assert "Centre &lt;Lyon&gt;" in to_html(report)
