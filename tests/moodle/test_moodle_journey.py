@@ -154,3 +154,27 @@ def test_the_attestation_counts_the_time_studied_on_the_centres_site(moodle, app
     assert studied.site == "Centre de formation (test)" and studied.seconds == 25 * 60
     assert report.seconds == 30 * 60  # the platform's time and the centre's, in one total
     assert "Élodie Lefèvre" in report.learner
+
+
+def test_a_second_computer_finds_what_the_first_completed(moodle, app, tmp_path, monkeypatch):
+    app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    page = course.parts[0].chapters[0]
+    app.progress_for(reference).complete_chapter(reference, page, course)
+    app.sync_once()
+    monkeypatch.setenv("COMPANION_HOME", str(tmp_path / "second-computer"))
+    second = AppContext.create()
+    try:
+        second.site_accounts().add_with_password(moodle.url, *LEARNER)
+        assert second.progress_for(reference).pending_count() == 0  # nothing to send from here
+        second.sync_once()
+        done = second.progress_for(reference).completed_activities()
+        assert page.activity_id in done  # completed on any device stays completed
+        second.sync_once()
+        assert second.progress_for(reference).completed_activities() == done  # known, once
+    finally:
+        second.close()
