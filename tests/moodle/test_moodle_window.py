@@ -22,14 +22,16 @@ from companion.ui.views.site_quiz_dialog import SiteQuizDialog
 
 __all__ = ["make_window"]  # the window fixture of the UI tests, used here too
 
-SHOTS = os.environ.get("COMPANION_SCREENSHOTS", "")  # a folder: the tests' windows saved there
+# A folder: the tests' windows saved there, at COMPANION_SCREENSHOTS_SIZE (1280x800).
+SHOTS = os.environ.get("COMPANION_SCREENSHOTS", "")
 
 
 @pytest.fixture
 def window(moodle: MoodleSite, platform_env, make_window, qtbot, memory_keyring, monkeypatch):
     monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
     created = refreshed(qtbot, make_window())
-    created.resize(1280, 800)
+    width, height = os.environ.get("COMPANION_SCREENSHOTS_SIZE", "1280x800").split("x")
+    created.resize(int(width), int(height))
     return signed_in_from_account_tab(qtbot, created)  # a learner of the demo platform
 
 

@@ -17,7 +17,7 @@ def test_no_browser_opened_the_link_is_shown_and_copied(signed_out_window, qtbot
     qtbot.waitUntil(view.copy_link_button.isVisible, timeout=10_000)
     url = view.waiting_url.text()
     assert url.startswith("http") and "code_challenge" in url
-    assert view.waiting_url.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert view.waiting_url.isReadOnly()  # selectable and copied, not editable
     assert view.copy_link_button.text() == "Copier le lien"
     qtbot.mouseClick(view.copy_link_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == url
@@ -73,3 +73,19 @@ def test_the_device_code_counts_down_and_activation_is_confirmed(signed_out_wind
         qtbot.mouseClick(view.activate_button, Qt.MouseButton.LeftButton)
     assert view.banner.isVisible()
     assert view.banner.text == "Votre accès premium est activé."
+
+
+def test_the_sign_in_address_never_widens_the_window(signed_out_window, qtbot):
+    """Issue 25: shown as a label, the browser sign-in's address (one unbroken run of 300
+    to 700 characters) became the window's minimum width — 1,008 to 2,123 px — kept after
+    the sign-in, with *Reprendre* and *Synchroniser* off a 1,280 px screen."""
+    view = signed_out_window.account_view
+    view.open_browser = lambda url: False  # the address is shown, to be copied
+    qtbot.mouseClick(view.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.copy_link_button.isVisible, timeout=10_000)
+    view._show_sign_in_url(view.waiting_url.text() + "&state=" + "x" * 1500)
+    assert signed_out_window.minimumSizeHint().width() <= 1024
+    signed_out_window.resize(1024, 600)
+    qtbot.wait(50)
+    assert signed_out_window.width() == 1024
+    view.cancel_sign_in()

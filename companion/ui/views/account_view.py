@@ -131,12 +131,10 @@ class AccountView(QWidget):
         # No browser opened (none installed, a kiosk): the address to copy into one.
         self._link_intro = QLabel()
         self._link_intro.setWordWrap(True)
-        self.waiting_url = QLabel()
-        self.waiting_url.setWordWrap(True)
-        self.waiting_url.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        # A field, not a label: a label's longest unbroken run (the whole address) became
+        # the window's minimum width, 2,100 px and more, kept after the sign-in (issue 25).
+        self.waiting_url = QLineEdit()
+        self.waiting_url.setReadOnly(True)
         self.copy_link_button = QPushButton()
         self.copy_link_button.clicked.connect(self.copy_link)
         self.cancel_button = QPushButton()
