@@ -23,15 +23,16 @@ from companion.ui.views.site_quiz_dialog import SiteQuizDialog
 __all__ = ["make_window"]  # the window fixture of the UI tests, used here too
 
 # A folder: the tests' windows saved there, at COMPANION_SCREENSHOTS_SIZE (1280x800).
+# Read at import: each test's environment is emptied of COMPANION_ variables (conftest).
 SHOTS = os.environ.get("COMPANION_SCREENSHOTS", "")
+SHOTS_SIZE = [int(n) for n in os.environ.get("COMPANION_SCREENSHOTS_SIZE", "1280x800").split("x")]
 
 
 @pytest.fixture
 def window(moodle: MoodleSite, platform_env, make_window, qtbot, memory_keyring, monkeypatch):
     monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
     created = refreshed(qtbot, make_window())
-    width, height = os.environ.get("COMPANION_SCREENSHOTS_SIZE", "1280x800").split("x")
-    created.resize(int(width), int(height))
+    created.resize(*SHOTS_SIZE)
     return signed_in_from_account_tab(qtbot, created)  # a learner of the demo platform
 
 
