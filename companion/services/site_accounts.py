@@ -114,15 +114,7 @@ class SiteAccounts:
     # --- what is kept --------------------------------------------------------------------
 
     def all(self) -> list[SiteAccount]:
-        data = read_json(self.file)
-        records = data.get("accounts") if isinstance(data, dict) else None
-        accounts = []
-        for record in records if isinstance(records, list) else []:
-            try:
-                accounts.append(_account(record))
-            except (KeyError, TypeError, ValueError):
-                log.warning("a damaged site account record was left out")
-        return accounts
+        return kept_accounts(self.file.parent)
 
     def find(self, wanted: str) -> SiteAccount:
         """By key, address or site name, as the command line gives it."""
@@ -324,6 +316,19 @@ class SiteAccounts:
     def _save(self, accounts: list[SiteAccount]) -> None:
         records = [{**a._asdict(), "courses": list(a.courses)} for a in accounts]
         write_json_atomic(self.file, {"accounts": records})
+
+
+def kept_accounts(folder: Path) -> list[SiteAccount]:
+    """The site accounts written down in ``folder`` (read only: no keyring, no network)."""
+    data = read_json(folder / ACCOUNTS_FILE)
+    records = data.get("accounts") if isinstance(data, dict) else None
+    accounts = []
+    for record in records if isinstance(records, list) else []:
+        try:
+            accounts.append(_account(record))
+        except (KeyError, TypeError, ValueError):
+            log.warning("a damaged site account record was left out")
+    return accounts
 
 
 def _account(record: Any) -> SiteAccount:

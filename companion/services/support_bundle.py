@@ -32,6 +32,7 @@ from companion.logs import REDACTED, REDACTOR
 from companion.services.doctor import Diagnosis
 from companion.services.doctor.account import saved_account
 from companion.services.doctor.report import iso_utc
+from companion.services.site_accounts import kept_accounts
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 MAX_LOG_BYTES = 4_000_000  # per file: the rotating log keeps four of about 1 MB
@@ -102,6 +103,8 @@ def personal_data(diagnosis: Diagnosis) -> PersonalData:
     account = saved_account(inputs)
     if account is not None:
         known += [account.name, account.email, *account.name.split()]
+    for site in kept_accounts(inputs.account_dir):  # the learner's name on each site
+        known += [site.name, *site.name.split()]
     last = read_json(inputs.profile_dir / "last-learner.json")
     if isinstance(last, dict) and isinstance(last.get("name"), str):
         known += [last["name"], *last["name"].split()]

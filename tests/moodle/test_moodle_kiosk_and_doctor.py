@@ -6,7 +6,9 @@ doctor names each account by its site and user id and says whether the site acce
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import zipfile
 
 import pytest
 
@@ -92,3 +94,25 @@ def test_the_doctor_says_whether_each_site_accepts_its_account(
     main(["doctor", "--json"])
     findings = {f["id"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
     assert findings[f"sites.{account.key}"]["severity"] == "problem"
+
+
+def test_the_support_bundle_covers_the_site_account_and_names_no_one(
+    moodle, platform_env, memory_keyring, monkeypatch, capsys, tmp_path
+):
+    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
+    context = AppContext.create()
+    try:
+        account = context.site_accounts().add_with_password(moodle.url, *LEARNER)
+        logging.getLogger("companion.services").info("studying as %s", account.name)
+    finally:
+        context.close()
+    (token,) = memory_keyring.items.values()  # the site's token, as the keyring keeps it
+    assert main(["support-bundle", "--output", str(tmp_path)]) == 0
+    (bundle,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(bundle) as zip_:
+        contents = {name: zip_.read(name).decode("utf-8") for name in zip_.namelist()}
+    doctor = json.loads(contents["doctor.json"])
+    assert f"sites.{account.key}" in {f["id"] for f in doctor["findings"]}  # every account
+    for name, text in contents.items():
+        for secret in (token, LEARNER[1], "Élodie", "Lefèvre", "elodie.lefevre"):
+            assert secret and secret not in text, f"{secret!r} in {name}"
