@@ -110,6 +110,7 @@ class SyncEngine:
         self.site_targets = site_targets
         self.site_refused = site_refused  # a site ended that account's session
         self.site_steps = list(site_steps)  # more to do for each site (its badges, say)
+        self._site_pending = 0  # actions the site accounts still have to send
         self._cond = threading.Condition()
         self._one_at_a_time = threading.Lock()
         self._due: float | None = None  # monotonic time of the next sync, if any
@@ -234,8 +235,11 @@ class SyncEngine:
 
     def _sync_now(self) -> None:
         target = self._target()
-        sites = self._sync_sites()
+        sites, site_error = self._sync_sites()
         if target is None:
+            if site_error is not None and not sites:  # only sites, and none could sync
+                self._failed(site_error)  # offline, or failing: never "signed out"
+                return
             if sites:  # only site accounts (a Moodle): theirs is the sync
                 with self._cond:
                     self._plan(time.monotonic() + self.period)
@@ -282,15 +286,15 @@ class SyncEngine:
             self._due = time.monotonic() + delay  # not sooner, even after a change
         self._publish(phase, message, hint, reference, retry_in=delay)
 
-    def _sync_sites(self) -> int:
+    def _sync_sites(self) -> tuple[int, Exception | None]:
         """Push and pull each signed-in site account's progress; returns how many were
-        synced. A failure is logged and tried again at the next sync."""
+        synced and the last failure. A failure is logged and tried again at the next sync."""
         try:
             targets = self.site_targets()
         except Exception:
             log.exception("site accounts could not be listed for the sync")
-            return 0
-        synced = 0
+            return 0, None
+        synced, failure, waiting = 0, None, 0
         for site in targets:
             store = site.store or self.store
             try:
@@ -303,11 +307,14 @@ class SyncEngine:
                 self.site_refused(site)  # its actions stay queued for the next sign-in
             except Exception as error:  # reported, never raised: the others go on
                 log.info("site sync not done for %s: %s", site.home_page, describe(error)[0])
+                failure = error
             else:
                 log.info("site sync done: %d sent, %d set aside", pushed.sent, pushed.set_aside)
                 store.note_sync(time.time())
                 synced += 1
-        return synced
+            waiting += store.pending_count() if store is not self.store else 0
+        self._site_pending = waiting  # shown with the platform's own
+        return synced, failure
 
     def _flush(self) -> None:
         with self._one_at_a_time:
@@ -344,7 +351,8 @@ class SyncEngine:
         retry_in: float | None = None,
     ) -> None:
         try:
-            pending, aside = self.store.pending_count(), len(self.store.set_aside_statements())
+            pending = self.store.pending_count() + self._site_pending
+            aside = len(self.store.set_aside_statements())
             last = self.store.last_sync()
         except Exception as error:  # the store closed under us at quit: nothing to show
             log.debug("status not published: %s", error)

@@ -178,3 +178,25 @@ def test_a_second_computer_finds_what_the_first_completed(moodle, app, tmp_path,
         assert second.progress_for(reference).completed_activities() == done  # known, once
     finally:
         second.close()
+
+
+def test_a_site_that_is_down_is_said_offline_and_its_actions_wait(moodle, app):
+    """With only a centre's site to sync, its being down read "signed out" (nothing synced
+    and no platform account): the learner was told to sign in to an account they had."""
+    app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    library = app.library()
+    library.download(reference, Control.new())
+    course = library.manifest(reference)
+    assert course is not None
+    mine = app.progress_for(reference)
+    mine.complete_chapter(reference, course.parts[0].chapters[0], course)
+    front = moodle.go_offline()
+    try:
+        status = app.sync_once()
+        assert status.phase == "offline", status
+        assert "reached" in status.message and mine.pending_count() == 1
+    finally:
+        moodle.come_back(front)
+    status = app.sync_once()
+    assert status.phase == "idle" and mine.pending_count() == 0
