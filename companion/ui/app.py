@@ -51,10 +51,18 @@ def create_application(
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.companion.Companion")
-    if icon:  # the start sets it once the window has painted (see set_window_icon)
+    if icon:  # the start sets these once the window has painted (see set_window_icon)
         set_window_icon(app)
+        press_buttons_with_enter(app)
     theme.apply(app, theme_choice, zoom_percent, system_dark)
     return app
+
+
+def press_buttons_with_enter(app: QApplication) -> None:
+    from companion.ui.keyboard import EnterPressesButtons
+
+    if app.findChild(EnterPressesButtons) is None:  # once: it lives as long as the app
+        app.installEventFilter(EnterPressesButtons(app))
 
 
 def set_window_icon(app: QApplication) -> None:
@@ -218,6 +226,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
             qt.set_up_namespace,
             lambda: colours.check(window.appearance.refresh),
             lambda: set_window_icon(app),
+            lambda: press_buttons_with_enter(app),
             settle_heap,
             logs.release,
         )

@@ -54,6 +54,7 @@ class CatalogView(QWidget):
         self.search = qt.QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._enter_in_search)
         self._find = QAction(self)
         qt.shortcut(self._find, "Ctrl+F")
         self._find.triggered.connect(lambda: self.search.setFocus())
@@ -113,6 +114,15 @@ class CatalogView(QWidget):
             self.model.set_in_library(self.model.in_library | {course.id})
             self.add_requested.emit(course)
             self.retranslate()
+
+    def _enter_in_search(self) -> None:
+        """Enter in the search adds the chosen course (as the hint says); with none chosen
+        yet, it chooses the first match and goes to the list, so nothing is added unseen."""
+        if self.selected_course() is not None:
+            self.add_selected()
+        elif self.model.rowCount() > 0:
+            self.list.setCurrentIndex(self.model.index(0))
+            self.list.setFocus()
 
     def set_in_library(self, course_ids: list[str]) -> None:
         self.model.set_in_library(set(course_ids))
