@@ -46,6 +46,7 @@ class OwnershipController(QObject):
         self._ownership: Ownership | None = None
         self.claim_box: Any = None  # the question, while it is open
         self._count_pending = False  # the count failed: asked again at the next refresh
+        self.events = events
         events.learner_changed.connect(self.refresh)
         events.language_changed.connect(self.show)
 
@@ -125,12 +126,16 @@ class OwnershipController(QObject):
 
     def _answer(self, mine: bool) -> None:
         self.claim_box = None
-        run_in_background(
-            self.window,
-            lambda: self._claim(mine),
-            lambda _claimed: self.claimed(),
-            self._failed,
-        )
+
+        def done(_claimed: int) -> None:
+            self._claim_done(mine)
+
+        run_in_background(self.window, lambda: self._claim(mine), done, self._failed)
+
+    def _claim_done(self, mine: bool) -> None:
+        if mine:  # the courses and progress made before are the learner's now: shown
+            self.events.learner_changed.emit()
+        self.claimed()
 
     def _failed(self, error: BaseException) -> None:
         message, hint, reference = describe(error)
