@@ -56,7 +56,10 @@ def test_a_certificate_arrives_verifies_and_exports_with_the_attestation(
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         # Wait for the file itself: a sync may refresh the wallet (and signal) meanwhile.
         qtbot.waitUntil(exported[form].is_file, timeout=10_000)
-        assert wallet.banner.isHidden(), wallet.banner.text
+        # Said, with where (issue 25: saving ended in silence, the learner hunting the file).
+        said = f"Enregistré : {exported[form]}"
+        qtbot.waitUntil(lambda said=said: said in wallet.banner.text)
+        assert wallet.banner.property("kind") == "info"
     assert "Camille Martin" in PdfReader(exported["pdf"]).pages[0].extract_text()
     assert exported["jwt"].read_text(encoding="ascii").count(".") == 2
     attestation = pdf_text(exported["attestation"])

@@ -255,7 +255,10 @@ class CertificatesView(QWidget):
             save = self.wallet().export_credential
         if chosen:
             run_in_background(
-                self, lambda: save(certificate.id, Path(chosen)), self._saved, self._failed
+                self,
+                lambda: save(certificate.id, Path(chosen)),
+                lambda _result: self._saved(Path(chosen)),
+                self._failed,
             )
 
     def _export_attestation(self) -> None:
@@ -278,12 +281,18 @@ class CertificatesView(QWidget):
                     )
                 )
                 return
-            self._saved(None)
+            self._saved(Path(chosen))
 
         run_in_background(self, self.attestation, write, self._failed)
 
-    def _saved(self, _result: object) -> None:
-        self.banner.hide()
+    def _saved(self, path: Path) -> None:
+        """Said where, so the learner finds it (saving used to end in silence)."""
+        self.banner.show_message(
+            "info",
+            _("Saved: {path}").format(path=path),
+            _("You can print it, or attach it to an e-mail to your adviser."),
+            action=_("Close"),
+        )
         self.changed.emit()
 
     def _ask_where(self, suggested: str, file_filter: str) -> str:
