@@ -14,7 +14,7 @@ from companion.i18n import _
 
 from companion.ui.bridge import run_in_background
 from companion.ui.failures import report_failure
-from companion.ui.qt import QLabel, QObject
+from companion.ui.qt import QLabel, QObject, QTimer
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.idle_watch import IdleWatch
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from companion.ui.main_window import MainWindow
 
 WARN_SECONDS = 30  # the countdown shown before an idle sign-out
+# The sign-in screen asks for a new code this often while the platform could not give one.
+SIGN_IN_RETRY_MS = 20_000
 
 
 class KioskController(QObject):
@@ -52,6 +54,14 @@ class KioskController(QObject):
         account.learner_signed_out.connect(self.home)
         account.learner_signed_in.connect(window.show_library)
         window.events.language_changed.connect(self.retranslate)
+        # No code while the platform was unreachable: the screen tried once and kept the
+        # red banner after the platform was back (issue 25). It asks again, now and then
+        # and as soon as the network comes back.
+        self.retry = QTimer(self)
+        self.retry.setInterval(SIGN_IN_RETRY_MS)
+        self.retry.timeout.connect(self.retry_sign_in)
+        self.retry.start()
+        window.events.network_changed.connect(self._network_changed)
         self.retranslate()
         self.home()
 
@@ -67,6 +77,16 @@ class KioskController(QObject):
         view = self.window.show_account()
         if view.account is None and "device" in view.methods:
             view.sign_in_with_device()
+
+    def _network_changed(self, online: bool) -> None:
+        if online:
+            self.retry_sign_in()
+
+    def retry_sign_in(self) -> None:
+        """Back to the device code when the last attempt failed and nobody signed in."""
+        view = self.window.account_view
+        if view.account is None and view.pages.currentWidget() is view.signed_out:
+            self.home()
 
     def _warn(self, seconds_left: int) -> None:
         signed_in = self.window.account_view.account is not None

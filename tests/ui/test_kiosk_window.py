@@ -179,3 +179,23 @@ def test_an_idle_kiosk_with_nobody_signed_in_forgets_the_person_who_left(kiosk_w
     kiosk.idle.touch()
     qtbot.waitUntil(lambda: window.context.library().my_courses() == [], timeout=10_000)
     assert window.current_tab() == "account"  # back to the start
+
+
+def test_the_sign_in_screen_gets_its_code_once_the_platform_is_back(
+    platform_env, companion_home, monkeypatch, make_window, qtbot
+):
+    """Issue 25: the red "unreachable" banner stayed after the platform was back, and the
+    kiosk showed no code until someone found the way to sign in by hand."""
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=1))
+    platform_env.faults.set(status=503, path_prefix="/oauth/device_authorization")
+    window = refreshed(qtbot, make_window())
+    window.start()
+    kiosk = window.kiosk(idle_seconds=60)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.banner.isVisible(), timeout=20_000)
+    assert view.pages.currentWidget() is view.signed_out and not view.user_code.text()
+    platform_env.faults.clear()
+    window.events.network_changed.emit(True)  # the system says the network is back
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=20_000)
+    assert view.user_code.text() and not view.banner.isVisible()
+    assert kiosk.retry.isActive()  # and without the system's word, it asks again anyway
