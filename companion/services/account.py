@@ -83,6 +83,11 @@ class AccountService:
         """False when tokens live in memory only (kiosk, or no usable keyring)."""
         return self.session().vault.persistent
 
+    def keyring_missing(self) -> bool:
+        """Sign-in is forgotten at the end of the session for want of a keyring: worth a
+        note. Never on a kiosk, where forgetting it is the point (issue 25)."""
+        return not self.settings.kiosk and not self.remembers_sign_in()
+
     def saved_account(self) -> Account | None:
         data = read_json(self.account_file)
         if data is None:

@@ -62,6 +62,8 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     complete_chapters(window.context.progress(), 1)
     assert (kiosk_session_root(window.context.paths)).is_dir()
     qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
+    qtbot.wait(200)  # the keyring note is decided on a worker after the sign-in
+    assert view.session_note.isHidden()  # a kiosk forgets sign-ins on purpose (issue 25)
 
     # Seen: with a 1-minute idle time the learner was still signed in after 80 s.
     kiosk.idle.idle_seconds, kiosk.idle.warn_seconds = 3.0, 2.5

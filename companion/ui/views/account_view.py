@@ -433,10 +433,7 @@ class AccountView(QWidget):
         self.learner_signed_in.emit()
 
     def _check_session_note(self) -> None:
-        run_in_background(self, self.service.remembers_sign_in, self._show_session_note)
-
-    def _show_session_note(self, persistent: bool) -> None:
-        self.session_note.setVisible(not persistent)
+        run_in_background(self, self.service.keyring_missing, self.session_note.setVisible)
 
     def _show_account(self, account: Account) -> None:
         self.account = account
