@@ -45,6 +45,7 @@ class KioskSessions:
         self.profile_dir = profile_dir
         self.areas = areas
         self.parked_dir = paths.data_dir / PARKED_DIR
+        self._parked_now = 0  # parked since the screen last said so (take_parked)
         self._device: DeviceIdentity | None = None
 
     def device(self) -> DeviceIdentity:
@@ -70,7 +71,14 @@ class KioskSessions:
         private_folder(self.parked_dir)
         write_atomic(self.parked_dir / name, sealed)
         log.info("%d action(s) parked until their learner signs in here again", len(merged))
+        self._parked_now += len(rows)
         return len(merged)
+
+    def take_parked(self) -> int:
+        """How many actions were parked since last asked: the sign-in screen tells the
+        learner who just left that their unsent progress waits here (never whose)."""
+        parked, self._parked_now = self._parked_now, 0
+        return parked
 
     def unpark(self, learner: Learner, progress: ProgressService) -> int:
         """Queue again what this learner left at an earlier sign-out on this computer."""

@@ -19,6 +19,8 @@ from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.idle_watch import IdleWatch
 
 if TYPE_CHECKING:
+    from companion.services.kiosk import KioskSessions
+
     from companion.ui.main_window import MainWindow
 
 WARN_SECONDS = 30  # the countdown shown before an idle sign-out
@@ -28,13 +30,18 @@ SIGN_IN_RETRY_MS = 20_000
 
 class KioskController(QObject):
     def __init__(
-        self, window: MainWindow, idle_seconds: float, end_session: Callable[[], None]
+        self,
+        window: MainWindow,
+        idle_seconds: float,
+        end_session: Callable[[], None],
+        sessions: Callable[[], KioskSessions],
     ) -> None:
         """``end_session``: park and wipe what the one who walked away left, when nobody
-        signed in (on a worker)."""
+        signed in (on a worker); ``sessions``: the kiosk's sessions (what was parked)."""
         super().__init__(window)
         self.window = window
         self.end_session = end_session
+        self.sessions = sessions
         window.profile_switching(False)
         window.sync_indicator.shared_computer = True
         self.marker = QLabel()
@@ -43,6 +50,11 @@ class KioskController(QObject):
         self.countdown = MessageBanner()
         self.countdown.action_requested.connect(self._stay)
         window.add_banner(self.countdown, first=True)
+        # Said to the learner who just signed out offline; gone when the next one signs in.
+        self.parked_notice = MessageBanner()
+        self.parked_notice.action_requested.connect(self.parked_notice.hide)
+        window.add_banner(self.parked_notice)
+        self.parked_notice.hide()
         self.idle = IdleWatch(idle_seconds, WARN_SECONDS, self)
         self.idle.warning.connect(self._warn)
         self.idle.cleared.connect(self.countdown.hide)
@@ -51,8 +63,9 @@ class KioskController(QObject):
         # period: the time the sign-in screen sat untouched is not theirs (issue 25).
         window.events.learner_changed.connect(self.idle.touch)
         account = window.show_account()
-        account.learner_signed_out.connect(self.home)
+        account.learner_signed_out.connect(self._signed_out)
         account.learner_signed_in.connect(window.show_library)
+        account.learner_signed_in.connect(self.parked_notice.hide)
         window.events.language_changed.connect(self.retranslate)
         # No code while the platform was unreachable: the screen tried once and kept the
         # red banner after the platform was back (issue 25). It asks again, now and then
@@ -77,6 +90,23 @@ class KioskController(QObject):
         view = self.window.show_account()
         if view.account is None and "device" in view.methods:
             view.sign_in_with_device()
+
+    def _signed_out(self) -> None:
+        self.home()
+        run_in_background(self.window, lambda: self.sessions().take_parked(), self._say_parked)
+
+    def _say_parked(self, parked: int) -> None:
+        """The learner signing out offline is told their progress waits here (issue 25)."""
+        if parked:
+            self.parked_notice.show_message(
+                "info",
+                _("Some of your progress could not be sent yet."),
+                _(
+                    "It is kept on this computer, without your name, and sent the next "
+                    "time you sign in here."
+                ),
+                action=_("Close"),
+            )
 
     def _network_changed(self, online: bool) -> None:
         if online:

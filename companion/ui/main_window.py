@@ -382,9 +382,9 @@ class MainWindow(Shell):
         from companion.ui.kiosk import KioskController
 
         context = self.context
-        if idle_seconds is None:
-            idle_seconds = context.settings.value(KIOSK_IDLE_MINUTES) * 60
-        return KioskController(self, idle_seconds, lambda: context.end_kiosk_session(None))
+        idle_seconds = idle_seconds or context.settings.value(KIOSK_IDLE_MINUTES) * 60
+        end, sessions = (lambda: context.end_kiosk_session(None)), context.kiosk
+        return KioskController(self, idle_seconds, end, sessions)
 
     def welcome_needs(self) -> WelcomeNeeds:
         """What the first-run welcome uses (``welcome.welcome_if_first_run``)."""

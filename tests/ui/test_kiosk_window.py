@@ -80,7 +80,31 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     assert not kiosk_session_root(window.context.paths).exists()  # wiped
     assert not (companion_home / "data" / "parked").exists()  # everything was sent
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    assert kiosk.parked_notice.isHidden()  # everything was sent: nothing to say
     shoot(window, tmp_path, "kiosk-after-idle")
+
+
+def test_a_learner_signing_out_offline_is_told_their_progress_waits_here(
+    kiosk_window, platform_env, qtbot, companion_home
+):
+    """Issue 25: signing out offline parked the learner's progress without a word."""
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=600)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    code = view.user_code.text()
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        threading.Thread(
+            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
+        ).start()
+    platform_env.faults.set(status=503, path_prefix="/v1/xapi")  # the statements cannot go
+    complete_chapters(window.context.progress(), 2)
+    with qtbot.waitSignal(view.learner_signed_out, timeout=30_000):
+        view.sign_out()
+    qtbot.waitUntil(kiosk.parked_notice.isVisible, timeout=10_000)
+    assert "sans votre nom" in kiosk.parked_notice.details  # said, and never whose
+    assert "karim" not in (kiosk.parked_notice.text + kiosk.parked_notice.details).lower()
+    assert (companion_home / "data" / "parked").is_dir()
 
 
 class StoppedClock:
