@@ -228,6 +228,7 @@ class LibraryView(QWidget):
             item = QListWidgetItem(title)
             item.setData(IdRole, course_id)
             item.setData(TitleRole, title)
+            item.setToolTip(title)  # whole, where the list is too narrow (its site at the end)
             self.courses.addItem(item)
         self.courses.blockSignals(False)
         self.empty_hint.setVisible(not course_ids)
