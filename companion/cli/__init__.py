@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from companion import __version__
+from companion.child_env import restore_user_environment
 from companion.errors import UserFacingError
 from companion.platform import URL_SCHEME
 
@@ -133,6 +134,7 @@ def _main(argv: Sequence[str] | None) -> int:
     command = args.command or "gui"
     if command != "gui":
         gc.enable()
+        restore_user_environment()  # a browser it opens gets the learner's, not the bundle's
     if command == "prefetch" and bool(args.course_ids) == args.all and parser is not None:
         parser.error("prefetch: give course ids, or --all for the whole catalogue")
     try:

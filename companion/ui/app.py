@@ -11,6 +11,7 @@ from typing import Any
 
 from companion import APP_NAME, __version__, logs
 from companion.app.context import AppContext
+from companion.child_env import restore_user_environment
 from companion.errors import UserFacingError
 from companion.jobs import Prefetch
 from companion.resources import resource
@@ -224,6 +225,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     window.after_first_paint.extend(
         (
             qt.set_up_namespace,
+            restore_user_environment,  # Qt has read its paths: what it opens gets the user's
             lambda: colours.check(window.appearance.refresh),
             lambda: set_window_icon(app),
             lambda: press_buttons_with_enter(app),
