@@ -13,6 +13,7 @@ from companion import APP_NAME, __version__, logs
 from companion.app.context import AppContext
 from companion.child_env import restore_user_environment
 from companion.errors import UserFacingError
+from companion.i18n import _
 from companion.jobs import Prefetch
 from companion.resources import resource
 from companion.services.first_run import should_welcome
@@ -27,6 +28,7 @@ from companion.ui.qt import (
     QEvent,
     QObject,
     QTimer,
+    QtMsgType,
     qInstallMessageHandler,
 )
 from companion.ui.widgets.first_paint import AfterFirstPaint
@@ -35,7 +37,27 @@ log = logging.getLogger("companion.ui")
 
 
 def _qt_message(mode: Any, context: Any, message: str) -> None:
+    if mode == QtMsgType.QtFatalMsg:  # Qt ends the process after this: said, and logged
+        logs.release()  # the log held until the first paint is written now, with this
+        log.critical("Qt stopped Companion: %s", message)
+        print(_("Companion could not start: {reason}").format(reason=message), file=sys.stderr)
+        sys.stderr.flush()
+        return
     log.warning("Qt: %s", message)
+
+
+def no_display() -> str:
+    """Why the window cannot open before Qt tries (it aborts without a word): a Linux
+    session with no display server named (issue 26); "" when one may be there."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return _(
+        "No graphical session was found (neither DISPLAY nor WAYLAND_DISPLAY is set), so "
+        "Companion's window cannot open. Start it from your desktop, or use its commands "
+        "(companion --help)."
+    )
 
 
 def create_application(
@@ -208,6 +230,12 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         log.error("not started: %s", error.message)
         refuse_to_start(error)
         raise  # and the command line prints it too
+    if reason := no_display():
+        logs.release()
+        log.error("not started: no display")
+        print(reason, file=sys.stderr)
+        context.close()
+        return 1
     # While the window is made: the demo platform gets ready, the saved catalogue is read.
     context.connection.warm_up()
     first = Prefetch(context.first_view)
