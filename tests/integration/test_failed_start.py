@@ -37,7 +37,7 @@ def logged(tmp_path: Path) -> str:
 def test_no_display_at_all_is_said_before_qt_tries(tmp_path):
     ended = start(tmp_path)
     assert ended.returncode == 1
-    assert "No graphical session was found" in ended.stderr
+    assert "Aucune session graphique" in ended.stderr  # in the learner's language
     assert "not started: no display" in logged(tmp_path)
 
 
@@ -45,6 +45,6 @@ def test_no_display_at_all_is_said_before_qt_tries(tmp_path):
 def test_a_display_that_does_not_answer_is_said_and_logged(tmp_path):
     ended = start(tmp_path, DISPLAY=":77", QT_QPA_PLATFORM="xcb")  # nobody listens there
     assert ended.returncode != 0
-    assert "Companion could not start:" in ended.stderr
+    assert "Companion n'a pas pu démarrer :" in ended.stderr
     log = logged(tmp_path)
     assert "Qt stopped Companion" in log and "could not connect to display" in log
