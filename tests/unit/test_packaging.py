@@ -212,3 +212,30 @@ def test_the_windows_installer_and_the_bundle_spec_agree_with_the_app():
     spec = (PACKAGING / "companion.spec").read_text(encoding="utf-8")
     assert 'name="companion"' in spec and "BUNDLE(" in spec
     assert "bundle_identifier=APP_ID" in spec and f'APP_ID = "{APP_ID}"' in spec
+
+
+def test_the_bundle_keeps_one_qt_catalogue_on_every_system():
+    """Issue 26: Windows keeps Qt's catalogues in PySide6\\translations (no "Qt" folder, and
+    backslashes): the filter matched none there and shipped all 33 (6 MB)."""
+    import ast
+    from pathlib import PurePath
+
+    spec = (PACKAGING / "companion.spec").read_text(encoding="utf-8")
+    tree = ast.parse(spec)
+    wanted: list[ast.stmt] = [
+        node
+        for node in tree.body
+        if (isinstance(node, ast.FunctionDef) and node.name == "keep")
+        or (isinstance(node, ast.Assign) and "QT_TRANSLATIONS_KEPT" in ast.unparse(node))
+    ]
+    scope: dict[str, object] = {"PurePath": PurePath, "Path": PurePath}
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "companion.spec", "exec"), scope)
+    keep = scope["keep"]
+    assert callable(keep)
+    for folder in ("PySide6/Qt/translations", "PySide6\\translations"):
+        sep = "\\" if "\\" in folder else "/"
+        assert keep(f"{folder}{sep}qtbase_fr.qm")
+        assert not keep(f"{folder}{sep}qtbase_de.qm")
+        assert not keep(f"{folder}{sep}qt_help_ja.qm")
+    assert keep("companion/resources/translations/fr/LC_MESSAGES/companion.mo")
+    assert 'LSMinimumSystemVersion": "13.0"' in spec
