@@ -141,13 +141,13 @@ class StatementStore:
         with self._lock:
             return len(self._by_id)
 
-    def snapshot(self) -> list[dict[str, Any]]:
-        """Every statement with its owner, in arrival order (what the demo platform keeps
-        between starts)."""
+    def snapshot(self, start: int = 0) -> list[dict[str, Any]]:
+        """Every statement with its owner, in arrival order, from arrival position
+        ``start`` (what the demo platform keeps between starts: only what is new)."""
         with self._lock:
             return [
                 {"learner": owner, "statement": self._by_id[sid]["statement"]}
-                for owner, sid in self._order
+                for owner, sid in self._order[start:]
             ]
 
     def restore(self, kept: list[dict[str, Any]]) -> None:
@@ -155,6 +155,8 @@ class StatementStore:
         with self._lock:
             for item in kept:
                 owner, statement = str(item["learner"]), dict(item["statement"])
+                if statement["id"] in self._by_id:
+                    continue  # each id once, whatever was saved twice
                 self._by_id[statement["id"]] = {"statement": statement, "learner": owner}
                 self._order.append((owner, statement["id"]))
                 verb = str(statement["verb"]["id"]).rsplit("/", 1)[-1]

@@ -139,3 +139,9 @@ PROGRESS.append(
         added_at REAL NOT NULL)
     """
 )
+
+PROGRESS.append(
+    # 7: the outbox's next batch read from an index in queue order (issue 28: each batch
+    #    scanned and sorted the whole queue, 17.8× slower for 5× the statements)
+    "CREATE INDEX outbox_queue ON outbox (set_aside, created_at)"
+)

@@ -51,8 +51,11 @@ class Outbox:
 
     def acknowledge(self, ids: list[str]) -> None:
         """The platform has the statements: only now do they leave the outbox."""
-        with self.db.write() as c:
-            c.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+        with self.db.write() as c:  # one statement for the batch, not one per id
+            c.execute(
+                "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            )
 
     def set_aside(self, statement_id: str, reason: str) -> None:
         """The platform refused it as invalid: kept for diagnostics, no longer progress."""
