@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from companion import xapi
+from companion.files import write_atomic
 from companion.sandbox import persist
 from companion.sandbox.certificates import Certificates
 from companion.sandbox.content import Content
@@ -82,10 +83,12 @@ def bytes_written_by_one_post(folder: Path, stored: int, monkeypatch) -> int:
     parts.statements.save("u-1001", statements(stored))
     saved.save(parts)
     written: list[int] = []
-    replace = persist.write_atomic
-    monkeypatch.setattr(
-        persist, "write_atomic", lambda path, data: (written.append(len(data)), replace(path, data))
-    )
+
+    def counted(path: Path, data: bytes) -> None:
+        written.append(len(data))
+        write_atomic(path, data)
+
+    monkeypatch.setattr(persist, "write_atomic", counted)
     appended_before = _size(saved.folder / "demo-statements.jsonl")
     parts.statements.save("u-1001", statements(10))
     saved.save(parts)
