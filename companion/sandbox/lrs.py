@@ -81,6 +81,15 @@ class StatementStore:
                 self._facts.setdefault(learner_id, set()).add(fact)
         return [s["id"] for s in fresh]
 
+    def consistent_through(self) -> str:
+        """Up to when an answer is complete: now, or the last stored time if later (a
+        burst of statements is stamped a millisecond apart, ahead of the clock)."""
+        with self._lock:
+            now = datetime.now(UTC)
+            if self._last_stored is not None and self._last_stored > now:
+                now = self._last_stored
+            return now.isoformat(timespec="milliseconds")
+
     def _next_stored(self) -> str:
         now = datetime.now(UTC)
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what the string keeps
