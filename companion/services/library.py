@@ -410,6 +410,8 @@ class LibraryService(ChapterStates):
             c.execute(
                 "UPDATE chapters SET downloaded_version = NULL WHERE course_id = ?", (course_id,)
             )
+        if self.db.free_share() > 0.25:  # its search text gone: the file gets smaller
+            self.db.reclaim()
         return self.assets.release(self.profile, course_id)
 
     def pin(self, course_id: str, pinned: bool) -> None:

@@ -15,6 +15,7 @@ from companion.services.progress.facts import KnownStatements
 from companion.store.db import Database
 
 Row = tuple[str, str, float]  # a queued statement as stored: id, JSON, when
+RECLAIM_FREE_SHARE = 0.25  # once the outbox empties, a file this free is made smaller
 
 
 class Outbox:
@@ -56,6 +57,9 @@ class Outbox:
                 "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(ids),),
             )
+            left = c.execute("SELECT 1 FROM outbox WHERE set_aside = 0 LIMIT 1").fetchone()
+        if left is None and self.db.free_share() > RECLAIM_FREE_SHARE:
+            self.db.reclaim()  # the queue is empty: the file gives back what it held
 
     def set_aside(self, statement_id: str, reason: str) -> None:
         """The platform refused it as invalid: kept for diagnostics, no longer progress."""
