@@ -24,11 +24,12 @@ class Recording:
     """The statements a search runs, and how many rows its ranked one ranks."""
 
     def __init__(self, db: Database) -> None:
-        self.db, self.ranked = db, -1
+        self.db, self.ranked, self.query = db, -1, ""
         read = db.read
 
         def recorded(sql: str, parameters: Any = ()) -> Any:
             if "ORDER BY rank" in sql:
+                self.query = parameters[0]
                 where = sql[sql.index("WHERE") : sql.index("ORDER BY")]
                 count = read(f"SELECT count(*) FROM chapter_text {where}", parameters[:-1])
                 self.ranked = int(count[0][0])
@@ -55,4 +56,17 @@ def test_a_rare_word_is_ranked_over_every_match(tmp_path):
     hits = library_search.search(db, "echafaudage")
     assert recording.ranked == 2
     assert [hit.chapter_title for hit in hits] == ["Échafaudages", "Échafaudage"]  # bm25
+    db.close()
+
+
+def test_the_last_word_is_a_prefix_only_while_it_is_not_a_whole_word(tmp_path):
+    """A prefix makes FTS5 merge every word it stands for over the whole table first:
+    "pour" matched as "pour*" cost 60 ms at 100,000 chapters, as a word 10 ms."""
+    chapters = [("Chantier", "pour la sécurité"), ("Échafaudage", "pourquoi un échafaudage")]
+    db = library_with(tmp_path, chapters)
+    recording = Recording(db)
+    assert [hit.chapter_title for hit in library_search.search(db, "pour")] == ["Chantier"]
+    assert recording.query == '"pour"'
+    assert [hit.chapter_title for hit in library_search.search(db, "echafau")] == ["Échafaudage"]
+    assert recording.query == '"echafau"*'  # still being typed: found by its beginning
     db.close()
