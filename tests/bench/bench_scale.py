@@ -253,7 +253,7 @@ def sync_on_demo_platform(size: int) -> dict[str, Any]:
         platform = DemoPlatform(Path(state), Path(state) / "platform.log")
         try:
             url = platform.url()
-            result = run_child("sync", size, "--url", url, "--token", sign_in(url))
+            result = run_child("sync", size, f"--url={url}", f"--token={sign_in(url)}")
         finally:
             platform.stop()
         kept = sum(p.stat().st_size for p in Path(state).rglob("*") if p.is_file())
