@@ -126,7 +126,7 @@ class SavedState:
         }
         text = json.dumps(data, ensure_ascii=False)
         with self._lock:  # two requests ending together: one after the other
-            fresh = parts.statements.snapshot(self._appended)
+            fresh = parts.statements.saved_lines(self._appended)
             if fresh:
                 _append(self.statements_path, fresh)
                 self._appended += len(fresh)
@@ -135,12 +135,11 @@ class SavedState:
                 self._written = text
 
 
-def _append(path: Path, items: list[dict[str, Any]]) -> None:
+def _append(path: Path, lines: list[str]) -> None:
     """New statements at the end of the file, on the disk before the POST is answered."""
-    lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(descriptor, "ab") as out:
-        out.write(lines.encode("utf-8"))
+        out.write("".join(lines).encode("utf-8"))
         out.flush()
         os.fsync(out.fileno())
 

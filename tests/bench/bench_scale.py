@@ -277,6 +277,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--statements", default="10000,25000,50000")
     parser.add_argument("--chapters", default="10000,50000,100000")
+    parser.add_argument("--only", default="sync,search,files", help="tables to make")
     parser.add_argument("--child", default="")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--scratch", default="")
@@ -296,13 +297,26 @@ def main(argv: list[str]) -> int:
     statements = [int(n) for n in args.statements.split(",")]
     chapters = [int(n) for n in args.chapters.split(",")]
     runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    only = args.only.split(",")
     for _run in range(args.runs):  # each run every size, so a busy moment hits them alike
         for size in statements:
-            runs.setdefault(("sync", size), []).append(sync_on_demo_platform(size))
-            runs.setdefault(("files", size), []).append(run_child("files", size))
-        for size in chapters:
+            if "sync" in only:
+                runs.setdefault(("sync", size), []).append(sync_on_demo_platform(size))
+            if "files" in only:
+                runs.setdefault(("files", size), []).append(run_child("files", size))
+        for size in chapters if "search" in only else []:
             runs.setdefault(("search", size), []).append(run_child("search", size))
     print(f"machine: {machine()}; medians of {args.runs} runs, each size in its own process")
+    if "sync" in only:
+        sync_table(statements, runs)
+    if "search" in only:
+        search_table(chapters, runs)
+    if "files" in only:
+        files_table(statements, runs)
+    return 0
+
+
+def sync_table(statements: list[int], runs: dict[tuple[str, int], list[dict[str, Any]]]) -> None:
     sync = {n: medians(runs[("sync", n)]) for n in statements}
     first = sync[statements[0]]
     table(
@@ -318,6 +332,9 @@ def main(argv: list[str]) -> int:
             for n, s in sync.items()
         ],
     )  # fmt: skip
+
+
+def search_table(chapters: list[int], runs: dict[tuple[str, int], list[dict[str, Any]]]) -> None:
     search = {n: medians(runs[("search", n)]) for n in chapters}
     smallest = search[chapters[0]]
     table(
@@ -331,6 +348,9 @@ def main(argv: list[str]) -> int:
             for n, s in search.items()
         ],
     )  # fmt: skip
+
+
+def files_table(statements: list[int], runs: dict[tuple[str, int], list[dict[str, Any]]]) -> None:
     files = {n: medians(runs[("files", n)]) for n in statements}
     table(
         "progress.db once its outbox is drained; studied this week",
@@ -344,7 +364,6 @@ def main(argv: list[str]) -> int:
             for n, s in files.items()
         ],
     )  # fmt: skip
-    return 0
 
 
 if __name__ == "__main__":
