@@ -99,6 +99,10 @@ class XapiStatements:
         }
         url = self.resource
         if is_link(since):
+            if origin_of(urljoin(self.endpoint, since)) != origin_of(self.endpoint):
+                log.warning("the last pull stopped at another store: from the start")
+                yield from self.query(agent, "", limit)
+                return
             url, params = self._next_page(since), None
         elif since:
             assert params is not None

@@ -174,3 +174,11 @@ def test_a_link_the_store_refuses_starts_again_from_the_beginning(sandbox, tmp_p
     kiosk.merge_pulled([], "/v1/xapi/statements?from=gone")  # the store answers 400
     assert pull(kiosk, api_for(sandbox), "u-1001", HOME) == 3
     kiosk.close()
+
+
+def test_a_link_to_another_store_starts_again_from_the_beginning(sandbox, tmp_path):
+    sandbox.statements.save("u-1001", history(2))
+    kiosk = ProgressService(tmp_path)
+    kiosk.merge_pulled([], "https://lrs.elsewhere.test/xAPI/statements?search_after=x")
+    assert pull(kiosk, api_for(sandbox), "u-1001", HOME) == 2
+    kiosk.close()
