@@ -39,12 +39,19 @@ log = logging.getLogger("companion.sync")
 OVERLAP = timedelta(minutes=5)
 
 
+class Pulled(int):
+    """How many statements were new; ``more_waits``: the pull stopped at its bound with
+    new statements still coming, so the next sync need not wait its period."""
+
+    more_waits: bool = False
+
+
 class Facts(Protocol):
     def pull_cursor(self) -> str: ...
     def merge_pulled(self, statements: list[dict[str, Any]], cursor: str) -> int: ...
 
 
-def pull(facts: Facts, api: Platform, learner_id: str, home_page: str, page: int = 500) -> int:
+def pull(facts: Facts, api: Platform, learner_id: str, home_page: str, page: int = 500) -> Pulled:
     """Fetch the pages since the stored point, at most one pull's worth; returns how many
     statements were new.
 
@@ -58,9 +65,12 @@ def pull(facts: Facts, api: Platform, learner_id: str, home_page: str, page: int
         through = found.consistent_through
         point = _after(point, found)
         added += facts.merge_pulled(_valid(found.statements), point)
+    pulled = Pulled(added)
     if resource.complete:
         facts.merge_pulled([], _finished(point, through))
-    return added
+    else:
+        pulled.more_waits = added > 0  # a store whose pages bring nothing new can wait
+    return pulled
 
 
 def _after(point: str, found: StatementPage) -> str:

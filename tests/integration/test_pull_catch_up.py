@@ -6,6 +6,7 @@ every sync asked for everything)."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -182,3 +183,26 @@ def test_a_link_to_another_store_starts_again_from_the_beginning(sandbox, tmp_pa
     kiosk.merge_pulled([], "https://lrs.elsewhere.test/xAPI/statements?search_after=x")
     assert pull(kiosk, api_for(sandbox), "u-1001", HOME) == 2
     kiosk.close()
+
+
+def test_the_engine_pulls_a_long_history_in_bounded_pulls_one_after_the_other(
+    sandbox, tmp_path, monkeypatch
+):
+    """Each pull is bounded; the next one does not wait the engine's period (15 minutes)."""
+    from companion.sync.engine import SyncEngine, Target
+
+    monkeypatch.setattr(xapi_lrs, "MAX_STATEMENTS_PER_PULL", 1_000)
+    sandbox.statements.save("u-1001", history(2_500))
+    kiosk = ProgressService(tmp_path)
+    api = api_for(sandbox)
+    engine = SyncEngine(kiosk, lambda: Target(api, "u-1001", HOME), lambda _status: None)
+    engine.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(kiosk.completed_activities()) < 2_500 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(kiosk.completed_activities()) == 2_500
+        assert engine.syncs >= 3
+    finally:
+        engine.stop(flush_seconds=0)
+        kiosk.close()
