@@ -86,7 +86,10 @@ class Statements(Protocol):
     complete: bool  # False: the last query stopped before the store's last page
 
     def post(self, statements: list[dict[str, Any]]) -> None: ...
-    def query(self, agent: dict[str, Any], since: str, limit: int) -> Iterator[StatementPage]: ...
+    def query(self, agent: dict[str, Any], since: str, limit: int) -> Iterator[StatementPage]:
+        """Oldest first. ``since``: "", a time, or where an earlier page said to take up
+        from (an xAPI page's ``resume`` link); a kind that keeps no history ignores it."""
+        ...
 
 
 @runtime_checkable

@@ -8,7 +8,6 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -222,7 +221,7 @@ def _register_me(
             query = xapi_query(request.args)
         except ValueError as error:
             return problem(400, "Bad Request", str(error))
-        consistent = datetime.now(UTC).isoformat(timespec="milliseconds")
+        consistent = statements.consistent_through()  # read before the query
         found, following = statements.query(learner["id"], *query)
         more = ""
         if following is not None:

@@ -28,11 +28,10 @@ from companion.errors import UserFacingError
 from companion.i18n import _
 from companion.manifest_format import manifest_json
 from companion.platform import Capability, Credentials, Platform
+from companion.services import library_search
 from companion.services.chapter_text import (
     block_html,
     closed_html,
-    fts_query,
-    marked,
     plain_text,
 )
 from companion.services.connection import PlatformConnection
@@ -43,6 +42,7 @@ from companion.services.course_files import (
     openable_extension,
 )
 from companion.services.fetching import configured_downloader, storage_budget
+from companion.services.library_search import SearchHit
 from companion.services.library_states import (
     CLOSED,
     NOT_DOWNLOADED,
@@ -92,13 +92,6 @@ _PRIORITY = {"text": 0, "image": 1, "application": 2, "audio": 3, "video": 4}
 class DownloadReport(NamedTuple):
     fetched_assets: int
     held_back: int  # large files waiting for permission on a metered connection
-
-
-class SearchHit(NamedTuple):
-    course_id: str
-    chapter_id: str
-    chapter_title: str
-    snippet: str  # sanitised HTML with <mark> around the matches
 
 
 class LibraryService(ChapterStates):
@@ -376,19 +369,7 @@ class LibraryService(ChapterStates):
         return "\n".join(block_html(block, self.assets) for block in chapter.blocks)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        query = fts_query(text)
-        if not query:
-            return []
-        rows = self.db.read(
-            "SELECT course_id, chapter_id, title, snippet(chapter_text, 3, '\x02', '\x03', "
-            "'…', 12) AS snippet FROM chapter_text WHERE chapter_text MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (query, limit),
-        )
-        return [
-            SearchHit(r["course_id"], r["chapter_id"], r["title"], marked(r["snippet"]))
-            for r in rows
-        ]
+        return library_search.search(self.db, text, limit)
 
     def asset_media_type(self, sha256: str) -> str:
         rows = self.db.read(
@@ -429,6 +410,8 @@ class LibraryService(ChapterStates):
             c.execute(
                 "UPDATE chapters SET downloaded_version = NULL WHERE course_id = ?", (course_id,)
             )
+        if self.db.free_share() > 0.25:  # its search text gone: the file gets smaller
+            self.db.reclaim()
         return self.assets.release(self.profile, course_id)
 
     def pin(self, course_id: str, pinned: bool) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
+
 from companion.store.db import Migration
 
 LIBRARY: list[Migration] = [
@@ -139,3 +142,37 @@ PROGRESS.append(
         added_at REAL NOT NULL)
     """
 )
+
+PROGRESS.append(
+    # 7: the outbox's next batch read from an index in queue order (issue 28: each batch
+    #    scanned and sorted the whole queue, 17.8× slower for 5× the statements)
+    "CREATE INDEX outbox_queue ON outbox (set_aside, created_at)"
+)
+
+
+def _session_moments(connection: sqlite3.Connection) -> None:
+    """8: when each study session began, as a UTC moment (seconds since 1970), indexed: the
+    home view's "studied this week" reads the sessions of the week, not the whole history
+    (issue 28: linear in every session ever made, 109–123 ms at 50,000). The timestamps
+    are compared as moments: another device may write them with another offset."""
+    connection.execute("ALTER TABLE known_statements ADD COLUMN begun_at REAL")
+    rows = connection.execute(
+        "SELECT id, timestamp FROM known_statements WHERE verb = 'experienced'"
+    ).fetchall()
+    connection.executemany(
+        "UPDATE known_statements SET begun_at = ? WHERE id = ?",
+        [(moment_of(timestamp), statement_id) for statement_id, timestamp in rows],
+    )
+    connection.execute("CREATE INDEX known_by_moment ON known_statements (verb, begun_at)")
+
+
+def moment_of(timestamp: str) -> float | None:
+    """An xAPI timestamp as seconds since 1970 (a naive one taken as UTC); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(timestamp).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).timestamp()
+
+
+PROGRESS.append(_session_moments)

@@ -39,6 +39,8 @@ from companion.sync.outbox import Outbox, push
 from companion.sync.pull import Facts, pull
 from companion.sync_status import Phase, SyncStatus
 
+CATCH_UP_SECONDS = 2.0  # between two bounded pulls of a long history (issue 28)
+
 log = logging.getLogger("companion.sync")
 
 
@@ -251,7 +253,7 @@ class SyncEngine:
         store = target.store or self.store
         try:
             pushed = push(store, target.api, target.learner_id, target.home_page)
-            pull(store, target.api, target.learner_id, target.home_page)
+            pulled = pull(store, target.api, target.learner_id, target.home_page)
             for step in self.steps:
                 step(target)
         except Exception as error:  # every failure is reported and retried, never raised
@@ -261,8 +263,8 @@ class SyncEngine:
         self.syncs += 1
         self.backoff.reset()
         store.note_sync(time.time())
-        with self._cond:
-            self._plan(time.monotonic() + self.period)
+        with self._cond:  # a long history comes in bounded pulls, one after the other
+            self._plan(time.monotonic() + (CATCH_UP_SECONDS if pulled.more_waits else self.period))
         self._publish(Phase.IDLE)
 
     def _failed(self, error: Exception) -> None:

@@ -13,6 +13,12 @@ What the standard asks of a client, and what real stores do within it:
   link to the next page, on the same server; ``X-Experience-API-Consistent-Through`` says up
   to when the answer is complete, which is where the next pull may start.
 
+Each page also says where a later query may take up what follows it (``Page.resume``): its
+own address, read again then with what follows it (one page already known). A store
+without a consistent-through time (Ralph) is read again from there, in its own order,
+instead of from its first statement (issue 28); a link the store no longer knows (a 4xx,
+or an empty page) starts again from the beginning.
+
 The learner's access token is the bearer, refreshed after a 401 as for the platform.
 """
 
@@ -22,22 +28,24 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from companion.auth.discovery import origin_of
 from companion.i18n import _
-from companion.sync.client import MalformedResponse, decode_json
+from companion.sync.client import MalformedResponse, PlatformError, decode_json
 
 log = logging.getLogger("companion.sync")
 
 XAPI_VERSION = "1.0.3"
 VERSION_HEADER = "X-Experience-API-Version"
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
-# One pull brings at most this many statements; the next sync goes on from where the
-# store's answer was complete. A `more` link that never ends must not keep a sync busy.
+# One pull brings at most this many statements; the next sync goes on from the last page
+# kept. A `more` link that never ends must not keep a sync busy.
 MAX_STATEMENTS_PER_PULL = 20_000
+# A stored link refused with these is forgotten (expired, or a store rebuilt): start again.
+FORGOTTEN_LINK = (400, 404, 410, 422)
 
 Request = Callable[..., requests.Response]  # (method, url, **kwargs), authorised
 
@@ -45,6 +53,12 @@ Request = Callable[..., requests.Response]  # (method, url, **kwargs), authorise
 class Page(NamedTuple):
     statements: list[dict[str, Any]]
     consistent_through: str  # "" when the store did not say
+    resume: str = ""  # this page's link, to read it again later with what follows; "" if empty
+
+
+def is_link(since: str) -> bool:
+    """``since`` is a page's ``resume`` link rather than a time."""
+    return since.startswith(("/", "http://", "https://"))
 
 
 class XapiStatements:
@@ -76,25 +90,53 @@ class XapiStatements:
             raise _not_an_acknowledgement()
 
     def query(self, agent: dict[str, Any], since: str, limit: int) -> Iterator[Page]:
-        """The agent's statements stored after ``since``, oldest first, page by page."""
+        """The agent's statements stored after ``since``, oldest first, page by page.
+        ``since`` is a time, or a page's ``resume`` link to take up from there."""
         params: dict[str, str] | None = {
             "agent": json.dumps(agent, separators=(",", ":")),
             "limit": str(limit),
             "ascending": "true",
         }
-        if since:
+        url = self.resource
+        if is_link(since):
+            if origin_of(urljoin(self.endpoint, since)) != origin_of(self.endpoint):
+                log.warning("the last pull stopped at another store: from the start")
+                yield from self.query(agent, "", limit)
+                return
+            url, params = self._next_page(since), None
+        elif since:
             assert params is not None
             params["since"] = since
-        url, seen_urls, seen_ids = self.resource, {self.resource}, set[str]()
         self.complete = False
-        for _page in range(max(1, MAX_STATEMENTS_PER_PULL // max(1, limit))):
+        pages = self._pages(url, params)
+        try:
+            first = next(pages, None)
+        except PlatformError as error:
+            if params is not None or error.status not in FORGOTTEN_LINK:
+                raise
+            first = None
+        if params is None and (first is None or not (first.statements or first.resume)):
+            # The page a resume link names had statements when it was kept: none now
+            # means the store lost that place (rebuilt, or the link expired).
+            log.warning("the store no longer knows where the last pull stopped: from the start")
+            yield from self.query(agent, "", limit)
+            return
+        if first is not None:
+            yield first
+            yield from pages
+
+    def _pages(self, url: str, params: dict[str, str] | None) -> Iterator[Page]:
+        seen_urls, seen_ids = {url}, set[str]()
+        while True:  # a page is never empty while it has a `more` link (checked below)
             response = self._request(
                 "GET", url, params=params, headers={VERSION_HEADER: XAPI_VERSION}
             )
             statements, more = _statement_result(decode_json(response))
             fresh = [s for s in statements if _id_of(s) not in seen_ids]
             seen_ids.update(_id_of(s) for s in statements)
-            yield Page(fresh, response.headers.get(CONSISTENT_THROUGH, ""))
+            through = response.headers.get(CONSISTENT_THROUGH, "")
+            here = _relative(response.url or url)
+            yield Page(fresh, through, here if statements else "")
             if not more:
                 self.complete = True
                 return
@@ -106,7 +148,9 @@ class XapiStatements:
                 log.warning("pull stopped: the store's `more` link came back to a page")
                 return
             seen_urls.add(url)
-        log.warning("pull stopped after %d statements; the rest comes next time", len(seen_ids))
+            if len(seen_ids) >= MAX_STATEMENTS_PER_PULL:  # whatever size the store's pages
+                log.warning("pull stopped after %d statements; the rest next time", len(seen_ids))
+                return
 
     def _next_page(self, more: str) -> str:
         """``more`` is relative to the server; it may not send the token elsewhere."""
@@ -123,6 +167,12 @@ def _statement_result(data: Any) -> tuple[list[dict[str, Any]], str]:
     if not isinstance(more, str):
         raise _unreadable()
     return [s for s in data["statements"] if isinstance(s, dict)], more
+
+
+def _relative(url: str) -> str:
+    """A page's own address as the store would write a `more` link: path and query."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def _id_of(statement: dict[str, Any]) -> str:

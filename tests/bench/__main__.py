@@ -7,6 +7,7 @@ from tests.bench import (
     bench_moodle,
     bench_proxy,
     bench_ralph,
+    bench_scale,
     bench_startup,
     bench_sync,
 )
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "sync": bench_sync.main,
     "proxy": bench_proxy.main,
     "ralph": bench_ralph.main,
+    "scale": bench_scale.main,
     "moodle": bench_moodle.main,
     "crash": crash.main,
 }

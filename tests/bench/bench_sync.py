@@ -76,9 +76,11 @@ def main(argv: list[str]) -> int:
             assert report.sent == args.statements and service.pending_count() == 0
             other_device = ProgressService(Path(folder) / "other-device")
             started = time.perf_counter()
-            pulled = pull(other_device, api, "u-1001", HOME)
+            pulled, syncs = 0, 0
+            while fresh := pull(other_device, api, "u-1001", HOME):  # a pull is bounded
+                pulled, syncs = pulled + fresh, syncs + 1
             pulling = time.perf_counter() - started
-            assert pulled == args.statements
+            assert pulled == args.statements, pulled
             completed = len(other_device.completed_activities())
             single = complete_chapters(ProgressService(Path(folder) / "single"), args.statements)
             sample = single.take(args.statements, "u-1001")[: min(500, args.statements)]
@@ -86,14 +88,21 @@ def main(argv: list[str]) -> int:
             for _statement_id, statement in sample:  # one request each, timed on a sample
                 api.post_statements([xapi.with_actor(statement, "u-1001", HOME)])
             per_request = (time.perf_counter() - started) / len(sample)
-        with tempfile.TemporaryDirectory() as folder:
-            # Baseline first: the heap freeze of app.run cannot be undone in this process.
-            stalls = [
-                gui_stall_during_sync(server.url, api, args.statements, Path(folder), freeze)
-                for freeze in (False, True)
-            ]
     finally:
         server.close()
+    stalls = []
+    for freeze in (False, True):  # baseline first: app.run's heap freeze cannot be undone
+        # A platform of its own each: what the rows above stored is not pulled here.
+        server = SandboxProcess()
+        try:
+            token = sign_in(server.url)
+            api = PlatformV1(HttpClient(NetworkConfig(base_url=server.url)), StaticToken(token))
+            with tempfile.TemporaryDirectory() as folder:
+                stalls.append(
+                    gui_stall_during_sync(server.url, api, args.statements, Path(folder), freeze)
+                )
+        finally:
+            server.close()
     one_by_one = per_request * args.statements
     print(f"machine: {machine()}")
     print("| measure | one request per statement | batched push | ratio | aim |")
@@ -105,7 +114,8 @@ def main(argv: list[str]) -> int:
     )
     print(
         f"| pull and merge {args.statements} statements made on another device | — | "
-        f"{pulling:.2f} s ({completed} completed chapters derived) | — | < 2 s |"
+        f"{pulling:.2f} s in {syncs} bounded pulls and a last one that finds nothing new "
+        f"({completed} completed chapters derived) | — | < 2 s per 10,000 |"
     )
     for stall in stalls:
         print(stall)
@@ -158,7 +168,9 @@ def gui_stall_during_sync(
     # Only now the work: another device's statements to pull, this device's to push.
     assert context.sync is not None
     context.sync.debounce = 3600  # the sync measured is the one asked for below
-    push(complete_chapters(ProgressService(scratch / "other"), count), api, "u-1001", HOME)
+    # As the app's own account names the learner (its issuer), or the app pulls none of them.
+    issuer = context.connection.issuer()
+    push(complete_chapters(ProgressService(scratch / "other"), count), api, "u-1001", issuer)
     complete_chapters(context.progress(), count)
     probe = GapProbe()
     probe.start()

@@ -8,11 +8,12 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from companion import xapi
 from companion.store.db import Database
+from companion.store.schema import moment_of
 
 log = logging.getLogger("companion.services")
 
@@ -40,13 +41,15 @@ class KnownStatements:
         result = statement.get("result") or {}
         score = (result.get("score") or {}).get("scaled")
         course, course_name = xapi.course_of(statement)
+        verb = str(statement["verb"]["id"]).rsplit("/", 1)[-1]
         return int(
             connection.execute(
                 "INSERT OR IGNORE INTO known_statements (id, verb, object_id, score, success,"
-                " timestamp, seconds, course, course_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " timestamp, seconds, course, course_name, begun_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     statement["id"],
-                    str(statement["verb"]["id"]).rsplit("/", 1)[-1],
+                    verb,
                     statement["object"]["id"],
                     score,
                     None if "success" not in result else int(bool(result["success"])),
@@ -54,6 +57,7 @@ class KnownStatements:
                     xapi.duration_seconds(result.get("duration")),
                     course,
                     course_name,
+                    moment_of(statement.get("timestamp", "")) if verb == "experienced" else None,
                 ),
             ).rowcount
         )
@@ -135,17 +139,15 @@ class KnownStatements:
     def studied_since(self, since: datetime) -> dict[str, float]:
         """Seconds studied per course activity in sessions begun at ``since`` or later,
         over every device. Timestamps are compared as moments, not as text: another
-        device may write them with another offset or precision."""
+        device may write them with another offset or precision (``begun_at``, indexed:
+        only the sessions since then are read)."""
         rows = self.db.read(
-            "SELECT course, timestamp, seconds FROM known_statements"
-            " WHERE verb = 'experienced' AND seconds IS NOT NULL AND course IS NOT NULL"
+            "SELECT course, SUM(seconds) AS total FROM known_statements"
+            " WHERE verb = 'experienced' AND begun_at >= ?"
+            " AND seconds IS NOT NULL AND course IS NOT NULL GROUP BY course",
+            (since.timestamp(),),
         )
-        totals: dict[str, float] = {}
-        for row in rows:
-            begun = _moment(str(row["timestamp"]))
-            if begun is not None and begun >= since:
-                totals[row["course"]] = totals.get(row["course"], 0.0) + float(row["seconds"])
-        return totals
+        return {row["course"]: float(row["total"]) for row in rows}
 
     def facts_for_report(self) -> list[Fact]:
         """Study sessions and completions (every device), for the training-time report."""
@@ -155,11 +157,3 @@ class KnownStatements:
             " ORDER BY timestamp"
         )
         return [Fact(*row) for row in rows]
-
-
-def _moment(timestamp: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -15,6 +15,7 @@ from companion.services.progress.facts import KnownStatements
 from companion.store.db import Database
 
 Row = tuple[str, str, float]  # a queued statement as stored: id, JSON, when
+RECLAIM_FREE_SHARE = 0.25  # once the outbox empties, a file this free is made smaller
 
 
 class Outbox:
@@ -51,8 +52,14 @@ class Outbox:
 
     def acknowledge(self, ids: list[str]) -> None:
         """The platform has the statements: only now do they leave the outbox."""
-        with self.db.write() as c:
-            c.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+        with self.db.write() as c:  # one statement for the batch, not one per id
+            c.execute(
+                "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            )
+            left = c.execute("SELECT 1 FROM outbox WHERE set_aside = 0 LIMIT 1").fetchone()
+        if left is None and self.db.free_share() > RECLAIM_FREE_SHARE:
+            self.db.reclaim()  # the queue is empty: the file gives back what it held
 
     def set_aside(self, statement_id: str, reason: str) -> None:
         """The platform refused it as invalid: kept for diagnostics, no longer progress."""

@@ -28,6 +28,7 @@ from companion.ui.qt import (
     QSplitter,
     QStackedWidget,
     Qt,
+    QTimer,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
     from companion.services.progress import ProgressService
 
 TitleRole = Qt.ItemDataRole.UserRole + 3
+
+
+SEARCH_PAUSE_MS = 250  # a search runs once typing has paused this long
 
 
 class LibraryView(QWidget):
@@ -89,6 +93,10 @@ class LibraryView(QWidget):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
+        self._typing = QTimer(self)  # a search once the learner pauses, not per keystroke
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(SEARCH_PAUSE_MS)
+        self._typing.timeout.connect(lambda: self.controller.search(self.search.text()))
         self.results = QListWidget()
         self.results.hide()
         self.results.itemActivated.connect(self.open_hit)
@@ -418,9 +426,11 @@ class LibraryView(QWidget):
 
     def _search(self, text: str) -> None:
         if not text.strip():
+            self._typing.stop()
+            self.controller.cancel_search()
             self.results.hide()
             return
-        self.controller.search(text)
+        self._typing.start()
 
     def _show_hits(self, hits: list[SearchHit]) -> None:
         self.results.clear()
