@@ -43,7 +43,12 @@ def test_a_sync_that_cannot_reach_the_platform_means_offline(
     complete_chapters(window.context.progress(), 1)
     window.sync_now()
     qtbot.waitUntil(lambda: phase_is(window, Phase.OFFLINE), timeout=30_000)
-    assert "Hors ligne, progression conservée" in window.sync_indicator.text
+    # Said once, by the dot; the sync line says what it means for the learner's work, with
+    # no reference for an expected situation (issue 25: "Hors ligne" twice, and 32 hex).
+    assert "Progression gardée sur cet ordinateur" in window.sync_indicator.text
+    assert "Hors ligne" not in window.sync_indicator.text
+    assert "réf." not in window.sync_indicator.text
+    assert window.sync_indicator.status.reference in window.sync_indicator.toolTip()
     assert window.connection.state is ConnectionState.OFFLINE
     assert window.connection.text == "Hors ligne"
     # The platform answers the catalogue again: both say so, neither says offline.

@@ -141,7 +141,9 @@ class SyncIndicator(QWidget):
         self._icon.setStyleSheet(f"color: {colour(_COLOURS[status.phase])};")  # the theme's
         self.button.setEnabled(status.phase is not Phase.SYNCING)
         self._label.set_full_text(" · ".join(part for part in self._parts(status) if part))
-        troubled = status.phase in (Phase.OFFLINE, Phase.FAILING) and status.reference
+        # Offline is expected, not a fault: the dot beside already says "offline", and a
+        # reference there only alarmed (issue 25). A failure's stays, for support staff.
+        troubled = status.phase is Phase.FAILING and status.reference
         self.reference.setText(
             _("ref. {reference}").format(reference=status.reference) if troubled else ""
         )
@@ -168,7 +170,7 @@ class SyncIndicator(QWidget):
             return [_("Progress kept, sending it again shortly"), pending]
         if status.phase in (Phase.OFFLINE, Phase.FAILING):
             problem = (
-                _("Offline, progress kept")
+                _("Progress kept on this computer")
                 if status.phase is Phase.OFFLINE
                 else _("Sync failed: {m}")
             ).format(m=status.message.rstrip("."))
