@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 
-from companion.auth.errors import SignInRequired
+from companion.auth.errors import NotSignedIn, SignInRequired
 from companion.auth.vault import SessionVault, Vault, VaultUnavailable
 from companion.i18n import _
 from companion.logs import REDACTOR
@@ -80,7 +80,7 @@ class AuthSession:
     def _refresh_locked(self) -> str:
         refresh = self._safe_load()
         if not refresh:
-            raise SignInRequired(
+            raise NotSignedIn(
                 _("Sign in to continue."),
                 _("Your downloads and progress are kept on this computer."),
             )

@@ -274,3 +274,15 @@ def test_what_the_learner_typed_wrong_shows_no_reference_and_a_bug_does(context)
     server_fault = PlatformError("The platform failed.", status=500, request_id="req-1")
     assert describe(server_fault)[2] == "req-1"  # platform errors keep their request id
     assert describe(RuntimeError("bug"))[2].startswith("CMP-")
+
+
+def test_nothing_to_sign_in_with_is_no_fault_and_has_no_reference(context, memory_keyring):
+    """Issue 25: a restart with no keyring said "Connectez-vous pour continuer" with an
+    error reference (CMP-…), as if something had broken."""
+    from companion.auth.errors import SignInRequired
+    from companion.errors import describe
+
+    with pytest.raises(SignInRequired) as raised:
+        context.account.session().bearer()
+    message, hint, reference = describe(raised.value)
+    assert reference == "" and "CMP-" not in message + hint
