@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import companion
+from companion.i18n import _
 from companion.resources import resource
 
 # A check returns what it saw (one short phrase) or raises: any exception is a failure.
@@ -49,7 +50,8 @@ class Outcome:
     detail: str
 
     def line(self) -> str:
-        return f"{'ok  ' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
+        verdict = _("ok") if self.passed else _("FAILED")
+        return f"{verdict:<6}  {self.name}: {self.detail}"
 
 
 def run_checks(checks: Iterable[Check], folder: Path) -> Iterator[Outcome]:
@@ -86,34 +88,38 @@ def import_all(package: str, skip: tuple[str, ...] = ()) -> int:
     return count
 
 
-def check_imports(_: Path) -> str:
+def check_imports(_folder: Path) -> str:
     count = import_all("companion", skip=("companion.ui",))  # the Qt checks import those
     backends = KEYRING_BACKENDS.get(sys.platform, ())
     for name in backends:
         importlib.import_module(name)
-    return (
-        f"{count} modules of Companion {companion.__version__} and their dependencies, "
-        f"{len(backends)} keyring modules"
-    )
+    return _(
+        "Companion {version} and its dependencies imported (modules: {count}; keyring "
+        "modules: {backends})"
+    ).format(version=companion.__version__, count=count, backends=len(backends))
 
 
-def check_resources(_: Path) -> str:
+def check_resources(_folder: Path) -> str:
     missing = [part for part in REQUIRED_RESOURCES if not resource(*part.split("/")).is_file()]
     courses = sorted(resource("sample_courses").glob("*/course.toml"))
     if not courses:
         missing.append("sample_courses/*/course.toml")
     if missing:
-        raise FileNotFoundError(f"missing from {resource()}: {', '.join(missing)}")
-    return f"{len(REQUIRED_RESOURCES)} files and {len(courses)} sample courses in {resource()}"
+        raise FileNotFoundError(
+            _("missing from {folder}: {names}").format(folder=resource(), names=", ".join(missing))
+        )
+    return _("resources in {folder} (files: {files}; sample courses: {courses})").format(
+        folder=resource(), files=len(REQUIRED_RESOURCES), courses=len(courses)
+    )
 
 
-def check_translations(_: Path) -> str:
+def check_translations(_folder: Path) -> str:
     from companion.i18n import DOMAIN
 
     french = gettext.translation(DOMAIN, localedir=resource("translations"), languages=["fr"])
     if french.gettext(TRANSLATED_PROBE) == TRANSLATED_PROBE:
         raise LookupError(f"the French catalogue does not translate {TRANSLATED_PROBE!r}")
-    return "French catalogue loaded"
+    return _("French catalogue loaded")
 
 
 def check_database(folder: Path) -> str:
@@ -130,7 +136,7 @@ def check_database(folder: Path) -> str:
                 raise RuntimeError(f"{name}.db at version {database.version}")
         finally:
             database.close()
-    return "library and progress databases created, every migration, in a temporary folder"
+    return _("library and progress databases created, every migration, in a temporary folder")
 
 
 def check_sandbox_round_trip(folder: Path) -> str:
@@ -156,5 +162,7 @@ def check_sandbox_round_trip(folder: Path) -> str:
     finally:
         demo.stop()
     if not courses:
-        raise LookupError("the demo platform's catalogue is empty")
-    return f"{len(courses)} courses in the demo catalogue, over HTTP from {url} (its own process)"
+        raise LookupError(_("the demo platform's catalogue is empty"))
+    return _("demo catalogue read over HTTP from {url}, its own process (courses: {n})").format(
+        url=url, n=len(courses)
+    )

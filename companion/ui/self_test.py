@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from companion.i18n import _
 from companion.services.self_test import Check, import_all
 
 from companion.ui.qt import (
@@ -39,26 +40,28 @@ def application() -> QApplication:
     return create_application(["companion", "-platform", "offscreen"])
 
 
-def check_ui_imports(_: Path) -> str:
-    return f"{import_all('companion.ui')} modules of the interface"
+def check_ui_imports(_folder: Path) -> str:
+    return _("the interface imported (modules: {n})").format(n=import_all("companion.ui"))
 
 
-def check_qt_translations(_: Path) -> str:
+def check_qt_translations(_folder: Path) -> str:
     app = application()
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
     if not translator.load(QLocale("fr"), "qtbase", "_", folder):
-        raise FileNotFoundError(f"Qt's French catalogue (qtbase_fr.qm) not found in {folder}")
-    return f"qtbase_fr.qm loaded from {folder}"
+        raise FileNotFoundError(
+            _("Qt's French catalogue (qtbase_fr.qm) not found in {folder}").format(folder=folder)
+        )
+    return _("qtbase_fr.qm loaded from {folder}").format(folder=folder)
 
 
-def check_offscreen_window(_: Path) -> str:
+def check_offscreen_window(_folder: Path) -> str:
     app = application()
     missing = [f.decode() for f in IMAGE_FORMATS if f not in _image_formats()]
     if missing:
-        raise LookupError(f"no Qt image plugin for {', '.join(missing)}")
+        raise LookupError(_("no Qt image plugin for {formats}").format(formats=", ".join(missing)))
     if _icon_pixels(app.windowIcon()) == 0:
-        raise LookupError("the SVG window icon does not draw (Qt's SVG icon plugin)")
+        raise LookupError(_("the SVG window icon does not draw (Qt's SVG icon plugin)"))
     window = QMainWindow()
     window.setCentralWidget(QLabel("Companion"))
     window.show()
@@ -66,8 +69,10 @@ def check_offscreen_window(_: Path) -> str:
     shown = window.isVisible()
     window.close()
     if not shown:
-        raise RuntimeError("the window did not show")
-    return f"window shown on the {app.platformName()} platform, with the SVG icon"
+        raise RuntimeError(_("the window did not show"))
+    return _("window shown on the {platform} platform, with the SVG icon").format(
+        platform=app.platformName()
+    )
 
 
 def _image_formats() -> set[bytes]:

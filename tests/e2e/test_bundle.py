@@ -48,7 +48,7 @@ def test_the_bundle_passes_its_self_test_offscreen(bundled_app, companion_home, 
     )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
-    assert "self-test: all checks passed" in result.stdout, report
+    assert "autotest : toutes les vérifications sont passées" in result.stdout, report
     assert f"{BUNDLE}/_internal/resources" in result.stdout, report  # not the checkout's
 
 

@@ -25,7 +25,8 @@ def test_every_check_passes_from_the_checkout(qapp, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0].split()[-1] for line in lines[:-1]] == list(CHECKS)
     assert all(line.startswith("ok ") for line in lines[:-1]), lines
-    assert lines[-1] == "self-test: all checks passed"
+    # In the learner's language, as the doctor speaks (issue 25: English beside French).
+    assert lines[-1] == "autotest : toutes les vérifications sont passées"
 
 
 def test_a_missing_resource_fails_its_check_and_the_run(qapp, capsys, monkeypatch):
@@ -34,10 +35,10 @@ def test_a_missing_resource_fails_its_check_and_the_run(qapp, capsys, monkeypatc
     )
     assert cli.main(["--self-test"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    (failed,) = [line for line in lines if line.startswith("FAIL")]
-    assert failed.startswith("FAIL  resources:") and "styles/gone.qss" in failed
+    (failed,) = [line for line in lines if line.startswith("ÉCHEC")]
+    assert failed.startswith("ÉCHEC   resources:") and "styles/gone.qss" in failed
     assert sum(line.startswith("ok ") for line in lines) == len(CHECKS) - 1  # the others ran
-    assert lines[-1] == f"self-test: 1 of {len(CHECKS)} checks failed"
+    assert lines[-1] == f"autotest : 1 vérification sur {len(CHECKS)} a échoué"
 
 
 @pytest.mark.parametrize("error", [ImportError("no module named flask"), OSError("disk full")])
@@ -47,4 +48,5 @@ def test_a_check_that_raises_is_a_failure_with_its_reason(tmp_path, error):
 
     (outcome,) = self_test.run_checks([("broken", broken)], tmp_path)
     assert not outcome.passed
-    assert outcome.line() == f"FAIL  broken: {type(error).__name__}: {error}"
+    reason = f"{type(error).__name__}: {error}"
+    assert outcome.line().split() == ["FAILED", "broken:", *reason.split()]
