@@ -32,7 +32,7 @@ class PolicyError(UserFacingError):
             ),
             _(
                 "Companion will not start until it is fixed. Ask the training centre's"
-                " administrator (the file is described in the README, “Machine policy”)."
+                " administrator (the file is described in the README, “Configuration”)."
             ),
         )
         self.path = path

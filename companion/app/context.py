@@ -447,6 +447,7 @@ class AppContext:
         ``hold_log``: log records are kept in memory until ``logs.release`` is called (the
         window does, after its first paint); an error is written at once."""
         paths = Paths.default()
+        i18n.install(UI_LANGUAGE.default)  # a broken policy is refused in French too
         settings = Settings(paths.settings_file, paths.policy_file)
         i18n.install(settings.value(UI_LANGUAGE))  # first: a refusal below is translated
         paths.ensure()
