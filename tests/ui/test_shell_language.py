@@ -67,6 +67,9 @@ def test_every_visible_label_follows_a_language_switch(platform_env, make_window
         qtbot.wait(50)
         stale += [(n, t) for n, t in visible_texts(window) if t in french]
     assert stale == [], "\n".join(f"{n}: {t}" for n, t in stale)
+    # Made from figures (so not in the catalogue as such): the storage line (issue 25).
+    library = window.show_library()
+    qtbot.waitUntil(lambda: library.usage.text().startswith("Course files use"), timeout=5_000)
 
 
 def test_qt_s_own_texts_are_french_and_follow_the_language(platform_env, make_window, qtbot):

@@ -204,6 +204,8 @@ class LibraryView(QWidget):
         )
         self.pane.retranslate()
         self.reader.retranslate()
+        if self.usage.text():  # said again in the new language (issue 25: stayed French)
+            self.controller.read_states()
         if self.course_id is not None:
             self.controller.read_outline()
         else:
