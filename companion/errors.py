@@ -45,6 +45,15 @@ class Cancelled(Exception):
     """The learner or the app cancelled the work; shown to nobody."""
 
 
+def reference_for(thing: str) -> str:
+    """The same reference each time for the same thing (a damaged file seen from every
+    view and every start), in the form of ``new_reference``."""
+    import hashlib
+
+    digest = hashlib.sha256(thing.encode("utf-8", "replace")).digest()
+    return "CMP-" + "".join(_REFERENCE_ALPHABET[byte % 32] for byte in digest[:6])
+
+
 def new_reference() -> str:
     # os.urandom rather than the secrets module: this runs at start-up, where imports count.
     return "CMP-" + "".join(_REFERENCE_ALPHABET[byte % 32] for byte in os.urandom(6))

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from companion import files as guard
-from companion.errors import UserFacingError
+from companion.errors import UserFacingError, reference_for
 from companion.i18n import _
 
 log = logging.getLogger("companion.store")
@@ -244,10 +244,16 @@ def open_precious(path: Path, migrations: Sequence[Migration]) -> Database:
     except (DamagedDatabase, sqlite3.DatabaseError) as error:
         if not _damaged(error):
             raise
-        log.error("%s failed its integrity check: %s", path, error)
+        # One reference for the file as it is, whichever view or start meets it (issue 25:
+        # each view gave its own), its whole path, and where to go from here.
+        seen = path.stat()
+        reference = reference_for(f"{path}:{seen.st_size}:{seen.st_mtime_ns}")
+        log.error("%s failed its integrity check [%s]: %s", path, reference, error)
         raise UserFacingError(
             _("Your progress file is damaged."),
-            _("Companion has not changed it. Give support staff the file {name}.").format(
-                name=path.name
-            ),
+            _(
+                "Companion has not changed it: {path}. Help › Diagnostic… prepares a support "
+                "bundle; give its code and this file to support staff."
+            ).format(path=path),
+            reference=reference,
         ) from error

@@ -69,9 +69,15 @@ def test_damaged_progress_is_reported_and_never_replaced(tmp_path):
     path = tmp_path / "progress.db"
     damaged(path, schema.PROGRESS)
     before = path.read_bytes()
-    with pytest.raises(UserFacingError, match="progress file is damaged"):
+    with pytest.raises(UserFacingError, match="progress file is damaged") as first:
         open_precious(path, schema.PROGRESS)
     assert path.read_bytes() == before
+    # Issue 25: each view that met it gave another reference, and no path.
+    with pytest.raises(UserFacingError) as again:
+        open_precious(path, schema.PROGRESS)
+    assert first.value.reference == again.value.reference
+    assert first.value.reference.startswith("CMP-")
+    assert str(path) in first.value.hint and "Diagnostic" in first.value.hint
 
 
 def test_a_failed_write_rolls_back(tmp_path):
