@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from companion.app.context import AppContext
 from companion.sync.client import HttpClient, NetworkConfig
 from tests.moodle_site import MoodleSite, start_site, stop_site
 
@@ -33,3 +34,14 @@ def moodle_http(moodle: MoodleSite) -> Iterator[HttpClient]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch) -> Iterator[AppContext]:
+    """The app's services beside the demo platform, on a computer that trusts the centre's
+    certificate authority (as its policy would say), in English."""
+    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
+    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
+    created = AppContext.create()
+    yield created
+    created.close()

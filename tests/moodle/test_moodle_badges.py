@@ -8,7 +8,6 @@ import hashlib
 
 import pytest
 
-from companion.app.context import AppContext
 from companion.services.badges import recipient_matches
 from companion.sync.moodle_badges import baked_assertion
 from tests.moodle_site import LEARNER, MoodleSite
@@ -22,14 +21,6 @@ REVOKE = (
     "<?php define('CLI_SCRIPT', true); require($argv[1]);"
     " $DB->delete_records('badge_issued', ['badgeid' => {badge}, 'userid' => {user}]);\n"
 )
-
-
-@pytest.fixture
-def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch):
-    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
-    created = AppContext.create()
-    yield created
-    created.close()
 
 
 def run_php(moodle: MoodleSite, template: str, name: str) -> None:

@@ -5,25 +5,14 @@ actions on the Moodle course belong to their Moodle account, and only go with it
 
 from __future__ import annotations
 
-import pytest
-
 from companion.app.context import AppContext
 from companion.jobs import Control
 from companion.services.home import course_cards
 from companion.services.library import OFFLINE
 from companion.sync.moodle_outline import course_ref
-from tests.moodle_site import LEARNER, MoodleSite
+from tests.moodle_site import LEARNER
 
 COMPLETE = {1, 2}
-
-
-@pytest.fixture
-def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch):
-    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
-    created = AppContext.create()
-    yield created
-    created.close()
 
 
 def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +29,6 @@ def shapes(moodle: MoodleSite) -> dict[str, Any]:
     seed = Path(__file__).with_name("seed_shapes.php")
     printed = moodle.php(str(seed), str(moodle.base / "moodle" / "config.php"))
     return dict(json.loads(printed.strip().splitlines()[-1]))
-
-
-@pytest.fixture
-def app(moodle: MoodleSite, platform_env, memory_keyring, monkeypatch) -> Iterator[AppContext]:
-    monkeypatch.setenv("COMPANION_NETWORK_CA_BUNDLE", str(moodle.certificate))
-    monkeypatch.setenv("COMPANION_UI_LANGUAGE", "en")
-    created = AppContext.create()
-    yield created
-    created.close()
 
 
 def signed_in(app: AppContext, moodle: MoodleSite, shapes: dict[str, Any]) -> str:
