@@ -4,13 +4,17 @@ blocks bounded, the search query quoted and its snippets marked."""
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+from collections.abc import Callable
+from urllib.parse import quote, unquote, urlsplit
 
 from companion import formatting
-from companion.domain import WEB_BLOCKS, Block, Chapter
+from companion.domain import WEB_BLOCKS, Block, Chapter, CourseManifest
 from companion.i18n import _
+from companion.services.chapter_images import MAX_SVG_BYTES, ChapterPage, ImageBudget
 from companion.services.course_files import read_text
 from companion.store.assets import AssetStore
+
+__all__ = ["ChapterPage", "chapter_page", "fts_query", "marked", "plain_text", "sanitise"]
 
 ALLOWED_TAGS = {
     "h1",
@@ -85,8 +89,43 @@ def marked(snippet: str) -> str:
     return html.escape(flat).replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
-def block_html(block: Block, assets: AssetStore) -> str:
-    """One block for the reader: sanitised HTML, images from the local store."""
+def chapter_page(chapter: Chapter, manifest: CourseManifest, assets: AssetStore) -> ChapterPage:
+    """A chapter for the reader: its HTML, and the images it shows (measured and cleaned
+    here, decoded by the reader on a worker)."""
+    if chapter.unavailable:  # the site keeps it closed for now, and says why
+        return ChapterPage(closed_html(chapter))
+    budget = ImageBudget(course_files(manifest, assets))
+    page = "\n".join(block_html(block, assets, budget) for block in chapter.blocks)
+    return ChapterPage(page, tuple(budget.images))
+
+
+def course_files(
+    manifest: CourseManifest, assets: AssetStore
+) -> Callable[[str], tuple[bytes, str] | None]:
+    """How a relative reference in a course's SVG finds a file of the same course: by the
+    end of the path its site serves it from (a Moodle page's ``img/plan.png``), and only
+    among this course's files on this computer."""
+
+    def resolve(reference: str) -> tuple[bytes, str] | None:
+        for part in manifest.parts:
+            for chapter in part.chapters:
+                for block in chapter.blocks:
+                    asset = block.asset
+                    if asset is None or not asset.source or not assets.has(asset.sha256):
+                        continue
+                    served = unquote(urlsplit(asset.source).path)
+                    if served.endswith("/" + reference):
+                        path = assets.path(asset.sha256)
+                        if path.stat().st_size > MAX_SVG_BYTES:
+                            return None
+                        return path.read_bytes(), asset.media_type
+        return None
+
+    return resolve
+
+
+def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
+    """One block for the reader: sanitised HTML; an image within the chapter's budget."""
     asset = block.asset
     if block.type == "quiz" and block.quiz is not None:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
@@ -109,7 +148,7 @@ def block_html(block: Block, assets: AssetStore) -> str:
         return sanitise(read_text(path, asset.media_type))
     title = html.escape(block.title)
     if block.type == "image":
-        return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
+        return images.block(path, asset.media_type, block.title)
     # The title rides along in the fragment, for the player to show.
     href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
     return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"

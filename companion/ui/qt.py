@@ -179,6 +179,8 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 if TYPE_CHECKING:
     from PySide6.QtCore import (
         QAbstractListModel,
+        QBuffer,
+        QByteArray,
         QCoreApplication,
         QLibraryInfo,
         QLocale,
@@ -196,6 +198,7 @@ if TYPE_CHECKING:
         QFont,
         QFontMetrics,
         QIcon,
+        QImage,
         QImageReader,
         QKeySequence,
         QPageSize,
@@ -253,6 +256,8 @@ _LATER = {
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
     "QImageReader": "PySide6.QtGui",
+    "QImage": "PySide6.QtGui",  # the reader's images, decoded on a worker
+    **dict.fromkeys(("QBuffer", "QByteArray"), "PySide6.QtCore"),
     "QKeyEvent": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
@@ -351,7 +356,9 @@ __all__ = [
     "QAction",
     "QActionGroup",
     "QApplication",
+    "QBuffer",
     "QButtonGroup",
+    "QByteArray",
     "QCheckBox",
     "QColor",
     "QCoreApplication",
@@ -366,6 +373,7 @@ __all__ = [
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QImage",
     "QImageReader",
     "QInputDialog",
     "QKeySequence",
