@@ -104,7 +104,15 @@ def chapter_of(store_root: Path, kind: str, count: int):
     from companion.store.assets import AssetStore
 
     assets = AssetStore(store_root)
-    blocks = [Block("text", "Intro", text="<h1>Chapitre</h1><p>Le texte vient d'abord.</p>")]
+    intro = "<h1>Chapitre</h1><p>Le texte vient d'abord.</p>"
+    if kind == "prying":  # the chapter's HTML names them too
+        secret = os.environ["PROBE_SECRET"]
+        intro += (
+            f"<img src='{secret}'><img src='file:///etc/passwd'><img src='../../../dev/zero'>"
+            "<link rel='stylesheet' href='/proc/self/environ'><style>@import url(/etc/passwd)"
+            f"</style><p style='background:url({secret})'>x</p><a href='file:///etc/passwd'>a</a>"
+        )
+    blocks = [Block("text", "Intro", text=intro)]
     for index in range(count):
         make = {"png": hostile_png, "svg": hostile_svg, "prying": prying_svg}[kind]
         data = make(index)
