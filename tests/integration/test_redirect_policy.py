@@ -115,3 +115,33 @@ def test_a_redirect_loop_is_said_as_a_loop(client, platform):
 def test_a_redirect_to_a_local_file_is_refused(client):
     with pytest.raises(PlatformError):
         client.request("GET", "/scheme")
+
+
+def test_a_sync_caught_in_a_redirect_loop_says_so_and_is_not_offline(tmp_path):
+    """Seen before: 124 requests, then "the platform cannot be reached" (Hors ligne)."""
+    from companion.services.progress import ProgressService
+    from companion.sync.engine import SyncEngine, Target
+    from companion.sync.platform_v1 import PlatformV1
+    from companion.sync_status import Phase
+    from tests.integration.test_sync_engine import Recorder
+    from tests.sync_helpers import HOME, StaticToken, complete_chapters
+
+    loop = Server({})
+    loop.routes.update({path: (302, path) for path in ("/v1/xapi/statements", "/v1/me")})
+    client = HttpClient(NetworkConfig(base_url=loop.url, proxy="none", retries=0))
+    progress, recorder = ProgressService(tmp_path), Recorder()
+    api = PlatformV1(client, StaticToken("t"))
+    engine = SyncEngine(progress, lambda: Target(api, "u-1001", HOME), recorder)
+    try:
+        complete_chapters(progress, 2)
+        engine.start()
+        status = recorder.wait_for(lambda s: s.phase is not Phase.IDLE)
+        assert status.phase is Phase.FAILING
+        assert "round in circles" in status.message
+        assert status.pending == 2
+        assert len(loop.seen) <= 6
+    finally:
+        engine.stop(flush_seconds=0)
+        progress.close()
+        client.close()
+        loop.close()
