@@ -134,7 +134,7 @@ class Downloader:
         parallel: int = 3,
         throttle: Throttle | None = None,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         stall: StallGuard | None = None,
         locate: Callable[[Asset], str] = PlatformV1.asset_path,
     ) -> None:
@@ -145,7 +145,7 @@ class Downloader:
         self.parallel = max(1, parallel)
         self.throttle = throttle or Throttle()
         self.retry = retry or RetryPolicy()
-        self.sleep = sleep
+        self.sleep = sleep  # None: wait on the job's cancel, so quitting never waits it out
         self.bytes_fetched = 0  # on the wire, for the benchmarks and diagnostics
         self._count_lock = threading.Lock()
 
@@ -250,7 +250,10 @@ class Downloader:
                     type(error).__name__,
                     pause,
                 )
-                self.sleep(pause)
+                if self.sleep is not None:
+                    self.sleep(pause)
+                elif control.cancelled.wait(pause):
+                    control.checkpoint()  # quitting or cancelled: raises Cancelled now
 
     def _attempt(self, asset: Asset, control: Control, progress: Callable[[int], None]) -> None:
         partial = self.store.partial_path(asset.sha256)

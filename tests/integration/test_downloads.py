@@ -16,7 +16,7 @@ from companion.errors import Cancelled, UserFacingError
 from companion.jobs import Control
 from companion.store.assets import AssetStore
 from companion.sync.client import HttpClient, NetworkConfig, PlatformUnreachable
-from companion.sync.downloads import CorruptDownload, Downloader, Throttle
+from companion.sync.downloads import CorruptDownload, Downloader, RetryPolicy, Throttle
 from tests.conftest import unused_port
 
 
@@ -256,3 +256,17 @@ def test_a_trickling_download_is_given_up_and_keeps_what_arrived(store):
         assert store.partial_path(asset.sha256).stat().st_size > 0  # what arrived is kept
     finally:
         server.stop()
+
+
+def test_cancelling_ends_a_pause_between_retries_at_once(sample_content, store):
+    """Issue 24: quitting during a download against a platform already gone left the
+    process retrying for about 15 s; the pause between tries now ends with the job."""
+    asset = audio_asset(sample_content)
+    client = HttpClient(NetworkConfig(base_url=f"http://127.0.0.1:{unused_port()}", retries=0))
+    fetcher = Downloader(client, store, retry=RetryPolicy(base_delay=30.0, max_delay=30.0))
+    control = Control.new()
+    threading.Timer(0.5, control.cancelled.set).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        fetcher.fetch(asset, control)
+    assert time.monotonic() - started < 1.5
