@@ -24,7 +24,7 @@ from companion.i18n import _
 from companion.image_headers import read_header
 from companion.services.svg_safety import SvgCleaner
 
-log = logging.getLogger("store")
+log = logging.getLogger("companion.services")
 
 IMAGE_SCHEME = "companion-image"
 MAX_SHOWN = (1000, 1500)  # width, height: wider than the reader, for a sharp picture

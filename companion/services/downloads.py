@@ -102,6 +102,24 @@ class DownloadQueue:
             self.on_event(Event("withdrawn", job))
         self.cancel_current()
 
+    def stop(self) -> list[Job]:
+        """At quit: the job under way is cancelled (what arrived is kept), nothing more
+        starts; returns every job not finished, the running one first, to resume at the
+        next start (``download_resume.save_unfinished``)."""
+        with self._lock:
+            unfinished = [*([self.current] if self.current else []), *sorted(self._waiting)]
+            self._waiting = []
+        self.cancel_current()
+        return unfinished
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the queue's thread; True once it has ended."""
+        worker = self._worker
+        if worker is None:
+            return True
+        worker.join(max(0.0, timeout))
+        return not worker.is_alive()
+
     def _run(self) -> None:
         while True:
             with self._lock:

@@ -145,7 +145,7 @@ class Downloader:
         self.parallel = max(1, parallel)
         self.throttle = throttle or Throttle()
         self.retry = retry or RetryPolicy()
-        self.sleep = sleep  # None: wait on the job's cancel, so quitting never waits it out
+        self.sleep = sleep  # None: wait on the job's cancel
         self.bytes_fetched = 0  # on the wire, for the benchmarks and diagnostics
         self._count_lock = threading.Lock()
 
@@ -237,13 +237,12 @@ class Downloader:
                     "asset %s did not match its digest; fetching it again", asset.sha256[:12]
                 )
             except (PlatformUnreachable, PlatformError, requests.RequestException) as error:
-                retry_after = getattr(error, "retry_after", None)
                 status = getattr(error, "status", 0)
                 if status and status < 500 and status != 429:
                     raise
                 if attempt == self.retry.attempts - 1:
                     raise _gave_up(error) from error
-                pause = self.retry.delay(attempt, retry_after)
+                pause = self.retry.delay(attempt, getattr(error, "retry_after", None))
                 log.info(
                     "download of %s interrupted (%s); retrying in %.1f s",
                     asset.sha256[:12],
@@ -252,8 +251,8 @@ class Downloader:
                 )
                 if self.sleep is not None:
                     self.sleep(pause)
-                elif control.cancelled.wait(pause):
-                    control.checkpoint()  # quitting or cancelled: raises Cancelled now
+                elif control.cancelled.wait(pause):  # quitting: no waiting it out
+                    control.checkpoint()
 
     def _attempt(self, asset: Asset, control: Control, progress: Callable[[int], None]) -> None:
         partial = self.store.partial_path(asset.sha256)

@@ -17,7 +17,7 @@ from companion.services.chapter_images import IMAGE_SCHEME, ImageToDecode
 from companion.ui import qt
 from companion.ui.qt import QSize, QTextBrowser
 
-log = logging.getLogger("ui")
+log = logging.getLogger("companion.ui")
 
 # What Qt's reader may allocate for one image, in MB: a backstop under the budget's own
 # check (16 million pixels, 64 MB), should a decoder size an image otherwise.
