@@ -50,6 +50,7 @@ from companion.sync.client import (
     PlatformError,
     PlatformUnreachable,
 )
+from companion.sync.download_pace import DownloadStalled, StallGuard, Throttle
 from companion.sync.http_policy import backoff_delay
 from companion.sync.platform_v1 import PlatformV1
 
@@ -83,46 +84,6 @@ class RetryPolicy:
         if retry_after is not None:
             return min(retry_after, MAX_RETRY_AFTER)
         return backoff_delay(attempt, self.base_delay, self.max_delay)
-
-
-@dataclass(frozen=True)
-class StallGuard:
-    """A download slower than ``floor`` bytes a second over ``window`` seconds has stalled.
-
-    Read timeouts start again at every byte, so an answer trickling one byte a second
-    would hold a download (and its worker) for ever. The floor is far below the slowest
-    real line (a rural mobile link gives kilobytes a second) and below any bandwidth cap a
-    learner can set (1 KB/s); what arrived is kept and the resume continues from it."""
-
-    window: float = 60.0
-    floor: float = 256.0
-
-    def check(self, started: float, received: int, now: float) -> None:
-        elapsed = now - started
-        if elapsed >= self.window and received < self.floor * elapsed:
-            raise PlatformUnreachable(
-                _("The download has almost stopped: the connection is too slow."),
-                _("What arrived is kept; Companion continues from there."),
-            )
-
-
-class Throttle:
-    """A shared bandwidth cap (bytes per second) for every parallel download."""
-
-    def __init__(self, bytes_per_second: int = 0) -> None:
-        self.rate = bytes_per_second
-        self._lock = threading.Lock()
-        self._next = time.monotonic()
-
-    def spend(self, amount: int) -> None:
-        if self.rate <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            self._next = max(self._next, now) + amount / self.rate
-            pause = self._next - now  # these bytes are paid for once their time has passed
-        if pause > 0:
-            time.sleep(pause)
 
 
 class Downloader:
@@ -230,8 +191,8 @@ class Downloader:
             try:
                 self._attempt(asset, control, progress)
                 return
-            except CorruptDownload:
-                if attempt >= 1:
+            except (CorruptDownload, DownloadStalled) as error:
+                if attempt >= 1 or isinstance(error, DownloadStalled):
                     raise
                 log.warning(
                     "asset %s did not match its digest; fetching it again", asset.sha256[:12]
