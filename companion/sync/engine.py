@@ -32,6 +32,7 @@ from companion.platform import Platform
 from companion.sync.client import (
     LONGEST_PAUSE_SECONDS,
     PlatformError,
+    PlatformSlow,
     PlatformUnreachable,
 )
 from companion.sync.http_policy import backoff_delay
@@ -291,7 +292,8 @@ class SyncEngine:
                     "The platform asked for a very long pause; Companion will try again in "
                     "{minutes} min. Your work is kept on this computer."
                 ).format(minutes=round(delay / 60))
-        phase = Phase.OFFLINE if isinstance(error, PlatformUnreachable) else Phase.FAILING
+        offline = isinstance(error, PlatformUnreachable) and not isinstance(error, PlatformSlow)
+        phase = Phase.OFFLINE if offline else Phase.FAILING  # slow is not offline (issue 24)
         log.info("sync failed (%s), next attempt in %.0f s [%s]", phase, delay, reference)
         with self._cond:
             self._due = time.monotonic() + delay  # not sooner, even after a change
