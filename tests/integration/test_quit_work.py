@@ -67,3 +67,21 @@ def test_a_damaged_list_of_unfinished_downloads_resumes_nothing(tmp_path):
         path.write_text(text)
         assert take_unfinished(path) == []
         assert not path.exists()
+
+
+class Unreachable:
+    def download(self, course, _control, _progress, **_options):
+        from companion.sync.download_pace import DownloadStalled
+
+        raise DownloadStalled("too slow")
+
+
+def test_a_download_stopped_by_the_connection_resumes_at_the_next_start(tmp_path):
+    """Issue 24: a download below the useful rate stops with its message, and resumes
+    later: at the next start, unless the learner resumed it before."""
+    events: list[str] = []
+    queue = DownloadQueue(lambda: Unreachable(), lambda e: events.append(e.kind))  # type: ignore[arg-type,return-value]
+    queue.enqueue("course-a")
+    assert queue.join(5.0)
+    assert "failed" in events
+    assert [(j.course_id, j.chapter_id) for j in queue.stop()] == [("course-a", None)]
