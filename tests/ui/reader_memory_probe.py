@@ -22,7 +22,7 @@ import zlib
 from pathlib import Path
 from typing import Any, cast
 
-ADDRESS_SPACE_CAP = 3 * 1024**3  # Qt reserves address space well beyond what it touches
+ADDRESS_SPACE_CAP = 3 * 1024**3 // 2  # VmPeak is ~0.5 GB; the chapters took 2.3-3.45 GB
 TICK_MS = 5
 
 
