@@ -208,7 +208,7 @@ def quit_work(window: MainWindow, context: AppContext) -> bool:
 
     unfinished = context.profile_dir / quitting.UNFINISHED_DOWNLOADS
     queue = quitting.download_queue(window)
-    return quitting.quit_work(queue, context.sync, unfinished, context.close)
+    return quitting.quit_work(queue, lambda: context.sync, unfinished, context.close)
 
 
 def run(profile: str, *, create_profile: bool = False) -> int:

@@ -43,14 +43,15 @@ UNFINISHED_DOWNLOADS = "downloads-unfinished.json"  # in the profile's folder
 
 def quit_work(
     queue: DownloadQueue | None,
-    sync: Stoppable | None,
+    sync_of: Callable[[], Stoppable | None],
     unfinished: Path,
     close: Callable[[], None],
     seconds: float = QUIT_SECONDS,
 ) -> bool:
     """Stop the background work; True when every thread ended within ``seconds`` (and
     ``close``, which closes the databases, was called), False when the process must leave
-    without closing them."""
+    without closing them. ``sync_of`` is asked twice: a worker may start the sync while
+    quitting waits for it."""
     started = time.monotonic()
 
     def left() -> float:
@@ -58,11 +59,14 @@ def quit_work(
 
     if queue is not None:
         save_unfinished(unfinished, queue.stop())
+    sync = sync_of()
     if sync is not None:
         sync.request_stop(flush=True)
     busy = []
     if not finish_background_work(int(left() * 1000)):
         busy.append("workers")
+    if sync is None and (sync := sync_of()) is not None:
+        sync.request_stop(flush=True)
     if queue is not None and not queue.join(left()):
         busy.append("download")
     if sync is not None and not sync.join(left()):
