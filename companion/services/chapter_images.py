@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from companion.i18n import _
 from companion.image_headers import read_header
-from companion.services.svg_safety import SvgCleaner
+from companion.services.svg_safety import SvgCleaner, relative
 
 log = logging.getLogger("companion.services")
 
@@ -49,34 +49,55 @@ class ChapterPage(NamedTuple):
     images: tuple[ImageToDecode, ...] = ()
 
 
-Resolver = Callable[[str], tuple[bytes, str] | None]
+# A relative reference to a file of the same course: its path and media type; None when
+# the course has no such file.
+CourseFile = Callable[[str], tuple[Path, str] | None]
 
 
 class ImageBudget:
     """One chapter's images, measured and admitted in order."""
 
-    def __init__(self, resolve: Resolver | None = None) -> None:
-        self.resolve: Resolver = resolve or (lambda _reference: None)
+    def __init__(self, course_file: CourseFile | None = None) -> None:
+        self.course_file: CourseFile = course_file or (lambda _reference: None)
         self.pixels_left = MAX_CHAPTER_PIXELS
         self.images: list[ImageToDecode] = []
 
     def block(self, path: Path, media_type: str, title: str) -> str:
         """The HTML for one image block: the image at its size shown, or why it is not."""
         caption = f"<br><small>{html.escape(title)}</small>" if title else ""
+        return f"<p>{self.image(path, media_type, title)}{caption}</p>"
+
+    def inline(self, reference: str, alt: str) -> str:
+        """An image in a course's HTML: a file of the same course by a relative path, or
+        nothing at all."""
+        found = self.course_file(reference) if relative(reference) else None
+        if found is None:
+            log.info("course HTML: took out an image of %.80r", reference)
+            return ""
+        return self.image(found[0], found[1], alt)
+
+    def image(self, path: Path, media_type: str, alt: str) -> str:
+        """``<img>`` at the size shown, or a sentence saying why not."""
         measured = self._measure(path, media_type)
         if isinstance(measured, str):
-            return f"<p><em>{html.escape(measured)}</em>{caption}</p>"
+            return f"<em>{html.escape(measured)}</em>"
         fmt, svg, width, height = measured
         shown_w, shown_h = fit(width, height)
         if shown_w * shown_h > self.pixels_left:
             note = _("This image is not shown: the chapter's images take all the memory allowed.")
-            return f"<p><em>{html.escape(note)}</em>{caption}</p>"
+            return f"<em>{html.escape(note)}</em>"
         self.pixels_left -= shown_w * shown_h
         key = f"{IMAGE_SCHEME}:{len(self.images)}"
         self.images.append(ImageToDecode(key, fmt, path, svg, shown_w, shown_h))
-        alt = html.escape(title, quote=True)
-        img = f"<img src='{key}' width='{shown_w}' height='{shown_h}' alt='{alt}'>"
-        return f"<p>{img}{caption}</p>"
+        alt = html.escape(alt, quote=True)
+        return f"<img src='{key}' width='{shown_w}' height='{shown_h}' alt='{alt}'>"
+
+    def _svg_file(self, reference: str) -> tuple[bytes, str] | None:
+        """A course file an SVG names, as bytes to inline (bounded)."""
+        found = self.course_file(reference)
+        if found is None or found[0].stat().st_size > MAX_SVG_BYTES:
+            return None
+        return found[0].read_bytes(), found[1]
 
     def _measure(self, path: Path, media_type: str) -> tuple[str, bytes | None, float, float] | str:
         """(format, cleaned SVG, width, height), or what to say instead of the image."""
@@ -85,7 +106,7 @@ class ImageBudget:
         if media_type.split(";")[0].strip().lower() in SVG_TYPES:
             if size > MAX_SVG_BYTES:
                 return too_large(None)
-            cleaner = SvgCleaner(self.resolve, MAX_IMAGE_PIXELS)
+            cleaner = SvgCleaner(self._svg_file, MAX_IMAGE_PIXELS)
             safe = cleaner.clean(path.read_bytes())
             if cleaner.removed:
                 log.info("course SVG: took out %s", ", ".join(cleaner.removed[:20]))

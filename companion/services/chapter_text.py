@@ -4,13 +4,15 @@ blocks bounded, the search query quoted and its snippets marked."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from companion import formatting
 from companion.domain import WEB_BLOCKS, Block, Chapter, CourseManifest
 from companion.i18n import _
-from companion.services.chapter_images import MAX_SVG_BYTES, ChapterPage, ImageBudget
+from companion.services.chapter_images import ChapterPage, ImageBudget
 from companion.services.course_files import read_text
 from companion.store.assets import AssetStore
 
@@ -54,25 +56,46 @@ ALLOWED_TAGS = {
 MAX_TEXT_BLOCK_BYTES = 2_000_000
 
 
-def sanitise(fragment: str) -> str:
-    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads."""
+def sanitise(fragment: str, images: ImageBudget | None = None) -> str:
+    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads.
+    With ``images``, an ``<img>`` naming a file of the same course by a relative path is
+    kept within the chapter's budget (a Moodle page's ``img/plan.png``); any other image
+    (absolute, ``..``, a scheme) is removed, and without ``images`` every one is."""
     import nh3
 
-    return str(
+    clean = str(
         nh3.clean(
             fragment,
-            tags=ALLOWED_TAGS,
+            tags=ALLOWED_TAGS | ({"img"} if images is not None else set()),
             attributes={
                 "a": {"href", "title"},
                 "code": {"class"},
                 "th": {"align"},
                 "td": {"align"},
                 "span": {"class"},
+                "img": {"src", "alt"},
             },
             url_schemes={"https", "mailto"},
             link_rel="noopener noreferrer",
         )
     )
+    return _course_images(clean, images) if images is not None else clean
+
+
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _course_images(clean: str, images: ImageBudget) -> str:
+    """Each ``<img>`` nh3 kept: the course's own file, measured, or nothing."""
+
+    def replaced(match: re.Match[str]) -> str:
+        found = dict(_ATTRIBUTE.findall(match.group(0)))
+        source = html.unescape(found.get("src", ""))
+        alt = html.unescape(found.get("alt", ""))
+        return images.inline(source, alt)
+
+    return _IMG.sub(replaced, clean)
 
 
 def fts_query(text: str) -> str:
@@ -101,12 +124,12 @@ def chapter_page(chapter: Chapter, manifest: CourseManifest, assets: AssetStore)
 
 def course_files(
     manifest: CourseManifest, assets: AssetStore
-) -> Callable[[str], tuple[bytes, str] | None]:
-    """How a relative reference in a course's SVG finds a file of the same course: by the
-    end of the path its site serves it from (a Moodle page's ``img/plan.png``), and only
-    among this course's files on this computer."""
+) -> Callable[[str], tuple[Path, str] | None]:
+    """How a relative reference in a course's HTML or SVG finds a file of the same course:
+    by the end of the path its site serves it from (a Moodle page's ``img/plan.png``), and
+    only among this course's files on this computer."""
 
-    def resolve(reference: str) -> tuple[bytes, str] | None:
+    def resolve(reference: str) -> tuple[Path, str] | None:
         for part in manifest.parts:
             for chapter in part.chapters:
                 for block in chapter.blocks:
@@ -114,11 +137,8 @@ def course_files(
                     if asset is None or not asset.source or not assets.has(asset.sha256):
                         continue
                     served = unquote(urlsplit(asset.source).path)
-                    if served.endswith("/" + reference):
-                        path = assets.path(asset.sha256)
-                        if path.stat().st_size > MAX_SVG_BYTES:
-                            return None
-                        return path.read_bytes(), asset.media_type
+                    if served.endswith("/" + unquote(reference)):
+                        return assets.path(asset.sha256), asset.media_type
         return None
 
     return resolve
@@ -130,7 +150,7 @@ def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
     if block.type == "quiz" and block.quiz is not None:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
     if block.type == "text" and block.text:  # given inline (a Moodle label)
-        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES])
+        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES], images)
     if block.type in WEB_BLOCKS:
         return _on_the_web(block)
     if asset is None or not assets.has(asset.sha256):
@@ -145,7 +165,7 @@ def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
                 size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
             )
             return f"<p><em>{html.escape(text)}</em></p>"
-        return sanitise(read_text(path, asset.media_type))
+        return sanitise(read_text(path, asset.media_type), images)
     title = html.escape(block.title)
     if block.type == "image":
         return images.block(path, asset.media_type, block.title)

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html import escape
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from companion.image_headers import read_header
 
@@ -157,7 +158,7 @@ class SvgCleaner:
             return value
         if _DATA_IMAGE.match(value):
             return value if element == "image" and self._affordable_data(value) else None
-        if element == "image" and _relative(value):
+        if element == "image" and relative(value):
             found = self.resolve(value)
             if found is not None and self._affordable(found[0]):
                 encoded = base64.b64encode(found[0]).decode("ascii")
@@ -192,8 +193,10 @@ def _svg_name(tag: str) -> str | None:
     return tag
 
 
-def _relative(reference: str) -> bool:
-    """A path inside the course: no scheme, not absolute, no ``..``, no backslash."""
-    if not reference or ":" in reference or "\\" in reference or reference.startswith("/"):
+def relative(reference: str) -> bool:
+    """A path inside the course: no scheme, not absolute, no ``..`` (encoded or not), no
+    backslash. It is then looked for among the course's own files, never on disk."""
+    decoded = unquote(reference)
+    if not decoded or ":" in decoded or "\\" in decoded or decoded.startswith("/"):
         return False
-    return ".." not in reference.split("/") and "%" not in reference
+    return ".." not in decoded.split("/") and "\0" not in decoded

@@ -5,6 +5,7 @@ the course itself."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import struct
 from pathlib import Path
@@ -15,6 +16,7 @@ from PIL import Image
 from companion.image_headers import ImageHeader, read_header
 from companion.services import chapter_images
 from companion.services.chapter_images import ImageBudget, fit
+from companion.services.chapter_text import sanitise
 from companion.services.svg_safety import SvgCleaner, svg_size
 from tests.ui.reader_memory_probe import blank_rows, hostile_png, png
 
@@ -234,3 +236,55 @@ def test_an_svg_s_declared_size(attributes, size):
 
     root = ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}/>')
     assert svg_size(root) == pytest.approx(size)
+
+
+# --- images in a course's HTML ------------------------------------------------------------
+
+
+def test_html_keeps_only_images_of_the_course_itself(tmp_path):
+    plan = written(tmp_path, "plan", png(40, 20, blank_rows(40, 20)))
+    asked: list[str] = []
+
+    def course_file(reference: str):
+        asked.append(reference)
+        return (plan, "image/png") if reference in ("img/plan.png", "img/plan%20A.png") else None
+
+    budget = ImageBudget(course_file)
+    prying = "".join(f'<img src="{r}">' for r in PRYING)
+    page = sanitise(
+        f'<p>Voir<img src="img/plan.png" alt="Le plan" onerror="x()">{prying}'
+        '<img src="img/plan%20A.png"><img src="https://tracker.example/p.gif"></p>',
+        budget,
+    )
+    assert page.count("<img") == 2 and len(budget.images) == 2
+    assert "src='companion-image:0' width='40' height='20' alt='Le plan'" in page
+    assert "onerror" not in page and "tracker" not in page and "passwd" not in page
+    assert asked == ["img/plan.png", "img/plan%20A.png"]  # nothing else is looked up
+    assert "<img" not in sanitise('<img src="img/plan.png">')  # no budget: no image
+
+
+def test_a_page_of_the_course_shows_its_own_images(tmp_path):
+    from companion.domain import Asset, Block, Chapter, CourseManifest, Part
+    from companion.services.chapter_text import chapter_page
+    from companion.store.assets import AssetStore
+
+    assets = AssetStore(tmp_path / "assets")
+    picture = png(30, 10, blank_rows(30, 10))
+    sha = hashlib.sha256(picture).hexdigest()
+    assets.partial_path(sha).parent.mkdir(parents=True, exist_ok=True)
+    assets.partial_path(sha).write_bytes(picture)
+    assets.commit(sha, len(picture))
+    served = "https://moodle.example/webservice/pluginfile.php/12/mod_page/content/3/img/plan.png"
+    page_text = '<p>Le plan :</p><img src="img/plan.png"><img src="/etc/passwd">'
+    chapter = Chapter(
+        "c1",
+        "Page",
+        (
+            Block("text", "Page", text=page_text),
+            Block("file", "Plan", Asset(sha, len(picture), "image/png", served, "sha1")),
+        ),
+    )
+    manifest = CourseManifest("c", "1", "C", "fr", (Part("p", "P", (chapter,)),))
+    page = chapter_page(chapter, manifest, assets)
+    assert page.html.count("companion-image:") == 1 and "passwd" not in page.html
+    assert page.images[0].path == assets.path(sha)
