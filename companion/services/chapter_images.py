@@ -1,6 +1,7 @@
 """What a chapter's images may cost, decided before any is decoded (issue 24).
 
-Every image block is measured from its file's header (PNG, JPEG, GIF, WebP: the header
+Every image (a block, or an ``<img>`` of the course's HTML naming a file of the same course)
+is measured from its file's header (PNG, JPEG, GIF, WebP: the header
 only; SVG: its declared size, after its references are cleaned). An image is shown at most
 at ``MAX_SHOWN`` pixels across and down, scaled down once on a worker; it is refused when
 decoding it would take more than ``MAX_IMAGE_PIXELS`` (an SVG is drawn directly at the
