@@ -145,3 +145,46 @@ def test_a_sync_caught_in_a_redirect_loop_says_so_and_is_not_offline(tmp_path):
         progress.close()
         client.close()
         loop.close()
+
+
+ENDPOINTS = {
+    "me": lambda api: api.me(),
+    "statements-post": lambda api: api.post_statements([{"id": "s-1"}]),
+    "statements-get": lambda api: next(iter(api.statements().query({}, "", 10))),
+    "certificates": lambda api: api.certificates(),
+    "certificate-credential": lambda api: api.certificate_credential("c-1"),
+    "certificate-pdf": lambda api: api.certificate_pdf("c-1"),
+    "enrollments": lambda api: api.enrollments(),
+    "enroll": lambda api: api.enroll("course-1"),
+    "activate": lambda api: api.activate_entitlement("1234567A"),
+}
+
+
+@pytest.mark.parametrize("call", ENDPOINTS.values(), ids=ENDPOINTS.keys())
+def test_no_endpoint_of_the_platform_follows_a_redirect_elsewhere(elsewhere, call):
+    """Issue 24, item 3, endpoint by endpoint: everything the platform is asked with the
+    learner's token is answered 307 to another origin; that origin never hears of it."""
+    from companion.sync.platform_v1 import PlatformV1
+    from tests.sync_helpers import StaticToken
+
+    everywhere = Server({})
+    everywhere.routes = _Redirecting(elsewhere.url)
+    client = HttpClient(NetworkConfig(base_url=everywhere.url, proxy="none", retries=0))
+    try:
+        with pytest.raises(PlatformError):
+            call(PlatformV1(client, StaticToken("token-of-the-learner")))
+        assert everywhere.seen and elsewhere.seen == []
+    finally:
+        client.close()
+        everywhere.close()
+
+
+class _Redirecting(dict[str, tuple[int, str]]):
+    """Every path: 307 to the same path on another origin."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+
+    def get(self, path: str, default: object = None) -> tuple[int, str]:
+        return 307, f"{self.target}{path}"
