@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from companion.i18n import _
 from companion.image_headers import read_header
-from companion.services.svg_safety import SvgCleaner, relative
+from companion.services.svg_safety import SafeSvg, SvgCleaner, relative
 
 log = logging.getLogger("companion.services")
 
@@ -40,7 +40,7 @@ class ImageToDecode(NamedTuple):
     key: str  # the address in the page: companion-image:N
     format: str  # "png", "jpeg", "gif", "webp", "svg": what the bytes are, checked
     path: Path  # the course file, read on the worker that decodes it
-    svg: bytes | None  # an SVG: the cleaned document, what Qt reads instead of the file
+    svg: bytes | None  # an SVG: the cleaned document at the size shown, read instead
     width: int  # the size shown, never larger than the image
     height: int
 
@@ -82,13 +82,14 @@ class ImageBudget:
         measured = self._measure(path, media_type)
         if isinstance(measured, str):
             return f"<em>{html.escape(measured)}</em>"
-        fmt, svg, width, height = measured
+        fmt, safe, width, height = measured
         shown_w, shown_h = fit(width, height)
         if shown_w * shown_h > self.pixels_left:
             note = _("This image is not shown: the chapter's images take all the memory allowed.")
             return f"<em>{html.escape(note)}</em>"
         self.pixels_left -= shown_w * shown_h
         key = f"{IMAGE_SCHEME}:{len(self.images)}"
+        svg = safe.at_size(shown_w, shown_h) if safe is not None else None
         self.images.append(ImageToDecode(key, fmt, path, svg, shown_w, shown_h))
         alt = html.escape(alt, quote=True)
         return f"<img src='{key}' width='{shown_w}' height='{shown_h}' alt='{alt}'>"
@@ -100,7 +101,9 @@ class ImageBudget:
             return None
         return found[0].read_bytes(), found[1]
 
-    def _measure(self, path: Path, media_type: str) -> tuple[str, bytes | None, float, float] | str:
+    def _measure(
+        self, path: Path, media_type: str
+    ) -> tuple[str, SafeSvg | None, float, float] | str:
         """(format, cleaned SVG, width, height), or what to say instead of the image."""
         cannot = _("This image cannot be shown.")
         size = path.stat().st_size
@@ -113,7 +116,7 @@ class ImageBudget:
                 log.info("course SVG: took out %s", ", ".join(cleaner.removed[:20]))
             if safe is None:
                 return cannot
-            return "svg", safe.data, safe.width, safe.height
+            return "svg", safe, safe.width, safe.height
         with path.open("rb") as stream:
             header = read_header(stream)
         if header is None:

@@ -44,9 +44,16 @@ Resolver = Callable[[str], tuple[bytes, str] | None]
 
 
 class SafeSvg(NamedTuple):
-    data: bytes  # the document as Qt will read it
+    data: bytes  # the document as Qt will read it, its size left out (``at_size``)
     width: float  # its declared size in pixels (width/height, else the viewBox)
     height: float
+    view_box: str  # what its drawing spans: its own viewBox, else its declared size
+
+    def at_size(self, width: int, height: int) -> bytes:
+        """The document drawn at ``width`` × ``height``: Qt renders it at that size (its
+        image reader, from bytes, with no device of Python's: see chapter_browser)."""
+        size = f'<svg width="{width}" height="{height}" viewBox="{escape(self.view_box)}" '
+        return self.data.replace(b"<svg ", size.encode(), 1)
 
 
 def svg_size(root: ET.Element) -> tuple[float, float]:
@@ -110,9 +117,11 @@ class SvgCleaner:
         if root.tag != f"{{{SVG_NS}}}svg" and root.tag != "svg":
             return None
         width, height = svg_size(root)
+        box = re.split(r"[\s,]+", (root.get("viewBox") or "").strip())
+        view_box = " ".join(box) if len(box) == 4 else f"0 0 {width:g} {height:g}"
         out = io.StringIO()
         self._write(root, out, top=True)
-        return SafeSvg(out.getvalue().encode("utf-8"), width, height)
+        return SafeSvg(out.getvalue().encode("utf-8"), width, height, view_box)
 
     def _write(self, element: ET.Element, out: io.StringIO, top: bool = False) -> None:
         name = _svg_name(element.tag)
@@ -123,6 +132,8 @@ class SvgCleaner:
             return
         attributes = [] if not top else [f' xmlns="{SVG_NS}"', f' xmlns:xlink="{XLINK_NS}"']
         for key, value in element.attrib.items():
+            if top and key in ("width", "height", "viewBox"):
+                continue  # given at the size shown (``SafeSvg.at_size``)
             kept = self._attribute(name, key, value)
             if kept is not None:
                 attributes.append(f' {kept[0]}="{escape(kept[1])}"')

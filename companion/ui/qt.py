@@ -179,8 +179,6 @@ def plain_message_box(parent: Any, icon: Any, title: str, text: str, details: st
 if TYPE_CHECKING:
     from PySide6.QtCore import (
         QAbstractListModel,
-        QBuffer,
-        QByteArray,
         QCoreApplication,
         QLibraryInfo,
         QLocale,
@@ -257,7 +255,6 @@ _LATER = {
     "QPixmap": "PySide6.QtGui",
     "QImageReader": "PySide6.QtGui",
     "QImage": "PySide6.QtGui",  # the reader's images, decoded on a worker
-    **dict.fromkeys(("QBuffer", "QByteArray"), "PySide6.QtCore"),
     "QKeyEvent": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
@@ -356,9 +353,7 @@ __all__ = [
     "QAction",
     "QActionGroup",
     "QApplication",
-    "QBuffer",
     "QButtonGroup",
-    "QByteArray",
     "QCheckBox",
     "QColor",
     "QCoreApplication",

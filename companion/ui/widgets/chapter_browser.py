@@ -1,10 +1,10 @@
 """The reader's text, with images that are decoded on a worker and never loaded by Qt
-from a path or the network (issue 24).
+from an address the course names (issue 24).
 
 The page comes with each image as ``companion-image:N`` at its final size: the text is laid
 out and shown at once, the images fill in as they are decoded, one at a time, each read
-from memory with its format named (Qt sniffs nothing) and scaled to the size shown. Any
-other address an image or style sheet might name loads nothing.
+with its format named (Qt sniffs nothing) and at the size shown. Any other address an
+image or style sheet might name loads nothing.
 """
 
 from __future__ import annotations
@@ -26,19 +26,25 @@ ALLOCATION_LIMIT_MB = 80
 
 def decode(image: ImageToDecode) -> Any:
     """The image at the size shown (a QImage; null when the file does not decode). Runs on
-    a worker: QImage, unlike QPixmap, may be made off the GUI thread. One frame only."""
-    data = image.svg if image.svg is not None else image.path.read_bytes()
-    buffer = qt.QBuffer()
-    buffer.setData(qt.QByteArray(data))
-    buffer.open(qt.QBuffer.OpenModeFlag.ReadOnly)
-    reader = qt.QImageReader(buffer, image.format.encode("ascii"))
-    reader.setAllocationLimit(ALLOCATION_LIMIT_MB)
-    reader.setDecideFormatFromContent(False)
+    a worker: QImage, unlike QPixmap, may be made off the GUI thread. One frame only.
+
+    No Qt object of Python's making is handed to the decoder: Qt's reader calls a device's
+    virtual methods (a QBuffer made in Python asks Python first, so needs the GIL) while it
+    holds the lock of its image plugins, which the GUI thread may wait for holding the GIL
+    (QPixmap.save): the reader deadlocked so, one run in six. A raster is read from its
+    file in the course store by name; an SVG from its cleaned text, sized to be drawn at
+    the size shown (``SafeSvg.at_size``)."""
+    qt.QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
     size = QSize(image.width, image.height)
-    reader.setScaledSize(size)  # SVG draws at this size; JPEG decodes close to it
-    decoded = reader.read()
+    if image.svg is not None:
+        decoded = qt.QImage.fromData(image.svg, "svg")  # type: ignore[arg-type] # str at run time
+    else:
+        reader = qt.QImageReader(str(image.path), image.format.encode("ascii"))
+        reader.setDecideFormatFromContent(False)
+        reader.setScaledSize(size)  # JPEG decodes close to it; others are scaled after
+        decoded = reader.read()
     if decoded.isNull():
-        log.warning("a course image did not decode: %s", reader.errorString())
+        log.warning("a course image did not decode (%s)", image.format)
         return decoded
     if decoded.size() != size:
         mode = qt.Qt.TransformationMode.SmoothTransformation
