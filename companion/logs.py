@@ -45,6 +45,8 @@ def _secret_patterns() -> tuple[re.Pattern[str], ...]:
         ),
         # an authorisation code in a redirect URL
         re.compile(r"(?i)([?&]code=)([^&\s]+)"),
+        # the password in an address (a proxy's: http://user:password@proxy:3128)
+        re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@\"]*:)([^@\s/\"]+)(?=@)"),
     )
 
 

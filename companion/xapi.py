@@ -10,6 +10,7 @@ hands.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -144,8 +145,12 @@ def duration_seconds(value: object) -> float | None:
 
 
 def iso_duration(seconds: float) -> str:
-    """ISO 8601 duration, as xAPI wants it: PT1H2M3.5S."""
-    hours, rest = divmod(max(0.0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    text = "PT" + (f"{int(hours)}H" if hours else "") + (f"{int(minutes)}M" if minutes else "")
-    return text + f"{round(secs, 2):g}S"
+    """ISO 8601 duration, as xAPI wants it: PT1H2M3.5S, to the hundredth of a second.
+    Rounded once, in whole hundredths, before it is split: rounding the seconds after the
+    split wrote 119.999 s as PT1M60S (issue 24)."""
+    hundredths = round(seconds * 100) if math.isfinite(seconds) and seconds > 0 else 0
+    hours, rest = divmod(hundredths, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    whole, fraction = divmod(rest, 100)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + (f"{whole}.{fraction:02d}".rstrip("0") if fraction else str(whole)) + "S"

@@ -4,13 +4,19 @@ blocks bounded, the search query quoted and its snippets marked."""
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from companion import formatting
-from companion.domain import WEB_BLOCKS, Block, Chapter
+from companion.domain import WEB_BLOCKS, Block, Chapter, CourseManifest
 from companion.i18n import _
+from companion.services.chapter_images import ChapterPage, ImageBudget
 from companion.services.course_files import read_text
 from companion.store.assets import AssetStore
+
+__all__ = ["ChapterPage", "chapter_page", "fts_query", "marked", "plain_text", "sanitise"]
 
 ALLOWED_TAGS = {
     "h1",
@@ -50,25 +56,46 @@ ALLOWED_TAGS = {
 MAX_TEXT_BLOCK_BYTES = 2_000_000
 
 
-def sanitise(fragment: str) -> str:
-    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads."""
+def sanitise(fragment: str, images: ImageBudget | None = None) -> str:
+    """Course HTML as the reader may show it: no scripts, styles, forms or remote loads.
+    With ``images``, an ``<img>`` naming a file of the same course by a relative path is
+    kept within the chapter's budget (a Moodle page's ``img/plan.png``); any other image
+    (absolute, ``..``, a scheme) is removed, and without ``images`` every one is."""
     import nh3
 
-    return str(
+    clean = str(
         nh3.clean(
             fragment,
-            tags=ALLOWED_TAGS,
+            tags=ALLOWED_TAGS | ({"img"} if images is not None else set()),
             attributes={
                 "a": {"href", "title"},
                 "code": {"class"},
                 "th": {"align"},
                 "td": {"align"},
                 "span": {"class"},
+                "img": {"src", "alt"},
             },
             url_schemes={"https", "mailto"},
             link_rel="noopener noreferrer",
         )
     )
+    return _course_images(clean, images) if images is not None else clean
+
+
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _course_images(clean: str, images: ImageBudget) -> str:
+    """Each ``<img>`` nh3 kept: the course's own file, measured, or nothing."""
+
+    def replaced(match: re.Match[str]) -> str:
+        found = dict(_ATTRIBUTE.findall(match.group(0)))
+        source = html.unescape(found.get("src", ""))
+        alt = html.unescape(found.get("alt", ""))
+        return images.inline(source, alt)
+
+    return _IMG.sub(replaced, clean)
 
 
 def fts_query(text: str) -> str:
@@ -85,13 +112,45 @@ def marked(snippet: str) -> str:
     return html.escape(flat).replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
-def block_html(block: Block, assets: AssetStore) -> str:
-    """One block for the reader: sanitised HTML, images from the local store."""
+def chapter_page(chapter: Chapter, manifest: CourseManifest, assets: AssetStore) -> ChapterPage:
+    """A chapter for the reader: its HTML, and the images it shows (measured and cleaned
+    here, decoded by the reader on a worker)."""
+    if chapter.unavailable:  # the site keeps it closed for now, and says why
+        return ChapterPage(closed_html(chapter))
+    budget = ImageBudget(course_files(manifest, assets))
+    page = "\n".join(block_html(block, assets, budget) for block in chapter.blocks)
+    return ChapterPage(page, tuple(budget.images))
+
+
+def course_files(
+    manifest: CourseManifest, assets: AssetStore
+) -> Callable[[str], tuple[Path, str] | None]:
+    """How a relative reference in a course's HTML or SVG finds a file of the same course:
+    by the end of the path its site serves it from (a Moodle page's ``img/plan.png``), and
+    only among this course's files on this computer."""
+
+    def resolve(reference: str) -> tuple[Path, str] | None:
+        for part in manifest.parts:
+            for chapter in part.chapters:
+                for block in chapter.blocks:
+                    asset = block.asset
+                    if asset is None or not asset.source or not assets.has(asset.sha256):
+                        continue
+                    served = unquote(urlsplit(asset.source).path)
+                    if served.endswith("/" + unquote(reference)):
+                        return assets.path(asset.sha256), asset.media_type
+        return None
+
+    return resolve
+
+
+def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
+    """One block for the reader: sanitised HTML; an image within the chapter's budget."""
     asset = block.asset
     if block.type == "quiz" and block.quiz is not None:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
     if block.type == "text" and block.text:  # given inline (a Moodle label)
-        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES])
+        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES], images)
     if block.type in WEB_BLOCKS:
         return _on_the_web(block)
     if asset is None or not assets.has(asset.sha256):
@@ -106,10 +165,10 @@ def block_html(block: Block, assets: AssetStore) -> str:
                 size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
             )
             return f"<p><em>{html.escape(text)}</em></p>"
-        return sanitise(read_text(path, asset.media_type))
+        return sanitise(read_text(path, asset.media_type), images)
     title = html.escape(block.title)
     if block.type == "image":
-        return f"<p><img src='{path.as_uri()}' alt='{title}'><br><small>{title}</small></p>"
+        return images.block(path, asset.media_type, block.title)
     # The title rides along in the fragment, for the player to show.
     href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
     return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from companion.errors import Cancelled
 from companion.jobs import Control
 from companion.services.library import LibraryService
+from companion.sync.client import PlatformUnreachable
 
 log = logging.getLogger("companion.services")
 
@@ -49,6 +50,9 @@ class DownloadQueue:
         self._sequence = itertools.count()
         self._worker: threading.Thread | None = None
         self.current: Job | None = None
+        # Stopped by the connection (too slow, gone): resumed at the next start if the
+        # learner has not resumed them by then (issue 24: "resumes later").
+        self.interrupted: list[Job] = []
         self.control = Control.new()
 
     def enqueue(
@@ -102,6 +106,28 @@ class DownloadQueue:
             self.on_event(Event("withdrawn", job))
         self.cancel_current()
 
+    def stop(self) -> list[Job]:
+        """At quit: the job under way is cancelled (what arrived is kept), nothing more
+        starts; returns every job not finished, the running one first, to resume at the
+        next start (``download_resume.save_unfinished``)."""
+        with self._lock:
+            current = [self.current] if self.current else []
+            jobs = [*current, *sorted(self._waiting), *self.interrupted]
+            self._waiting = []
+        first: dict[tuple[str, str | None], Job] = {}
+        for job in jobs:
+            first.setdefault((job.course_id, job.chapter_id), job)
+        self.cancel_current()
+        return list(first.values())  # each course or chapter once, in order
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the queue's thread; True once it has ended."""
+        worker = self._worker
+        if worker is None:
+            return True
+        worker.join(max(0.0, timeout))
+        return not worker.is_alive()
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -132,6 +158,9 @@ class DownloadQueue:
             self.on_event(Event("cancelled", job))
         except Exception as error:  # reported to the learner; the queue goes on
             log.info("download of %s failed: %s", job.course_id, error)
+            if isinstance(error, PlatformUnreachable):
+                self.interrupted.append(job)
             self.on_event(Event("failed", job, error))
         else:
+            self.interrupted = [j for j in self.interrupted if j[2:4] != job[2:4]]
             self.on_event(Event("finished", job, report))

@@ -33,7 +33,8 @@ def configured_downloader(
 ) -> Downloader:
     """A downloader into ``assets`` with the parallelism and speed limit of the settings,
     from the platform (or ``source``: a site's client and the site)."""
-    from companion.sync.downloads import Downloader, Throttle
+    from companion.sync.download_pace import Throttle
+    from companion.sync.downloads import Downloader
 
     client, platform = source or (connection.download_client(), connection.api())
     return Downloader(

@@ -29,11 +29,7 @@ from companion.i18n import _
 from companion.manifest_format import manifest_json
 from companion.platform import Capability, Credentials, Platform
 from companion.services import library_search
-from companion.services.chapter_text import (
-    block_html,
-    closed_html,
-    plain_text,
-)
+from companion.services.chapter_text import ChapterPage, chapter_page, plain_text
 from companion.services.connection import PlatformConnection
 from companion.services.course_files import (
     OpenableFile,
@@ -358,15 +354,16 @@ class LibraryService(ChapterStates):
     # --- states, reading, search ----------------------------------------------------------
 
     def chapter_html(self, course_id: str, chapter_id: str) -> str:
-        """The chapter for the reader: sanitised HTML, images from the local store."""
+        return self.chapter_page(course_id, chapter_id).html  # images: companion-image:N
+
+    def chapter_page(self, course_id: str, chapter_id: str) -> ChapterPage:
+        """The chapter for the reader: sanitised HTML, and its images within their budget."""
         manifest = self.manifest(course_id)
         chapter = _find_chapter(manifest, chapter_id) if manifest else None
-        if chapter is None:
+        if manifest is None or chapter is None:
             raise UserFacingError(_("This chapter is not on this computer."))
         self.assets.touch(self.profile, course_id)
-        if chapter.unavailable:  # the site keeps it closed for now, and says why
-            return closed_html(chapter)
-        return "\n".join(block_html(block, self.assets) for block in chapter.blocks)
+        return chapter_page(chapter, manifest, self.assets)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         return library_search.search(self.db, text, limit)

@@ -72,6 +72,10 @@ class PlatformUnreachable(UserFacingError):
     """No answer: offline, DNS failure, refused connection, timeout."""
 
 
+class PlatformSlow(PlatformUnreachable):
+    """Reached and asked, but the answer did not come in time: slow, not offline."""
+
+
 class PlatformError(UserFacingError):
     """The platform answered with an error (RFC 9457 problem details when it can)."""
 
@@ -135,13 +139,15 @@ class HttpClient:
         expect: tuple[int, ...] = (200,),
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
+        patience: float = 1.0,
         **kwargs: Any,
     ) -> requests.Response:
         """Send one request; raise a user-facing error unless the status is expected.
 
         Unless ``stream``, the body is read here, bounded (``read_answer``), before the
         caller sees the response; a streamed body is the caller's to read, but the
-        answer's headers still had to come before the deadline."""
+        answer's headers still had to come before the deadline. ``patience`` stretches the
+        wait for the answer and the deadline (a large batch takes a store longer)."""
         request_id = uuid.uuid4().hex
         all_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
         if self.config.ca_bundle:
@@ -149,7 +155,8 @@ class HttpClient:
             # environment win over the session's own setting (psf/requests#3829), and a
             # centre's certificate authority would then be silently ignored.
             kwargs.setdefault("verify", self.config.ca_bundle)
-        deadline = Deadline(self.config.deadline)
+        deadline = Deadline(self.config.deadline * max(1.0, patience))
+        kwargs["timeout_seconds"] = self.config.timeout_seconds * max(1.0, patience)
         response = self._send_with_retries(method, path, all_headers, deadline, request_id, kwargs)
         log.debug(
             "%s %s -> %s [%s]", method, path, response.status_code, _ids(response, request_id)
@@ -216,9 +223,10 @@ class HttpClient:
         left = deadline.left()
         if left <= 0:
             raise AnswerTooSlow("deadline passed before sending")
+        kwargs = dict(kwargs)  # each try as asked: what is taken out here stays for the next
         timeout = (
             min(self.config.connect_timeout_seconds, left),
-            min(self.config.timeout_seconds, left),
+            min(kwargs.pop("timeout_seconds", self.config.timeout_seconds), left),
         )
         follow = kwargs.pop("allow_redirects", True)
         url, seen = self.url(path), set[str]()
@@ -371,8 +379,8 @@ def _malformed(request_id: str) -> MalformedResponse:
     )
 
 
-def _too_slow(request_id: str) -> PlatformUnreachable:
-    return PlatformUnreachable(
+def _too_slow(request_id: str) -> PlatformSlow:
+    return PlatformSlow(
         _("The platform is taking too long to answer."),
         _(
             "Companion stopped waiting and will try again later; your work is kept on "
@@ -393,7 +401,7 @@ def _never_sent(error: BaseException) -> bool:
 def _unreachable(
     method: str, path: str, request_id: str, error: BaseException, deadline: Deadline
 ) -> PlatformUnreachable:
-    if isinstance(error, AnswerTooSlow) or deadline.left() <= 0:
+    if isinstance(error, (AnswerTooSlow, requests.exceptions.ReadTimeout)) or deadline.left() <= 0:
         log.warning(
             "platform too slow for %s %s [%s]: gave up after %.1f s",
             method,

@@ -49,6 +49,7 @@ from companion.sync.client import (
     PlatformError,
     PlatformUnreachable,
 )
+from companion.sync.download_pace import DownloadStalled, StallGuard, Throttle
 from companion.sync.gathered import GatheredWriter
 from companion.sync.http_policy import backoff_delay
 from companion.sync.platform_v1 import PlatformV1
@@ -85,46 +86,6 @@ class RetryPolicy:
         return backoff_delay(attempt, self.base_delay, self.max_delay)
 
 
-@dataclass(frozen=True)
-class StallGuard:
-    """A download slower than ``floor`` bytes a second over ``window`` seconds has stalled.
-
-    Read timeouts start again at every byte, so an answer trickling one byte a second
-    would hold a download (and its worker) for ever. The floor is far below the slowest
-    real line (a rural mobile link gives kilobytes a second) and below any bandwidth cap a
-    learner can set (1 KB/s); what arrived is kept and the resume continues from it."""
-
-    window: float = 60.0
-    floor: float = 256.0
-
-    def check(self, started: float, received: int, now: float) -> None:
-        elapsed = now - started
-        if elapsed >= self.window and received < self.floor * elapsed:
-            raise PlatformUnreachable(
-                _("The download has almost stopped: the connection is too slow."),
-                _("What arrived is kept; Companion continues from there."),
-            )
-
-
-class Throttle:
-    """A shared bandwidth cap (bytes per second) for every parallel download."""
-
-    def __init__(self, bytes_per_second: int = 0) -> None:
-        self.rate = bytes_per_second
-        self._lock = threading.Lock()
-        self._next = time.monotonic()
-
-    def spend(self, amount: int) -> None:
-        if self.rate <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            self._next = max(self._next, now) + amount / self.rate
-            pause = self._next - now  # these bytes are paid for once their time has passed
-        if pause > 0:
-            time.sleep(pause)
-
-
 class Downloader:
     def __init__(
         self,
@@ -134,7 +95,7 @@ class Downloader:
         parallel: int = 3,
         throttle: Throttle | None = None,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         stall: StallGuard | None = None,
         locate: Callable[[Asset], str] = PlatformV1.asset_path,
     ) -> None:
@@ -145,7 +106,7 @@ class Downloader:
         self.parallel = max(1, parallel)
         self.throttle = throttle or Throttle()
         self.retry = retry or RetryPolicy()
-        self.sleep = sleep
+        self.sleep = sleep  # None: wait on the job's cancel
         self.bytes_fetched = 0  # on the wire, for the benchmarks and diagnostics
         self._count_lock = threading.Lock()
 
@@ -230,27 +191,29 @@ class Downloader:
             try:
                 self._attempt(asset, control, progress)
                 return
-            except CorruptDownload:
-                if attempt >= 1:
+            except (CorruptDownload, DownloadStalled) as error:
+                if attempt >= 1 or isinstance(error, DownloadStalled):
                     raise
                 log.warning(
                     "asset %s did not match its digest; fetching it again", asset.sha256[:12]
                 )
             except (PlatformUnreachable, PlatformError, requests.RequestException) as error:
-                retry_after = getattr(error, "retry_after", None)
                 status = getattr(error, "status", 0)
                 if status and status < 500 and status != 429:
                     raise
                 if attempt == self.retry.attempts - 1:
                     raise _gave_up(error) from error
-                pause = self.retry.delay(attempt, retry_after)
+                pause = self.retry.delay(attempt, getattr(error, "retry_after", None))
                 log.info(
                     "download of %s interrupted (%s); retrying in %.1f s",
                     asset.sha256[:12],
                     type(error).__name__,
                     pause,
                 )
-                self.sleep(pause)
+                if self.sleep is not None:
+                    self.sleep(pause)
+                elif control.cancelled.wait(pause):  # quitting: no waiting it out
+                    control.checkpoint()
 
     def _attempt(self, asset: Asset, control: Control, progress: Callable[[int], None]) -> None:
         partial = self.store.partial_path(asset.sha256)

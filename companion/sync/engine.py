@@ -32,6 +32,7 @@ from companion.platform import Platform
 from companion.sync.client import (
     LONGEST_PAUSE_SECONDS,
     PlatformError,
+    PlatformSlow,
     PlatformUnreachable,
 )
 from companion.sync.http_policy import backoff_delay
@@ -152,15 +153,27 @@ class SyncEngine:
         with self._cond:
             self._waiting_for_network = True
 
-    def stop(self, flush_seconds: float = 2.0) -> None:
+    def stop(self, flush_seconds: float = 2.0) -> bool:
         """At quit: one last push if there is time, then stop. Nothing is lost either way:
-        what is not acknowledged stays queued for the next start."""
+        what is not acknowledged stays queued for the next start. False when the worker
+        is still busy (an answer that does not come): its databases must stay open."""
+        self.request_stop(flush=flush_seconds > 0)
+        return self.join(flush_seconds if flush_seconds > 0 else 1.0)
+
+    def request_stop(self, flush: bool) -> None:
+        """Stop after the sync under way (if any), with a last push when ``flush``;
+        returns at once, so quitting can wait for everything at the same time."""
         with self._cond:
             self._stopping = True
-            self._flush_at_stop = flush_seconds > 0
+            self._flush_at_stop = flush
             self._cond.notify()
-        if self._thread is not None:
-            self._thread.join(flush_seconds if flush_seconds > 0 else 1.0)
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the worker; True once it has ended."""
+        if self._thread is None:
+            return True
+        self._thread.join(max(0.0, timeout))
+        return not self._thread.is_alive()
 
     def status(self) -> SyncStatus:
         return self._status
@@ -234,6 +247,9 @@ class SyncEngine:
         # once the session changed hands.
         with self._one_at_a_time:
             self._sync_now()
+        with self._cond:
+            if self._stopping:  # asked during this sync: it was the last push
+                self._flush_at_stop = False
 
     def _sync_now(self) -> None:
         target = self._target()
@@ -282,7 +298,8 @@ class SyncEngine:
                     "The platform asked for a very long pause; Companion will try again in "
                     "{minutes} min. Your work is kept on this computer."
                 ).format(minutes=round(delay / 60))
-        phase = Phase.OFFLINE if isinstance(error, PlatformUnreachable) else Phase.FAILING
+        offline = isinstance(error, PlatformUnreachable) and not isinstance(error, PlatformSlow)
+        phase = Phase.OFFLINE if offline else Phase.FAILING  # slow is not offline (issue 24)
         log.info("sync failed (%s), next attempt in %.0f s [%s]", phase, delay, reference)
         with self._cond:
             self._due = time.monotonic() + delay  # not sooner, even after a change

@@ -34,7 +34,7 @@ import requests
 
 from companion.auth.discovery import origin_of
 from companion.i18n import _
-from companion.sync.client import MalformedResponse, PlatformError, decode_json
+from companion.sync.client import MalformedResponse, PlatformError, PlatformSlow, decode_json
 
 log = logging.getLogger("companion.sync")
 
@@ -46,6 +46,8 @@ CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 MAX_STATEMENTS_PER_PULL = 20_000
 # A stored link refused with these is forgotten (expired, or a store rebuilt): start again.
 FORGOTTEN_LINK = (400, 404, 410, 422)
+# A batch of this many statements gets twice the usual wait for its answer (100: three).
+PATIENCE_PER_STATEMENTS = 50
 
 Request = Callable[..., requests.Response]  # (method, url, **kwargs), authorised
 
@@ -69,13 +71,35 @@ class XapiStatements:
         self.complete = True  # False: the last query stopped before the store's last page
 
     def post(self, statements: list[dict[str, Any]]) -> None:
-        """Store a batch; returns only when the store has every statement of it."""
+        """Store a batch; returns only when the store has every statement of it.
+
+        A store slower than the wait (issue 24: an LRS slower than the read timeout was
+        shown as offline, and its answers never arrived in time) gets longer for a larger
+        batch, then the same statements in halves: a store that kept the batch it answered
+        late says it already has them (``204``, or none of the ids), which acknowledges
+        them; resending is harmless, statement ids being idempotent. Halved twice at most:
+        a store that never answers costs three waits."""
+        self._post_in_halves(statements, 2)
+
+    def _post_in_halves(self, statements: list[dict[str, Any]], halvings: int) -> None:
+        try:
+            self._post(statements)
+        except PlatformSlow:
+            if halvings <= 0 or len(statements) < 2:
+                raise
+            middle = len(statements) // 2
+            log.info("slow store: sending %d statements in halves", len(statements))
+            self._post_in_halves(statements[:middle], halvings - 1)
+            self._post_in_halves(statements[middle:], halvings - 1)
+
+    def _post(self, statements: list[dict[str, Any]]) -> None:
         response = self._request(
             "POST",
             self.resource,
             json=statements,
             headers={VERSION_HEADER: XAPI_VERSION},
             expect=(200, 204),
+            patience=1 + len(statements) / PATIENCE_PER_STATEMENTS,
         )
         if response.status_code == 204:
             return  # every statement was already stored

@@ -20,7 +20,7 @@ from companion.services.first_run import should_welcome
 from companion.settings import UI_THEME, UI_ZOOM_PERCENT
 
 from companion.ui import qt, theme
-from companion.ui.bridge import finish_background_work, run_in_background
+from companion.ui.bridge import run_in_background
 from companion.ui.failures import install_hooks
 from companion.ui.main_window import MainWindow
 from companion.ui.qt import (
@@ -141,11 +141,11 @@ def close_on_termination(app: QApplication, window: MainWindow) -> None:
     """A session ending (log-out, shut-down) sends SIGTERM: close as if the learner had
     closed the window, so the open chapter's study time is kept and the last push runs.
     Python runs signal handlers only between its own instructions, so a timer gives it a
-    moment twice a second while Qt's loop waits."""
+    moment five times a second while Qt's loop waits."""
     signal.signal(signal.SIGTERM, lambda _number, _frame: window.close())
     heartbeat = QTimer(app)
     heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(500)
+    heartbeat.start(200)
 
 
 class QuitWithWindow(QObject):
@@ -173,7 +173,7 @@ class QuitWithWindow(QObject):
         self.app.quit()
 
 
-WORKERS_GRACE_MS = 3000
+WORKERS_GRACE_MS = 2000  # companion.ui.quitting.QUIT_SECONDS
 
 
 def end_process(code: int) -> None:
@@ -223,6 +223,25 @@ def listen_for_sign_ins(window: MainWindow, context: AppContext) -> None:
     handoff.start()  # the window owns it (its parent): it listens while the window lives
 
 
+def resume_downloads(window: MainWindow, context: AppContext) -> None:
+    from companion.ui import quitting  # the download queue's module: after the first paint
+
+    unfinished = context.profile_dir / quitting.UNFINISHED_DOWNLOADS
+
+    def enqueue(course_id: str, chapter_id: str | None, allow_large: bool) -> None:
+        window.library_view.controller.enqueue(course_id, chapter_id, allow_large)
+
+    quitting.resume_downloads(window, unfinished, enqueue)  # the library opens if needed
+
+
+def quit_work(window: MainWindow, context: AppContext) -> bool:
+    from companion.ui import quitting
+
+    unfinished = context.profile_dir / quitting.UNFINISHED_DOWNLOADS
+    queue = quitting.download_queue(window)
+    return quitting.quit_work(queue, lambda: context.sync, unfinished, context.close)
+
+
 def run(profile: str, *, create_profile: bool = False) -> int:
     try:
         context = AppContext.create(profile, create_profile=create_profile, hold_log=True)
@@ -262,6 +281,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
         )
     )
     window.after_first_paint.append(lambda: listen_for_sign_ins(window, context))
+    window.after_first_paint.append(lambda: resume_downloads(window, context))  # the last quit's
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)
@@ -278,8 +298,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     try:
         code = app.exec()
     finally:
-        ended = finish_background_work(WORKERS_GRACE_MS)  # queued work dropped, not waited
-        context.close()
+        ended = quit_work(window, context)  # within 2 s; the databases closed if all ended
     if not ended:
         end_process(code)
     return code

@@ -197,6 +197,7 @@ if TYPE_CHECKING:
         QFont,
         QFontMetrics,
         QIcon,
+        QImage,
         QImageReader,
         QKeySequence,
         QPageSize,
@@ -254,6 +255,7 @@ _LATER = {
     "QDesktopServices": "PySide6.QtGui",
     "QPixmap": "PySide6.QtGui",
     "QImageReader": "PySide6.QtGui",
+    "QImage": "PySide6.QtGui",  # the reader's images, decoded on a worker
     "QKeyEvent": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
@@ -367,6 +369,7 @@ __all__ = [
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QImage",
     "QImageReader",
     "QInputDialog",
     "QKeySequence",

@@ -16,7 +16,8 @@ from companion.errors import Cancelled, UserFacingError
 from companion.jobs import Control
 from companion.store.assets import AssetStore
 from companion.sync.client import HttpClient, NetworkConfig, PlatformUnreachable
-from companion.sync.downloads import CorruptDownload, Downloader, Throttle
+from companion.sync.download_pace import Throttle
+from companion.sync.downloads import CorruptDownload, Downloader, RetryPolicy
 from tests.conftest import unused_port
 
 
@@ -224,7 +225,7 @@ def test_every_cut_keeps_the_bytes_it_delivered(sandbox, sample_content, store):
 def test_a_trickling_download_is_given_up_and_keeps_what_arrived(store):
     """Read timeouts start again at every byte: a file sent a few bytes a second used to
     hold its download, and a worker, for as long as the server liked."""
-    from companion.sync.downloads import RetryPolicy, StallGuard
+    from companion.sync.download_pace import StallGuard
     from tests.hostile_server import HostileServer
 
     body = bytes(range(256)) * 40  # 10 KiB
@@ -247,12 +248,28 @@ def test_a_trickling_download_is_given_up_and_keeps_what_arrived(store):
             server.url,
             store,
             stall=StallGuard(window=1.0, floor=2_000),
-            retry=RetryPolicy(attempts=2, base_delay=0.01),
+            retry=RetryPolicy(attempts=6, base_delay=0.01),
         )
         started = time.monotonic()
         with pytest.raises(PlatformUnreachable, match="too slow"):
             fetcher.fetch(asset, Control.new())
-        assert time.monotonic() - started < 10  # the trickle alone would take 40 s
+        # One window, not one per try (issue 24: 6 tries of a minute, 6 min 12 s); the
+        # trickle alone would take 40 s.
+        assert time.monotonic() - started < 2.5
         assert store.partial_path(asset.sha256).stat().st_size > 0  # what arrived is kept
     finally:
         server.stop()
+
+
+def test_cancelling_ends_a_pause_between_retries_at_once(sample_content, store):
+    """Issue 24: quitting during a download against a platform already gone left the
+    process retrying for about 15 s; the pause between tries now ends with the job."""
+    asset = audio_asset(sample_content)
+    client = HttpClient(NetworkConfig(base_url=f"http://127.0.0.1:{unused_port()}", retries=0))
+    fetcher = Downloader(client, store, retry=RetryPolicy(base_delay=30.0, max_delay=30.0))
+    control = Control.new()
+    threading.Timer(0.5, control.cancelled.set).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        fetcher.fetch(asset, control)
+    assert time.monotonic() - started < 1.5

@@ -29,9 +29,10 @@ def test_download_then_study_offline(context, platform_env):
     assert set(states.values()) == {OFFLINE}
     platform_env.faults.set(status=503, retry_after=0)  # the network is gone from here on
     manifest = library.manifest(COURSE)
-    page = library.chapter_html(COURSE, chapters(manifest)[1].id)
-    assert "<h2>" in page and "<script" not in page
-    assert "src='file://" in page  # the image comes from the local store
+    page = library.chapter_page(COURSE, chapters(manifest)[1].id)
+    assert "<h2>" in page.html and "<script" not in page.html
+    assert "src='companion-image:0'" in page.html and "file:" not in page.html
+    assert page.images[0].path.parent.parent == library.assets.root  # from the local store
     hits = library.search("securite")  # no accent typed; the text says « sécurité »
     assert hits and "<mark>" in hits[0].snippet
     assert library.search("ÉVACUATION")[0].chapter_id == "sec-p2-c1"

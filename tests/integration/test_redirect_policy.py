@@ -115,3 +115,76 @@ def test_a_redirect_loop_is_said_as_a_loop(client, platform):
 def test_a_redirect_to_a_local_file_is_refused(client):
     with pytest.raises(PlatformError):
         client.request("GET", "/scheme")
+
+
+def test_a_sync_caught_in_a_redirect_loop_says_so_and_is_not_offline(tmp_path):
+    """Seen before: 124 requests, then "the platform cannot be reached" (Hors ligne)."""
+    from companion.services.progress import ProgressService
+    from companion.sync.engine import SyncEngine, Target
+    from companion.sync.platform_v1 import PlatformV1
+    from companion.sync_status import Phase
+    from tests.integration.test_sync_engine import Recorder
+    from tests.sync_helpers import HOME, StaticToken, complete_chapters
+
+    loop = Server({})
+    loop.routes.update({path: (302, path) for path in ("/v1/xapi/statements", "/v1/me")})
+    client = HttpClient(NetworkConfig(base_url=loop.url, proxy="none", retries=0))
+    progress, recorder = ProgressService(tmp_path), Recorder()
+    api = PlatformV1(client, StaticToken("t"))
+    engine = SyncEngine(progress, lambda: Target(api, "u-1001", HOME), recorder)
+    try:
+        complete_chapters(progress, 2)
+        engine.start()
+        status = recorder.wait_for(lambda s: s.phase not in (Phase.IDLE, Phase.SYNCING))
+        assert status.phase is Phase.FAILING
+        assert "round in circles" in status.message
+        assert status.pending == 2
+        assert len(loop.seen) <= 6
+    finally:
+        engine.stop(flush_seconds=0)
+        progress.close()
+        client.close()
+        loop.close()
+
+
+ENDPOINTS = {
+    "me": lambda api: api.me(),
+    "statements-post": lambda api: api.post_statements([{"id": "s-1"}]),
+    "statements-get": lambda api: next(iter(api.statements().query({}, "", 10))),
+    "certificates": lambda api: api.certificates(),
+    "certificate-credential": lambda api: api.certificate_credential("c-1"),
+    "certificate-pdf": lambda api: api.certificate_pdf("c-1"),
+    "enrollments": lambda api: api.enrollments(),
+    "enroll": lambda api: api.enroll("course-1"),
+    "activate": lambda api: api.activate_entitlement("1234567A"),
+}
+
+
+@pytest.mark.parametrize("call", ENDPOINTS.values(), ids=ENDPOINTS.keys())
+def test_no_endpoint_of_the_platform_follows_a_redirect_elsewhere(elsewhere, call):
+    """Issue 24, item 3, endpoint by endpoint: everything the platform is asked with the
+    learner's token is answered 307 to another origin; that origin never hears of it."""
+    from companion.sync.platform_v1 import PlatformV1
+    from tests.sync_helpers import StaticToken
+
+    everywhere = Server({})
+    everywhere.routes = _Redirecting(elsewhere.url)
+    client = HttpClient(NetworkConfig(base_url=everywhere.url, proxy="none", retries=0))
+    try:
+        with pytest.raises(PlatformError):
+            call(PlatformV1(client, StaticToken("token-of-the-learner")))
+        assert everywhere.seen and elsewhere.seen == []
+    finally:
+        client.close()
+        everywhere.close()
+
+
+class _Redirecting(dict[str, tuple[int, str]]):
+    """Every path: 307 to the same path on another origin."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+
+    def get(self, path: str, default: object = None) -> tuple[int, str]:
+        return 307, f"{self.target}{path}"

@@ -261,9 +261,9 @@ def test_a_platform_that_times_out_is_retried_and_nothing_is_stored_twice(
     )
     complete_chapters(progress, 5)
     engine.start()
-    troubled = recorder.wait_for(lambda s: s.phase in (Phase.OFFLINE, Phase.FAILING))
-    assert troubled.pending == 5 and troubled.message
+    # Sent again in halves within the same sync (issue 24): the platform says it has them.
     recorder.wait_for(lambda s: s.phase is Phase.IDLE and s.pending == 0)
+    assert not any(s.phase is Phase.OFFLINE for s in recorder.statuses)  # slow, not offline
     assert sandbox.statements.count() == 5 and sandbox.statements.arrivals() == 5
 
 

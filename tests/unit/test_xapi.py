@@ -1,10 +1,13 @@
 """Progress and its statements, committed together; statements valid against xAPI rules."""
 
 import json
+import re
 import sqlite3
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion import xapi
 from companion.domain import Block, Chapter, Choice, CourseManifest, Part, Question, Quiz
@@ -81,9 +84,51 @@ def test_a_platform_without_activity_ids_still_gets_valid_iris(tmp_path):
     valid(service.pending_statements()[0])
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(0, "PT0S"), (61.5, "PT1M1.5S"), (3723, "PT1H2M3S")])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "PT0S"),
+        (61.5, "PT1M1.5S"),
+        (3723, "PT1H2M3S"),
+        (119.999, "PT2M0S"),  # the issue's: PT1M60S
+        (3599.999, "PT1H0S"),  # PT59M60S
+        (59.999, "PT1M0S"),  # PT60S
+        (59.994, "PT59.99S"),
+        (0.05, "PT0.05S"),
+        (-3, "PT0S"),
+        (float("nan"), "PT0S"),
+        (float("inf"), "PT0S"),
+    ],
+)
 def test_iso_durations(seconds, text):
     assert xapi.iso_duration(seconds) == text
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+@settings(max_examples=2000)
+def test_iso_durations_are_exact_at_every_boundary(seconds):
+    """Property (issue 24, item 5): minutes and seconds below 60 whatever the float, and
+    the duration read back is the float to the hundredth."""
+    text = xapi.iso_duration(seconds)
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(\d+(?:\.\d{1,2})?)S", text)
+    assert match is not None, text
+    assert int(match.group(2) or 0) < 60 and float(match.group(3)) < 60, text
+    assert not re.search(r"\.(\d*0)?$", match.group(3)), text  # no "1.50", no "1."
+    back = xapi.duration_seconds(text)
+    assert back is not None and abs(back - seconds) <= 0.005 + seconds * 1e-12, text
+
+
+def test_iso_durations_near_every_minute_and_hour():
+    """Dense, around each boundary of the first day: every value 1 ms apart from 10 ms
+    before to 10 ms after each minute."""
+    for minute in range(0, 24 * 60 + 1):
+        for step in range(-10, 11):
+            seconds = minute * 60 + step / 1000
+            if seconds < 0:
+                continue
+            text = xapi.iso_duration(seconds)
+            match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?([\d.]+)S", text)
+            assert match and int(match.group(2) or 0) < 60 and float(match.group(3)) < 60, text
 
 
 def test_study_sessions_become_statements_with_their_duration(tmp_path):

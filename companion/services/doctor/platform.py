@@ -38,7 +38,7 @@ def check_platform(report: Report, inputs: DoctorInputs) -> Any:
     result = probe(config)
     _report_address(report, inputs, result.proxy)
     for step in result.steps:
-        _report_step(report, step, inputs.base_url)
+        _report_step(report, step, inputs.base_url, result.proxy)
     if result.status is not None:
         _report_clock(report, result.clock_skew_seconds)
     return result
@@ -67,7 +67,7 @@ def _report_address(report: Report, inputs: DoctorInputs, proxy: str) -> None:
         )
 
 
-def _report_step(report: Report, step: Any, url: str) -> None:
+def _report_step(report: Report, step: Any, url: str, proxy: str = "") -> None:
     host = urlsplit(url).hostname or url
     if step.ok:
         report.add(
@@ -79,7 +79,8 @@ def _report_step(report: Report, step: Any, url: str) -> None:
             **step.facts,
         )
         return
-    summary, hint = _failure_text(step, host)
+    blamed = _proxy_failure_text(step, proxy) if proxy else None
+    summary, hint = blamed or _failure_text(step, host)
     report.add(
         f"platform.{step.name}",
         Section.PLATFORM,
@@ -111,6 +112,31 @@ def _ok_text(step: Any) -> str:
     return _("The platform answered (HTTP {status}) in {ms} ms.").format(
         status=step.facts.get("status"), ms=ms
     )
+
+
+def _proxy_failure_text(step: Any, proxy: str) -> tuple[str, str] | None:
+    """The proxy named when it is at fault: through a proxy, the name looked up and the
+    connection made are the proxy's, and a 407 is its own answer (issue 24: the doctor
+    blamed the platform)."""
+    host = urlsplit(proxy).hostname or proxy
+    check = _("Check the proxy address (network.proxy) with the network administrator.")
+    if step.name == "dns":
+        return _("The proxy's name {host} cannot be found (DNS).").format(host=host), check
+    if step.name == "tcp" and step.problem == "timeout":
+        return _("No answer from the proxy {host} (the connection timed out).").format(
+            host=host
+        ), check
+    if step.name == "tcp":
+        return _("The proxy {host} refused the connection.").format(host=host), check
+    if step.name == "http" and step.facts.get("status") == 407:
+        return (
+            _("The proxy {host} asks for a sign-in (HTTP 407).").format(host=host),
+            _(
+                "Put the proxy's user name and password in network.proxy, as given by the "
+                "network administrator."
+            ),
+        )
+    return None
 
 
 def _failure_text(step: Any, host: str) -> tuple[str, str]:

@@ -102,7 +102,7 @@ class Report:
             "healthy": self.healthy,
             "findings": [asdict(f) for f in self.findings],
         }
-        return json.dumps(payload, ensure_ascii=False, indent=1, default=str)
+        return _redacted(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
 
     def to_text(self) -> str:
         from companion import formatting
@@ -123,10 +123,19 @@ class Report:
                 lines.append(f"[{label(finding.severity)}] {finding.summary}")
                 if finding.hint:
                     lines.append(f"    → {finding.hint}")
-        return "\n".join(lines) + "\n"
+        return _redacted("\n".join(lines) + "\n")
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
+
+
+def _redacted(text: str) -> str:
+    """Every form of the report (text, JSON, and so the support bundle's copies) goes
+    through the log's redactor: ``companion doctor --json`` printed a proxy's password
+    (issue 24) while the text report left it out."""
+    from companion.logs import REDACTOR
+
+    return REDACTOR.redact(text)
 
 
 def label(severity: Severity) -> str:

@@ -28,13 +28,13 @@ from companion.ui.qt import (
     QScrollArea,
     QStackedWidget,
     Qt,
-    QTextBrowser,
     QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
     rich_label,
 )
+from companion.ui.widgets.chapter_browser import ChapterBrowser
 from companion.ui.widgets.media_player import MediaPlayer
 from companion.ui.widgets.read_aloud import ReadAloudButton
 
@@ -188,7 +188,7 @@ class ReaderView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("ViewTitle")
         self.title.setWordWrap(True)
-        self.browser = QTextBrowser()
+        self.browser = ChapterBrowser()
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._open_link)
         self.quiz = QuizWidget()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.domain import CourseManifest
 from companion.i18n import _
+from companion.services.chapter_images import ChapterPage, ImageToDecode
 from companion.services.course_files import OpenableFile, safe_file_name
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ from companion.ui.qt import QDesktopServices, QObject, QUrl, Signal
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.study_tracker import Studied, StudyTracker
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.chapter_browser import decode
 
 
 class ReadingController(QObject):
@@ -52,6 +54,7 @@ class ReadingController(QObject):
         self.manifest = manifest  # the course shown in the library
         self.failed = failed
         self.current: tuple[str, str] | None = None  # (course id, chapter id)
+        self._page = 0  # the chapter shown, counted: a late image of another is dropped
         # The system's viewer or player (a test puts a recorder here).
         self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(path))
@@ -90,13 +93,13 @@ class ReadingController(QObject):
     # --- chapters ------------------------------------------------------------------------
 
     def open(self, course_id: str, chapter_id: str, highlight: str = "") -> None:
-        def load() -> tuple[Any, str, float]:
+        def load() -> tuple[Any, ChapterPage, float]:
             library = self.library()
             chapter = library.chapter(course_id, chapter_id)
-            page = library.chapter_html(course_id, chapter_id)
+            page = library.chapter_page(course_id, chapter_id)
             return chapter, page, self.progress(course_id).position(course_id, chapter_id)
 
-        def show(loaded: tuple[Any, str, float]) -> None:
+        def show(loaded: tuple[Any, ChapterPage, float]) -> None:
             chapter, page, position = loaded
             manifest = self.manifest()
             self.current = (course_id, chapter_id)
@@ -108,27 +111,49 @@ class ReadingController(QObject):
                 progress(course_id).save_position(course_id, chapter_id, position)
 
             self._background(opened, _ignore)
-            self.reader.show_chapter(chapter, page, 0.0 if highlight else position)
+            self.reader.show_chapter(chapter, page.html, 0.0 if highlight else position)
             if highlight:
                 self.reader.browser.find(highlight)  # selects and scrolls to the match
             self.shown.emit()
+            self._decode_images(list(page.images))
 
         self.save_position()
         self._background(load, show)
+
+    def _decode_images(self, images: list[ImageToDecode]) -> None:
+        """The text is shown; its images follow, decoded one at a time on a worker (one
+        image's decoding memory at once), each shown as it comes, while the chapter is
+        still the one open."""
+        self._page += 1
+        page = self._page
+
+        def next_image(_previous: object = None) -> None:
+            if page != self._page or not images:
+                return
+            image = images.pop(0)
+
+            def shown(decoded: Any) -> None:
+                if page == self._page:
+                    self.reader.browser.show_image(image.key, decoded)
+                next_image()
+
+            self._background(lambda: decode(image), shown)
+
+        next_image()
 
     def abandon(self) -> None:
         """Close without saving anything: progress has changed hands, and the position or
         time would be written as the new learner's."""
         self.reader.stop_media()
         self.study.abandon()
-        self.current = None
+        self.current, self._page = None, self._page + 1
         self.closed.emit()
 
     def close(self) -> None:
         self.save_position()
         self.reader.stop_media()
         self.study.end()
-        self.current = None
+        self.current, self._page = None, self._page + 1
         self.closed.emit()
 
     def _open_neighbour(self, step: int) -> None:

@@ -1,0 +1,76 @@
+"""The reader's text, with images that are decoded on a worker and never loaded by Qt
+from an address the course names (issue 24).
+
+The page comes with each image as ``companion-image:N`` at its final size: the text is laid
+out and shown at once, the images fill in as they are decoded, one at a time, each read
+with its format named (Qt sniffs nothing) and at the size shown. Any other address an
+image or style sheet might name loads nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from companion.services.chapter_images import IMAGE_SCHEME, ImageToDecode
+
+from companion.ui import qt
+from companion.ui.qt import QSize, QTextBrowser
+
+log = logging.getLogger("companion.ui")
+
+# What Qt's reader may allocate for one image, in MB: a backstop under the budget's own
+# check (16 million pixels, 64 MB), should a decoder size an image otherwise.
+ALLOCATION_LIMIT_MB = 80
+
+
+def decode(image: ImageToDecode) -> Any:
+    """The image at the size shown (a QImage; null when the file does not decode). Runs on
+    a worker: QImage, unlike QPixmap, may be made off the GUI thread. One frame only.
+
+    No Qt object of Python's making is handed to the decoder: Qt's reader calls a device's
+    virtual methods (a QBuffer made in Python asks Python first, so needs the GIL) while it
+    holds the lock of its image plugins, which the GUI thread may wait for holding the GIL
+    (QPixmap.save): the reader deadlocked so, one run in six. A raster is read from its
+    file in the course store by name; an SVG from its cleaned text, sized to be drawn at
+    the size shown (``SafeSvg.at_size``)."""
+    qt.QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
+    size = QSize(image.width, image.height)
+    if image.svg is not None:
+        decoded = qt.QImage.fromData(image.svg, "svg")  # type: ignore[arg-type] # str at run time
+    else:
+        reader = qt.QImageReader(str(image.path), image.format.encode("ascii"))
+        reader.setDecideFormatFromContent(False)
+        reader.setScaledSize(size)  # JPEG decodes close to it; others are scaled after
+        decoded = reader.read()
+    if decoded.isNull():
+        log.warning("a course image did not decode (%s)", image.format)
+        return decoded
+    if decoded.size() != size:
+        mode = qt.Qt.TransformationMode.SmoothTransformation
+        decoded = decoded.scaled(size, qt.Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+    return decoded
+
+
+class ChapterBrowser(QTextBrowser):
+    """A QTextBrowser that shows only the images it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending = qt.QImage(1, 1, qt.QImage.Format.Format_ARGB32)
+        self._pending.fill(0)  # transparent: the space the image will take
+
+    def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt's API
+        """Only what was given: never a file, a network address or a style sheet."""
+        image_kind = qt.QTextDocument.ResourceType.ImageResource
+        if kind in (image_kind, image_kind.value) and url.scheme() == IMAGE_SCHEME:
+            return self._pending  # until ``show_image`` puts the decoded one in its place
+        log.info("the reader loads nothing from %.80r", url.toString())
+        return None
+
+    def show_image(self, key: str, image: Any) -> None:
+        """An image decoded: in its place, without moving the text (it has its size)."""
+        document = self.document()
+        document.addResource(qt.QTextDocument.ResourceType.ImageResource, qt.QUrl(key), image)
+        document.markContentsDirty(0, document.characterCount())
+        self.viewport().update()
