@@ -188,3 +188,29 @@ class _Redirecting(dict[str, tuple[int, str]]):
 
     def get(self, path: str, default: object = None) -> tuple[int, str]:
         return 307, f"{self.target}{path}"
+
+
+def test_a_moodle_sites_web_services_never_follow_a_redirect_elsewhere(elsewhere):
+    """The sign-in (password), the web-service calls (token, progress) and the files
+    (token in the address) of a training centre's Moodle: none goes to another site."""
+    from companion.sync.moodle_ws import MoodleClient, token_for
+
+    moodle = Server(
+        {
+            "/login/token.php": (307, f"{elsewhere.url}/statements"),
+            "/webservice/rest/server.php": (307, f"{elsewhere.url}/statements"),
+            "/webservice/pluginfile.php/1/f.pdf": (302, f"{elsewhere.url}/file"),
+        }
+    )
+    http = HttpClient(NetworkConfig(base_url=moodle.url, proxy="none", retries=0))
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - refused, whichever way it is said
+            token_for(http, "elodie", "secret-password")
+        with pytest.raises(Exception):  # noqa: B017
+            MoodleClient(http, "abc123").call("mod_page_view_page", pageid=1)
+        with pytest.raises(PlatformError):
+            http.request("GET", "/webservice/pluginfile.php/1/f.pdf?token=abc123")
+    finally:
+        http.close()
+        moodle.close()
+    assert elsewhere.seen == []  # no password, token or progress reached the other site

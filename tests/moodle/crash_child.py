@@ -48,7 +48,8 @@ def act(home: Path, site: str, ca: str, token: str, user_id: str, run: str, *tar
 def download(home: Path, site: str, ca: str, token: str, course: str, rate: str) -> None:
     from companion.jobs import Control
     from companion.store.assets import AssetStore
-    from companion.sync.downloads import Downloader, Throttle
+    from companion.sync.download_pace import Throttle
+    from companion.sync.downloads import Downloader
 
     http, platform = _platform(site, ca, token)
     manifest = platform.manifest(course).manifest
