@@ -13,6 +13,7 @@ from pathlib import Path
 from companion import logs
 from companion.cli import main
 from companion.services.support_bundle import ALPHABET, support_code
+from companion.store import schema
 from tests.auth_helpers import Browser
 from tests.sync_helpers import complete_chapters
 
@@ -98,7 +99,7 @@ def test_bundle_contains_the_report_and_logs_but_no_secret(
     assert "statement" not in journal[0]  # never the content of what was done
     databases = json.loads(contents["databases.json"])
     progress = next(v for k, v in databases.items() if k.endswith("progress.db"))
-    assert progress["rows"]["outbox"] == 2 and progress["version"] == 6
+    assert progress["rows"]["outbox"] == 2 and progress["version"] == len(schema.PROGRESS)
     assert "[redacted]" in contents["logs/companion.log"]
     assert "proxy.example.org:3128" in contents["settings/settings.toml"]  # the rest stays
     assert "# my proxy at home" in contents["settings/settings.toml"]
