@@ -32,6 +32,9 @@ class Control:
             raise Cancelled()
 
 
+PREFETCH_WAIT_SECONDS = 0.3
+
+
 class Prefetch(Generic[T]):
     """Work started on a plain thread now, its result taken later: the saved catalogue is
     read while the window is being made, so the window's first paint can already list it
@@ -54,6 +57,12 @@ class Prefetch(Generic[T]):
 
     def done(self) -> bool:
         return self._done.is_set()
+
+    def ready(self, wait: float = PREFETCH_WAIT_SECONDS) -> bool:
+        """Whether the result is there, waiting a little for it: a few small files read
+        before the window exists take a few ms; on a busy machine, waiting for them beats
+        the way round, which reads the progress file before the first paint."""
+        return self._done.wait(wait)
 
     def result(self) -> T | None:
         self._done.wait()

@@ -163,7 +163,7 @@ class MainWindow(Shell):
         the saved catalogue, the home view's saved cards and whose progress is kept, being
         read since before the window was made (``AppContext.first_view``): when they are
         read, the window's first paint shows them, and the rest waits until after it."""
-        seen = first.result() if first is not None and first.done() else None
+        seen = first.result() if first is not None and first.ready() else None
         if seen is None:  # read the usual way, off this thread
             self.catalogue.load_saved()
             self.ownership.refresh()
