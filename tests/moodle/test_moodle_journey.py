@@ -10,9 +10,19 @@ from companion.jobs import Control
 from companion.services.home import course_cards
 from companion.services.library import OFFLINE
 from companion.sync.moodle_outline import course_ref
-from tests.moodle_site import LEARNER
+from tests.moodle_site import LEARNER, MoodleSite
 
 COMPLETE = {1, 2}
+
+
+def studied_here(app, moodle: MoodleSite):
+    """The centre's site added with the learner's password and its course downloaded."""
+    account = app.site_accounts().add_with_password(moodle.url, *LEARNER)
+    reference = course_ref(moodle.url, moodle.course_id)
+    app.library().download(reference, Control.new())
+    course = app.library().manifest(reference)
+    assert course is not None
+    return account, reference, course
 
 
 def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
@@ -48,12 +58,7 @@ def test_a_moodle_course_studied_here_is_completed_on_the_site(moodle, app):
 
 def test_a_signed_out_moodle_account_keeps_its_actions_queued(moodle, app):
     sites = app.site_accounts()
-    account = sites.add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
-    library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
+    account, reference, course = studied_here(app, moodle)
     mine = app.progress_for(reference)
     mine.complete_chapter(reference, course.parts[0].chapters[0], course)
     sites.sign_out(account)
@@ -62,12 +67,8 @@ def test_a_signed_out_moodle_account_keeps_its_actions_queued(moodle, app):
 
 
 def test_a_moodle_course_reads_offline_and_is_found_by_search(moodle, app):
-    app.site_accounts().add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
+    _account, reference, course = studied_here(app, moodle)
     library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
     chapters = {c.title: c for part in course.parts for c in part.chapters}
 
     def page(title: str) -> str:
@@ -90,12 +91,8 @@ def test_a_moodle_course_reads_offline_and_is_found_by_search(moodle, app):
 
 def test_a_token_the_site_revoked_signs_that_account_out_and_loses_nothing(moodle, app):
     sites = app.site_accounts()
-    account = sites.add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
+    account, reference, course = studied_here(app, moodle)
     library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
     mine = app.progress_for(reference)
     mine.complete_chapter(reference, course.parts[1].chapters[0], course)
     moodle.revoke_tokens()
@@ -109,12 +106,8 @@ def test_a_token_the_site_revoked_signs_that_account_out_and_loses_nothing(moodl
 
 
 def test_what_only_opens_on_the_site_is_said_so_and_never_blocks_a_full_download(moodle, app):
-    app.site_accounts().add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
+    _account, reference, course = studied_here(app, moodle)
     library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
     titles = {c.id: c.title for part in course.parts for c in part.chapters}
     states = {titles[c]: s for c, s in library.chapter_states(reference).items()}
     assert states["INRS — dossier prévention"] == "on_the_site"
@@ -124,12 +117,7 @@ def test_what_only_opens_on_the_site_is_said_so_and_never_blocks_a_full_download
 
 
 def test_the_attestation_counts_the_time_studied_on_the_centres_site(moodle, app):
-    app.site_accounts().add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
-    library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
+    _account, reference, course = studied_here(app, moodle)
     chapter = course.parts[0].chapters[0]
     app.progress_for(reference).record_study(reference, chapter, 25 * 60, course)
     platform_course = course._replace(
@@ -146,12 +134,7 @@ def test_the_attestation_counts_the_time_studied_on_the_centres_site(moodle, app
 
 
 def test_a_second_computer_finds_what_the_first_completed(moodle, app, tmp_path, monkeypatch):
-    app.site_accounts().add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
-    library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
+    _account, reference, course = studied_here(app, moodle)
     page = course.parts[0].chapters[0]
     app.progress_for(reference).complete_chapter(reference, page, course)
     app.sync_once()
@@ -172,12 +155,7 @@ def test_a_second_computer_finds_what_the_first_completed(moodle, app, tmp_path,
 def test_a_site_that_is_down_is_said_offline_and_its_actions_wait(moodle, app):
     """With only a centre's site to sync, its being down read "signed out" (nothing synced
     and no platform account): the learner was told to sign in to an account they had."""
-    app.site_accounts().add_with_password(moodle.url, *LEARNER)
-    reference = course_ref(moodle.url, moodle.course_id)
-    library = app.library()
-    library.download(reference, Control.new())
-    course = library.manifest(reference)
-    assert course is not None
+    _account, reference, course = studied_here(app, moodle)
     mine = app.progress_for(reference)
     mine.complete_chapter(reference, course.parts[0].chapters[0], course)
     front = moodle.go_offline()

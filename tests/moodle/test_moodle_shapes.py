@@ -94,35 +94,37 @@ def test_an_activity_closed_until_another_is_completed_says_so_then_opens(moodle
     assert chapter_named(course, "Séance de clôture").unavailable  # its date has not come
 
 
+def quiz_started(moodle: MoodleSite, shapes: dict[str, Any], http: HttpClient):
+    """The second learner's quiz attempt, through the app's Moodle platform; its choices of
+    the several-answer question by their text (the site numbers them a., b....)."""
+    learner = shapes["learner"]
+    platform = MoodlePlatform(
+        http, moodle_ws.token_for(http, learner["username"], learner["password"])
+    )
+    attempt = platform.quiz_attempt(f"{moodle.url}/mod/quiz/view.php?id={shapes['cmids']['quiz']}")
+    several = attempt.questions[0]
+    return platform, attempt, {c.text.split(". ", 1)[-1]: c.id for c in several.choices}
+
+
 def test_several_answers_and_a_short_answer_are_graded_by_the_site(
     moodle, shapes, moodle_http: HttpClient
 ):
-    learner = shapes["learner"]
-    token = moodle_ws.token_for(moodle_http, learner["username"], learner["password"])
-    platform = MoodlePlatform(moodle_http, token)
-    address = f"{moodle.url}/mod/quiz/view.php?id={shapes['cmids']['quiz']}"
-    attempt = platform.quiz_attempt(address)
+    platform, attempt, texts = quiz_started(moodle, shapes, moodle_http)
     several, short = attempt.questions
     assert several.kind == "multiple" and several.prompt == "Lesquels sont des navigateurs web ?"
-    texts = {c.text.split(". ", 1)[-1]: c.id for c in several.choices}
     assert set(texts) == {"Firefox", "Chromium", "Tableur", "Clé USB"}
     assert short.kind == "short" and short.prompt.startswith("Quelle touche efface")
     grade = platform.finish_quiz(
         attempt, {several.slot: {texts["Firefox"], texts["Chromium"]}, short.slot: "Backspace"}
     )
     assert (grade.grade, grade.out_of) == (10.0, 10.0)  # the site's case-insensitive match
-    states = moodle.completion_states_of(learner["id"], shapes["course"])
+    states = moodle.completion_states_of(shapes["learner"]["id"], shapes["course"])
     assert states[shapes["cmids"]["quiz"]] in (1, 2)
 
 
 def test_a_wrong_choice_among_several_costs_what_the_site_says(moodle, shapes, moodle_http):
-    learner = shapes["learner"]
-    token = moodle_ws.token_for(moodle_http, learner["username"], learner["password"])
-    platform = MoodlePlatform(moodle_http, token)
-    address = f"{moodle.url}/mod/quiz/view.php?id={shapes['cmids']['quiz']}"
-    attempt = platform.quiz_attempt(address)
+    platform, attempt, texts = quiz_started(moodle, shapes, moodle_http)
     several, short = attempt.questions
-    texts = {c.text.split(". ", 1)[-1]: c.id for c in several.choices}
     grade = platform.finish_quiz(
         attempt, {several.slot: {texts["Firefox"], texts["Tableur"]}, short.slot: "Suppr"}
     )

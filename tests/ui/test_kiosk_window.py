@@ -40,6 +40,15 @@ def kiosk_window(platform_env, companion_home, monkeypatch, make_window, qtbot):
     return window
 
 
+def approved_on_the_phone(view, qtbot, login: str) -> None:
+    """The learner approves the code shown, on their phone; the screen signs them in."""
+    code = view.user_code.text()
+    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
+        threading.Thread(
+            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", login)
+        ).start()
+
+
 def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     kiosk_window, qtbot, tmp_path, companion_home
 ):
@@ -54,11 +63,7 @@ def test_kiosk_home_screen_signs_in_with_the_device_code_and_idles_out(
     assert "pas enregistré tant que" in window.notice.text
     shoot(window, tmp_path, "kiosk-home")
 
-    code = view.user_code.text()
-    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
-        threading.Thread(
-            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
-        ).start()
+    approved_on_the_phone(view, qtbot, "karim")
     complete_chapters(window.context.progress(), 1)
     assert (kiosk_session_root(window.context.paths)).is_dir()
     qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
@@ -92,11 +97,7 @@ def test_a_learner_signing_out_offline_is_told_their_progress_waits_here(
     kiosk = window.kiosk(idle_seconds=600)
     view = window.account_view
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
-    code = view.user_code.text()
-    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
-        threading.Thread(
-            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
-        ).start()
+    approved_on_the_phone(view, qtbot, "karim")
     platform_env.faults.set(status=503, path_prefix="/v1/xapi")  # the statements cannot go
     complete_chapters(window.context.progress(), 2)
     with qtbot.waitSignal(view.learner_signed_out, timeout=30_000):
@@ -134,11 +135,7 @@ def test_a_kiosk_sign_in_starts_the_idle_time_afresh(kiosk_window, qtbot, monkey
     clock.advance(qtbot, 29)  # nobody at the screen, just short of its countdown
     assert not kiosk.countdown.isVisible()
 
-    code = view.user_code.text()
-    with qtbot.waitSignal(view.learner_signed_in, timeout=20_000):
-        threading.Thread(
-            target=approve_device, args=(f"{view.device_url.text()}?user_code={code}", "karim")
-        ).start()
+    approved_on_the_phone(view, qtbot, "karim")
     qtbot.wait(300)  # the news of the sign-in reach the GUI thread
     clock.advance(qtbot, 29)  # 29 s after the sign-in, 58 s after anyone touched the kiosk
     assert not kiosk.countdown.isVisible()
