@@ -96,7 +96,7 @@ def test_a_long_status_is_shortened_once_the_first_paint_is_done(qtbot, monkeypa
     label.show()
     qtbot.waitExposed(label)
     assert label.text() == text  # clipped, not shortened yet
-    assert label.toolTip() == text and label.accessibleDescription() == text
+    assert label.toolTip() == text and label.accessibleName() == text  # whole, as its name
     monkeypatch.undo()  # the window's first paint is done: it sets the namespace up
     qt.set_up_namespace()
     assert label.text().endswith("…") and len(label.text()) < len(text)

@@ -102,6 +102,10 @@ def test_the_quiz_result_shows_which_answers_were_right_in_symbols_words_and_col
             assert "✔" not in box.text() and "✘" not in box.text()
     assert any(box.isChecked() for _cid, box in quiz._inputs[question.id])
     assert "color:#b3261e" in quiz.result.text()
+    # Issue 27: a screen reader had only "Quiz result": now the words, and the focus.
+    spoken = quiz.result.accessibleDescription()
+    assert spoken.startswith("Score : ") and "Question 1 : " in spoken and "<" not in spoken
+    assert quiz.result.hasFocus() or quiz.result.focusPolicy() & Qt.FocusPolicy.TabFocus
     view.reader.grab().save(str(tmp_path / "quiz-marked.png"))
     # Answered again, right: the marks follow, the choice texts do not pile up.
     for choice_id, box in quiz._inputs[question.id]:
@@ -272,3 +276,22 @@ def test_a_new_certificate_is_announced_once(
     with qtbot.waitSignal(wallet.changed, timeout=10_000):
         wallet.refresh()  # seen once: not announced again
     assert wallet.banner.isHidden()
+
+
+def test_each_download_row_is_named_for_a_screen_reader(qtbot):
+    """Issue 27: the progress bar had no name and every row's "Annuler" sounded the same."""
+    from companion import i18n
+
+    from companion.ui.widgets import downloads_panel
+
+    i18n.install("fr")
+    rows = [downloads_panel.JobRow(title, lambda: None) for title in ("Python", "HTML")]
+    for row in rows:
+        qtbot.addWidget(row)
+        row.running()
+    assert [row.bar.accessibleName() for row in rows] == [
+        "Téléchargement de Python",
+        "Téléchargement de HTML",
+    ]
+    names = {row.remove.accessibleName() for row in rows}
+    assert len(names) == 2 and all(row.remove.text() == "Annuler" for row in rows)

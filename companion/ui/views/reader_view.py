@@ -89,6 +89,7 @@ class QuizWidget(QWidget):
         self.submit_button.clicked.connect(self._submit)
         self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
+        self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # taken when the grade comes
         column = QVBoxLayout(self)
         column.addWidget(self.form)
         column.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -151,13 +152,25 @@ class QuizWidget(QWidget):
                 verdict=_("passed") if result.passed else _("not passed yet"),
             )
         ]
+        spoken = list(lines)
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
             colour = theme.colour("right" if item.correct else "wrong")
             line = f"{mark} {number}. {escape(item.question.explanation)}"
             lines.append(f"<span style='color:{colour}'>{line}</span>")
+            spoken.append(
+                (_("Question {n}: right.") if item.correct else _("Question {n}: wrong.")).format(
+                    n=number
+                )
+                + " "
+                + item.question.explanation
+            )
             self._mark_choices(item)
         self.result.setText("<br>".join(lines))
+        # A screen reader had only "Quiz result": it now has the words, and the focus goes
+        # there, so the grade is read out and Tab goes on from it (issue 27).
+        self.result.setAccessibleDescription(" ".join(spoken))
+        self.result.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _mark_choices(self, item: QuestionResult) -> None:
         """Which answers were right, on the answers themselves: a symbol and words, and a

@@ -62,7 +62,11 @@ class JobRow(QWidget):
         super().__init__()
         self.title = QLabel(title)
         self.title.setWordWrap(True)
+        self.name = title
         self.bar = QProgressBar()
+        # Named for a screen reader: "progress bar" alone, and several "Cancel" buttons that
+        # all sounded the same, did not say which download (issue 27).
+        self.bar.setAccessibleName(_("Download of {title}").format(title=title))
         self.bar.setMaximum(1000)
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
@@ -90,11 +94,13 @@ class JobRow(QWidget):
         self.bar.setValue(0)
         self.state.setText(_("Waiting"))
         self.remove.setText(_("Withdraw"))
+        self.remove.setAccessibleName(_("Withdraw {title}").format(title=self.name))
 
     def running(self) -> None:
         self.estimate = RateEstimate(time.monotonic())
         self.state.setText(_("Preparing…"))
         self.remove.setText(_("Cancel"))
+        self.remove.setAccessibleName(_("Cancel the download of {title}").format(title=self.name))
         self.ticker.start()
 
     def progress(self, done: int, total: int) -> None:

@@ -47,7 +47,9 @@ class ElidedLabel(QLabel):
     def set_full_text(self, text: str) -> None:
         self.full_text = text
         self.setToolTip(plain_tooltip(text))
-        self.setAccessibleDescription(text)  # a screen reader gets it whole, never "…"
+        # A screen reader gets it whole, never "…", as its name: named "Sync status" like
+        # the icon beside, the words were only a description (issue 27).
+        self.setAccessibleName(text)
         if self.isVisible():
             self._fit()
         else:  # fitted when shown, to the width it is given then
@@ -128,7 +130,6 @@ class SyncIndicator(QWidget):
             _("Checks the connection and the sync, and says what to do.")
         )
         self._icon.setAccessibleName(_("Sync status"))
-        self._label.setAccessibleName(_("Sync status"))
         self.setAccessibleName(_("Sync status"))
         status = self.status
         self.diagnostic.setVisible(
