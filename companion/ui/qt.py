@@ -255,6 +255,9 @@ _LATER = {
     "QPixmap": "PySide6.QtGui",
     "QImageReader": "PySide6.QtGui",
     "QKeyEvent": "PySide6.QtGui",
+    # The home view's cards (issue 28), painted with what needs neither Qt nor QStyle.
+    **dict.fromkeys(("QBrush", "QMouseEvent", "QPainterPath"), "PySide6.QtGui"),
+    **dict.fromkeys(("QPointF", "QRectF"), "PySide6.QtCore"),
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",
