@@ -139,3 +139,35 @@ def test_the_cards_answer_the_keyboard_and_show_where_it_is(platform_env, make_w
         qtbot.keyClick(cards, Qt.Key.Key_Return)
     assert asked.args == ["c1", "ch"]
     assert cards.accessibleName() == "Mes cours"
+
+
+def test_the_numbers_the_cards_use_are_qts(qapp):
+    """The cards name Qt's values as numbers (naming them through ``Qt`` would set up its
+    namespace before the first paint): they must be Qt's."""
+    from companion.ui.qt import Qt
+    from companion.ui.views import home_cards, home_view
+
+    role = Qt.ItemDataRole
+    assert role.DisplayRole.value == home_cards.DISPLAY_ROLE
+    assert role.ToolTipRole.value == home_cards.TOOLTIP_ROLE
+    assert role.AccessibleTextRole.value == home_cards.ACCESSIBLE_TEXT_ROLE
+    assert role.AccessibleDescriptionRole.value == home_cards.ACCESSIBLE_DESCRIPTION_ROLE
+    assert home_cards.CARD_ROLE == home_view.CARD_ROLE_NUMBER == role.UserRole.value + 1
+    keys = {Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value, Qt.Key.Key_Space.value}
+    assert keys == home_cards.ACTIVATING_KEYS
+    assert Qt.KeyboardModifier.KeypadModifier.value == home_cards.KEYPAD_MODIFIER
+
+
+def test_keypad_enter_opens_the_card_too(qtbot):
+    from companion.ui.qt import Qt
+    from companion.ui.views.home_view import HomeView
+
+    view = HomeView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_cards(many(3))
+    assert view.list is not None
+    view.list.setCurrentIndex(view.list.model().index(2, 0))
+    with qtbot.waitSignal(view.resume_requested) as asked:
+        qtbot.keyClick(view.list, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert asked.args == ["c2", "ch"]

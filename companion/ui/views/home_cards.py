@@ -55,6 +55,7 @@ ACCESSIBLE_TEXT_ROLE = 11
 ACCESSIBLE_DESCRIPTION_ROLE = 12
 CARD_ROLE = 0x0100 + 1
 ACTIVATING_KEYS = {0x01000004, 0x01000005, 0x20}  # Return, Enter, Space
+KEYPAD_MODIFIER = 0x20000000  # Qt.KeyboardModifier.KeypadModifier
 
 
 def week_text(seconds: float) -> str:
@@ -388,7 +389,6 @@ class HomeCardList(QListView):
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.setResizeMode(QListView.ResizeMode.Adjust)  # cards follow the window's width
         self.setSelectionMode(QListView.SelectionMode.NoSelection)  # the focus ring says
-        self.setMouseTracking(True)
         self.doubleClicked.connect(self._resume)
         when_namespace_ready(self._repaint)  # its text drawn as text from then
 
@@ -401,9 +401,10 @@ class HomeCardList(QListView):
         return self.delegate.button_rect(rect, self.font())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's API
-        key = event.key()
-        code = key.value if hasattr(key, "value") else int(key)
-        if code in ACTIVATING_KEYS and self.currentIndex().isValid() and not event.modifiers():
+        key = event.key()  # an int from PySide6 (Qt's is an int too)
+        code = int(getattr(key, "value", key))
+        held: int = getattr(event.modifiers(), "value", 0) & ~KEYPAD_MODIFIER  # keypad Enter too
+        if code in ACTIVATING_KEYS and self.currentIndex().isValid() and not held:
             self._resume(self.currentIndex())
             event.accept()
             return
