@@ -241,9 +241,7 @@ def shoot_all(folder: Path, home: Path) -> int:
         progress.record_study(COURSE, first, 2700, manifest)
         home_view = window.home_view
         window.tabs.setCurrentWidget(home_view)
-        wait_until(
-            app, lambda: bool(home_view.cards) and home_view.cards[0].card.course_id == COURSE
-        )
+        wait_until(app, lambda: bool(home_view.cards) and home_view.cards[0].course_id == COURSE)
         shots.shoot("home")
         for colours in ("dark", "high-contrast"):  # View › Colours, then back to the usual
             window.appearance.choose_theme(colours)

@@ -65,9 +65,9 @@ def course_cards(
     now: datetime | None = None,
     sites: Mapping[str, ProgressService] | None = None,
 ) -> list[CourseCard]:
-    """The learner's courses, the one studied last first, then the newest added; with
-    ``sites``, their site accounts' courses too, each read from its own account's progress
-    (one space to learn)."""
+    """The learner's courses, the one studied last first, then the newest added (``manifest``:
+    a course's outline is enough, see ``LibraryService.outline``); with ``sites``, their site
+    accounts' courses too, each read from its own account's progress (one space to learn)."""
     since = week_start(now or datetime.now().astimezone())
     sites = sites or {}
     course_ids = progress.my_courses() + [c for c in sites if c not in progress.my_courses()]
@@ -77,10 +77,13 @@ def course_cards(
         for course, time in source.last_read_times().items()
     }
     order = sorted(course_ids, key=lambda c: -last_read.get(c, 0.0))  # a stable sort
+    studied_by: dict[int, dict[str, float]] = {}  # once per progress file, not per course
     cards = []
     for course_id in order:
         mine = sites.get(course_id, progress)
-        studied = mine.studied_since(since)
+        if id(mine) not in studied_by:
+            studied_by[id(mine)] = mine.studied_since(since)
+        studied = studied_by[id(mine)]
         known = manifest(course_id)
         title = (known.title if known else "") or titles.get(course_id) or course_id
         if known is None:

@@ -37,6 +37,7 @@ from companion.services.course_files import (
     essential_type,
     openable_extension,
 )
+from companion.services.course_outline import outline_from_json, outline_json
 from companion.services.fetching import configured_downloader, storage_budget
 from companion.services.library_search import SearchHit
 from companion.services.library_states import (
@@ -174,6 +175,19 @@ class LibraryService(ChapterStates):
         rows = self.db.read("SELECT manifest FROM courses WHERE id = ?", (course_id,))
         return parse_manifest(json.loads(rows[0]["manifest"])) if rows else None
 
+    def outline(self, course_id: str) -> CourseManifest | None:
+        """Its outline without content (issue 28: the home view parses no manifest), kept at
+        ``_store_manifest``; made once for a course stored before outlines were."""
+        rows = self.db.read("SELECT outline FROM courses WHERE id = ?", (course_id,))
+        kept = outline_from_json(rows[0]["outline"]) if rows else None
+        if kept is not None or not rows or (manifest := self.manifest(course_id)) is None:
+            return kept
+        with self.db.write() as c:
+            c.execute(
+                "UPDATE courses SET outline = ? WHERE id = ?", (outline_json(manifest), course_id)
+            )
+        return outline_from_json(outline_json(manifest))
+
     def update_manifest(self, course_id: str) -> CourseManifest:
         """The course's manifest, fetched only when the platform's copy changed."""
         _check_course(course_id)
@@ -201,10 +215,10 @@ class LibraryService(ChapterStates):
                 )
             }
             c.execute(
-                "INSERT INTO courses (id, title, version, etag, manifest, fetched_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-                " version = excluded.version, etag = excluded.etag,"
-                " manifest = excluded.manifest, fetched_at = excluded.fetched_at",
+                "INSERT INTO courses (id, title, version, etag, manifest, fetched_at, outline)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title ="
+                " excluded.title, version = excluded.version, etag = excluded.etag, manifest ="
+                " excluded.manifest, fetched_at = excluded.fetched_at, outline = excluded.outline",
                 (
                     manifest.id,
                     manifest.title,
@@ -212,6 +226,7 @@ class LibraryService(ChapterStates):
                     etag,
                     json.dumps(manifest_json(manifest), ensure_ascii=False),
                     time.time(),
+                    outline_json(manifest),
                 ),
             )
             c.execute("DELETE FROM chapters WHERE course_id = ?", (manifest.id,))

@@ -45,6 +45,12 @@ LIBRARY.append(
     """
 )
 
+LIBRARY.append(
+    # 5: each course's outline without content, for the home view (issue 28); made again
+    # from the manifest when missing
+    "ALTER TABLE courses ADD COLUMN outline TEXT"
+)
+
 PROGRESS: list[Migration] = [
     # 1: where the learner stopped reading, and quiz attempts
     """

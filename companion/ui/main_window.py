@@ -149,7 +149,7 @@ class MainWindow(Shell):
     def _read_home_cards(self, titles: Mapping[str, str]) -> ForLearner[list[CourseCard]]:
         library, sites = self.context.library, self.context.site_progress  # on a worker: files
         return self._for_learner(
-            lambda mine: home.read_cards(mine, library().manifest, titles, sites().by_course())
+            lambda mine: home.read_cards(mine, library().outline, titles, sites().by_course())
         )
 
     def _unannounced_certificates(self) -> ForLearner[list[str]]:

@@ -257,6 +257,9 @@ _LATER = {
     "QImageReader": "PySide6.QtGui",
     "QImage": "PySide6.QtGui",  # the reader's images, decoded on a worker
     "QKeyEvent": "PySide6.QtGui",
+    # The home view's cards (issue 28), painted with what needs neither Qt nor QStyle.
+    **dict.fromkeys(("QBrush", "QMouseEvent", "QPainterPath"), "PySide6.QtGui"),
+    **dict.fromkeys(("QPointF", "QRectF"), "PySide6.QtCore"),
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",

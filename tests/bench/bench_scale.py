@@ -1,7 +1,8 @@
 """Scaling tables (issue 28): how time and memory grow with the work.
 
     scripts/run-bench scale [--runs 3] [--statements 10000,25000,50000]
-                            [--chapters 10000,50000,100000]
+                            [--chapters 10000,50000,100000] [--courses 200,500,2000]
+                            [--only sync,search,files,home] [--before TREE]
 
 - **sync**: N statements queued, pushed to the demo platform (``companion sandbox
   --controlled --state-dir``, as demo mode starts it, keeping what it stores on disk),
@@ -15,6 +16,10 @@
   with everything queued, then once the outbox is drained (acknowledged as after a push),
   with the incremental vacuum and without it (the previous behaviour, same process);
   "studied this week" over N sessions, with the index and as the previous scan did.
+- **home**: N courses in a learner's profile; the window started as the app does, the
+  longest time the GUI thread did not turn its event loop (a lag probe) until every card is
+  shown, and going back to *Accueil* (bench_home.py). ``--before TREE``: the same measured
+  on another checkout (the code before issue 28), up to ``--before-max`` courses.
 
 Each size runs in a process of its own: its peak resident memory (ru_maxrss) is the
 memory column. Figures are medians over ``--runs``; ratios are to the smallest size.
@@ -36,8 +41,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.bench.bench_home import home_table, run_home
 from tests.bench.harness import machine
 
+TREE = Path(__file__).resolve().parents[2]  # the checkout measured
 COMMON = ["les", "une", "des", "pour", "est", "votre", "vous", "sur", "dans", "avec"]
 
 
@@ -261,7 +268,8 @@ def sync_on_demo_platform(size: int) -> dict[str, Any]:
 
 
 def medians(results: list[dict[str, Any]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+    numbers = [key for key, value in results[0].items() if isinstance(value, int | float)]
+    return {key: statistics.median(r[key] for r in results) for key in numbers}
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> None:
@@ -277,7 +285,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--statements", default="10000,25000,50000")
     parser.add_argument("--chapters", default="10000,50000,100000")
-    parser.add_argument("--only", default="sync,search,files", help="tables to make")
+    parser.add_argument("--courses", default="200,500,2000")
+    parser.add_argument("--before", default="", help="a checkout to compare the home view to")
+    parser.add_argument("--before-max", type=int, default=500)
+    parser.add_argument("--only", default="sync,search,files,home", help="tables to make")
     parser.add_argument("--child", default="")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--scratch", default="")
@@ -306,6 +317,10 @@ def main(argv: list[str]) -> int:
                 runs.setdefault(("files", size), []).append(run_child("files", size))
         for size in chapters if "search" in only else []:
             runs.setdefault(("search", size), []).append(run_child("search", size))
+        for size in [int(n) for n in args.courses.split(",")] if "home" in only else []:
+            runs.setdefault(("home", size), []).append(run_home(str(TREE), size))
+            if args.before and size <= args.before_max:
+                runs.setdefault(("before", size), []).append(run_home(args.before, size))
     print(f"machine: {machine()}; medians of {args.runs} runs, each size in its own process")
     if "sync" in only:
         sync_table(statements, runs)
@@ -313,6 +328,17 @@ def main(argv: list[str]) -> int:
         search_table(chapters, runs)
     if "files" in only:
         files_table(statements, runs)
+    if "home" in only:
+        home_table(
+            [
+                (
+                    n,
+                    medians(runs[("home", n)]),
+                    medians(runs[("before", n)]) if ("before", n) in runs else None,
+                )
+                for n in [int(n) for n in args.courses.split(",")]
+            ]
+        )
     return 0
 
 

@@ -26,6 +26,9 @@ def state() -> dict[str, bool]:
         "sqlite": "sqlite3" in sys.modules,
         "window_icon": not sys.modules["PySide6.QtWidgets"].QApplication.windowIcon().isNull(),
         "shortcuts": "QKeySequence" in vars(gui),
+        "home_cards": any(
+            getattr(w, "home_view", None) is not None and bool(w.home_view.cards) for w in windows
+        ),
         "menu_actions": any(
             entry.menu().actions() for window in windows for entry in window.menuBar().actions()
         ),

@@ -66,8 +66,28 @@ def test_a_usual_start_paints_before_setting_up_what_can_wait(learner_env, signe
         "window_icon": False,
         "shortcuts": False,
         "menu_actions": False,
+        "home_cards": False,  # a first day: no course yet
     }
     settled = reports["settled"]
     assert settled["qt_namespace"] and settled["garbage_collector"] and settled["window_icon"]
     assert settled["shortcuts"] and settled["menu_actions"]  # F5, Ctrl+Q... once painted
     assert settled["http_stack"] and settled["progress_store"]  # the platform, the progress
+
+
+def test_a_start_with_courses_paints_them_before_setting_up_qt_or_qstyle(learner_env):
+    """Issue 28: the home view's cards are painted by a delegate; painted the usual way
+    (the style's option state, a pen given to the painter) they set up QStyle and Qt's
+    namespace before the first paint."""
+    from companion.app.context import AppContext
+
+    context = AppContext.create()
+    try:
+        context.progress().remember_courses(["securite-chantier", "numerique"], enrolled=True)
+    finally:
+        context.close()
+    start(learner_env)  # the home view's cards are kept for the next start
+    reports = start(learner_env)
+    painted = reports["painted"]
+    assert painted["home_cards"], "no course card on the first paint"
+    assert not painted["qt_namespace"] and not painted["qstyle"]
+    assert not painted["progress_store"] and not painted["sqlite"]

@@ -195,13 +195,14 @@ def test_the_main_journey_with_the_keyboard_alone(
     press(qtbot, window, Key.Key_1, CTRL)
     assert window.tabs.currentWidget() is home
     qtbot.waitUntil(lambda: bool(home.cards), timeout=10_000)
-    card = home.cards[0]  # the course studied last comes first (her others: not started)
-    assert card.card.course_id == COURSE
-    assert card.title.text() == "Les bases de la sécurité sur un chantier"
-    assert card.summary.text() == "2 chapitres terminés sur 4 · 1 quiz réussi sur 2"
-    assert card.next.text() == "Dernière lecture : Quiz : comprendre les risques"
-    tab_to(qtbot, window, card.button)
-    assert card.button.text() == "Reprendre"
+    assert home.cards[0].course_id == COURSE  # studied last: first (her others: not started)
+    card = home.card_texts(0)
+    assert card.title == "Les bases de la sécurité sur un chantier"
+    assert card.summary == "2 chapitres terminés sur 4 · 1 quiz réussi sur 2"
+    assert card.next == "Dernière lecture : Quiz : comprendre les risques"
+    assert home.list is not None
+    tab_to(qtbot, window, home.list)  # the cards, one list: its first card is current
+    assert home.list.currentIndex().row() == 0 and card.button == "Reprendre"
     press(qtbot, window, Key.Key_Space)
     qtbot.waitUntil(lambda: window.current_tab() == "library", timeout=5_000)
     qtbot.waitUntil(lambda: library.pages.currentWidget() is reader, timeout=10_000)

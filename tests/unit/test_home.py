@@ -3,6 +3,7 @@ completed, quizzes passed, time studied this week, and the chapter "Resume" open
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -182,3 +183,52 @@ def test_a_damaged_or_strange_copy_is_not_shown(tmp_path, content):
 
 def test_no_copy_is_none(tmp_path):
     assert load_snapshot(tmp_path) is None
+
+
+def test_a_courses_outline_gives_the_cards_its_whole_manifest_gives(progress, sample_content):
+    """Issue 28: the home view reads each course's outline (a few hundred bytes kept beside
+    the manifest), not the manifest; the cards are the same to the last figure."""
+    from companion.services.course_outline import outline_from_json, outline_json
+
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=PARIS)
+    courses = [parse_manifest(c.manifest) for c in sample_content.courses.values()]
+    progress.remember_courses([c.id for c in courses], enrolled=True)
+    for course in courses:
+        chapters = [c for p in course.parts for c in p.chapters]
+        progress.complete_chapter(course.id, chapters[0], course)
+        quiz = next((b.quiz for c in chapters for b in c.blocks if b.quiz), None)
+        if quiz is not None:
+            progress.submit(course.id, quiz, {q.id: q.correct for q in quiz.questions}, course)
+        progress.record_study(course.id, chapters[0], 600, course, started_at=now.timestamp())
+    outlines = {c.id: outline_from_json(outline_json(c)) for c in courses}
+    assert all(outlines.values())
+    whole = course_cards(progress, manifests(*courses), {}, now=now)
+    assert course_cards(progress, outlines.get, {}, now=now) == whole
+    assert any(card.quizzes_passed for card in whole) and any(c.chapters_done for c in whole)
+    whole_json = json.dumps(sample_content.courses[courses[0].id].manifest, ensure_ascii=False)
+    assert len(outline_json(courses[0])) < len(whole_json) / 2
+
+
+def test_an_outline_of_another_format_is_not_used():
+    from companion.services.course_outline import outline_from_json
+
+    assert outline_from_json(None) is None
+    assert outline_from_json('{"v": 0, "id": "c"}') is None
+    assert outline_from_json("not json") is None
+    assert outline_from_json('{"v": 1}') is None
+
+
+def test_the_time_studied_is_read_once_per_progress_file_not_per_course(progress, course):
+    """Issue 28: ``studied_since`` (the whole week's sessions) ran for every card."""
+    ids = [f"c{n}" for n in range(30)]
+    progress.remember_courses(ids, enrolled=True)
+    calls: list[datetime] = []
+    read = progress.studied_since
+
+    def counted(since: datetime) -> dict[str, float]:
+        calls.append(since)
+        return dict(read(since))
+
+    progress.studied_since = counted
+    assert len(course_cards(progress, manifests(), {})) == 30
+    assert len(calls) == 1

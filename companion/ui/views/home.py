@@ -61,10 +61,22 @@ class HomeController(QObject):
         self.refresh()
 
     def set_titles(self, courses: list[CatalogEntry]) -> None:
-        """Titles from the catalogue, for courses never opened here (no saved outline)."""
+        """Titles from the catalogue, for courses never opened here (no saved outline):
+        put on their cards in place. The progress is not read again for them (issue 28:
+        the catalogue's arrival at start made a second full refresh)."""
         self._titles = {course.id: course.title for course in courses}
-        if self.view.isVisible():
-            self.refresh()
+        if self.view.loaded and self.view.cards:
+            self.view.show_cards(self._titled(self.view.cards))
+
+    def _titled(self, cards: list[CourseCard]) -> list[CourseCard]:
+        """A course never opened here is named as ``course_cards`` names it: by the
+        catalogue's title, else its id (the titles may have come since it was read)."""
+        return [
+            card
+            if card.outline_known
+            else card._replace(title=self._titles.get(card.course_id) or card.course_id)
+            for card in cards
+        ]
 
     def learner_changed(self) -> None:
         """Nothing of the previous learner (or anonymous kiosk user) stays on screen."""
@@ -84,7 +96,7 @@ class HomeController(QObject):
         read, titles, learner = self.read_cards, dict(self._titles), self._learner
         run_in_background(
             self,
-            lambda: read(titles),
+            lambda: read(titles),  # on a worker: no card is built there or here, rows only
             lambda cards: self._loaded(learner, cards),
             self._load_failed,
             local=True,
@@ -99,7 +111,7 @@ class HomeController(QObject):
         if learner != self._learner or not cards.current():  # read for one who has left
             self.refresh()
             return
-        self.view.show_cards(cards.value)
+        self.view.show_cards(self._titled(cards.value))  # in place when the same courses
         self.shown.emit()
 
     def _load_failed(self, error: BaseException) -> None:
