@@ -41,6 +41,8 @@ def test_device_sign_in_activation_and_sign_out(no_keyring, window, qtbot, tmp_p
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     code = view.user_code.text()
     assert len(code) >= 8 and not view.qr.pixmap().isNull()
+    assert view.qr.accessibleName().startswith("QR code")  # issue 27: it had no name
+    assert "/device" in view.qr.accessibleName()
     assert view.device_url.text().endswith("/device")
     window.grab().save(str(tmp_path / "device.png"))
     with qtbot.waitSignal(view.account_changed, timeout=20_000):

@@ -392,9 +392,9 @@ class AccountView(QWidget):
         assert isinstance(authorization, DeviceAuthorization)
         self.device_url.setText(authorization.verification_uri)
         self.user_code.setText(authorization.user_code)
-        self.qr.setPixmap(
-            qr_pixmap(authorization.verification_uri_complete or authorization.verification_uri)
-        )
+        target = authorization.verification_uri_complete or authorization.verification_uri
+        self.qr.setPixmap(qr_pixmap(target))
+        self.qr.setAccessibleName(_("QR code of the sign-in address {url}").format(url=target))
         self._expires_at = authorization.expires_at
         self._show_time_left()
         self._countdown.start()  # updated each second while the code is shown
