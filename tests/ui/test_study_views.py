@@ -295,3 +295,23 @@ def test_each_download_row_is_named_for_a_screen_reader(qtbot):
     ]
     names = {row.remove.accessibleName() for row in rows}
     assert len(names) == 2 and all(row.remove.text() == "Annuler" for row in rows)
+
+
+def test_a_courses_mark_is_said_in_words_to_a_screen_reader(platform_env, make_window, qtbot):
+    """Issue 27: the list's course names carried only "✔" or "◐"."""
+    from companion.ui.views.course_pane import IdRole
+
+    window = refreshed(qtbot, make_window())
+    view = downloaded_course(window, qtbot)
+    courses = view.courses
+
+    def item():
+        return next(
+            courses.item(row)
+            for row in range(courses.count())
+            if courses.item(row).data(IdRole) == "securite-chantier"
+        )
+
+    qtbot.waitUntil(lambda: item().text().startswith("✔ "), timeout=10_000)
+    assert item().data(Qt.ItemDataRole.AccessibleTextRole) == item().text().removeprefix("✔ ")
+    assert item().data(Qt.ItemDataRole.AccessibleDescriptionRole) == "sur cet ordinateur"

@@ -57,6 +57,15 @@ def course_mark(state: str) -> str:
     return {OFFLINE: "✔ ", PARTIAL: "◐ "}.get(state, "")
 
 
+def course_state_words(state: str) -> str:
+    """What the mark says, for a screen reader (which read "✔" or "◐" or nothing)."""
+    if state == OFFLINE:
+        return _("on this computer")
+    if state == PARTIAL:
+        return _("partly on this computer")
+    return _("not downloaded")
+
+
 def progress_summary(progress: CourseProgress) -> str:
     return progress_line(
         len(progress.completed), progress.chapters, len(progress.passed), progress.quizzes

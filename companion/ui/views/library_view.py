@@ -40,6 +40,7 @@ from companion.ui.views.library_controller import LibraryController
 from companion.ui.views.library_model import (
     Outline,
     course_mark,
+    course_state_words,
     first_mark,
     hit_text,
     state_text,
@@ -254,6 +255,8 @@ class LibraryView(QWidget):
             item = self.courses.item(row)
             state = states.get(str(item.data(IdRole)), "")
             item.setText(course_mark(state) + str(item.data(TitleRole)))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.data(TitleRole))
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, course_state_words(state))
             item.setToolTip(state_text(state) if state else state_text(NOT_DOWNLOADED))
         self.usage.setText(
             _("Course files use {used} of {budget}").format(
