@@ -101,6 +101,9 @@ def test_the_quiz_result_shows_which_answers_were_right_in_symbols_words_and_col
         else:  # a wrong answer not given: left as it is
             assert "✔" not in box.text() and "✘" not in box.text()
     assert any(box.isChecked() for _cid, box in quiz._inputs[question.id])
+    # Issue 27: an answer says which question it answers (Tab read "int, radio button").
+    _cid, first_box = quiz._inputs[question.id][0]
+    assert first_box.accessibleDescription().startswith(f"Question 1 : {question.prompt}")
     assert "color:#b3261e" in quiz.result.text()
     # Issue 27: a screen reader had only "Quiz result": now the words, and the focus.
     spoken = quiz.result.accessibleDescription()

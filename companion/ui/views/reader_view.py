@@ -105,6 +105,8 @@ class QuizWidget(QWidget):
         layout = QVBoxLayout(form)
         layout.setContentsMargins(0, 0, 0, 0)
         for number, question in enumerate(quiz.questions, start=1):
+            if number > 1:
+                layout.addSpacing(14)  # questions apart, not one cramped form (issue 25)
             prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             layout.addWidget(prompt)
@@ -112,12 +114,18 @@ class QuizWidget(QWidget):
             group.setExclusive(question.kind == "single")
             self._groups.append(group)
             inputs = []
+            # Tab landed on "int, radio button" without the question (issue 27): each answer
+            # says which question it answers, and how to move among several.
+            said = _("Question {n}: {prompt}").format(n=number, prompt=question.prompt)
+            if question.kind != "single":
+                said += " " + _("Several answers: the arrow keys move between them.")
             for choice in question.choices:
                 box: QCheckBox | QRadioButton = (
                     QRadioButton(choice.text)
                     if question.kind == "single"
                     else QCheckBox(choice.text)
                 )
+                box.setAccessibleDescription(said)
                 group.addButton(box)
                 layout.addWidget(box)
                 inputs.append((choice.id, box))
