@@ -105,6 +105,12 @@ def test_the_quiz_result_shows_which_answers_were_right_in_symbols_words_and_col
     _cid, first_box = quiz._inputs[question.id][0]
     assert first_box.accessibleDescription().startswith(f"Question 1 : {question.prompt}")
     assert "color:#b3261e" in quiz.result.text()
+    # Issue 25: the grade above the questions, shown; a wrong answer says what was expected.
+    expected = [c.text for c in question.choices if c.id in question.correct]
+    assert f"Attendu : {expected[0]}" in quiz.result.text()
+    assert quiz.result.y() < quiz.form.y()
+    scroll = view.reader._quiz_scroll.verticalScrollBar()
+    assert scroll.value() == 0
     # Issue 27: a screen reader had only "Quiz result": now the words, and the focus.
     spoken = quiz.result.accessibleDescription()
     assert spoken.startswith("Score : ") and "Question 1 : " in spoken and "<" not in spoken

@@ -91,9 +91,12 @@ class QuizWidget(QWidget):
         self.result.setWordWrap(True)
         self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # taken when the grade comes
         column = QVBoxLayout(self)
+        # The grade above the questions, where the learner is taken when it comes: below
+        # them it was under the fold, in small text (issue 25).
+        column.addWidget(self.result)
+        column.addSpacing(6)
         column.addWidget(self.form)
         column.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addWidget(self.result)
         column.addStretch(1)
         self._column = column
 
@@ -164,17 +167,23 @@ class QuizWidget(QWidget):
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
             colour = theme.colour("right" if item.correct else "wrong")
-            line = f"{mark} {number}. {escape(item.question.explanation)}"
+            why = item.question.explanation
+            if not item.correct:  # what was expected, not only why (issue 25)
+                expected = ", ".join(
+                    c.text for c in item.question.choices if c.id in item.question.correct
+                )
+                why = _("Expected: {answers}.").format(answers=expected) + " " + why
+            line = f"{mark} {number}. {escape(why)}"
             lines.append(f"<span style='color:{colour}'>{line}</span>")
             spoken.append(
                 (_("Question {n}: right.") if item.correct else _("Question {n}: wrong.")).format(
                     n=number
                 )
                 + " "
-                + item.question.explanation
+                + why
             )
             self._mark_choices(item)
-        self.result.setText("<br>".join(lines))
+        self.result.setText("<br>".join([f"<b>{escape(lines[0])}</b>", *lines[1:]]))
         # A screen reader had only "Quiz result": it now has the words, and the focus goes
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
@@ -254,6 +263,11 @@ class ReaderView(QWidget):
             self.quiz.focus_first_choice()
         else:
             self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_quiz_result(self, result: QuizResult) -> None:
+        """The grade, at the top of the quiz, scrolled to."""
+        self.quiz.show_result(result)
+        self._quiz_scroll.verticalScrollBar().setValue(0)
 
     def retranslate(self) -> None:
         self.browser.setAccessibleName(_("Chapter text"))

@@ -210,7 +210,7 @@ class ReadingController(QObject):
         )
 
     def _quiz_graded(self, result: Any) -> None:
-        self.reader.quiz.show_result(result)
+        self.reader.show_quiz_result(result)
         self.shown.emit()
 
     # --- files and clips -----------------------------------------------------------------
