@@ -257,7 +257,9 @@ class LibraryView(QWidget):
             item.setText(course_mark(state) + str(item.data(TitleRole)))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.data(TitleRole))
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, course_state_words(state))
-            item.setToolTip(state_text(state) if state else state_text(NOT_DOWNLOADED))
+            where = state_text(state) if state else state_text(NOT_DOWNLOADED)
+            # The whole name (with its site: a narrow list cuts it), then where it is.
+            item.setToolTip(f"{item.data(TitleRole)} — {where}")
         self.usage.setText(
             _("Course files use {used} of {budget}").format(
                 used=formatting.size(used), budget=formatting.size(budget)
