@@ -376,9 +376,10 @@ class AppContext:
 
         account = self.account.saved_account()
         names = [f"{account.name} ({account.email})"] if account else []
-        names += [site.describe() for site in self.site_accounts().all()]
-        facts = self.progress().facts_for_report() + self.site_progress().facts_for_report()
-        sites = {site.address: site.site_name for site in self.site_accounts().all()}
+        kept = self.site_accounts().all()  # the accounts file, read once for all three
+        names += [site.describe() for site in kept]
+        facts = self.progress().facts_for_report() + self.site_progress().facts_for_report(kept)
+        sites = {site.address: site.site_name for site in kept}
         return build(facts, "; ".join(names) or _("not signed in"), date.today(), sites)
 
     def _fetch_certificates(self, target: Target) -> None:

@@ -92,9 +92,9 @@ class SiteProgress:
         """Every site account's badges kept here, for the wallet."""
         return [badge for a in self.accounts().all() for badge in self.wallet(a).all()]
 
-    def facts_for_report(self) -> list[Fact]:
-        """What the learner did on every site account, for the training-time attestation."""
-        return [fact for a in self.accounts().all() for fact in self.of(a).facts_for_report()]
+    def facts_for_report(self, accounts: list[SiteAccount]) -> list[Fact]:
+        """What the learner did on these site accounts, for the training-time attestation."""
+        return [fact for a in accounts for fact in self.of(a).facts_for_report()]
 
     def _account_of(self, target: Target) -> SiteAccount | None:
         wanted = (target.home_page, target.learner_id)
