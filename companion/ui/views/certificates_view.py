@@ -35,13 +35,13 @@ from companion.ui.qt import (
     QPushButton,
     Qt,
     QUrl,
-    QVBoxLayout,
     QWidget,
     Signal,
     rich_label,
 )
 from companion.ui.theme import colour
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.scroll_page import scrolling_column
 
 ChooseFile = Callable[[str, str], str]  # (suggested name, filter) -> chosen path, "" if none
 
@@ -120,7 +120,7 @@ class CertificatesView(QWidget):
         attestation = QHBoxLayout()
         attestation.addWidget(self.export_attestation)
         attestation.addStretch(1)
-        layout = self._column = QVBoxLayout(self)
+        layout = self._column = scrolling_column(self)
         layout.setContentsMargins(24, 20, 24, 12)
         for widget in (self.title, self.subtitle, self.banner, self.empty):
             layout.addWidget(widget)

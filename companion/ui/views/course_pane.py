@@ -14,7 +14,6 @@ from companion.services.progress import CourseProgress
 
 from companion.ui.qt import (
     QCheckBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from companion.ui.views.library_model import (
     state_text,
 )
 from companion.ui.widgets.downloads_panel import DownloadsPanel
+from companion.ui.widgets.flow_layout import FlowLayout
 
 IdRole = Qt.ItemDataRole.UserRole + 2
 
@@ -83,7 +83,7 @@ class CoursePane(QWidget):
         column.addWidget(self.course_title)
         column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps at large text on a small screen
         for widget in (
             self.read_course,
             self.download_course,
@@ -92,13 +92,11 @@ class CoursePane(QWidget):
             self.cancel,
         ):
             row.addWidget(widget)
-        row.addStretch(1)
         column.addLayout(row)
         column.addWidget(self.downloads)
-        storage_row = QHBoxLayout()
-        storage_row.addWidget(self.pin)
-        storage_row.addWidget(self.storage, 1)
-        storage_row.addWidget(self.remove)
+        storage_row = FlowLayout()
+        for widget in (self.pin, self.storage, self.remove):
+            storage_row.addWidget(widget)
         column.addLayout(storage_row)
 
     def retranslate(self) -> None:
