@@ -95,8 +95,8 @@ class CoursePane(QWidget):
         column.addLayout(row)
         column.addWidget(self.downloads)
         storage_row = FlowLayout()
-        for widget in (self.pin, self.storage, self.remove):
-            storage_row.addWidget(widget)
+        for part in (self.pin, self.storage, self.remove):
+            storage_row.addWidget(part)
         column.addLayout(storage_row)
 
     def retranslate(self) -> None:

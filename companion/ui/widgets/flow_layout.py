@@ -60,14 +60,26 @@ class FlowLayout(QLayout):
         return [item for item in self._items if not item.isEmpty()]
 
     def _arrange(self, rect: QRect, *, place: bool) -> int:
-        """Lay the items left to right, wrapping; the height used."""
-        x, y, line_height = rect.x(), rect.y(), 0
+        """Lay the items left to right, wrapping, each centred in its line's height; the
+        height used."""
+        lines: list[list[QLayoutItem]] = [[]]
+        x = rect.x()
         for item in self._shown():
-            hint = item.sizeHint()
-            if x > rect.x() and x + hint.width() > rect.right() + 1:
-                x, y, line_height = rect.x(), y + line_height + GAP, 0
-            if place:
-                item.setGeometry(QRect(x, y, hint.width(), hint.height()))
-            x += hint.width() + GAP
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y()
+            width = item.sizeHint().width()
+            if lines[-1] and x + width > rect.right() + 1:
+                lines.append([])
+                x = rect.x()
+            lines[-1].append(item)
+            x += width + GAP
+        y = rect.y()
+        for line in lines:
+            height = max((item.sizeHint().height() for item in line), default=0)
+            x = rect.x()
+            for item in line:
+                hint = item.sizeHint()
+                if place:
+                    top = y + (height - hint.height()) // 2
+                    item.setGeometry(QRect(x, top, hint.width(), hint.height()))
+                x += hint.width() + GAP
+            y += height + GAP
+        return max(y - GAP - rect.y(), 0)
