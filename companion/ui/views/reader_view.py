@@ -87,6 +87,8 @@ class QuizWidget(QWidget):
         self.form = QWidget()
         self.submit_button = QPushButton(_("Check my answers"))
         self.submit_button.clicked.connect(self._submit)
+        self._graded = False  # the button says "Try again" until the answers are cleared
+        self._best_line = ""  # the best score so far, kept on screen for another try
         self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
         self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # taken when the grade comes
@@ -142,6 +144,7 @@ class QuizWidget(QWidget):
         self.form = form
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
+        self._graded, self._best_line = False, ""
 
     def focus_first_choice(self) -> None:
         first = next((boxes[0][1] for boxes in self._inputs.values() if boxes), None)
@@ -154,15 +157,39 @@ class QuizWidget(QWidget):
         }
 
     def _submit(self) -> None:
-        self.submitted.emit(self.answers())
+        if self._graded:
+            self.try_again()
+        else:
+            self.submitted.emit(self.answers())
 
-    def show_result(self, result: QuizResult) -> None:
+    def try_again(self) -> None:
+        """The answers cleared for another try; the best score stays in view (issue 25)."""
+        for boxes in self._inputs.values():
+            for _cid, box in boxes:
+                box.setText(str(box.property("choiceText") or box.text()))
+                box.setStyleSheet("")
+        for group in self._groups:
+            exclusive = group.exclusive()
+            group.setExclusive(False)  # an exclusive group keeps one button checked
+            for button in group.buttons():
+                button.setChecked(False)
+            group.setExclusive(exclusive)
+        self.result.setText(escape(self._best_line))
+        self.result.setAccessibleDescription(self._best_line)
+        self._graded = False
+        self.submit_button.setText(_("Check my answers"))
+        self.focus_first_choice()
+
+    def show_result(self, result: QuizResult, best: float | None = None) -> None:
         lines = [
             _("Score: {score} % — {verdict}").format(
                 score=round(result.score * 100),
                 verdict=_("passed") if result.passed else _("not passed yet"),
             )
         ]
+        if best is not None:
+            self._best_line = _("Your best score: {score} %").format(score=round(best * 100))
+            lines.append(self._best_line)
         spoken = list(lines)
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
@@ -183,7 +210,11 @@ class QuizWidget(QWidget):
                 + why
             )
             self._mark_choices(item)
-        self.result.setText("<br>".join([f"<b>{escape(lines[0])}</b>", *lines[1:]]))
+        heading = [f"<b>{escape(line)}</b>" for line in lines[: 2 if best is not None else 1]]
+        rest = lines[len(heading) :]
+        self.result.setText("<br>".join([*heading, *rest]))
+        self._graded = True
+        self.submit_button.setText(_("Try again"))
         # A screen reader had only "Quiz result": it now has the words, and the focus goes
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
@@ -264,9 +295,9 @@ class ReaderView(QWidget):
         else:
             self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_quiz_result(self, result: QuizResult) -> None:
+    def show_quiz_result(self, result: QuizResult, best: float | None = None) -> None:
         """The grade, at the top of the quiz, scrolled to."""
-        self.quiz.show_result(result)
+        self.quiz.show_result(result, best)
         self._quiz_scroll.verticalScrollBar().setValue(0)
 
     def retranslate(self) -> None:
