@@ -337,3 +337,26 @@ def test_a_courses_mark_is_said_in_words_to_a_screen_reader(platform_env, make_w
     assert item().data(Qt.ItemDataRole.AccessibleTextRole) == item().text().removeprefix("✔ ")
     said = item().data(Qt.ItemDataRole.AccessibleDescriptionRole)
     assert said.startswith("sur cet ordinateur, Progression : ")
+
+
+def test_a_quiz_result_follows_a_theme_and_language_switch(platform_env, make_window, qtbot):
+    """Issue 27: the marks kept the old theme's colours (2.4:1 on dark); and the button
+    must keep saying what it does."""
+    from companion.ui import theme
+
+    window = refreshed(qtbot, make_window())
+    view = downloaded_course(window, qtbot)
+    answer_quiz(view, qtbot, "Quiz : comprendre les risques", right=False)
+    quiz = view.reader.quiz
+    assert theme.PALETTES["light"]["wrong"] in quiz.result.text()
+    try:
+        window.appearance.choose_theme("dark")
+        dark_wrong = theme.PALETTES["dark"]["wrong"]
+        assert dark_wrong in quiz.result.text()
+        boxes = [box for boxes in quiz._inputs.values() for _cid, box in boxes]
+        assert any(dark_wrong in box.styleSheet() for box in boxes)
+        assert quiz.submit_button.text() == "Réessayer"
+        window.set_language("en")
+        assert quiz.submit_button.text() == "Try again" and "Score: 0 %" in quiz.result.text()
+    finally:
+        window.appearance.choose_theme("light")

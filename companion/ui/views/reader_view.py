@@ -72,6 +72,10 @@ class ArrowKeys(QObject):
         return True
 
 
+def best_line(best: float) -> str:
+    return _("Your best score: {score} %").format(score=round(best * 100))
+
+
 class QuizWidget(QWidget):
     submitted = Signal(object)  # {question id: frozenset of choice ids}
 
@@ -89,6 +93,7 @@ class QuizWidget(QWidget):
         self.submit_button.clicked.connect(self._submit)
         self._graded = False  # the button says "Try again" until the answers are cleared
         self._best_line = ""  # the best score so far, kept on screen for another try
+        self._last: tuple[QuizResult, float | None] | None = None  # shown again on a switch
         self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
         self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # taken when the grade comes
@@ -144,7 +149,7 @@ class QuizWidget(QWidget):
         self.form = form
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
-        self._graded, self._best_line = False, ""
+        self._graded, self._best_line, self._last = False, "", None
 
     def focus_first_choice(self) -> None:
         first = next((boxes[0][1] for boxes in self._inputs.values() if boxes), None)
@@ -180,7 +185,22 @@ class QuizWidget(QWidget):
         self.submit_button.setText(_("Check my answers"))
         self.focus_first_choice()
 
-    def show_result(self, result: QuizResult, best: float | None = None) -> None:
+    def retranslate(self) -> None:
+        """Another language or theme: the button and a result shown follow it (the marks'
+        colours stayed those of the old theme: 2.4:1 on dark, issue 27)."""
+        self.result.setAccessibleName(_("Quiz result"))
+        if self._graded and self._last is not None:
+            self.show_result(*self._last, take_focus=False)
+        else:
+            self.submit_button.setText(_("Check my answers"))
+            if self._last is not None and self._last[1] is not None:  # after "Try again"
+                self._best_line = best_line(self._last[1])
+                self.result.setText(escape(self._best_line))
+
+    def show_result(
+        self, result: QuizResult, best: float | None = None, *, take_focus: bool = True
+    ) -> None:
+        self._last = (result, best)
         lines = [
             _("Score: {score} % — {verdict}").format(
                 score=round(result.score * 100),
@@ -188,7 +208,7 @@ class QuizWidget(QWidget):
             )
         ]
         if best is not None:
-            self._best_line = _("Your best score: {score} %").format(score=round(best * 100))
+            self._best_line = best_line(best)
             lines.append(self._best_line)
         spoken = list(lines)
         for number, item in enumerate(result.questions, start=1):
@@ -218,7 +238,8 @@ class QuizWidget(QWidget):
         # A screen reader had only "Quiz result": it now has the words, and the focus goes
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
-        self.result.setFocus(Qt.FocusReason.OtherFocusReason)
+        if take_focus:
+            self.result.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _mark_choices(self, item: QuestionResult) -> None:
         """Which answers were right, on the answers themselves: a symbol and words, and a
@@ -303,8 +324,7 @@ class ReaderView(QWidget):
     def retranslate(self) -> None:
         self.browser.setAccessibleName(_("Chapter text"))
         self._quiz_scroll.setAccessibleName(_("Quiz"))
-        self.quiz.submit_button.setText(_("Check my answers"))
-        self.quiz.result.setAccessibleName(_("Quiz result"))
+        self.quiz.retranslate()
         self.read_aloud.retranslate()
         self.back_button.setText(_("Back to the outline"))
         self.back_button.setToolTip(_("Back to the outline (Esc)"))
