@@ -196,6 +196,11 @@ def resolve(choice: str, system_is_dark: bool) -> str:
 def style_sheet(name: str, zoom_percent: int = 100) -> str:
     """app.qss with this theme's colours (and, for high contrast, thicker rings)."""
     text = resource("styles", "app.qss").read_text(encoding="utf-8")
+    check = resource("styles", f"check-{name}.svg").as_posix()  # a check box's tick
+    text = text.replace("@check_image", check)
+    side = round(14 * zoom_percent / 100)  # px: the box grows with the text, like points
+    text = text.replace("@indicator_radius", f"{side // 2 + 2}px")  # round, border included
+    text = text.replace("@indicator_size", f"{side}px")
     colours = PALETTES[name]
     for key in sorted(colours, key=len, reverse=True):  # @primary_hover before @primary
         text = text.replace("@" + key, colours[key])
