@@ -128,6 +128,6 @@ def test_every_theme_meets_wcag_aa_for_text_outlines_and_focus(qapp):
         sheet = theme.style_sheet(name)
         indicator = sheet[sheet.index("QCheckBox::indicator, QRadioButton::indicator {") :]
         assert f"solid {colours['button_border']}" in indicator[: indicator.index("}")], name
-        tick = theme.resource("styles", f"check-{name}.svg").read_text(encoding="utf-8")
+        tick = resource("styles", f"check-{name}.svg").read_text(encoding="utf-8")
         assert f'stroke="{colours["text"]}"' in tick, name
     theme.apply(qapp, "light", 100)
