@@ -299,11 +299,14 @@ class CertificatesView(QWidget):
 
     def _saved(self, path: Path) -> None:
         """Said where, so the learner finds it (saving used to end in silence)."""
-        self.banner.show_message(
+        self.banner.tell(
             "info",
-            _("Saved: {path}").format(path=path),
-            _("You can print it, or attach it to an e-mail to your adviser."),
-            action=_("Close"),
+            lambda: (
+                _("Saved: {path}").format(path=path),
+                _("You can print it, or attach it to an e-mail to your adviser."),
+                "",
+                _("Close"),
+            ),
         )
         self.changed.emit()
 
@@ -313,8 +316,7 @@ class CertificatesView(QWidget):
         return str(chosen)
 
     def _failed(self, error: BaseException) -> None:
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.banner.tell("error", lambda: (*describe(error), _("Close")))
         self.changed.emit()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API

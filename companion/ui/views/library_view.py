@@ -54,7 +54,7 @@ from companion.ui.views.library_model import (
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.reading import ReadingController
 from companion.ui.views.study_tracker import StudyTracker
-from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.banner import MessageBanner, Told
 from companion.ui.widgets.flow_layout import FlowLayout
 from companion.ui.widgets.focus import focus_inside
 
@@ -385,9 +385,13 @@ class LibraryView(QWidget):
     def _download_failed(self, job: Any, error: BaseException) -> None:
         """Said as it is: nothing restarts by itself (the platform's "Companion will try
         again" was not true of downloads, issue 12); one button resumes it."""
-        message, _hint, reference = describe(error)
-        hint = _("What arrived is kept: resume the download when the connection is back.")
-        self.banner.show_message("error", message, hint, reference, action=_("Resume the download"))
+
+        def words() -> Told:
+            message, _hint, reference = describe(error)
+            hint = _("What arrived is kept: resume the download when the connection is back.")
+            return message, hint, reference, _("Resume the download")
+
+        self.banner.tell("error", words)
         self._failed_job = job
         self.changed.emit()
 
@@ -488,6 +492,5 @@ class LibraryView(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self._failed_job = None
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.banner.tell("error", lambda: (*describe(error), _("Close")))
         self.changed.emit()
