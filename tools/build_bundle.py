@@ -32,6 +32,7 @@ SOURCES = (
     "resources",
     "packaging/companion.spec",
     "packaging/linux/install-desktop-entry",
+    "packaging/linux/companion-launcher",
     f"packaging/{APP_ID}.desktop",
     f"packaging/{APP_ID}.metainfo.xml",
     "requirements/app.txt",
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     run_pyinstaller()
+    install_launcher()
     add_desktop_integration()
     SOURCE_STAMP.write_text(source_id + "\n", encoding="utf-8")
     print(f"build-bundle: built {BUNDLE.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
@@ -97,6 +99,19 @@ def run_pyinstaller() -> None:
     # Offscreen: PyInstaller imports Qt to find its plugins, on machines with no screen too.
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     subprocess.run(command, check=True, env=environment)  # noqa: S603 - our own arguments
+
+
+def install_launcher() -> None:
+    """./companion becomes the launcher, which checks the system first and says in words
+    what is missing (an older C library); the app is companion-bin, started through the
+    link bin/companion so that it keeps its name (PyInstaller finds _internal from the
+    link's target)."""
+    app = BUNDLE / "companion"
+    app.rename(BUNDLE / "companion-bin")
+    (BUNDLE / "bin").mkdir()
+    (BUNDLE / "bin" / "companion").symlink_to(Path("..") / "companion-bin")
+    launcher = _copy(ROOT / "packaging" / "linux" / "companion-launcher", BUNDLE, "companion")
+    launcher.chmod(0o755)
 
 
 def add_desktop_integration() -> None:

@@ -96,3 +96,16 @@ def test_no_file_of_the_bundle_asks_for_a_newer_c_library_than_the_readme_says(b
     assert newest <= GLIBC_FLOOR, f"{asked[newest]} asks for glibc {newest}"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert README_FLOOR in readme  # and says so to learners and centres
+
+
+def test_the_bundle_starts_through_its_launcher_which_knows_the_floor(bundled_app):
+    """./companion is the launcher (tests/e2e/test_launcher.py: it refuses an older C
+    library in words); the app behind it keeps its name through bin/companion."""
+    launcher = bundled_app.read_text(encoding="utf-8")
+    assert launcher.startswith("#!/bin/sh")
+    floor = ".".join(map(str, GLIBC_FLOOR))
+    assert f"\nGLIBC_FLOOR={floor}\n" in launcher
+    link = BUNDLE / "bin" / "companion"
+    assert link.is_symlink() and link.resolve() == (BUNDLE / "companion-bin").resolve()
+    entry = (BUNDLE / "share" / "applications" / "org.companion.Companion.desktop").read_text()
+    assert "Exec=companion %u" in entry  # install-desktop-entry points it at ./companion
