@@ -31,7 +31,7 @@ def _script(path: Path, body: str) -> Path:
 
 
 @pytest.fixture
-def bundle(tmp_path) -> Path:
+def bundle(tmp_path: Path) -> Path:
     """A bundle's layout: the launcher as ./companion, the app as companion-bin behind
     bin/companion, _internal; the stand-in app prints its arguments."""
     folder = tmp_path / "companion"
