@@ -203,7 +203,7 @@ def render_pngs(svg: Path, sizes: Iterable[int]) -> dict[int, bytes]:
         painter.end()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, b"PNG"):
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stubs: bytes
             raise RuntimeError(f"could not draw the {size} px icon")
         pngs[size] = bytes(buffer.data().data())
     del app
