@@ -82,17 +82,21 @@ def check_offscreen_window(_folder: Path) -> str:
         raise LookupError(_("no Qt image plugin for {formats}").format(formats=", ".join(missing)))
     if _icon_pixels(app.windowIcon()) == 0:
         raise LookupError(_("the SVG window icon does not draw (Qt's SVG icon plugin)"))
+    if not window_shows(app):
+        raise RuntimeError(_("the window did not show"))
+    return _("window shown on the {platform} platform, with the SVG icon").format(
+        platform=app.platformName()
+    )
+
+
+def window_shows(app: QApplication) -> bool:
     window = QMainWindow()
     window.setCentralWidget(QLabel("Companion"))
     window.show()
     app.processEvents()
     shown = window.isVisible()
     window.close()
-    if not shown:
-        raise RuntimeError(_("the window did not show"))
-    return _("window shown on the {platform} platform, with the SVG icon").format(
-        platform=app.platformName()
-    )
+    return shown
 
 
 def _image_formats() -> set[bytes]:
@@ -154,11 +158,6 @@ def why_no_window(errors: str, code: int) -> str:
 def show_on_this_desktop() -> int:
     """The child of check_window_on_this_desktop: a window on the default platform."""
     app = QApplication(["companion"])
-    window = QMainWindow()
-    window.setCentralWidget(QLabel("Companion"))
-    window.show()
-    app.processEvents()
-    shown = window.isVisible()
-    window.close()
+    shown = window_shows(app)
     print("shown" if shown else "hidden", app.platformName(), flush=True)
     return 0 if shown else 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_app_process import app_env, without_python_path
+from tests.e2e.test_app_process import app_env, passing_self_test, without_python_path
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "companion"
@@ -38,18 +38,8 @@ def bundled_app() -> Path:
 
 def test_the_bundle_passes_its_self_test_offscreen(bundled_app, companion_home, tmp_path):
     env = without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
-    result = subprocess.run(
-        [str(bundled_app), "--self-test"],
-        cwd=tmp_path,  # not the checkout: the bundle must find everything inside itself
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report
-    assert "autotest : toutes les vérifications sont passées" in result.stdout, report
-    assert f"{BUNDLE}/_internal/resources" in result.stdout, report  # not the checkout's
+    report = passing_self_test([str(bundled_app)], env, tmp_path)
+    assert f"{BUNDLE}/_internal/resources" in report, report  # not the checkout's
 
 
 def test_the_bundle_carries_the_desktop_integration(bundled_app):

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from companion import __version__
 from tests.e2e.test_bundle import BUNDLE, bundled_app  # noqa: F401 - the build fixture
 from tests.e2e.test_wheel_install import build_wheel, wheelhouse
-
-from companion import __version__
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]

@@ -19,7 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_app_process import app_env, wait_for_line, without_python_path
+from tests.e2e.test_app_process import (
+    app_env,
+    passing_self_test,
+    wait_for_line,
+    without_python_path,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 WHEELHOUSE = REPO / "build" / "wheelhouse"
@@ -149,17 +154,8 @@ def test_the_installed_app_starts_in_french_with_the_demo_courses(installed, com
 
 
 def test_the_installed_app_passes_its_self_test(installed, companion_home):
-    result = subprocess.run(
-        [str(installed), "-m", "companion", "--self-test"],
-        env=without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen")),
-        cwd=companion_home.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report
-    assert "toutes les vérifications sont passées" in result.stdout, report
+    env = without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
+    passing_self_test([str(installed), "-m", "companion"], env, companion_home.parent)
 
 
 def test_the_installed_app_opens_a_demo_course_with_its_outline(installed, companion_home):

@@ -43,7 +43,8 @@ def announced(sandbox):
 
 
 def asked(sandbox) -> int:
-    return sandbox.traffic.requests.get("/v1/desktop", 0)
+    count: int = sandbox.traffic.requests.get("/v1/desktop", 0)
+    return count
 
 
 def make_check(context, tmp_path: Path, clock: Clock, kiosk: bool = False) -> UpdateCheck:
