@@ -178,9 +178,17 @@ def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_w
     role = Qt.ItemDataRole.AccessibleDescriptionRole
     done = items["Les principaux dangers d'un chantier"]
     assert done.text(0) == "✓ Les principaux dangers d'un chantier"
-    assert done.text(2) == "✓ Terminé" and done.data(0, role) == "terminé"
+    assert done.text(2) == "✓ Terminé" and done.data(0, role) == "terminé, Téléchargé"
     waiting = items["Les équipements de protection individuelle"]
-    assert not waiting.text(0).startswith("✓") and waiting.data(0, role) == "pas terminé"
+    assert not waiting.text(0).startswith("✓")
+    assert waiting.data(0, role) == "pas terminé, Téléchargé"
+    # Issue 25: one readable list, not three squeezed columns; the hidden columns' words
+    # are painted under each title and read with it.
+    from companion.ui.views.outline_delegate import second_line
+
+    assert view.outline.isHeaderHidden() and view.outline.isColumnHidden(1)
+    index = view.outline.indexFromItem(done, 0)
+    assert second_line(index) == "Téléchargé · ✓ Terminé"
     passed = items["Quiz : comprendre les risques"]
     assert passed.text(0).startswith("✓ ")
     assert passed.text(2) == "✓ Meilleur score : 100 %, réussi"
