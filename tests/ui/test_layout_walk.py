@@ -84,13 +84,14 @@ def system_text(qapp):
 
 
 @pytest.mark.parametrize(
-    ("zoom", "system"),
-    [(100, 1.0), (150, 1.0), (200, 1.0), (100, 2.0)],
-    ids=["100%", "zoom-150%", "zoom-200%", "system-200%"],
+    ("zoom", "system", "language"),
+    [(100, 1.0, "fr"), (150, 1.0, "fr"), (200, 1.0, "fr"), (100, 2.0, "fr"), (200, 1.0, "en")],
+    ids=["100%", "zoom-150%", "zoom-200%", "system-200%", "english-200%"],
 )
 def test_every_view_fits_1024_by_600(
     zoom,
     system,
+    language,
     system_text,
     platform_env,
     memory_keyring,
@@ -101,6 +102,7 @@ def test_every_view_fits_1024_by_600(
 ):
     system_text(system)  # before the window: as the system says at start
     window = refreshed(qtbot, make_window())
+    window.set_language(language)
     window.appearance.set_zoom(zoom)
     window.resize(*SCREEN)
     problems: list[str] = []
