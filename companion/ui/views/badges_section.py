@@ -129,6 +129,7 @@ class BadgesSection(QWidget):
             item = self.rows.takeAt(0)
             row = item.widget() if item is not None else None
             if row is not None:
+                row.setParent(None)  # gone now, not at the next turn of the event loop
                 row.deleteLater()
         for badge, image in loaded:
             self.rows.addWidget(BadgeRow(badge, image))
