@@ -57,7 +57,7 @@ class KioskController(QObject):
         self.parked_notice.hide()
         self.idle = IdleWatch(idle_seconds, WARN_SECONDS, self)
         self.idle.warning.connect(self._warn)
-        self.idle.cleared.connect(self.countdown.hide)
+        self.idle.cleared.connect(self._hide_countdown)
         self.idle.timed_out.connect(self._timed_out)
         # A new learner (often signed in on their phone: no input here) gets a full idle
         # period: the time the sign-in screen sat untouched is not theirs (issue 25).
@@ -86,13 +86,14 @@ class KioskController(QObject):
 
     def home(self) -> None:
         """The sign-in screen, the device code first, ready for the next learner."""
-        self.countdown.hide()
+        self._hide_countdown()
         view = self.window.show_account()
         if view.account is None and "device" in view.methods:
             view.sign_in_with_device()
 
     def _signed_out(self) -> None:
         self.home()
+        self.idle.rest()  # the sign-out wiped what was theirs: nothing left to count down
         run_in_background(self.window, lambda: self.sessions().take_parked(), self._say_parked)
 
     def _say_parked(self, parked: int) -> None:
@@ -118,7 +119,14 @@ class KioskController(QObject):
         if view.account is None and view.pages.currentWidget() is view.signed_out:
             self.home()
 
+    def _nothing_to_forget(self) -> bool:
+        """Nobody signed in and nobody used the screen since it was last wiped: an idle
+        countdown would only stack over the shared-computer notice (issue 25)."""
+        return self.window.account_view.account is None and not self.idle.used
+
     def _warn(self, seconds_left: int) -> None:
+        if self._nothing_to_forget():
+            return
         signed_in = self.window.account_view.account is not None
         message = (
             _("You will be signed out in {seconds} s.")
@@ -131,13 +139,21 @@ class KioskController(QObject):
             _("Touch the screen or press a key to carry on."),
             action=_("Carry on"),
         )
+        # One countdown on screen: the sign-in code's own expiry waits behind this one.
+        self.window.account_view.device_expiry.hide()
+
+    def _hide_countdown(self) -> None:
+        self.countdown.hide()
+        self.window.account_view.device_expiry.show()
 
     def _stay(self) -> None:
         self.idle.touch()
-        self.countdown.hide()
+        self._hide_countdown()
 
     def _timed_out(self) -> None:
-        self.countdown.hide()
+        self._hide_countdown()
+        if self._nothing_to_forget():
+            return  # the sign-in screen stays as it is, its code renewed when it expires
         view = self.window.account_view
         if view.account is not None:
             view.sign_out()  # sends what it can, parks the rest, wipes; then home()
@@ -145,9 +161,13 @@ class KioskController(QObject):
             run_in_background(
                 self.window,
                 self.end_session,
-                lambda _result: self.home(),
+                self._wiped,
                 self._wipe_failed,
             )
+
+    def _wiped(self, _result: object) -> None:
+        self.home()
+        self.idle.rest()
 
     def _wipe_failed(self, error: BaseException) -> None:
         """Said and logged (support must know a wipe failed); the screen goes home."""

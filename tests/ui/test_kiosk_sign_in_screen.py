@@ -1,0 +1,103 @@
+"""What a kiosk's sign-in screen shows between learners (issue 25): one countdown at most,
+never stacked over the shared-computer notice after an idle sign-out."""
+
+from __future__ import annotations
+
+import re
+
+from tests.ui.test_kiosk_window import StoppedClock, approved_on_the_phone
+from tests.ui.test_kiosk_window import kiosk_window as kiosk_window  # the fixture
+
+from companion.ui.qt import QApplication, QEvent, QKeyEvent, QLabel, QRect, Qt
+from companion.ui.widgets import idle_watch
+from companion.ui.widgets.banner import MessageBanner
+
+COUNTDOWN = re.compile(r"dans \d")  # « … dans 29 s », « Le code expire dans 9:58 »
+
+
+def on_window(window, widget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def visible_countdowns(window) -> list[QLabel]:
+    labels = window.findChildren(QLabel)
+    return [label for label in labels if label.isVisible() and COUNTDOWN.search(label.text())]
+
+
+def the_one_countdown(window) -> str:
+    """The text of the only countdown on screen; no banner overlaps another, and the
+    countdown overlaps nothing but the banner it is in."""
+    countdowns = visible_countdowns(window)
+    assert [label.text() for label in countdowns][1:] == []  # exactly one...
+    assert len(countdowns) == 1  # ...not none
+    banners = [banner for banner in window.findChildren(MessageBanner) if banner.isVisible()]
+    for index, banner in enumerate(banners):
+        for other in banners[index + 1 :]:
+            assert not on_window(window, banner).intersects(on_window(window, other)), (
+                banner.text,
+                other.text,
+            )
+    countdown = on_window(window, countdowns[0])
+    for banner in banners:
+        if not banner.isAncestorOf(countdowns[0]):
+            assert not countdown.intersects(on_window(window, banner)), banner.text
+    return countdowns[0].text()
+
+
+def someone_touches(window) -> None:
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, key)
+
+
+def a_new_code(qtbot, view, old: str) -> None:
+    qtbot.waitUntil(
+        lambda: view.pages.currentWidget() is view.device and view.user_code.text() != old,
+        timeout=10_000,
+    )
+
+
+def test_one_countdown_through_idle_sign_outs(kiosk_window, qtbot, monkeypatch):
+    """Issue 25: after an idle sign-out, the untouched sign-in screen counted down again
+    (« Cet écran revient à l'accueil dans … s ») over the shared-computer notice, beside
+    the code's own « expire dans » — every idle period, with nothing left to forget."""
+    clock = StoppedClock()
+    monkeypatch.setattr(idle_watch, "time", clock)
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=60)  # the countdown starts 30 s before the end
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    assert "Le code expire dans" in the_one_countdown(window)
+
+    approved_on_the_phone(view, qtbot, "karim")
+    qtbot.wait(300)
+    clock.advance(qtbot, 31)
+    assert the_one_countdown(window) == "Vous serez déconnecté dans 29 s."
+    with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
+        clock.advance(qtbot, 30)  # nobody comes back: signed out, wiped
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    code = view.user_code.text()
+    assert window.notice.isVisible() and "Ordinateur partagé" in window.notice.text
+
+    for _period in range(2):  # the screen stays untouched: nothing to count down to
+        clock.advance(qtbot, 31)
+        assert "Le code expire dans" in the_one_countdown(window)
+        assert kiosk.countdown.isHidden()
+        clock.advance(qtbot, 31)
+        assert view.user_code.text() == code  # the code on screen stays for who comes
+
+    someone_touches(window)  # a passer-by: what they did is forgotten when they leave
+    clock.advance(qtbot, 31)
+    assert the_one_countdown(window) == "Cet écran revient à l'accueil dans 29 s."
+    clock.advance(qtbot, 30)
+    a_new_code(qtbot, view, code)
+    assert "Le code expire dans" in the_one_countdown(window)
+
+    approved_on_the_phone(view, qtbot, "camille")
+    qtbot.wait(300)
+    clock.advance(qtbot, 31)
+    assert the_one_countdown(window) == "Vous serez déconnecté dans 29 s."
+    with qtbot.waitSignal(view.learner_signed_out, timeout=20_000):
+        clock.advance(qtbot, 30)
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    clock.advance(qtbot, 31)
+    assert "Le code expire dans" in the_one_countdown(window)
