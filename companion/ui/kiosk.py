@@ -7,6 +7,7 @@ the wiping; this controller only decides when)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -114,9 +115,12 @@ class KioskController(QObject):
             self.retry_sign_in()
 
     def retry_sign_in(self) -> None:
-        """Back to the device code when the last attempt failed and nobody signed in."""
+        """Back to the device code when the last attempt failed, or a new code when the
+        one shown expired (nobody came for it), while nobody signed in."""
         view = self.window.account_view
-        if view.account is None and view.pages.currentWidget() is view.signed_out:
+        page = view.pages.currentWidget()
+        expired = page is view.device and time.time() >= view.code_expires_at
+        if view.account is None and (page is view.signed_out or expired):
             self.home()
 
     def _nothing_to_forget(self) -> bool:

@@ -101,3 +101,15 @@ def test_one_countdown_through_idle_sign_outs(kiosk_window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     clock.advance(qtbot, 31)
     assert "Le code expire dans" in the_one_countdown(window)
+
+
+def test_an_unused_kiosk_asks_for_a_new_code_when_its_code_expires(kiosk_window, qtbot):
+    """No idle countdown renews the code of an untouched screen any more: its expiry does."""
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=600)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    code = view.user_code.text()
+    view.code_expires_at = 0.0  # as if ten minutes had gone by with nobody there
+    kiosk.retry_sign_in()
+    a_new_code(qtbot, view, code)
