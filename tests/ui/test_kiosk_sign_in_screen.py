@@ -1,13 +1,19 @@
 """What a kiosk's sign-in screen shows between learners (issue 25): one countdown at most,
-never stacked over the shared-computer notice after an idle sign-out."""
+never stacked over the shared-computer notice after an idle sign-out, and the device code
+back, without the red banner, once an unreachable platform answers again."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.policy_helpers import kiosk_policy, use_policy
+from tests.ui.conftest import refreshed
 from tests.ui.test_kiosk_window import StoppedClock, approved_on_the_phone
 from tests.ui.test_kiosk_window import kiosk_window as kiosk_window  # the fixture
 
+from companion.ui import kiosk as kiosk_module
 from companion.ui.qt import QApplication, QEvent, QKeyEvent, QLabel, QRect, Qt
 from companion.ui.widgets import idle_watch
 from companion.ui.widgets.banner import MessageBanner
@@ -113,3 +119,35 @@ def test_an_unused_kiosk_asks_for_a_new_code_when_its_code_expires(kiosk_window,
     view.code_expires_at = 0.0  # as if ten minutes had gone by with nobody there
     kiosk.retry_sign_in()
     a_new_code(qtbot, view, code)
+
+
+@pytest.mark.parametrize("when", ["at start", "while the code is shown"])
+def test_the_red_banner_goes_once_the_platform_answers_again(
+    when, platform_env, companion_home, monkeypatch, make_window, qtbot
+):
+    """Issue 25: the red « injoignable » banner stayed on the kiosk's sign-in screen after
+    the platform was back. Here the system's network never changes (the platform, not the
+    network, was down): the screen asks again by itself, within its retry interval."""
+    assert kiosk_module.SIGN_IN_RETRY_MS <= 20_000  # what a learner in front of it waits
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=1))
+    platform_env.oidc.device_interval = 1
+    window = refreshed(qtbot, make_window())
+    if when == "at start":
+        platform_env.faults.set(status=503)
+    window.start()
+    kiosk = window.kiosk(idle_seconds=600)
+    kiosk.retry.setInterval(2_000)  # the test's patience, not the product's
+    view = window.account_view
+    if when != "at start":
+        qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+        platform_env.faults.set(status=503)  # down while the code waits for the phone
+    qtbot.waitUntil(view.banner.isVisible, timeout=20_000)
+    assert view.pages.currentWidget() is view.signed_out
+    platform_env.faults.clear()
+    qtbot.waitUntil(
+        lambda: view.pages.currentWidget() is view.device and not view.banner.isVisible(),
+        timeout=10_000,
+    )
+    assert view.user_code.text() and visible_countdowns(window)
+    qtbot.wait(3_000)  # a retry later: still the code, no banner back
+    assert view.pages.currentWidget() is view.device and not view.banner.isVisible()
