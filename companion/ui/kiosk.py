@@ -64,6 +64,10 @@ class KioskController(QObject):
         # period: the time the sign-in screen sat untouched is not theirs (issue 25).
         window.events.learner_changed.connect(self.idle.touch)
         account = window.show_account()
+        # A sign-out sending over a slow line may outlast the countdown: no second one
+        # (« Vous serez déconnecté… » again, then a second sign-out) while it runs.
+        self._signing_out = False
+        account.signing_out.connect(self._sign_out_started)
         account.learner_signed_out.connect(self._signed_out)
         account.learner_signed_in.connect(window.show_library)
         account.learner_signed_in.connect(self.parked_notice.hide)
@@ -92,7 +96,12 @@ class KioskController(QObject):
         if view.account is None and "device" in view.methods:
             view.sign_in_with_device()
 
+    def _sign_out_started(self) -> None:
+        self._signing_out = True
+        self._hide_countdown()
+
     def _signed_out(self) -> None:
+        self._signing_out = False
         self.home()
         self.idle.rest()  # the sign-out wiped what was theirs: nothing left to count down
         run_in_background(self.window, lambda: self.sessions().take_parked(), self._say_parked)
@@ -123,13 +132,15 @@ class KioskController(QObject):
         if view.account is None and (page is view.signed_out or expired):
             self.home()
 
-    def _nothing_to_forget(self) -> bool:
-        """Nobody signed in and nobody used the screen since it was last wiped: an idle
-        countdown would only stack over the shared-computer notice (issue 25)."""
-        return self.window.account_view.account is None and not self.idle.used
+    def _nothing_to_count(self) -> bool:
+        """A sign-out is already under way, or nobody is signed in and nobody used the
+        screen since it was last wiped: an idle countdown would only stack over the
+        shared-computer notice, or count down to a second sign-out (issue 25)."""
+        nobody = self.window.account_view.account is None
+        return self._signing_out or (nobody and not self.idle.used)
 
     def _warn(self, seconds_left: int) -> None:
-        if self._nothing_to_forget():
+        if self._nothing_to_count():
             return
         signed_in = self.window.account_view.account is not None
         message = (
@@ -156,8 +167,8 @@ class KioskController(QObject):
 
     def _timed_out(self) -> None:
         self._hide_countdown()
-        if self._nothing_to_forget():
-            return  # the sign-in screen stays as it is, its code renewed when it expires
+        if self._nothing_to_count():
+            return  # the sign-out ends by itself; an unused screen stays as it is
         view = self.window.account_view
         if view.account is not None:
             view.sign_out()  # sends what it can, parks the rest, wipes; then home()

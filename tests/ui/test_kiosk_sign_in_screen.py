@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.policy_helpers import kiosk_policy, use_policy
+from tests.sync_helpers import complete_chapters
 from tests.ui.conftest import refreshed
 from tests.ui.test_kiosk_window import StoppedClock, approved_on_the_phone
 from tests.ui.test_kiosk_window import kiosk_window as kiosk_window  # the fixture
@@ -151,3 +152,35 @@ def test_the_red_banner_goes_once_the_platform_answers_again(
     assert view.user_code.text() and visible_countdowns(window)
     qtbot.wait(3_000)  # a retry later: still the code, no banner back
     assert view.pages.currentWidget() is view.device and not view.banner.isVisible()
+
+
+def test_no_second_countdown_while_a_slow_idle_sign_out_sends(
+    kiosk_window, platform_env, qtbot, monkeypatch
+):
+    """Issue 25: on a slow line the idle sign-out (sending the progress, then revoking)
+    outlasted the countdown; « Vous serez déconnecté dans 29 s » came back over the
+    signed-out learner's screen, then a second sign-out started beside the first."""
+    clock = StoppedClock()
+    monkeypatch.setattr(idle_watch, "time", clock)
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=60)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    approved_on_the_phone(view, qtbot, "karim")
+    qtbot.wait(300)
+    complete_chapters(window.context.progress(), 1)
+    sign_outs: list[bool] = []
+    view.signing_out.connect(lambda: sign_outs.append(True))
+    platform_env.faults.set(latency_ms=6_000)  # every answer takes 6 s
+    clock.advance(qtbot, 60)  # the idle time is over: the sign-out starts, slowly
+    assert sign_outs == [True] and view.account is not None
+    clock.advance(qtbot, 31)
+    assert visible_countdowns(window) == [] and kiosk.countdown.isHidden()
+    clock.advance(qtbot, 30)  # another idle period while it still sends
+    assert sign_outs == [True]
+    platform_env.faults.clear()
+    with qtbot.waitSignal(view.learner_signed_out, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    assert "Le code expire dans" in the_one_countdown(window)
+    assert sign_outs == [True]
