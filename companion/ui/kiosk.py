@@ -125,12 +125,15 @@ class KioskController(QObject):
 
     def retry_sign_in(self) -> None:
         """Back to the device code when the last attempt failed, or a new code when the
-        one shown expired (nobody came for it), while nobody signed in."""
+        one shown expired (nobody came for it), while nobody signed in. Asked where the
+        screen is: someone reading the catalogue without signing in is not pulled away
+        to the account tab every retry."""
         view = self.window.account_view
         page = view.pages.currentWidget()
         expired = page is view.device and time.time() >= view.code_expires_at
-        if view.account is None and (page is view.signed_out or expired):
-            self.home()
+        retry = page is view.signed_out or expired
+        if view.account is None and retry and "device" in view.methods:
+            view.sign_in_with_device()
 
     def _nothing_to_count(self) -> bool:
         """A sign-out is already under way, or nobody is signed in and nobody used the

@@ -121,6 +121,13 @@ def test_an_unused_kiosk_asks_for_a_new_code_when_its_code_expires(kiosk_window,
     kiosk.retry_sign_in()
     a_new_code(qtbot, view, code)
 
+    window.show_catalogue()  # someone reads the catalogue without signing in
+    code = view.user_code.text()
+    view.code_expires_at = 0.0
+    kiosk.retry_sign_in()
+    a_new_code(qtbot, view, code)
+    assert window.current_tab() == "catalogue"  # renewed behind it, not pulled away
+
 
 @pytest.mark.parametrize("when", ["at start", "while the code is shown"])
 def test_the_red_banner_goes_once_the_platform_answers_again(
@@ -184,3 +191,29 @@ def test_no_second_countdown_while_a_slow_idle_sign_out_sends(
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     assert "Le code expire dans" in the_one_countdown(window)
     assert sign_outs == [True]
+
+
+def test_the_retries_leave_an_anonymous_reader_where_they_are(
+    platform_env, companion_home, monkeypatch, make_window, qtbot
+):
+    """The sign-in screen's retries went through the kiosk's home: whoever read the
+    catalogue without signing in while the platform was down was pulled to the account
+    tab every 20 s."""
+    use_policy(companion_home, monkeypatch, kiosk_policy(idle_minutes=1))
+    platform_env.oidc.device_interval = 1
+    window = refreshed(qtbot, make_window())
+    platform_env.faults.set(status=503)
+    window.start()
+    kiosk = window.kiosk(idle_seconds=600)
+    kiosk.retry.setInterval(1_000)
+    view = window.account_view
+    qtbot.waitUntil(view.banner.isVisible, timeout=20_000)
+    window.show_catalogue()
+    qtbot.wait(2_500)  # two retries, still down
+    assert window.current_tab() == "catalogue"
+    platform_env.faults.clear()
+    qtbot.waitUntil(
+        lambda: view.pages.currentWidget() is view.device and view.banner.isHidden(),
+        timeout=10_000,
+    )
+    assert view.user_code.text() and window.current_tab() == "catalogue"
