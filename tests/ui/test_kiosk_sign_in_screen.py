@@ -217,3 +217,19 @@ def test_the_retries_leave_an_anonymous_reader_where_they_are(
         timeout=10_000,
     )
     assert view.user_code.text() and window.current_tab() == "catalogue"
+
+
+def test_waiting_for_a_code_is_not_called_finishing_in_a_browser(kiosk_window, platform_env, qtbot):
+    """While the platform is slow to give a code (each new code, every retry of an
+    outage), a device-only kiosk said « Terminez la connexion dans votre navigateur… »."""
+    window = kiosk_window
+    kiosk = window.kiosk(idle_seconds=600)
+    view = window.account_view
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
+    platform_env.faults.set(latency_ms=3_000, path_prefix="/oauth/device")
+    view.code_expires_at = 0.0
+    kiosk.retry_sign_in()
+    qtbot.wait(500)
+    assert view.pages.currentWidget() is view.waiting
+    assert "navigateur" not in view.waiting_text.text()
+    assert "code" in view.waiting_text.text()

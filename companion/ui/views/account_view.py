@@ -382,6 +382,7 @@ class AccountView(QWidget):
         self._new_attempt()
         self.banner.hide()
         self._show_link(False)
+        self.waiting_text.setText(_("Asking the platform for a sign-in code…"))  # no browser
         self.pages.setCurrentWidget(self.waiting)
         run_in_background(
             self, self.service.start_device_sign_in, self._show_device_code, self._sign_in_failed
