@@ -56,6 +56,13 @@ class KioskController(QObject):
         self.parked_notice.action_requested.connect(self.parked_notice.hide)
         window.add_banner(self.parked_notice)
         self.parked_notice.hide()
+        # While a sign-out sends (minutes on a hanging platform), the one who left is not
+        # shown to the next person: the views are covered by this line (issue 25).
+        self.leaving = QLabel()
+        self.leaving.setObjectName("ViewTitle")
+        self.leaving.setWordWrap(True)
+        window.add_banner(self.leaving)
+        self.leaving.hide()
         self.idle = IdleWatch(idle_seconds, WARN_SECONDS, self)
         self.idle.warning.connect(self._warn)
         self.idle.cleared.connect(self._hide_countdown)
@@ -99,9 +106,14 @@ class KioskController(QObject):
     def _sign_out_started(self) -> None:
         self._signing_out = True
         self._hide_countdown()
+        self.leaving.setText(_("Signing out… The progress is sent, then wiped from this computer."))
+        self.leaving.show()
+        self.window.tabs.hide()  # the learner's name, courses and progress with it
 
     def _signed_out(self) -> None:
         self._signing_out = False
+        self.leaving.hide()
+        self.window.tabs.show()
         self.home()
         self.idle.rest()  # the sign-out wiped what was theirs: nothing left to count down
         run_in_background(self.window, lambda: self.sessions().take_parked(), self._say_parked)

@@ -181,6 +181,10 @@ def test_no_second_countdown_while_a_slow_idle_sign_out_sends(
     platform_env.faults.set(latency_ms=6_000)  # every answer takes 6 s
     clock.advance(qtbot, 60)  # the idle time is over: the sign-out starts, slowly
     assert sign_outs == [True] and view.account is not None
+    # Meanwhile nothing of Karim shows to the next person (it stayed visible, clickable).
+    assert window.tabs.isHidden() and kiosk.leaving.isVisible()
+    shown = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
+    assert not any("Karim" in text or "@" in text for text in shown), shown
     clock.advance(qtbot, 31)
     assert visible_countdowns(window) == [] and kiosk.countdown.isHidden()
     clock.advance(qtbot, 30)  # another idle period while it still sends
@@ -191,6 +195,7 @@ def test_no_second_countdown_while_a_slow_idle_sign_out_sends(
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     assert "Le code expire dans" in the_one_countdown(window)
     assert sign_outs == [True]
+    assert window.tabs.isVisible() and kiosk.leaving.isHidden()
 
 
 def test_the_retries_leave_an_anonymous_reader_where_they_are(
