@@ -29,6 +29,7 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.fit_stack import PageHolder
 from companion.ui.widgets.qr import qr_pixmap
 from companion.ui.widgets.scroll_page import scrolling_column
 
@@ -89,13 +90,15 @@ class AccountView(QWidget):
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
         layout.addWidget(self.banner)
-        layout.addWidget(self.pages, 1)
+        self._holder = PageHolder(self.pages)  # as tall as the page shown
+        layout.addWidget(self._holder, 1)
         self.retranslate()
 
     def add_section(self, widget: QWidget) -> None:
         """Below the platform's account: another part of the tab (the other sites)."""
-        self._column.setStretchFactor(self.pages, 0)  # right under it, the void below
-        self._column.addWidget(widget, 1)
+        self._column.setStretchFactor(self._holder, 0)  # right under it, the void below
+        self._column.addWidget(widget)
+        self._column.addStretch(1)  # not inside it: its lines were spread out (issue 25)
 
     # --- pages ---------------------------------------------------------------------------
 
