@@ -47,6 +47,10 @@ def clipped_texts(window: QWidget) -> list[str]:
                 f"{label.text()[:60]!r}: {label.width()} px wide of {label.sizeHint().width()}"
             )
     for button in window.findChildren(QAbstractButton):
+        parent = button.parentWidget()
+        cut = parent is not None and not parent.rect().contains(button.geometry())
+        if shown(button) and cut and not scrolled(button):  # its row too low to show it all
+            found.append(f"button {button.text()[:40]!r}: cut by its row")
         if shown(button) and button.text() and button.sizeHint().width() > button.width() + 1:
             found.append(
                 f"button {button.text()[:40]!r}: {button.width()} of {button.sizeHint().width()}"

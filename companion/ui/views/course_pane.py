@@ -35,7 +35,7 @@ from companion.ui.views.library_model import (
 )
 from companion.ui.views.outline_delegate import show_as_list
 from companion.ui.widgets.downloads_panel import DownloadsPanel
-from companion.ui.widgets.flow_layout import FlowLayout
+from companion.ui.widgets.wrap_row import WrapRow
 
 IdRole = Qt.ItemDataRole.UserRole + 2
 
@@ -84,21 +84,10 @@ class CoursePane(QWidget):
         column.addWidget(self.course_title)
         column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
-        row = FlowLayout()  # wraps at large text on a small screen
-        for widget in (
-            self.read_course,
-            self.download_course,
-            self.download_chapter,
-            self.pause,
-            self.cancel,
-        ):
-            row.addWidget(widget)
-        column.addLayout(row)
+        actions = (self.read_course, self.download_course, self.download_chapter)
+        column.addWidget(WrapRow([*actions, self.pause, self.cancel]))  # wraps when narrow
         column.addWidget(self.downloads)
-        storage_row = FlowLayout()
-        for part in (self.pin, self.storage, self.remove):
-            storage_row.addWidget(part)
-        column.addLayout(storage_row)
+        column.addWidget(WrapRow([self.pin, self.storage, self.remove]))
 
     def retranslate(self) -> None:
         self.outline.setAccessibleName(_("Course outline"))

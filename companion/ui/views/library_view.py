@@ -55,8 +55,9 @@ from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.reading import ReadingController
 from companion.ui.views.study_tracker import StudyTracker
 from companion.ui.widgets.banner import MessageBanner, Told
-from companion.ui.widgets.flow_layout import FlowLayout
 from companion.ui.widgets.focus import focus_inside
+from companion.ui.widgets.scroll_page import scrolled
+from companion.ui.widgets.wrap_row import WrapRow
 
 if TYPE_CHECKING:
     from companion.services.downloads import DownloadQueue
@@ -190,15 +191,13 @@ class LibraryView(QWidget):
     def _library_page(self) -> QWidget:
         self.splitter = splitter = QSplitter()
         splitter.addWidget(self.courses)
-        splitter.addWidget(self.pane)
+        splitter.addWidget(scrolled(self.pane))
         splitter.setSizes([280, 600])
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
-        heading = FlowLayout()  # the storage goes under the title when the text is large
-        for widget in (self.title, self.storage_bar, self.storage_button):
-            heading.addWidget(widget)
-        outer.addLayout(heading)
+        # The storage goes under the title when the text is large.
+        outer.addWidget(WrapRow([self.title, self.storage_bar, self.storage_button]))
         outer.addWidget(self.search)
         self.empty = QWidget()  # what to do next, instead of an empty list and its buttons
         empty_column = QVBoxLayout(self.empty)
