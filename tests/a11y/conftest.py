@@ -8,7 +8,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +99,23 @@ def atspi() -> Iterator[AtSpiBus]:
 
 
 @pytest.fixture
-def companion(
+def launch(
     atspi: AtSpiBus, platform_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CompanionProcess]:
-    """Companion against the sandbox, in French (its users' first language)."""
+) -> Iterator[Callable[[], CompanionProcess]]:
+    """Starts Companion against the sandbox, in French (its users' first language), with
+    the environment as the test has set it."""
     monkeypatch.setenv("COMPANION_UI_LANGUAGE", "fr")
-    app = CompanionProcess(atspi, tmp_path / "companion.log")
-    yield app
-    app.close()
+    started: list[CompanionProcess] = []
+
+    def start() -> CompanionProcess:
+        started.append(CompanionProcess(atspi, tmp_path / f"companion-{len(started)}.log"))
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.close()
+
+
+@pytest.fixture
+def companion(launch: Callable[[], CompanionProcess]) -> CompanionProcess:
+    return launch()
