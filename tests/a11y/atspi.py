@@ -247,15 +247,20 @@ class AtSpiBus:
     # --- events --------------------------------------------------------------------------
 
     def pump(self, seconds: float = 0.05) -> None:
-        """Take in what arrived (events come with any reply, or here)."""
-        try:
-            first = [self.connection.recv_until_filtered(self._queue, timeout=seconds)]
-        except TimeoutError:
-            first = []
-        for message in [*first, *self._queue]:
-            fields = message.header.fields  # 1: path, 3: member (the event's name)
-            self.events.append((str(fields.get(3, "")), str(fields.get(1, "")), message.body))
-        self._queue.clear()
+        """Take in every event sent so far, waiting up to ``seconds`` for a first one. A
+        view's change sends hundreds: each read takes one message off the socket, so this
+        reads on until the socket is quiet (reading one a call fell seconds behind)."""
+        timeout = seconds
+        while True:
+            try:
+                message = self.connection.recv_until_filtered(self._queue, timeout=timeout)
+            except TimeoutError:
+                break
+            for received in [message, *self._queue]:
+                fields = received.header.fields  # 1: path, 3: member (the event's name)
+                self.events.append((str(fields.get(3, "")), str(fields.get(1, "")), received.body))
+            self._queue.clear()
+            timeout = 0.02
 
     def wait_for_event(
         self, member: str, match: Callable[[tuple[Any, ...]], bool], seconds: float = 10
@@ -266,7 +271,7 @@ class AtSpiBus:
             self.pump(0.1)
             while self.events:
                 kind, _path, body = self.events.popleft()
-                seen.append(f"{kind} {body[:1]!r}")
+                seen.append(f"{kind} {body if kind == 'Announcement' else body[:1]!r}")
                 if kind == member and match(body):
                     return body
         raise AssertionError(f"no {member} event in {seconds} s; seen: {seen[-30:]}")

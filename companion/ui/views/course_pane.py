@@ -12,6 +12,7 @@ from companion.services.home import next_chapter
 from companion.services.library import NOT_DOWNLOADED, OFFLINE
 from companion.services.progress import CourseProgress
 
+from companion.ui.announce import announce
 from companion.ui.qt import (
     QCheckBox,
     QHBoxLayout,
@@ -235,6 +236,9 @@ class CoursePane(QWidget):
             self.downloads.progress(key, *event.data)
         elif event.kind in ("finished", "failed", "cancelled", "withdrawn") and key:
             self.downloads.ended(key)
+            if event.kind == "finished":  # the row goes: heard, not only seen (issue 27)
+                title = self.controller.title_of(key[0])
+                announce(self, _("Download finished: {course}.").format(course=title))
         elif event.kind == "idle":
             self.pause.setChecked(False)
             for widget in (self.pause, self.cancel):

@@ -12,6 +12,7 @@ from companion.i18n import _
 from companion.services.progress import QuestionResult, QuizResult
 
 from companion.ui import qt, theme
+from companion.ui.announce import announce
 from companion.ui.qt import (
     QAction,
     QButtonGroup,
@@ -188,6 +189,7 @@ class QuizWidget(QWidget):
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
         self.result.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(self.result, spoken[0])  # the grade heard, wherever the focus is followed
 
     def _mark_choices(self, item: QuestionResult) -> None:
         """Which answers were right, on the answers themselves: a symbol and words, and a

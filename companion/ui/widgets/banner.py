@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from companion.i18n import _
 
+from companion.ui import announce
 from companion.ui.qt import (
     Early,
     QFrame,
@@ -59,6 +60,7 @@ class MessageBanner(QFrame):
         self._hint.setVisible(bool(details))
         self._button.setText(action or _("Try again"))
         self.show()
+        announce.banner_shown(self, kind, message, details)  # heard wherever the focus is
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
         super().showEvent(event)
