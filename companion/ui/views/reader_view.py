@@ -309,11 +309,14 @@ class ReaderView(QWidget):
             self.read_aloud.setEnabled(False)
             return
         self.browser.setHtml(page)
+        self.browser.setAccessibleDescription(chapter.title)  # said with "Chapter text"
         self.read_aloud.set_text(self.browser.toPlainText())
         self.read_aloud.setEnabled(True)
         self.pages.setCurrentIndex(0)
         bar = self.browser.verticalScrollBar()
         bar.setValue(int(position * max(1, bar.maximum())))
+        if position:
+            self.browser.caret_to_view()
 
     def position(self) -> float:
         bar = self.browser.verticalScrollBar()

@@ -53,10 +53,17 @@ def decode(image: ImageToDecode) -> Any:
 
 
 class ChapterBrowser(QTextBrowser):
-    """A QTextBrowser that shows only the images it is given."""
+    """A QTextBrowser that shows only the images it is given, read with a caret.
+
+    The arrows, Page Down and Ctrl+End move a caret through the text (the view follows
+    it), as in a document: a screen reader reads the line the caret is on, and hears it
+    move (issue 27: the text scrolled, and nothing was said). Links stay reachable with
+    Tab, and open with Enter."""
 
     def __init__(self) -> None:
         super().__init__()
+        flags = qt.Qt.TextInteractionFlag
+        self.setTextInteractionFlags(flags.TextBrowserInteraction | flags.TextSelectableByKeyboard)
         self._pending = qt.QImage(1, 1, qt.QImage.Format.Format_ARGB32)
         self._pending.fill(0)  # transparent: the space the image will take
 
@@ -67,6 +74,11 @@ class ChapterBrowser(QTextBrowser):
             return self._pending  # until ``show_image`` puts the decoded one in its place
         log.info("the reader loads nothing from %.80r", url.toString())
         return None
+
+    def caret_to_view(self) -> None:
+        """The caret where reading resumes: the first line shown (a chapter reopened is
+        scrolled to where it was left; the caret at the top would scroll it back)."""
+        self.setTextCursor(self.cursorForPosition(self.viewport().rect().topLeft()))
 
     def show_image(self, key: str, image: Any) -> None:
         """An image decoded: in its place, without moving the text (it has its size)."""
