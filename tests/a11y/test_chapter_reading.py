@@ -14,7 +14,8 @@ OPEN_TEXT = (
 
 
 def chapter_text(companion) -> Node:
-    return companion.tree().one("label", "Texte du chapitre")
+    tree: Node = companion.tree()
+    return tree.one("label", "Texte du chapitre")
 
 
 def caret_moved_to(companion, offset: int) -> None:
