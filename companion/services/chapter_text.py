@@ -209,7 +209,7 @@ def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
         return numbered_lists(sanitise(read_text(path, asset.media_type), images))
     title = html.escape(block.title)
     if block.type == "image":
-        return images.block(path, asset.media_type, block.title)
+        return images.block(path, asset.media_type, block.title, block.alt)
     # The title rides along in the fragment, for the player to show.
     href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
     return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"

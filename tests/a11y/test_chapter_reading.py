@@ -77,3 +77,14 @@ def test_next_takes_the_focus_to_the_new_chapter(companion):
     assert text.caret() == 0
     companion.bus.wait_for_event("StateChanged", lambda body: body[:2] == ("focused", 1))
     assert text.call(TEXT, "GetText", "ii", 0, 14)[0] == "Les EPI obligatoires"[:14]
+
+
+def test_an_image_is_read_by_its_authors_description(companion):
+    """The course's alt text reaches the reader (it was dropped, the caption used instead):
+    Qt gives the image itself as one unnamed character, the words follow it in the text."""
+    companion.run(OPEN_TEXT + "\nsteps.open_chapter(window, steps.IMAGE_CHAPTER)")
+    whole = chapter_text(companion).text()
+    described = "Image : Pictogrammes des équipements obligatoires : casque, chaussures, gilet"
+    assert described in whole
+    caption = "Port obligatoire : casque, chaussures de sécurité, gilet haute visibilité"
+    assert whole.index(caption) > whole.index(described)  # the caption after it
