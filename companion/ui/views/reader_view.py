@@ -114,9 +114,12 @@ class QuizWidget(QWidget):
             prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             layout.addWidget(prompt)
-            group = QButtonGroup(form)
-            group.setExclusive(question.kind == "single")
-            self._groups.append(group)
+            # One answer: the radio buttons are a group, one Tab stop moved in with the
+            # arrows. Several: no group, each box its own Tab stop (in a group only the
+            # first one was, issue 27); the arrows move among them too.
+            group = QButtonGroup(form) if question.kind == "single" else None
+            if group is not None:
+                self._groups.append(group)
             inputs = []
             # Tab landed on "int, radio button" without the question (issue 27): each answer
             # says which question it answers, and how to move among several.
@@ -130,7 +133,8 @@ class QuizWidget(QWidget):
                     else QCheckBox(choice.text)
                 )
                 box.setAccessibleDescription(said)
-                group.addButton(box)
+                if group is not None:
+                    group.addButton(box)
                 layout.addWidget(box)
                 inputs.append((choice.id, box))
             if question.kind != "single":  # radio buttons move with the arrows already
@@ -141,6 +145,13 @@ class QuizWidget(QWidget):
         self._column.replaceWidget(self.form, form)
         self.form.deleteLater()
         self.form = form
+        # A new form's answers join the window's focus chain at its end, after the tabs
+        # and the sync button: put back between the grade and "Check my answers" (issue 27).
+        previous: QWidget = self.result
+        for boxes in self._inputs.values():
+            for _cid, box in boxes:
+                QWidget.setTabOrder(previous, box)
+                previous = box
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
 

@@ -32,6 +32,30 @@ def focus_first(page: QWidget) -> None:
     page.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+def set_enabled_keeping_focus(widget: QWidget, enabled: bool, *neighbours: QWidget) -> None:
+    """``widget.setEnabled(enabled)``; when that takes a focused widget out of use, the
+    focus goes first to the first neighbour that can take it. Left to Qt, it went to the
+    next widget in the chain, wherever that was (issue 27: a download's button)."""
+    if not enabled:
+        _focus_to_neighbour(widget, neighbours)
+    widget.setEnabled(enabled)
+
+
+def hide_keeping_focus(widget: QWidget, *neighbours: QWidget) -> None:
+    """``widget.hide()``, the focus on it given to a neighbour first (as above)."""
+    _focus_to_neighbour(widget, neighbours)
+    widget.hide()
+
+
+def _focus_to_neighbour(widget: QWidget, neighbours: tuple[QWidget, ...]) -> None:
+    if not widget.hasFocus():
+        return
+    for neighbour in neighbours:
+        if neighbour.isVisible() and neighbour.isEnabled():
+            neighbour.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+
+
 def close_with_escape(window: QWidget) -> None:
     """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
     close = QAction(window)
