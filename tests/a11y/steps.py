@@ -16,6 +16,7 @@ COURSE = "securite-chantier"
 TEXT_CHAPTER = "Les principaux dangers d'un chantier"
 IMAGE_CHAPTER = "Les équipements de protection individuelle"
 QUIZ = "Quiz : comprendre les risques"
+LINK_CHAPTER = "Porter secours : protéger, alerter, secourir"  # the PDF of the course
 
 
 def settled(window: Any) -> None:

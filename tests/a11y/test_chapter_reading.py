@@ -88,3 +88,23 @@ def test_an_image_is_read_by_its_authors_description(companion):
     assert described in whole
     caption = "Port obligatoire : casque, chaussures de sécurité, gilet haute visibilité"
     assert whole.index(caption) > whole.index(described)  # the caption after it
+
+
+def test_tab_in_a_chapter_reaches_its_link_and_says_it_is_one(companion):
+    """Qt exposes a link in a text as blue underlined characters, not as a link object:
+    Tab selects it (AT-SPI reports the selection) and it is announced as a link."""
+    companion.run(
+        OPEN_TEXT + "\nreader = steps.open_chapter(window, steps.LINK_CHAPTER)\n"
+        "wait_until(lambda: steps.focused() is reader.browser)"
+    )
+    text = chapter_text(companion)
+    whole = text.text()
+    start = whole.index("Fiche mémo du cours (PDF)")
+    assert text.attributes_at(start + 1)["underline"] == "single"
+    companion.bus.forget_events()
+    companion.run("keys(Qt.Key.Key_Tab)")
+    companion.bus.wait_for_event(
+        "Announcement", lambda body: body[3][1] == "Lien : Fiche mémo du cours (PDF)"
+    )
+    selection = text.call(TEXT, "GetSelection", "i", 0)
+    assert selection == (start, start + len("Fiche mémo du cours (PDF)"))

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from companion.i18n import _
 from companion.services.chapter_images import IMAGE_SCHEME, ImageToDecode
 
 from companion.ui import qt
+from companion.ui.announce import announce
 from companion.ui.qt import QSize, QTextBrowser
 
 log = logging.getLogger("companion.ui")
@@ -74,6 +76,19 @@ class ChapterBrowser(QTextBrowser):
             return self._pending  # until ``show_image`` puts the decoded one in its place
         log.info("the reader loads nothing from %.80r", url.toString())
         return None
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's API
+        """Tab selects the next link in the text: said to be a link, with its words. Qt
+        gives a screen reader a link as blue underlined text (no link object), and tells
+        it nothing when Tab selects one."""
+        moved = bool(super().focusNextPrevChild(next))
+        cursor = self.textCursor()
+        if moved and self.hasFocus() and cursor.hasSelection():
+            probe = self.textCursor()
+            probe.setPosition(cursor.selectionStart() + 1)
+            if probe.charFormat().isAnchor():
+                announce(self, _("Link: {text}").format(text=cursor.selectedText()))
+        return moved
 
     def caret_to_view(self) -> None:
         """The caret where reading resumes: the first line shown (a chapter reopened is
