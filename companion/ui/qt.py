@@ -213,6 +213,7 @@ if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
     from PySide6.QtWidgets import (
         QAbstractButton,
+        QAccessibleWidget,
         QButtonGroup,
         QCheckBox,
         QFileDialog,
@@ -264,6 +265,7 @@ _LATER = {
     **dict.fromkeys(("QPointF", "QRectF"), "PySide6.QtCore"),
     # Said to a screen reader (companion.ui.announce), when something changes.
     **dict.fromkeys(("QAccessible", "QAccessibleAnnouncementEvent"), "PySide6.QtGui"),
+    "QAccessibleWidget": "PySide6.QtWidgets",  # companion.ui.headings
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",
@@ -360,6 +362,7 @@ __all__ = [
     "QAbstractListModel",
     "QAccessible",
     "QAccessibleAnnouncementEvent",
+    "QAccessibleWidget",
     "QAction",
     "QActionGroup",
     "QApplication",

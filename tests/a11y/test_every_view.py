@@ -86,6 +86,13 @@ def test_every_view_names_every_control(companion, platform_env):
         trees,
     )
     assert not problems, "\n".join(problems)
+    # Titles and questions are headings (a screen reader's "next heading" found none).
+    headings = {view: [node.name for node in tree.find("heading")] for view, tree in trees.items()}
+    assert "Accueil" in headings["home"], headings
+    assert "Catalogue des formations" in headings["catalogue"], headings
+    assert "Les principaux dangers d'un chantier" in headings["reader, text"], headings
+    prompts = [name for name in headings["reader, quiz"] if name[:2] in ("1.", "2.", "3.")]
+    assert len(prompts) == 3, headings["reader, quiz"]
     # A quiz's answers say their question; its three questions are all there.
     quiz = trees["reader, quiz"]
     assert not answers_without_their_question(quiz)

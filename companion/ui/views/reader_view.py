@@ -13,6 +13,7 @@ from companion.services.progress import QuestionResult, QuizResult
 
 from companion.ui import qt, theme
 from companion.ui.announce import announce
+from companion.ui.headings import mark_heading
 from companion.ui.qt import (
     QAction,
     QButtonGroup,
@@ -111,7 +112,10 @@ class QuizWidget(QWidget):
         for number, question in enumerate(quiz.questions, start=1):
             if number > 1:
                 layout.addSpacing(14)  # questions apart, not one cramped form (issue 25)
-            prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
+            prompt = QLabel()
+            mark_heading(prompt)  # a screen reader goes from question to question
+            prompt.setTextFormat(Qt.TextFormat.RichText)  # the prompt is escaped
+            prompt.setText(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             layout.addWidget(prompt)
             # One answer: the radio buttons are a group, one Tab stop moved in with the
