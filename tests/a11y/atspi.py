@@ -74,6 +74,7 @@ INTERACTIVE_ROLES = frozenset(
         "menu item",
         "check menu item",
         "radio menu item",
+        "progress bar",  # not acted on, but its name says what progresses (a download)
     }
 )
 # AT-SPI's states (AtspiStateType): bits of GetState's two words.

@@ -86,6 +86,9 @@ def test_every_view_names_every_control(companion, platform_env):
         trees,
     )
     assert not problems, "\n".join(problems)
+    # The download under way: its bar named with its course (it had no name).
+    bars = [node.name for node in trees["library, downloading"].find("progress bar")]
+    assert any("Les bases de la sécurité sur un chantier" in name for name in bars), bars
     # Titles and questions are headings (a screen reader's "next heading" found none).
     headings = {view: [node.name for node in tree.find("heading")] for view, tree in trees.items()}
     assert "Accueil" in headings["home"], headings
