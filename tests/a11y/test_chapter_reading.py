@@ -108,3 +108,11 @@ def test_tab_in_a_chapter_reaches_its_link_and_says_it_is_one(companion):
     )
     selection = text.call(TEXT, "GetSelection", "i", 0)
     assert selection == (start, start + len("Fiche mémo du cours (PDF)"))
+    # Enter opens it (in the system's viewer: here, a recorder).
+    opened = companion.run(
+        "opened = []\n"
+        "window.library_view.open_externally = lambda path: opened.append(path) or True\n"
+        "keys(Qt.Key.Key_Return); wait_until(lambda: opened)\n"
+        "result = opened[0].suffix"
+    )
+    assert opened == "'.pdf'"
