@@ -4,11 +4,10 @@ the view from outside, as a screen reader does."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from tests.a11y.driver import wait, wait_until
-from tests.auth_helpers import Browser, approve_device
+from tests.ui.test_study_views import outline_items
 
 from companion.ui.qt import QApplication
 
@@ -32,16 +31,6 @@ def catalogue(window: Any) -> None:
     settled(window)
 
 
-def outline(view: Any) -> dict[str, Any]:
-    items: dict[str, Any] = {}
-    for top in range(view.outline.topLevelItemCount()):
-        part = view.outline.topLevelItem(top)
-        for row in range(part.childCount()):
-            child = part.child(row)
-            items[child.text(0).removeprefix("✓ ")] = child
-    return items
-
-
 def library_empty(window: Any) -> None:
     window.show_library()
     settled(window)
@@ -50,7 +39,7 @@ def library_empty(window: Any) -> None:
 def course_selected(window: Any, course_id: str = COURSE) -> Any:
     view = window.show_library()
     view.add_course(course_id)
-    wait_until(lambda: len(outline(view)) >= 4)
+    wait_until(lambda: len(outline_items(view)) >= 4)
     settled(window)
     return view
 
@@ -58,9 +47,8 @@ def course_selected(window: Any, course_id: str = COURSE) -> Any:
 def downloaded(window: Any) -> Any:
     view = course_selected(window)
     view.download_course.click()
-    wait_until(
-        lambda: {item.text(1) for item in outline(view).values()} == {"Téléchargé"}, timeout=60
-    )
+    states = lambda: {item.text(1) for item in outline_items(view).values()}  # noqa: E731
+    wait_until(lambda: states() == {"Téléchargé"}, timeout=60)
     settled(window)
     return view
 
@@ -75,7 +63,7 @@ def start_download(window: Any) -> Any:
 
 def open_chapter(window: Any, title: str) -> Any:
     view = window.library_view
-    view.open_item(outline(view)[title])
+    view.open_item(outline_items(view)[title])
     reader = view.reader
     wait_until(lambda: view.pages.currentWidget() is reader and reader.title.text() == title)
     settled(window)
@@ -106,21 +94,6 @@ def account_qr(window: Any) -> Any:
     wait_until(lambda: view.pages.currentWidget() is view.device and view.user_code.text())
     settled(window)
     return view
-
-
-def signed_in(window: Any, login: str = "camille") -> Any:
-    view = window.show_account()
-    view.open_browser = Browser(login)
-    view.browser_button.click()
-    wait_until(lambda: view.pages.currentWidget() is view.signed_in)
-    settled(window)
-    return view
-
-
-def approve_shown_code(view: Any, login: str = "karim") -> None:
-    code = view.user_code.text()
-    address = f"{view.device_url.text()}?user_code={code}"
-    threading.Thread(target=approve_device, args=(address, login)).start()
 
 
 def certificates(window: Any) -> Any:
