@@ -73,3 +73,44 @@ def test_a_download_that_ends_under_the_focus_hands_it_to_reading(platform_env, 
     )
     qtbot.waitUntil(lambda: not view.download_course.isEnabled(), timeout=5_000)
     assert QApplication.focusWidget() is view.read_course, focused(window)
+
+
+def test_tab_goes_from_the_tabs_into_the_view_before_the_status_bar(
+    platform_env, make_window, qtbot
+):
+    """Content, then its actions, then the chrome: Tab from the tab bar went to the status
+    bar's buttons before a view built later (issue 27: "Synchroniser" between the tabs and
+    the content)."""
+    window = refreshed(qtbot, make_window())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    status = window.statusBar()
+    for show in (window.show_library, window.show_account, window.show_certificates):
+        view = show()
+        window.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+        after = press(qtbot, window, Key.Key_Tab)
+        assert view.isAncestorOf(after), (show.__name__, after, after.parent())
+        seen = [after]
+        while not status.isAncestorOf(seen[-1]) and len(seen) < 60:
+            seen.append(press(qtbot, window, Key.Key_Tab))
+        assert status.isAncestorOf(seen[-1]), seen
+        assert all(view.isAncestorOf(widget) for widget in seen[:-1]), seen
+
+
+def test_tab_goes_from_the_tabs_to_the_home_cards_before_the_status_bar(
+    platform_env, make_window, qtbot
+):
+    window = refreshed(qtbot, make_window())
+    downloaded_course(window, qtbot)
+    window.tabs.setCurrentIndex(0)
+    home = window.home_view
+    qtbot.waitUntil(lambda: bool(home.cards) and home.list is not None, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+    seen = [press(qtbot, window, Key.Key_Tab)]
+    while seen[-1] is not home.list and len(seen) < 10:
+        seen.append(press(qtbot, window, Key.Key_Tab))
+    assert seen[-1] is home.list, seen
+    # On the way: a notice above the tabs, perhaps ("Se connecter"), never the status bar.
+    assert not any(window.statusBar().isAncestorOf(widget) for widget in seen), seen

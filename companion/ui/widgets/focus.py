@@ -56,6 +56,29 @@ def _focus_to_neighbour(widget: QWidget, neighbours: tuple[QWidget, ...]) -> Non
             return
 
 
+def chrome_last(window: QWidget) -> None:
+    """The status bar's controls moved to the end of the window's Tab order, after every
+    view: a view built after the window (each tab but the first) joined the chain at its
+    end, after the status bar, so Tab went from the tabs to "Sync now" before the view's
+    content (issue 27). Content, its actions, then the chrome."""
+    bar = window.findChild(qt.QStatusBar)
+    if bar is None:
+        return
+    # Only what Tab stops at: moving containers, or after a list's inner parts, did not.
+    controls, last, widget = [], window, window.nextInFocusChain()
+    while widget is not None and widget is not window:  # the whole chain, once round
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            if bar.isAncestorOf(widget):
+                controls.append(widget)
+            else:
+                last = widget
+        widget = widget.nextInFocusChain()
+    for control in controls:
+        if control is not last:
+            QWidget.setTabOrder(last, control)
+        last = control
+
+
 def close_with_escape(window: QWidget) -> None:
     """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
     close = QAction(window)
