@@ -55,6 +55,29 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def said_again(text: str) -> str:
+    """``text``, translated when another language was current, in today's language: found
+    among the translations of every catalogue, or as a source string. A text made from
+    figures or names is not in any catalogue as such: it is left as it is."""
+    if not text:
+        return text
+    return _(_sources().get(text, text))
+
+
+_SOURCES: dict[str, str] = {}
+
+
+def _sources() -> dict[str, str]:
+    """Each translation of every catalogue mapped back to its source string (read once)."""
+    if not _SOURCES:
+        for language in LANGUAGES:
+            catalogue = getattr(_catalogue(language), "_catalog", {})
+            for source, translated in catalogue.items():
+                if isinstance(source, str) and source and isinstance(translated, str):
+                    _SOURCES.setdefault(translated, source)
+    return _SOURCES
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 

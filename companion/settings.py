@@ -220,6 +220,15 @@ STORAGE_SHARED_CACHE_DIR = Setting(
     "",
     N_("Folder for course files shared by every learner; empty: this account's cache."),
 )
+UPDATES_CHECK = Setting(
+    "updates.check",
+    bool,
+    True,
+    N_(
+        "Once a day, ask the platform whether a newer Companion exists (a file of a few "
+        "hundred bytes) and say so quietly; never on a kiosk."
+    ),
+)
 
 DECLARED: tuple[Setting[Any], ...] = (
     PLATFORM_API_URL,
@@ -244,6 +253,7 @@ DECLARED: tuple[Setting[Any], ...] = (
     KIOSK_IDLE_MINUTES,
     AUTH_SIGN_IN_METHODS,
     STORAGE_SHARED_CACHE_DIR,
+    UPDATES_CHECK,
 )
 
 BY_KEY: Mapping[str, Setting[Any]] = {setting.key: setting for setting in DECLARED}

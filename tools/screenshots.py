@@ -226,12 +226,21 @@ def shoot_all(folder: Path, home: Path) -> int:
                 scroll.ensureWidgetVisible(quiz.result)
 
         shots.shoot("quiz-result", prepare=show_result)
+        window.appearance.choose_theme("dark")  # the marks follow the theme (issue 27)
+        shots.shoot("quiz-result-dark", prepare=show_result)
+        window.appearance.choose_theme("system")
 
         # The library's outline, with what is done and the quiz's best score.
         library.reader.back_button.click()
         wait_until(app, lambda: library.pages.currentIndex() == 0)
         settle(app, 1.0)
         shots.shoot("library")
+        window.appearance.choose_theme("dark")
+        shots.shoot("library-dark")
+        window.appearance.choose_theme("system")
+        window.appearance.set_zoom(150)  # View › Larger text: the shelf and outline fit
+        shots.shoot("library-150")
+        window.appearance.set_zoom(100)
 
         # The home view: each course's progress, this week's study time, "Reprendre".
         manifest = parse_manifest(content.courses[COURSE].manifest)

@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="check that this installation is complete (modules, resources, translations, "
-        "database, demo platform over HTTP, an offscreen window) and exit: 0 when all pass",
+        "database, demo platform over HTTP, a window offscreen and on this desktop) and exit: "
+        "0 when all pass",
     )
     parser.add_argument("--profile", default="default", help="learner profile to open")
     parser.add_argument(
@@ -119,6 +120,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from companion.cli import handoff
 
         return handoff.run(arguments[0])
+    if arguments == ["--self-test-display"]:  # the self-test's child: a window on this desktop
+        from companion.ui.self_test import show_on_this_desktop
+
+        return show_on_this_desktop()
     if not arguments:
         # Started from a menu, the usual way: the window with the default profile, without
         # building the parser first (12 ms of help formatters, before the first paint).

@@ -78,6 +78,7 @@ def create_app(
     app.extensions["companion"] = {"content": content, "faults": faults, "learners": learners}
     _register_errors(app)
     _register_catalog(app, content)
+    _register_desktop_release(app)
     oidc.register(app, learners, provider)
     statements = statements or StatementStore()
     app.extensions["companion"]["statements"] = statements
@@ -129,6 +130,23 @@ def _json_conditional(payload: Any, cache_control: str = "no-cache") -> BaseResp
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["Cache-Control"] = cache_control
     return response.make_conditional(request)
+
+
+def _register_desktop_release(app: Flask) -> None:
+    """The newest Companion (companion.sync.update_check): this one, unless a test or a
+    demonstration sets another in app.extensions["companion"]["desktop_release"]."""
+    from companion import __version__
+
+    app.extensions["companion"]["desktop_release"] = {
+        "version": __version__,
+        "size_bytes": 0,
+        "url": "",
+    }
+
+    @app.get("/v1/desktop/latest")
+    def desktop_latest() -> BaseResponse:
+        release = app.extensions["companion"]["desktop_release"]
+        return _json_conditional(release, cache_control="max-age=3600")
 
 
 def _register_catalog(app: Flask, content: Content) -> None:

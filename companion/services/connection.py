@@ -132,7 +132,10 @@ class PlatformConnection:
         if importlib.util.find_spec("flask") is None:
             raise UserFacingError(
                 _("No platform is configured and the demo platform is not installed."),
-                _("Set the platform address (platform.api_url) or install the sandbox extra."),
+                _(
+                    "Set the platform address (platform.api_url), or install Companion again:"
+                    " its demo platform is missing."
+                ),
             )
         return demo.url()
 

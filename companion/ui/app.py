@@ -19,7 +19,7 @@ from companion.resources import resource
 from companion.services.first_run import should_welcome
 from companion.settings import UI_THEME, UI_ZOOM_PERCENT
 
-from companion.ui import qt, theme
+from companion.ui import qt, theme, update_notice
 from companion.ui.bridge import run_in_background
 from companion.ui.failures import install_hooks
 from companion.ui.main_window import MainWindow
@@ -291,6 +291,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     )
     window.after_first_paint.append(lambda: listen_for_sign_ins(window, context))
     window.after_first_paint.append(lambda: resume_downloads(window, context))  # the last quit's
+    window.after_first_paint.append(lambda: update_notice.start(window, context))  # once a day
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)

@@ -299,14 +299,14 @@ class MainWindow(Shell):
     def _make_library_view(self) -> LibraryView:
         from companion.ui.views.library_view import LibraryView
 
-        context = self.context
         view = LibraryView(
             self.events,
-            context.library,
-            context.progress,
-            context.paths.cache_dir / "open",
-            context.progress_for,
+            self.context.library,
+            self.context.progress,
+            self.context.paths.cache_dir / "open",
+            self.context.progress_for,
         )
+        view.catalogue_requested.connect(self.show_catalogue)
         if self.catalogue.courses:
             view.set_courses(self.catalogue.courses)
         QTimer.singleShot(0, self.events.library_opened.emit)

@@ -9,6 +9,7 @@ from typing import Any
 
 from companion import i18n
 from companion.i18n import _
+from companion.paths import DEFAULT_PROFILE
 from companion.settings import Settings
 
 from companion.ui.events import EventHub
@@ -70,6 +71,7 @@ class Shell(QMainWindow):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             status.addPermanentWidget(label)
         self.platform_text: Callable[[], str] = lambda: ""
+        self.profile_label.setVisible(profile != DEFAULT_PROFILE)  # see profile_switching
         self.menus = MainMenus(self, settings, commands)
         # Run once the first view has painted with its content (see ``MainWindow.start``).
         self.after_first_paint: list[Callable[[], None]] = []
@@ -132,9 +134,11 @@ class Shell(QMainWindow):
             focus_first(page)
 
     def profile_switching(self, allowed: bool) -> None:
-        """A kiosk offers no profile switching (its data is nobody's to keep)."""
+        """A kiosk offers no profile switching (its data is nobody's to keep). The profile
+        is named in the status bar only when it is not the usual one: "Profil : default"
+        was a fifth item in a crowded bar, telling a learner alone nothing (issue 25)."""
         self.menus.allow_profile_switching(allowed)
-        self.profile_label.setVisible(allowed)
+        self.profile_label.setVisible(allowed and self.profile != DEFAULT_PROFILE)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         self.closing.emit()  # the chapter being read keeps its study time, sign-in stops

@@ -28,8 +28,8 @@ _LIGHT = {
     "link": "#1f5f8b",
     "separator": "#d5dde5",
     "focus": "#0b57d0",
-    "focus_on_primary": "#f0a500",
-    "button_border": "#8a99a8",
+    "focus_on_primary": "#b04a00",  # 3:1 and more on the window, beside a primary button
+    "button_border": "#6b7b8b",
     "button_hover": "#e8eef3",
     "disabled_border": "#c5ced6",
     "disabled_text": "#8a99a8",
@@ -61,12 +61,14 @@ _LIGHT = {
     "bad": "#b3261e",
     "neutral": "#6b6b6b",
     "info": "#3b4a5a",
-    "highlight": "#cfe0f5",
-    "highlight_text": "#1b2733",
+    # The selection and the home cards' primary button: the primary blue, white text
+    # (6.8:1; the system's white on #308cc6 was 3.7:1).
+    "highlight": "#1f5f8b",
+    "highlight_text": "#ffffff",
     "card": "#ffffff",
     "card_border": "#cfd8e0",
     "bar": "#dde4ea",
-    "bar_border": "#dde4ea",
+    "bar_border": "#6b7b8b",  # the track's edge, 3:1 on the window (was 1.28:1)
     "bar_fill": "#2e7d4f",
 }
 
@@ -81,7 +83,7 @@ _DARK = {
     "separator": "#3d4752",
     "focus": "#7fb2ff",
     "focus_on_primary": "#ffc94d",
-    "button_border": "#6c7a88",
+    "button_border": "#7d8a97",
     "button_hover": "#343d47",
     "disabled_border": "#3d4752",
     "disabled_text": "#7d8a97",
@@ -117,7 +119,7 @@ _DARK = {
     "card": "#262c33",
     "card_border": "#3d4752",
     "bar": "#3d4752",
-    "bar_border": "#3d4752",
+    "bar_border": "#7d8a97",
     "bar_fill": "#6fd08c",
 }
 
@@ -131,7 +133,7 @@ _HIGH_CONTRAST = {
     "link": "#0000c0",
     "separator": "#000000",
     "focus": "#c00000",
-    "focus_on_primary": "#ffd400",
+    "focus_on_primary": "#c00000",
     "button_border": "#000000",
     "button_hover": "#ffff80",
     "disabled_border": "#595959",
@@ -196,6 +198,11 @@ def resolve(choice: str, system_is_dark: bool) -> str:
 def style_sheet(name: str, zoom_percent: int = 100) -> str:
     """app.qss with this theme's colours (and, for high contrast, thicker rings)."""
     text = resource("styles", "app.qss").read_text(encoding="utf-8")
+    check = resource("styles", f"check-{name}.svg").as_posix()  # a check box's tick
+    text = text.replace("@check_image", check)
+    side = round(14 * zoom_percent / 100)  # px: the box grows with the text, like points
+    text = text.replace("@indicator_radius", f"{side // 2 + 2}px")  # round, border included
+    text = text.replace("@indicator_size", f"{side}px")
     colours = PALETTES[name]
     for key in sorted(colours, key=len, reverse=True):  # @primary_hover before @primary
         text = text.replace("@" + key, colours[key])
@@ -224,9 +231,9 @@ def apply(app: Any, choice: str, zoom_percent: int, system_dark: bool | None = N
     _current["name"] = name
     if name == "light":
         # The system's own light look: what an application starts with, so only a switch
-        # back from another theme sets it (QStyle takes 15 ms to set up at start).
-        if shown_before:
-            app.setPalette(app.style().standardPalette())
+        # back from another theme sets it (QStyle takes 15 ms to set up at start)...
+        base = app.style().standardPalette() if shown_before else app.palette()
+        app.setPalette(_light_accents(base))  # ...with readable selection and hints
     else:
         app.setStyle("Fusion")  # the one style that draws every control from the palette
         app.setPalette(_palette(name))
@@ -276,6 +283,22 @@ def _palette(name: str) -> Any:
     disabled = qt.QPalette.ColorGroup.Disabled
     for which in (role.WindowText, role.Text, role.ButtonText):
         palette.setColor(disabled, which, qt.QColor(colours["disabled_text"]))
+    return palette
+
+
+def _light_accents(palette: Any) -> Any:
+    """The system's light palette with this theme's selection and placeholder colours: the
+    system's white on #308cc6 selection is 3.7:1 and its placeholder grey 4.0:1, under
+    WCAG AA's 4.5:1 for text (issue 27)."""
+    from companion.ui import qt
+
+    colours, role = PALETTES["light"], qt.QPalette.ColorRole
+    for which, key in (
+        (role.Highlight, "highlight"),
+        (role.HighlightedText, "highlight_text"),
+        (role.PlaceholderText, "muted"),
+    ):
+        palette.setColor(which, qt.QColor(colours[key]))
     return palette
 
 

@@ -39,6 +39,22 @@ def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -
     raise AssertionError(f"{needle!r} not seen; exit code {process.poll()}")
 
 
+def passing_self_test(command: list[str], env: Mapping[str, str], cwd: Path) -> str:
+    """Run ``command --self-test``; its report, once it says every check passed."""
+    result = subprocess.run(
+        [*command, "--self-test"],
+        cwd=cwd,  # never the checkout: what is installed must find everything in itself
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "autotest : toutes les vérifications sont passées" in result.stdout, report
+    return result.stdout
+
+
 def platforms() -> list[str]:
     # A real X server when the run provides one (xvfb-run in .ci/run), offscreen always.
     return ["offscreen", "xcb"] if os.environ.get("DISPLAY") else ["offscreen"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_app_process import app_env, without_python_path
+from tests.e2e.test_app_process import app_env, passing_self_test, without_python_path
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "companion"
@@ -38,18 +38,8 @@ def bundled_app() -> Path:
 
 def test_the_bundle_passes_its_self_test_offscreen(bundled_app, companion_home, tmp_path):
     env = without_python_path(app_env(companion_home, QT_QPA_PLATFORM="offscreen"))
-    result = subprocess.run(
-        [str(bundled_app), "--self-test"],
-        cwd=tmp_path,  # not the checkout: the bundle must find everything inside itself
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report
-    assert "autotest : toutes les vérifications sont passées" in result.stdout, report
-    assert f"{BUNDLE}/_internal/resources" in result.stdout, report  # not the checkout's
+    report = passing_self_test([str(bundled_app)], env, tmp_path)
+    assert f"{BUNDLE}/_internal/resources" in report, report  # not the checkout's
 
 
 def test_the_bundle_carries_the_desktop_integration(bundled_app):
@@ -96,3 +86,16 @@ def test_no_file_of_the_bundle_asks_for_a_newer_c_library_than_the_readme_says(b
     assert newest <= GLIBC_FLOOR, f"{asked[newest]} asks for glibc {newest}"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert README_FLOOR in readme  # and says so to learners and centres
+
+
+def test_the_bundle_starts_through_its_launcher_which_knows_the_floor(bundled_app):
+    """./companion is the launcher (tests/e2e/test_launcher.py: it refuses an older C
+    library in words); the app behind it keeps its name through bin/companion."""
+    launcher = bundled_app.read_text(encoding="utf-8")
+    assert launcher.startswith("#!/bin/sh")
+    floor = ".".join(map(str, GLIBC_FLOOR))
+    assert f"\nGLIBC_FLOOR={floor}\n" in launcher
+    link = BUNDLE / "bin" / "companion"
+    assert link.is_symlink() and link.resolve() == (BUNDLE / "companion-bin").resolve()
+    entry = (BUNDLE / "share" / "applications" / "org.companion.Companion.desktop").read_text()
+    assert "Exec=companion %u" in entry  # install-desktop-entry points it at ./companion

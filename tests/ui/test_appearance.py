@@ -96,3 +96,38 @@ def test_the_systems_colours_are_remembered_between_starts_and_followed(
 def test_damaged_remembered_colours_are_asked_again(tmp_path, qapp):
     (tmp_path / "system-colours").write_bytes(b"\xff\xfe purple")
     assert theme.SystemColours(tmp_path).remembered is None
+
+
+def test_every_theme_meets_wcag_aa_for_text_outlines_and_focus(qapp):
+    """Issue 27: the light theme kept the system's selection (white on #308cc6, 3.69:1)
+    and placeholder (4.0:1), the progress track's edge was 1.28:1 and the focus ring on a
+    primary button 2.08:1 (light) and 1.43:1 (high contrast). Text needs 4.5:1; control
+    outlines and focus indicators 3:1, against the window and the surfaces they sit on."""
+    from companion.ui.qt import QPalette
+
+    role = QPalette.ColorRole
+    for name in theme.PALETTES:
+        theme.apply(qapp, name, 100)
+        palette = QApplication.palette()
+        grounds = {
+            "window": palette.color(role.Window).name(),
+            "base": palette.color(role.Base).name(),
+        }
+        colours = theme.PALETTES[name]
+        for ground_name, ground in grounds.items():
+            placeholder = palette.color(role.PlaceholderText).name()
+            assert contrast(placeholder, ground) >= 4.5, (name, "placeholder", ground_name)
+            for key in ("button_border", "bar_border", "focus", "focus_on_primary"):
+                assert contrast(colours[key], ground) >= 3, (name, key, ground_name)
+        selected = palette.color(role.HighlightedText).name(), palette.color(role.Highlight).name()
+        assert contrast(*selected) >= 4.5, (name, "selection", selected)
+        for key in ("button_border", "bar_border"):
+            assert contrast(colours[key], colours["surface"]) >= 3, (name, key, "surface")
+        # Check boxes and radio buttons drawn by the style sheet with that outline (the
+        # style's own were 1.13:1 on dark), a tick of the theme's text colour.
+        sheet = theme.style_sheet(name)
+        indicator = sheet[sheet.index("QCheckBox::indicator, QRadioButton::indicator {") :]
+        assert f"solid {colours['button_border']}" in indicator[: indicator.index("}")], name
+        tick = resource("styles", f"check-{name}.svg").read_text(encoding="utf-8")
+        assert f'stroke="{colours["text"]}"' in tick, name
+    theme.apply(qapp, "light", 100)

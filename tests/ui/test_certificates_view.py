@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -39,7 +40,7 @@ def test_a_certificate_arrives_verifies_and_exports_with_the_attestation(
     qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=30_000)
     qtbot.waitUntil(lambda: phase_is(window, Phase.IDLE, 0), timeout=30_000)
     assert wallet.list.item(0).text().startswith("✔  Les bases de la sécurité sur un chantier")
-    assert "Authentique" in wallet.details.text()
+    assert "Authentique" in wallet.list.item(0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
     window.grab().save(str(tmp_path / "wallet.png"))
 
     exported = {
@@ -91,3 +92,41 @@ def pdf_text(path) -> str:
     """The words of a PDF's first page, spaced and with ligatures undone, for assertions."""
     text = PdfReader(path).pages[0].extract_text()
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_a_certificate_is_a_card_in_a_list_as_tall_as_its_cards(qtbot, qapp):
+    """Issue 25: one certificate was one line at the top of a large empty list."""
+    from companion.services.certificates import Certificate, Verdict
+
+    from companion.ui.events import EventHub
+    from companion.ui.views.certificate_cards import CertificateRole
+    from companion.ui.views.certificates_view import CertificatesView
+
+    def unused() -> Any:
+        raise AssertionError("not asked for by this test")
+
+    def certificate(verdict: Verdict) -> Certificate:
+        return Certificate(
+            "c1",
+            "course",
+            "T",
+            "2026-12-06T08:00:00+00:00",
+            "x.y.z",
+            True,
+            verdict,
+            "Les bases de la sécurité",
+        )
+
+    view = CertificatesView(EventHub(), my_certificates=list, wallet=unused, attestation=unused)
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show()
+    view._show([certificate(Verdict.VALID)])
+    card = view.list.item(0).data(CertificateRole)
+    assert card.authentic and card.achievement == "Les bases de la sécurité"
+    assert view.list.height() <= 2 * view.list.sizeHintForRow(0)
+    said = view.list.item(0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert said.startswith("issued on ") and said.endswith("in your name.")
+    view._show([certificate(Verdict.TAMPERED)])
+    card = view.list.item(0).data(CertificateRole)
+    assert not card.authentic and card.verdict.startswith("Not authentic")

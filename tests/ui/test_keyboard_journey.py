@@ -228,7 +228,7 @@ def test_the_main_journey_with_the_keyboard_alone(
     qtbot.waitUntil(lambda: wallet.list.count() == 1, timeout=30_000)
     assert wallet.list.item(0).text().startswith("✔  Les bases de la sécurité sur un chantier")
     tab_to(qtbot, window, wallet.list)
-    assert "Authentique" in wallet.details.text()
+    assert "Authentique" in wallet.list.item(0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
     tab_to(qtbot, window, wallet.open_pdf)
     assert wallet.open_pdf.isEnabled()
 

@@ -211,3 +211,33 @@ def test_audio_plays_in_the_reader_or_opens_in_the_system_player(
         window.grab().save(str(tmp_path / "player.png"))
         view.back_to_outline()
         assert not player.isVisible()
+
+
+def test_the_library_is_a_shelf_of_cards_and_an_empty_one_says_what_to_do(
+    platform_env, make_window, qtbot
+):
+    """Issue 25: the library was a bare list of titles over a huge white void, and an empty
+    one showed download buttons with nothing to download."""
+    from companion.ui.views.library_cards import CardRole
+
+    window = refreshed(qtbot, make_window())
+    view = window.show_library()
+    qtbot.waitUntil(view.empty.isVisible, timeout=10_000)
+    assert view.title.text() == "Ma bibliothèque"
+    assert not view.splitter.isVisible()  # no list, no download buttons
+    assert "Catalogue" in view.empty_hint.text()
+    qtbot.mouseClick(view.to_catalogue, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentIndex() == 1  # the catalogue
+
+    window.show_library()
+    view.add_course("securite-chantier")
+    qtbot.waitUntil(lambda: view.manifest is not None, timeout=20_000)
+    qtbot.mouseClick(view.download_course, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.courses.item(0).data(CardRole).state == OFFLINE, timeout=30_000)
+    card = view.courses.item(0).data(CardRole)
+    assert (card.title, card.done, card.total) == ("Les bases de la sécurité sur un chantier", 0, 6)
+    item = view.courses.item(0)
+    description = item.data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert description == "sur cet ordinateur, Progression : 0 sur 6"
+    assert view.empty.isHidden() and view.splitter.isVisible()
+    assert view.storage_bar.bar.accessibleDescription().startswith("Les fichiers des cours")

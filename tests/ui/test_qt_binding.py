@@ -53,6 +53,10 @@ def test_the_early_values_are_qts(qapp):
     assert Qt.AlignmentFlag.AlignCenter.value == Early.ALIGN_CENTER
     assert Qt.FocusPolicy.NoFocus.value == Early.NO_FOCUS
     assert Qt.TextInteractionFlag.TextSelectableByMouse.value == Early.SELECTABLE_BY_MOUSE
+    from companion.ui.qt import QEvent
+    from companion.ui.widgets.banner import LANGUAGE_CHANGE
+
+    assert QEvent.Type.LanguageChange.value == LANGUAGE_CHANGE
     label = QLabel("<b>not bold</b>")
     assert label.textFormat() == Qt.TextFormat.PlainText
     label.setProperty("alignment", Early.ALIGN_CENTER)

@@ -17,6 +17,7 @@ CHECKS = (
     "qt-imports",
     "qt-translations",
     "qt-window",
+    "qt-desktop",
 )
 
 

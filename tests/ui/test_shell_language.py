@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -88,3 +90,43 @@ def test_qt_s_own_texts_are_french_and_follow_the_language(platform_env, make_wi
     )
     assert box.button(qt.QMessageBox.StandardButton.Cancel).text() == "Cancel"
     window.set_language("fr")
+
+
+def test_a_language_switch_relabels_the_deeper_views_banners_and_qt_s_file_dialog(
+    platform_env, make_window, qtbot
+):
+    """Issue 25: switching to English left French in an error banner already shown, the
+    quiz's result, and the file dialog."""
+    from companion.errors import UserFacingError
+    from companion.i18n import _
+    from tests.ui.test_study_views import answer_quiz, downloaded_course
+
+    window = refreshed(qtbot, make_window())
+    library = downloaded_course(window, qtbot)
+    answer_quiz(library, qtbot, "Quiz : comprendre les risques", right=False)
+    quiz = library.reader.quiz
+    library._failed(UserFacingError(_("No application on this computer can open PDFs.")))
+    wallet = window.show_certificates()
+    wallet._saved(Path("/tmp/attestation.pdf"))
+    assert library.banner.text.startswith("Aucune application")
+    assert wallet.banner.text == "Enregistré : /tmp/attestation.pdf"
+    window.set_language("en")
+    qtbot.waitUntil(lambda: library.banner.text.startswith("No application"), timeout=5_000)
+    assert library.banner.text == "No application on this computer can open PDFs."
+    assert library.banner.action_button.text() == "Close"
+    assert wallet.banner.text == "Saved: /tmp/attestation.pdf"
+    assert "You can print it" in wallet.banner.details
+    assert quiz.submit_button.text() == "Try again" and "Expected: " in quiz.result.text()
+    assert library.title.text() == "My library"
+    dialog = qt.QFileDialog(window, "t")
+    dialog.setOption(qt.QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(qt.QFileDialog.AcceptMode.AcceptSave)
+    labels = {b.text().replace("&", "") for b in dialog.findChildren(QAbstractButton)}
+    assert "Save" in labels and "Cancel" in labels, labels
+    window.set_language("fr")
+    french = qt.QFileDialog(window, "t")
+    french.setOption(qt.QFileDialog.Option.DontUseNativeDialog)
+    french.setAcceptMode(qt.QFileDialog.AcceptMode.AcceptSave)
+    labels = {b.text().replace("&", "") for b in french.findChildren(QAbstractButton)}
+    assert "Enregistrer" in labels and "Annuler" in labels, labels
+    qtbot.waitUntil(lambda: library.banner.text.startswith("Aucune application"), timeout=5_000)

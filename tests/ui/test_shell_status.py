@@ -102,3 +102,21 @@ def test_a_long_status_is_shortened_once_the_first_paint_is_done(qtbot, monkeypa
     assert label.text().endswith("…") and len(label.text()) < len(text)
     label.resize(2000, 20)
     qtbot.waitUntil(lambda: label.text() == text)  # room again: whole
+
+
+def test_the_usual_profile_is_not_named_in_the_status_bar(make_window, qtbot):
+    """Issue 25: five items crowded the status bar, one of them "Profil : default"."""
+    from companion.app.context import AppContext
+
+    from companion.ui.main_window import MainWindow
+
+    window = make_window()
+    assert window.profile_label.isHidden()
+    context = AppContext.create(profile="karim")
+    try:
+        other = MainWindow(context)
+        qtbot.addWidget(other)
+        other.show()
+        assert other.profile_label.isVisible() and "karim" in other.profile_label.toolTip()
+    finally:
+        context.close()

@@ -116,13 +116,25 @@ def test_the_quiz_result_shows_which_answers_were_right_in_symbols_words_and_col
     assert spoken.startswith("Score : ") and "Question 1 : " in spoken and "<" not in spoken
     assert quiz.result.hasFocus() or quiz.result.focusPolicy() & Qt.FocusPolicy.TabFocus
     view.reader.grab().save(str(tmp_path / "quiz-marked.png"))
+    # Issue 25: "Try again" clears the answers and their marks and keeps the best score.
+    assert quiz.submit_button.text() == "Réessayer"
+    assert "Votre meilleur score : 0 %" in quiz.result.text()
+    qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
+    boxes = [box for boxes in quiz._inputs.values() for _cid, box in boxes]
+    assert not any(box.isChecked() for box in boxes)
+    assert not any("✔" in box.text() or "✘" in box.text() or box.styleSheet() for box in boxes)
+    assert quiz.result.text() == "Votre meilleur score : 0 %"
+    assert quiz.submit_button.text() == "Vérifier mes réponses" and boxes[0].hasFocus()
     # Answered again, right: the marks follow, the choice texts do not pile up.
-    for choice_id, box in quiz._inputs[question.id]:
-        box.setChecked(choice_id in question.correct)
+    for question in quiz.quiz.questions:
+        for choice_id, box in quiz._inputs[question.id]:
+            box.setChecked(choice_id in question.correct)
     with qtbot.waitSignal(view.changed, timeout=10_000):
         qtbot.mouseClick(quiz.submit_button, Qt.MouseButton.LeftButton)
     texts = [box.text() for _cid, box in quiz._inputs[question.id]]
     assert all(text.count("✔") + text.count("✘") <= 1 for text in texts), texts
+    assert "Score : 100 %" in quiz.result.text()
+    assert "Votre meilleur score : 100 %" in quiz.result.text()
 
 
 def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_window, qtbot):
@@ -166,9 +178,17 @@ def test_the_outline_and_the_library_show_progress_in_words(platform_env, make_w
     role = Qt.ItemDataRole.AccessibleDescriptionRole
     done = items["Les principaux dangers d'un chantier"]
     assert done.text(0) == "✓ Les principaux dangers d'un chantier"
-    assert done.text(2) == "✓ Terminé" and done.data(0, role) == "terminé"
+    assert done.text(2) == "✓ Terminé" and done.data(0, role) == "terminé, Téléchargé"
     waiting = items["Les équipements de protection individuelle"]
-    assert not waiting.text(0).startswith("✓") and waiting.data(0, role) == "pas terminé"
+    assert not waiting.text(0).startswith("✓")
+    assert waiting.data(0, role) == "pas terminé, Téléchargé"
+    # Issue 25: one readable list, not three squeezed columns; the hidden columns' words
+    # are painted under each title and read with it.
+    from companion.ui.views.outline_delegate import second_line
+
+    assert view.outline.isHeaderHidden() and view.outline.isColumnHidden(1)
+    index = view.outline.indexFromItem(done, 0)
+    assert second_line(index) == "Téléchargé · ✓ Terminé"
     passed = items["Quiz : comprendre les risques"]
     assert passed.text(0).startswith("✓ ")
     assert passed.text(2) == "✓ Meilleur score : 100 %, réussi"
@@ -323,4 +343,28 @@ def test_a_courses_mark_is_said_in_words_to_a_screen_reader(platform_env, make_w
 
     qtbot.waitUntil(lambda: item().text().startswith("✔ "), timeout=10_000)
     assert item().data(Qt.ItemDataRole.AccessibleTextRole) == item().text().removeprefix("✔ ")
-    assert item().data(Qt.ItemDataRole.AccessibleDescriptionRole) == "sur cet ordinateur"
+    said = item().data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert said.startswith("sur cet ordinateur, Progression : ")
+
+
+def test_a_quiz_result_follows_a_theme_and_language_switch(platform_env, make_window, qtbot):
+    """Issue 27: the marks kept the old theme's colours (2.4:1 on dark); and the button
+    must keep saying what it does."""
+    from companion.ui import theme
+
+    window = refreshed(qtbot, make_window())
+    view = downloaded_course(window, qtbot)
+    answer_quiz(view, qtbot, "Quiz : comprendre les risques", right=False)
+    quiz = view.reader.quiz
+    assert theme.PALETTES["light"]["wrong"] in quiz.result.text()
+    try:
+        window.appearance.choose_theme("dark")
+        dark_wrong = theme.PALETTES["dark"]["wrong"]
+        assert dark_wrong in quiz.result.text()
+        boxes = [box for boxes in quiz._inputs.values() for _cid, box in boxes]
+        assert any(dark_wrong in box.styleSheet() for box in boxes)
+        assert quiz.submit_button.text() == "Réessayer"
+        window.set_language("en")
+        assert quiz.submit_button.text() == "Try again" and "Score: 0 %" in quiz.result.text()
+    finally:
+        window.appearance.choose_theme("light")

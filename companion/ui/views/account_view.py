@@ -30,6 +30,7 @@ from companion.ui.qt import (
 )
 from companion.ui.widgets.banner import MessageBanner
 from companion.ui.widgets.qr import qr_pixmap
+from companion.ui.widgets.scroll_page import scrolling_column
 
 
 def open_in_browser(url: str) -> bool:
@@ -84,7 +85,7 @@ class AccountView(QWidget):
         self._build_waiting()
         self._build_device()
         self._build_signed_in()
-        layout = self._column = QVBoxLayout(self)
+        layout = self._column = scrolling_column(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
         layout.addWidget(self.banner)

@@ -30,18 +30,23 @@ from companion.ui.qt import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     Qt,
     QUrl,
-    QVBoxLayout,
     QWidget,
     Signal,
     rich_label,
 )
 from companion.ui.theme import colour
+from companion.ui.views.certificate_cards import (
+    CertificateCard,
+    CertificateRole,
+    certificate_list,
+    fit_to_cards,
+)
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.scroll_page import scrolling_column
 
 ChooseFile = Callable[[str, str], str]  # (suggested name, filter) -> chosen path, "" if none
 
@@ -87,7 +92,7 @@ class CertificatesView(QWidget):
         self.subtitle.setWordWrap(True)
         self.banner = MessageBanner()  # errors, and the notice of a new certificate
         self.banner.action_requested.connect(self.banner.hide)
-        self.list = QListWidget()
+        self.list = certificate_list()
         self.list.currentRowChanged.connect(self._selected)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -120,21 +125,22 @@ class CertificatesView(QWidget):
         attestation = QHBoxLayout()
         attestation.addWidget(self.export_attestation)
         attestation.addStretch(1)
-        layout = self._column = QVBoxLayout(self)
+        layout = self._column = scrolling_column(self)
         layout.setContentsMargins(24, 20, 24, 12)
         for widget in (self.title, self.subtitle, self.banner, self.empty):
             layout.addWidget(widget)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
         layout.addWidget(self.details)
         layout.addLayout(actions)
         layout.addSpacing(16)
         layout.addWidget(self.attestation_title)
         layout.addWidget(self.attestation_text)
         layout.addLayout(attestation)
+        layout.addStretch(1)  # the wallet at the top, the room left below
 
     def add_section(self, widget: QWidget) -> None:
         """Below the certificates: another part of the wallet (other sites' badges)."""
-        self._column.addWidget(widget)
+        self._column.insertWidget(self._column.count() - 1, widget)
 
     def retranslate(self) -> None:
         self.title.setText(_("My certificates"))
@@ -204,8 +210,17 @@ class CertificatesView(QWidget):
             mark = _MARKS.get(certificate.verdict, "⚠")
             issued = _("issued on {day}").format(day=_day(certificate.issued_at))
             item = QListWidgetItem(f"{mark}  {certificate.achievement} — {issued}")
-            item.setToolTip(verdict_text(certificate.verdict))
+            verdict = verdict_text(certificate.verdict)
+            authentic = certificate.verdict is Verdict.VALID
+            item.setData(
+                CertificateRole,
+                CertificateCard(certificate.achievement, issued, verdict, authentic),
+            )
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, certificate.achievement)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"{issued}. {verdict}")
+            item.setToolTip(verdict)
             self.list.addItem(item)
+        fit_to_cards(self.list)
         self.empty.setVisible(not certificates)
         self.list.setVisible(bool(certificates))
         if certificates:
@@ -226,11 +241,8 @@ class CertificatesView(QWidget):
         self.open_pdf.setEnabled(certificate.has_pdf)
         self.export_pdf.setEnabled(certificate.has_pdf)
         identifier = _("Certificate id: {id}").format(id=certificate.id)
-        self.details.setText(
-            f"<b>{escape(certificate.achievement)}</b><br>"
-            f"{escape(verdict_text(certificate.verdict))}<br>"
-            f"<span style='color:{colour('muted')}'>{escape(identifier)}</span>"
-        )
+        # The card says what and whether authentic; here what support or an employer asks.
+        self.details.setText(f"<span style='color:{colour('muted')}'>{escape(identifier)}</span>")
 
     # --- files ---------------------------------------------------------------------------
 
@@ -287,11 +299,14 @@ class CertificatesView(QWidget):
 
     def _saved(self, path: Path) -> None:
         """Said where, so the learner finds it (saving used to end in silence)."""
-        self.banner.show_message(
+        self.banner.tell(
             "info",
-            _("Saved: {path}").format(path=path),
-            _("You can print it, or attach it to an e-mail to your adviser."),
-            action=_("Close"),
+            lambda: (
+                _("Saved: {path}").format(path=path),
+                _("You can print it, or attach it to an e-mail to your adviser."),
+                "",
+                _("Close"),
+            ),
         )
         self.changed.emit()
 
@@ -301,8 +316,7 @@ class CertificatesView(QWidget):
         return str(chosen)
 
     def _failed(self, error: BaseException) -> None:
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.banner.tell("error", lambda: (*describe(error), _("Close")))
         self.changed.emit()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API

@@ -15,8 +15,6 @@ from companion.services.progress import CourseProgress
 from companion.ui.announce import announce
 from companion.ui.qt import (
     QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     Qt,
@@ -36,7 +34,9 @@ from companion.ui.views.library_model import (
     progress_summary,
     state_text,
 )
+from companion.ui.views.outline_delegate import show_as_list
 from companion.ui.widgets.downloads_panel import DownloadsPanel
+from companion.ui.widgets.flow_layout import FlowLayout
 from companion.ui.widgets.focus import hide_keeping_focus, set_enabled_keeping_focus
 
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -56,6 +56,7 @@ class CoursePane(QWidget):
         self.course_progress.setObjectName("ViewSubtitle")
         self.outline = QTreeWidget()
         self.outline.setColumnCount(3)
+        show_as_list(self.outline)  # one readable list: states and progress under titles
         self.outline.currentItemChanged.connect(lambda *_: self.offer_chapter_download())
         self.download_course = QPushButton()
         self.download_course.setObjectName("PrimaryButton")
@@ -85,7 +86,7 @@ class CoursePane(QWidget):
         column.addWidget(self.course_title)
         column.addWidget(self.course_progress)
         column.addWidget(self.outline, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps at large text on a small screen
         for widget in (
             self.read_course,
             self.download_course,
@@ -94,13 +95,11 @@ class CoursePane(QWidget):
             self.cancel,
         ):
             row.addWidget(widget)
-        row.addStretch(1)
         column.addLayout(row)
         column.addWidget(self.downloads)
-        storage_row = QHBoxLayout()
-        storage_row.addWidget(self.pin)
-        storage_row.addWidget(self.storage, 1)
-        storage_row.addWidget(self.remove)
+        storage_row = FlowLayout()
+        for part in (self.pin, self.storage, self.remove):
+            storage_row.addWidget(part)
         column.addLayout(storage_row)
 
     def retranslate(self) -> None:
@@ -136,7 +135,12 @@ class CoursePane(QWidget):
                 shown = chapter_progress(chapter, progress)
                 child.setText(0, shown.title)
                 child.setText(2, shown.status)
-                child.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, shown.done_words)
+                where = state_text(states.get(chapter.id, NOT_DOWNLOADED))
+                # The hidden columns' words too: a screen reader reads column 0 only.
+                said = f"{shown.done_words}, {where}"
+                if shown.status_words.casefold() != shown.done_words.casefold():
+                    said += f", {shown.status_words}"  # a quiz's best score
+                child.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, said)
                 child.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, shown.status_words)
                 child.setData(0, IdRole, chapter.id)
                 part_item.addChild(child)
@@ -146,7 +150,6 @@ class CoursePane(QWidget):
         self.course_progress.setText(progress_summary(progress))
         self.show_primary_action(manifest, states, progress)
         self.offer_chapter_download()
-        self._fit_outline_columns()
         self.pin.blockSignals(True)
         self.pin.setChecked(pinned)
         self.pin.blockSignals(False)
@@ -169,15 +172,6 @@ class CoursePane(QWidget):
         chapter_id = self.selected_chapter()
         if chapter_id:
             self.download_requested.emit(chapter_id)
-
-    def _fit_outline_columns(self) -> None:
-        """Titles take the room left and shorten with "…"; states and progress are read
-        whole (at 1024x600 the progress column was cut off)."""
-        header = self.outline.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def _select(self, chapter_id: str | None) -> None:
         """Back from the reader, the outline's current item is the chapter just read: the

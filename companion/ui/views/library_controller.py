@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.domain import CatalogEntry, CourseManifest
 from companion.errors import UserFacingError
+from companion.services.home import course_cards
 from companion.services.progress import CourseProgress
 
 from companion.ui.bridge import run_in_background
@@ -47,7 +48,8 @@ class QueueRelay(QObject):
 
 class LibraryController(QObject):
     courses_listed = Signal(object, object)  # the learner's course ids, the one to select
-    states_read = Signal(object, object)  # {course id: state}, (bytes used, budget)
+    # {course id: state}, (bytes used, budget), {course id: (steps done, steps)}
+    states_read = Signal(object, object, object)
     outline_read = Signal(object)  # an Outline of the course shown
     hits_found = Signal(object)  # list[SearchHit]
     queue_event = Signal(object)  # from the download queue: queued, started, progress...
@@ -135,10 +137,15 @@ class LibraryController(QObject):
         self._run(read, show, local=False)
 
     def read_states(self) -> None:
-        library = self.library
+        library, progress, progress_of = self.library, self.progress, self.progress_of
 
-        def load() -> tuple[dict[str, str], tuple[int, int]]:
-            return library().course_states(), library().usage()
+        def load() -> tuple[dict[str, str], tuple[int, int], dict[str, tuple[int, int]]]:
+            service = library()
+            return (
+                service.course_states(),
+                service.usage(),
+                steps_done(service, progress(), progress_of),
+            )
 
         self._run(load, lambda loaded: self.states_read.emit(*loaded), local=True)
 
@@ -233,3 +240,19 @@ class LibraryController(QObject):
     def cancel_all(self) -> None:
         if self.queue is not None:
             self.queue.cancel_all()
+
+
+def steps_done(
+    library: LibraryService,
+    progress: ProgressService,
+    progress_of: Callable[[str], ProgressService],
+) -> dict[str, tuple[int, int]]:
+    """Each course's chapters done and quizzes passed, of how many, as the home view counts
+    them (from the outlines kept here; a site course from its own account's progress)."""
+    mine = set(progress.my_courses())
+    others = {c: progress_of(c) for c in library.my_courses() if c not in mine}
+    return {
+        card.course_id: (card.chapters_done + card.quizzes_passed, card.chapters + card.quizzes)
+        for card in course_cards(progress, library.outline, {}, sites=others)
+        if card.outline_known
+    }

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion import formatting
 from companion.domain import CatalogEntry, CourseManifest
 from companion.errors import describe
 from companion.i18n import _, ngettext
@@ -19,7 +18,6 @@ from companion.services.progress import CourseProgress
 
 from companion.ui.events import EventHub
 from companion.ui.qt import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,6 +34,14 @@ from companion.ui.qt import (
     plain_tooltip,
 )
 from companion.ui.views.course_pane import CoursePane, IdRole
+from companion.ui.views.library_cards import (
+    CardRole,
+    LibraryCard,
+    StorageBar,
+    card_list,
+    progress_words,
+    split_site,
+)
 from companion.ui.views.library_controller import LibraryController
 from companion.ui.views.library_model import (
     Outline,
@@ -48,7 +54,8 @@ from companion.ui.views.library_model import (
 from companion.ui.views.reader_view import ReaderView
 from companion.ui.views.reading import ReadingController
 from companion.ui.views.study_tracker import StudyTracker
-from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.banner import MessageBanner, Told
+from companion.ui.widgets.flow_layout import FlowLayout
 from companion.ui.widgets.focus import focus_inside
 
 if TYPE_CHECKING:
@@ -64,6 +71,7 @@ SEARCH_PAUSE_MS = 250  # a search runs once typing has paused this long
 
 class LibraryView(QWidget):
     changed = Signal()  # a download, removal or manifest refresh finished; tests wait on it
+    catalogue_requested = Signal()  # the empty library's way to the catalogue
 
     def __init__(
         self,
@@ -101,7 +109,7 @@ class LibraryView(QWidget):
         self.results = QListWidget()
         self.results.hide()
         self.results.itemActivated.connect(self.open_hit)
-        self.courses = QListWidget()
+        self.courses = card_list()
         self.courses.currentItemChanged.connect(self._course_selected)
         self.pane = CoursePane(self.controller)
         self.pane.download_requested.connect(self.start_download)
@@ -113,11 +121,15 @@ class LibraryView(QWidget):
         self.download_course, self.read_course = self.pane.download_course, self.pane.read_course
         self.download_chapter, self.cancel = self.pane.download_chapter, self.pane.cancel
         self.downloads, self.storage = self.pane.downloads, self.pane.storage
+        self.title = QLabel()
+        self.title.setObjectName("ViewTitle")
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
-        self.empty_hint.hide()
-        self.usage = QLabel()
-        self.usage.setObjectName("ViewSubtitle")
+        self.to_catalogue = QPushButton()
+        self.to_catalogue.setObjectName("PrimaryButton")
+        self.to_catalogue.clicked.connect(self.catalogue_requested)
+        self.storage_bar = StorageBar()
+        self.usage = self.storage_bar.label
         self.storage_button = QPushButton()
         self.storage_button.clicked.connect(self.show_storage)
         self.storage_dialog: Any = None
@@ -176,19 +188,25 @@ class LibraryView(QWidget):
     # --- layout --------------------------------------------------------------------------
 
     def _library_page(self) -> QWidget:
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(self.courses)
         splitter.addWidget(self.pane)
         splitter.setSizes([280, 600])
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
+        heading = FlowLayout()  # the storage goes under the title when the text is large
+        for widget in (self.title, self.storage_bar, self.storage_button):
+            heading.addWidget(widget)
+        outer.addLayout(heading)
         outer.addWidget(self.search)
-        usage_row = QHBoxLayout()
-        usage_row.addWidget(self.usage, 1)
-        usage_row.addWidget(self.storage_button)
-        outer.addLayout(usage_row)
-        outer.addWidget(self.empty_hint)
+        self.empty = QWidget()  # what to do next, instead of an empty list and its buttons
+        empty_column = QVBoxLayout(self.empty)
+        empty_column.addWidget(self.empty_hint)
+        empty_column.addWidget(self.to_catalogue, 0, Qt.AlignmentFlag.AlignLeft)
+        empty_column.addStretch(1)
+        self.empty.hide()
+        outer.addWidget(self.empty, 1)
         outer.addWidget(self.results)
         outer.addWidget(splitter, 1)
         return page
@@ -200,9 +218,14 @@ class LibraryView(QWidget):
         self.results.setAccessibleDescription(_("Enter opens the chapter found."))
         self.courses.setAccessibleName(_("My courses"))
         self.storage_button.setText(_("Manage storage…"))
+        self.title.setText(_("My library"))
         self.empty_hint.setText(
-            _("Your library is empty: double-click a course in the Catalogue to add it.")
+            _(
+                "Your library is empty. Choose courses in the Catalogue: they come here, "
+                "to download and study even without a connection."
+            )
         )
+        self.to_catalogue.setText(_("Open the catalogue"))
         self.pane.retranslate()
         self.reader.retranslate()
         if self.usage.text():  # said again in the new language (issue 25: stayed French)
@@ -239,32 +262,36 @@ class LibraryView(QWidget):
             item = QListWidgetItem(title)
             item.setData(IdRole, course_id)
             item.setData(TitleRole, title)
-            item.setToolTip(title)  # whole, where the list is too narrow (its site at the end)
+            item.setData(CardRole, LibraryCard(*split_site(title), "", 0, 0))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
+            item.setToolTip(title)  # whole, where the card is too narrow
             self.courses.addItem(item)
         self.courses.blockSignals(False)
-        self.empty_hint.setVisible(not course_ids)
+        self.empty.setVisible(not course_ids)
+        self.splitter.setVisible(bool(course_ids))
         wanted = current if current in course_ids else (course_ids[0] if course_ids else None)
         self.controller.course_id = None
         if wanted is not None:
             self.select_course(wanted)
         self.controller.read_states()
 
-    def _show_course_states(self, states: dict[str, str], usage: tuple[int, int]) -> None:
-        used, budget = usage
+    def _show_course_states(
+        self, states: dict[str, str], usage: tuple[int, int], steps: dict[str, tuple[int, int]]
+    ) -> None:
         for row in range(self.courses.count()):
             item = self.courses.item(row)
-            state = states.get(str(item.data(IdRole)), "")
-            item.setText(course_mark(state) + str(item.data(TitleRole)))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.data(TitleRole))
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, course_state_words(state))
+            course_id, title = str(item.data(IdRole)), str(item.data(TitleRole))
+            state = states.get(course_id, "")
+            card = LibraryCard(*split_site(title), state, *steps.get(course_id, (0, 0)))
+            item.setData(CardRole, card)
+            item.setText(course_mark(state) + title)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
+            described = f"{course_state_words(state)}, {progress_words(card)}"
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, described)
             where = state_text(state) if state else state_text(NOT_DOWNLOADED)
-            # The whole name (with its site: a narrow list cuts it), then where it is.
-            item.setToolTip(f"{item.data(TitleRole)} — {where}")
-        self.usage.setText(
-            _("Course files use {used} of {budget}").format(
-                used=formatting.size(used), budget=formatting.size(budget)
-            )
-        )
+            # The whole name (with its site: a narrow card cuts it), then where it is.
+            item.setToolTip(f"{title} — {where}")
+        self.storage_bar.show_usage(*usage)
 
     def select_course(self, course_id: str) -> bool:
         for row in range(self.courses.count()):
@@ -358,9 +385,13 @@ class LibraryView(QWidget):
     def _download_failed(self, job: Any, error: BaseException) -> None:
         """Said as it is: nothing restarts by itself (the platform's "Companion will try
         again" was not true of downloads, issue 12); one button resumes it."""
-        message, _hint, reference = describe(error)
-        hint = _("What arrived is kept: resume the download when the connection is back.")
-        self.banner.show_message("error", message, hint, reference, action=_("Resume the download"))
+
+        def words() -> Told:
+            message, _hint, reference = describe(error)
+            hint = _("What arrived is kept: resume the download when the connection is back.")
+            return message, hint, reference, _("Resume the download")
+
+        self.banner.tell("error", words)
         self._failed_job = job
         self.changed.emit()
 
@@ -461,6 +492,5 @@ class LibraryView(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self._failed_job = None
-        message, hint, reference = describe(error)
-        self.banner.show_message("error", message, hint, reference, action=_("Close"))
+        self.banner.tell("error", lambda: (*describe(error), _("Close")))
         self.changed.emit()

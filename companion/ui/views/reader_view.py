@@ -74,6 +74,10 @@ class ArrowKeys(QObject):
         return True
 
 
+def best_line(best: float) -> str:
+    return _("Your best score: {score} %").format(score=round(best * 100))
+
+
 class QuizWidget(QWidget):
     submitted = Signal(object)  # {question id: frozenset of choice ids}
 
@@ -89,6 +93,9 @@ class QuizWidget(QWidget):
         self.form = QWidget()
         self.submit_button = QPushButton(_("Check my answers"))
         self.submit_button.clicked.connect(self._submit)
+        self._graded = False  # the button says "Try again" until the answers are cleared
+        self._best_line = ""  # the best score so far, kept on screen for another try
+        self._last: tuple[QuizResult, float | None] | None = None  # shown again on a switch
         self.result = rich_label()  # the explanations are escaped
         self.result.setWordWrap(True)
         self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # taken when the grade comes
@@ -158,6 +165,7 @@ class QuizWidget(QWidget):
                 previous = box
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
+        self._graded, self._best_line, self._last = False, "", None
 
     def focus_first_choice(self) -> None:
         first = next((boxes[0][1] for boxes in self._inputs.values() if boxes), None)
@@ -170,15 +178,56 @@ class QuizWidget(QWidget):
         }
 
     def _submit(self) -> None:
-        self.submitted.emit(self.answers())
+        if self._graded:
+            self.try_again()
+        else:
+            self.submitted.emit(self.answers())
 
-    def show_result(self, result: QuizResult) -> None:
+    def try_again(self) -> None:
+        """The answers cleared for another try; the best score stays in view (issue 25)."""
+        for boxes in self._inputs.values():
+            for _cid, box in boxes:
+                box.setText(str(box.property("choiceText") or box.text()))
+                box.setStyleSheet("")
+                if box.group() is None:  # a several-answer question's box (in no group)
+                    box.setChecked(False)
+        for group in self._groups:
+            exclusive = group.exclusive()
+            group.setExclusive(False)  # an exclusive group keeps one button checked
+            for button in group.buttons():
+                button.setChecked(False)
+            group.setExclusive(exclusive)
+        self.result.setText(escape(self._best_line))
+        self.result.setAccessibleDescription(self._best_line)
+        self._graded = False
+        self.submit_button.setText(_("Check my answers"))
+        self.focus_first_choice()
+
+    def retranslate(self) -> None:
+        """Another language or theme: the button and a result shown follow it (the marks'
+        colours stayed those of the old theme: 2.4:1 on dark, issue 27)."""
+        self.result.setAccessibleName(_("Quiz result"))
+        if self._graded and self._last is not None:
+            self.show_result(*self._last, take_focus=False)
+        else:
+            self.submit_button.setText(_("Check my answers"))
+            if self._last is not None and self._last[1] is not None:  # after "Try again"
+                self._best_line = best_line(self._last[1])
+                self.result.setText(escape(self._best_line))
+
+    def show_result(
+        self, result: QuizResult, best: float | None = None, *, take_focus: bool = True
+    ) -> None:
+        self._last = (result, best)
         lines = [
             _("Score: {score} % — {verdict}").format(
                 score=round(result.score * 100),
                 verdict=_("passed") if result.passed else _("not passed yet"),
             )
         ]
+        if best is not None:
+            self._best_line = best_line(best)
+            lines.append(self._best_line)
         spoken = list(lines)
         for number, item in enumerate(result.questions, start=1):
             mark = "✔" if item.correct else "✘"
@@ -199,12 +248,17 @@ class QuizWidget(QWidget):
                 + why
             )
             self._mark_choices(item)
-        self.result.setText("<br>".join([f"<b>{escape(lines[0])}</b>", *lines[1:]]))
+        heading = [f"<b>{escape(line)}</b>" for line in lines[: 2 if best is not None else 1]]
+        rest = lines[len(heading) :]
+        self.result.setText("<br>".join([*heading, *rest]))
+        self._graded = True
+        self.submit_button.setText(_("Try again"))
         # A screen reader had only "Quiz result": it now has the words, and the focus goes
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
-        self.result.setFocus(Qt.FocusReason.OtherFocusReason)
-        announce(self.result, spoken[0])  # the grade heard, wherever the focus is followed
+        if take_focus:  # a new grade (not the same one said again in another language)
+            self.result.setFocus(Qt.FocusReason.OtherFocusReason)
+            announce(self.result, spoken[0])  # the grade heard, wherever focus is followed
 
     def _mark_choices(self, item: QuestionResult) -> None:
         """Which answers were right, on the answers themselves: a symbol and words, and a
@@ -281,16 +335,15 @@ class ReaderView(QWidget):
         else:
             self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_quiz_result(self, result: QuizResult) -> None:
+    def show_quiz_result(self, result: QuizResult, best: float | None = None) -> None:
         """The grade, at the top of the quiz, scrolled to."""
-        self.quiz.show_result(result)
+        self.quiz.show_result(result, best)
         self._quiz_scroll.verticalScrollBar().setValue(0)
 
     def retranslate(self) -> None:
         self.browser.setAccessibleName(_("Chapter text"))
         self._quiz_scroll.setAccessibleName(_("Quiz"))
-        self.quiz.submit_button.setText(_("Check my answers"))
-        self.quiz.result.setAccessibleName(_("Quiz result"))
+        self.quiz.retranslate()
         self.read_aloud.retranslate()
         self.back_button.setText(_("Back to the outline"))
         self.back_button.setToolTip(_("Back to the outline (Esc)"))

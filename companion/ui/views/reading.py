@@ -211,13 +211,15 @@ class ReadingController(QObject):
         if quiz is None or self.current is None:
             return
         course_id, manifest, progress = self.current[0], self.manifest(), self.progress
-        self._background(
-            lambda: progress(course_id).submit(course_id, quiz, answers, manifest),
-            self._quiz_graded,
-        )
 
-    def _quiz_graded(self, result: Any) -> None:
-        self.reader.show_quiz_result(result)
+        def grade() -> tuple[Any, float | None]:
+            result = progress(course_id).submit(course_id, quiz, answers, manifest)
+            return result, progress(course_id).best_score(course_id, quiz.id)
+
+        self._background(grade, self._quiz_graded)
+
+    def _quiz_graded(self, graded: tuple[Any, float | None]) -> None:
+        self.reader.show_quiz_result(*graded)
         self.shown.emit()
 
     # --- files and clips -----------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from companion.i18n import _
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from companion.i18n import _, said_again
 
 from companion.ui import announce
 from companion.ui.qt import (
@@ -10,11 +13,32 @@ from companion.ui.qt import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QObject,
     QPushButton,
     QShowEvent,
     QVBoxLayout,
     Signal,
+    when_namespace_ready,
 )
+
+if TYPE_CHECKING:
+    from companion.ui.qt import QEvent
+
+Told = tuple[str, str, str, str]  # message, hint, reference, action: in today's language
+LANGUAGE_CHANGE = 89  # QEvent.Type.LanguageChange, as a number: no Qt enum before the paint
+
+
+class LanguageWatch(QObject):
+    """Calls ``said_again`` when the widget it watches is told the language changed."""
+
+    def __init__(self, parent: QObject, said_again: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._said_again = said_again
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
+        if event.type() == LANGUAGE_CHANGE:
+            self._said_again()
+        return False
 
 
 class MessageBanner(QFrame):
@@ -34,6 +58,8 @@ class MessageBanner(QFrame):
         self._hint.setProperty("textInteractionFlags", Early.SELECTABLE_BY_MOUSE)
         self._button = QPushButton()
         self._button.clicked.connect(self.action_requested)
+        self._words: Callable[[], Told] | None = None  # said again in another language
+        self._language_watch: LanguageWatch | None = None
         texts = QVBoxLayout()
         texts.addWidget(self._message)
         texts.addWidget(self._hint)
@@ -42,10 +68,46 @@ class MessageBanner(QFrame):
         layout.addWidget(self._button)  # a fixed-height button: centred in the row
         self.hide()
 
+    def tell(self, kind: str, words: Callable[[], Told]) -> None:
+        """Show what ``words()`` says now, and say it again in another language when the
+        learner switches (a banner shown in French stayed French, issue 25)."""
+        self._words = words
+        self._watch_language()
+        self._say(kind, *words())
+
     def show_message(
         self, kind: str, message: str, hint: str = "", reference: str = "", action: str = ""
     ) -> None:
         """``kind`` is "error" or "warning"; it picks the colours in the style sheet."""
+        shown = (message, hint, reference, action)
+        self._words = lambda: shown
+        self._watch_language()
+        self._say(kind, message, hint, reference, action)
+
+    def _watch_language(self) -> None:
+        """Once a message is shown: told of language switches by a filter of its own (a
+        ``changeEvent`` of Python's would run at every change of every banner, setting up
+        Qt's enums before the window's first paint, issue 14)."""
+        if self._language_watch is None:
+            self._language_watch = LanguageWatch(self, self._say_again)
+            # Before the first paint, from when it is over: no language switch comes
+            # sooner, and reading each event's type would set up Qt's enums now.
+            when_namespace_ready(self._install_watch)
+
+    def _install_watch(self) -> None:
+        if self._language_watch is not None:
+            self.installEventFilter(self._language_watch)
+
+    def _say_again(self) -> None:
+        """What ``tell`` makes anew, the rest as the catalogue has it (an error's text
+        made from figures or names stays as it was)."""
+        if self._words is None:
+            return
+        message, hint, reference, action = self._words()
+        kind = str(self.property("kind"))
+        self._say(kind, said_again(message), said_again(hint), reference, said_again(action))
+
+    def _say(self, kind: str, message: str, hint: str, reference: str, action: str) -> None:
         self.setProperty("kind", kind)
         if self._styled:  # styled by an earlier show: again, for the new kind's colours
             self.style().unpolish(self)
