@@ -64,17 +64,22 @@ def chrome_last(window: QWidget) -> None:
     bar = window.findChild(qt.QStatusBar)
     if bar is None:
         return
+    tab_stop = Qt.FocusPolicy.TabFocus
     # Only what Tab stops at: moving containers, or after a list's inner parts, did not.
-    controls, last, widget = [], window, window.nextInFocusChain()
-    while widget is not None and widget is not window:  # the whole chain, once round
-        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-            if bar.isAncestorOf(widget):
-                controls.append(widget)
-            else:
-                last = widget
-        widget = widget.nextInFocusChain()
+    controls = [
+        button for button in bar.findChildren(qt.QAbstractButton) if button.focusPolicy() & tab_stop
+    ]
+    # The chain's last widget of a view, looked for from the end: walking the whole chain
+    # (every widget wrapped for Python) made the library's flow layouts crash later.
+    last: QWidget | None = window.previousInFocusChain()
+    for _step in range(500):
+        if last is None or last is window:
+            return
+        if not bar.isAncestorOf(last) and last.focusPolicy() & tab_stop:
+            break
+        last = last.previousInFocusChain()
     for control in controls:
-        if control is not last:
+        if last is not None and control is not last:
             QWidget.setTabOrder(last, control)
         last = control
 
