@@ -291,7 +291,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     )
     window.after_first_paint.append(lambda: listen_for_sign_ins(window, context))
     window.after_first_paint.append(lambda: resume_downloads(window, context))  # the last quit's
-    window.after_first_paint.append(lambda: update_notice.start(window, context))  # once a day
+    window.after_first_paint.append(lambda: check_for_updates(window, context))  # once a day
     window.start(first)  # the saved catalogue, then the platform's, both read off this thread
     if os.environ.get("COMPANION_BENCH") == "1":
         print_when_first_view_painted(window)
@@ -312,3 +312,13 @@ def run(profile: str, *, create_profile: bool = False) -> int:
     if not ended:
         end_process(code)
     return code
+
+
+def check_for_updates(window: Any, context: AppContext) -> None:
+    """The update notice, given only what it uses: when to ask, and how."""
+    from companion.services.updates import UpdateCheck, fetch_from
+
+    check = UpdateCheck(
+        context.settings, context.profile_dir / "update-check.json", kiosk=context.areas.kiosk
+    )
+    update_notice.start(window, check, fetch_from(context.connection))

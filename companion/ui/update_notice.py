@@ -6,12 +6,12 @@ dialog, nothing to dismiss; asked on a worker after the first paint, at most onc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from companion import formatting
-from companion.app.context import AppContext
 from companion.i18n import _
-from companion.services.updates import UpdateCheck, UpdateNotice, fetch_from
+from companion.services.updates import UpdateCheck, UpdateNotice
 
 from companion.ui.bridge import run_in_background
 from companion.ui.qt import QLabel
@@ -45,16 +45,11 @@ class UpdateLabel(QLabel):
         self.setAccessibleDescription(where)
 
 
-def start(window: Any, context: AppContext) -> None:
-    """Check when due, on a worker; show what is known (found today or earlier)."""
-    check = UpdateCheck(
-        context.settings,
-        context.profile_dir / "update-check.json",
-        kiosk=context.areas.kiosk,
-    )
+def start(window: Any, check: UpdateCheck, fetch: Callable[[], Any]) -> None:
+    """Check when due, on a worker (``fetch`` asks the platform); show what is known
+    (found today or earlier)."""
     if not check.enabled():
         return
-    fetch = fetch_from(context.connection)
 
     def show(notice: UpdateNotice | None) -> None:
         if notice is None or window.findChild(UpdateLabel) is not None:

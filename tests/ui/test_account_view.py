@@ -110,3 +110,24 @@ def test_a_new_sign_in_stops_the_one_still_waiting(window, qtbot):
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.device, timeout=10_000)
     window.close()
     assert view.wait_stop.is_set()  # nothing goes on waiting behind a closed window
+
+
+def test_the_signed_in_account_keeps_no_room_for_other_pages(
+    platform_env, memory_keyring, make_window, qtbot
+):
+    """Issue 25: signed in, the tab kept the height of its QR-code page and the next part
+    (other sites) spread its lines over the room left: a void a third of the screen high."""
+    from tests.ui.conftest import signed_in_from_account_tab
+
+    window = signed_in_from_account_tab(qtbot, refreshed(qtbot, make_window()))
+    account = window.account_view
+    window.resize(1024, 600)
+    qtbot.wait(100)
+    page, sites = account.pages.currentWidget(), window.sites_panel
+    assert page is not None and page is not account.device
+    needed = page.heightForWidth(page.width())
+    assert account.pages.height() <= max(needed, page.sizeHint().height()) + 2
+    gap = sites.mapTo(account, sites.rect().topLeft()).y()
+    gap -= account.pages.mapTo(account, account.pages.rect().bottomLeft()).y()
+    assert gap < 40, gap  # the next part right under the account
+    assert sites.height() <= sites.sizeHint().height() + 2, (sites.height(), sites.sizeHint())

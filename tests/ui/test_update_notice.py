@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from companion.ui import update_notice
+from companion.ui.app import check_for_updates
 from companion.ui.qt import QApplication
 
 
@@ -21,7 +22,7 @@ def announced(platform_env):
 
 def test_a_newer_version_is_a_quiet_line_in_the_status_bar(qtbot, make_window, announced):
     window = make_window()
-    update_notice.start(window, window.context)
+    check_for_updates(window, window.context)
     qtbot.waitUntil(lambda: window.findChild(update_notice.UpdateLabel) is not None, timeout=20_000)
     label = window.findChild(update_notice.UpdateLabel)
     assert label.text() == "Companion 99.1 est disponible (43 Mo à télécharger)"
@@ -37,7 +38,7 @@ def test_nothing_on_a_kiosk(qtbot, make_window, announced, tmp_path, monkeypatch
     monkeypatch.setenv("COMPANION_POLICY_FILE", str(policy))
     window = make_window()
     assert window.context.areas.kiosk
-    update_notice.start(window, window.context)
+    check_for_updates(window, window.context)
     qtbot.wait(300)
     assert window.findChild(update_notice.UpdateLabel) is None
     assert announced.traffic.requests.get("/v1/desktop") is None

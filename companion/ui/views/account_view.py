@@ -29,6 +29,7 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.widgets.banner import MessageBanner
+from companion.ui.widgets.fit_stack import PageHolder
 from companion.ui.widgets.qr import qr_pixmap
 from companion.ui.widgets.scroll_page import scrolling_column
 
@@ -89,13 +90,15 @@ class AccountView(QWidget):
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self._title)
         layout.addWidget(self.banner)
-        layout.addWidget(self.pages, 1)
+        self._holder = PageHolder(self.pages)  # as tall as the page shown
+        layout.addWidget(self._holder, 1)
         self.retranslate()
 
     def add_section(self, widget: QWidget) -> None:
         """Below the platform's account: another part of the tab (the other sites)."""
-        self._column.setStretchFactor(self.pages, 0)  # right under it, the void below
-        self._column.addWidget(widget, 1)
+        self._column.setStretchFactor(self._holder, 0)  # right under it, the void below
+        self._column.addWidget(widget)
+        self._column.addStretch(1)  # not inside it: its lines were spread out (issue 25)
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -167,7 +170,7 @@ class AccountView(QWidget):
         self.qr = QLabel()
         self.device_expiry = QLabel()
         self.device_expiry.setObjectName("Countdown")
-        self._expires_at = 0.0
+        self.code_expires_at = 0.0
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._show_time_left)
@@ -369,7 +372,7 @@ class AccountView(QWidget):
         self.copy_link_button.setText(_("Link copied"))
 
     def _show_time_left(self) -> None:
-        left = max(0, round(self._expires_at - time.time()))
+        left = max(0, round(self.code_expires_at - time.time()))
         if left == 0:
             self._countdown.stop()
             self.device_expiry.setText(_("The code has expired: cancel, then ask for a new one."))
@@ -382,6 +385,7 @@ class AccountView(QWidget):
         self._new_attempt()
         self.banner.hide()
         self._show_link(False)
+        self.waiting_text.setText(_("Asking the platform for a sign-in code…"))  # no browser
         self.pages.setCurrentWidget(self.waiting)
         run_in_background(
             self, self.service.start_device_sign_in, self._show_device_code, self._sign_in_failed
@@ -396,7 +400,7 @@ class AccountView(QWidget):
         target = authorization.verification_uri_complete or authorization.verification_uri
         self.qr.setPixmap(qr_pixmap(target))
         self.qr.setAccessibleName(_("QR code of the sign-in address {url}").format(url=target))
-        self._expires_at = authorization.expires_at
+        self.code_expires_at = authorization.expires_at
         self._show_time_left()
         self._countdown.start()  # updated each second while the code is shown
         self.pages.setCurrentWidget(self.device)

@@ -1,6 +1,8 @@
 """Time without input, for a kiosk: a warning with the seconds left, then "timed out".
 
-Any key, click, wheel or touch anywhere in the application starts the count again."""
+Any key, click, wheel or touch anywhere in the application starts the count again. The
+watch also knows whether anyone has used the screen since it was last known to hold nothing
+of anybody's (``rest``): an untouched sign-in screen has nothing to count down to."""
 
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ class IdleWatch(QObject):
         self.warn_seconds = min(warn_seconds, idle_seconds)
         self._last_input = time.monotonic()
         self._warning = False
+        # Someone may have used the screen: true until the screen is known to be at its
+        # start with nothing of anybody's on it, and again at the next input.
+        self.used = True
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -40,6 +45,7 @@ class IdleWatch(QObject):
 
     def eventFilter(self, watched: QObject, event: Any) -> bool:  # noqa: N802 - Qt's API
         if event.type() in _INPUT:
+            self.used = True
             self.touch()
         return False
 
@@ -48,6 +54,11 @@ class IdleWatch(QObject):
         if self._warning:
             self._warning = False
             self.cleared.emit()
+
+    def rest(self) -> None:
+        """The screen is back at its start and holds nothing of anybody's (a sign-out or
+        an idle wipe has just ended): unused until the next input."""
+        self.used = False
 
     def _tick(self) -> None:
         left = self.idle_seconds - (time.monotonic() - self._last_input)
