@@ -81,7 +81,11 @@ class ImageBudget:
         if found is None:
             log.info("course HTML: took out an image of %.80r", reference)
             return ""
-        return self.image(found[0], found[1], alt)
+        shown = self.image(found[0], found[1], alt)
+        if alt.strip() and shown.startswith("<img"):  # its description in words (see block)
+            said = _("Image: {description}").format(description=alt.strip())
+            shown += f"<br><small>{html.escape(said)}</small>"
+        return shown
 
     def image(self, path: Path, media_type: str, alt: str) -> str:
         """``<img>`` at the size shown, or a sentence saying why not."""
