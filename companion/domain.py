@@ -79,6 +79,7 @@ class Block(NamedTuple):
     quiz: Quiz | None = None
     url: str = ""  # "link" and "online": the page it opens (needs a connection)
     text: str = ""  # a "text" block given inline (a Moodle label): HTML, sanitised when shown
+    alt: str = ""  # an image's description by its author, for who cannot see it (issue 27)
 
 
 class Chapter(NamedTuple):
@@ -346,7 +347,11 @@ def parse_block(data: Any, where: str) -> Block:
         return Block(kind, title=title, url=url)
     if kind == "text" and "text" in data:
         return Block(kind, title=title, text=_field(data, "text", str, where))
-    return Block(kind, title=title, asset=parse_asset(data.get("asset"), f"{where}.asset"))
+    alt = data.get("alt", "")
+    if not isinstance(alt, str):
+        raise ContractError(f"{where}.alt: expected str")
+    asset = parse_asset(data.get("asset"), f"{where}.asset")
+    return Block(kind, title=title, asset=asset, alt=alt)
 
 
 def parse_manifest(data: Any) -> CourseManifest:

@@ -17,6 +17,8 @@ def manifest_json(manifest: CourseManifest) -> dict[str, object]:
             data["url"] = b.url
         if b.text:
             data["text"] = b.text
+        if b.alt:
+            data["alt"] = b.alt
         if b.quiz is not None:
             data["quiz"] = {
                 "activity_id": b.quiz.activity_id,

@@ -19,8 +19,10 @@ system_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbu
     fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0)
 # squid: the proxy benchmark and the test that Squid accepts the shipped centre configuration;
-# appstream: the test that the AppStream metadata validates.
-[[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl squid appstream)
+# appstream: the test that the AppStream metadata validates; at-spi2-core and dbus-daemon:
+# the accessibility tests read the app as a screen reader does (tests/a11y).
+[[ "$profile" == dev ]] && system_packages+=(xvfb xauth curl squid appstream at-spi2-core
+    dbus-daemon)
 # binutils: PyInstaller strips the bundle's libraries; xz-utils: the bundle's archive.
 [[ "$profile" != app ]] && system_packages+=(binutils xz-utils)
 

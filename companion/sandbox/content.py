@@ -233,6 +233,9 @@ class _CourseBuilder:
             asset = self._asset(match["src"])
             kind = asset["media_type"].split("/")[0]
             block_type = kind if kind in ("audio", "video") else "image"
+            if block_type == "image" and not match["alt"].strip():
+                # Every demo image says what it shows (issue 27): the reader reads it out.
+                raise ValueError(f"{self.spec['id']}: the image {match['src']} has no alt text")
             return {
                 "type": block_type,
                 "title": match["title"] or match["alt"],

@@ -63,10 +63,16 @@ class ImageBudget:
         self.pixels_left = MAX_CHAPTER_PIXELS
         self.images: list[ImageToDecode] = []
 
-    def block(self, path: Path, media_type: str, title: str) -> str:
-        """The HTML for one image block: the image at its size shown, or why it is not."""
-        caption = f"<br><small>{html.escape(title)}</small>" if title else ""
-        return f"<p>{self.image(path, media_type, title)}{caption}</p>"
+    def block(self, path: Path, media_type: str, title: str, alt: str = "") -> str:
+        """The HTML for one image block: the image at its size shown, or why it is not;
+        under it, its author's description, then its caption. Qt gives a screen reader
+        an image in a text as one unnamed character: the description is said in words,
+        in the text, for all to read (issue 27: it was dropped)."""
+        lines = [_("Image: {description}").format(description=alt)] if alt else []
+        if title and title != alt:
+            lines.append(title)
+        caption = "".join(f"<br><small>{html.escape(line)}</small>" for line in lines)
+        return f"<p>{self.image(path, media_type, alt or title)}{caption}</p>"
 
     def inline(self, reference: str, alt: str) -> str:
         """An image in a course's HTML: a file of the same course by a relative path, or
@@ -75,7 +81,11 @@ class ImageBudget:
         if found is None:
             log.info("course HTML: took out an image of %.80r", reference)
             return ""
-        return self.image(found[0], found[1], alt)
+        shown = self.image(found[0], found[1], alt)
+        if alt.strip() and shown.startswith("<img"):  # its description in words (see block)
+            said = _("Image: {description}").format(description=alt.strip())
+            shown += f"<br><small>{html.escape(said)}</small>"
+        return shown
 
     def image(self, path: Path, media_type: str, alt: str) -> str:
         """``<img>`` at the size shown, or a sentence saying why not."""

@@ -16,7 +16,15 @@ from companion.services.chapter_images import ChapterPage, ImageBudget
 from companion.services.course_files import read_text
 from companion.store.assets import AssetStore
 
-__all__ = ["ChapterPage", "chapter_page", "fts_query", "marked", "plain_text", "sanitise"]
+__all__ = [
+    "ChapterPage",
+    "chapter_page",
+    "fts_query",
+    "marked",
+    "numbered_lists",
+    "plain_text",
+    "sanitise",
+]
 
 ALLOWED_TAGS = {
     "h1",
@@ -80,6 +88,39 @@ def sanitise(fragment: str, images: ImageBudget | None = None) -> str:
         )
     )
     return _course_images(clean, images) if images is not None else clean
+
+
+_LIST_TAG = re.compile(r"(</?(?:ol|ul)\b[^>]*>|<li\b[^>]*>)")
+
+
+def numbered_lists(clean: str) -> str:
+    """Sanitised HTML whose ordered lists carry their numbers in the text ("1. ", "2. "):
+    Qt draws a list's numbers but leaves them out of the text a screen reader reads, which
+    then read steps without their order (issue 27). The list keeps its indent, without a
+    second drawn number. Applied to what ``sanitise`` gave, once (not stable under it)."""
+    out: list[str] = []
+    counters: list[int | None] = []  # per open list: the next number, None for a <ul>
+    number_next = ""  # a number to put before the item's first text
+    for piece in _LIST_TAG.split(clean):
+        tag = piece.lower()
+        if tag.startswith("<ol"):
+            counters.append(1)
+            piece = "<ol style='list-style-type:none'>"
+        elif tag.startswith("<ul"):
+            counters.append(None)
+        elif tag.startswith(("</ol", "</ul")):
+            if counters:
+                counters.pop()
+        elif tag.startswith("<li") and counters and counters[-1] is not None:
+            number_next = f"{counters[-1]}. "
+            counters[-1] += 1
+        elif number_next:
+            paragraph = re.match(r"\s*<p>", piece)  # a loose list: the number in its paragraph
+            at = paragraph.end() if paragraph else 0
+            piece = piece[:at] + number_next + piece[at:]
+            number_next = ""
+        out.append(piece)
+    return "".join(out)
 
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -150,7 +191,7 @@ def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
     if block.type == "quiz" and block.quiz is not None:
         return f"<p class='quiz'>{html.escape(block.quiz.title)}</p>"
     if block.type == "text" and block.text:  # given inline (a Moodle label)
-        return sanitise(block.text[:MAX_TEXT_BLOCK_BYTES], images)
+        return numbered_lists(sanitise(block.text[:MAX_TEXT_BLOCK_BYTES], images))
     if block.type in WEB_BLOCKS:
         return _on_the_web(block)
     if asset is None or not assets.has(asset.sha256):
@@ -165,10 +206,10 @@ def block_html(block: Block, assets: AssetStore, images: ImageBudget) -> str:
                 size=formatting.size(size), limit=formatting.size(MAX_TEXT_BLOCK_BYTES)
             )
             return f"<p><em>{html.escape(text)}</em></p>"
-        return sanitise(read_text(path, asset.media_type), images)
+        return numbered_lists(sanitise(read_text(path, asset.media_type), images))
     title = html.escape(block.title)
     if block.type == "image":
-        return images.block(path, asset.media_type, block.title)
+        return images.block(path, asset.media_type, block.title, block.alt)
     # The title rides along in the fragment, for the player to show.
     href = f"asset:{asset.sha256}#{quote(block.title, safe='')}"
     return f"<p><a href='{href}'>{title or html.escape(block.type)}</a></p>"

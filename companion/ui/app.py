@@ -77,6 +77,7 @@ def create_application(
     if icon:  # the start sets these once the window has painted (see set_window_icon)
         set_window_icon(app)
         press_buttons_with_enter(app)
+        titles_as_headings()
     theme.apply(app, theme_choice, zoom_percent, system_dark)
     return app
 
@@ -86,6 +87,13 @@ def press_buttons_with_enter(app: QApplication) -> None:
 
     if app.findChild(EnterPressesButtons) is None:  # once: it lives as long as the app
         app.installEventFilter(EnterPressesButtons(app))
+
+
+def titles_as_headings() -> None:
+    """Views' titles and quiz questions said to be headings by a screen reader (issue 27)."""
+    from companion.ui import headings
+
+    headings.install()
 
 
 def set_window_icon(app: QApplication) -> None:
@@ -276,6 +284,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
             lambda: colours.check(window.appearance.refresh),
             lambda: set_window_icon(app),
             lambda: press_buttons_with_enter(app),
+            titles_as_headings,
             settle_heap,
             logs.release,
         )

@@ -191,6 +191,8 @@ if TYPE_CHECKING:
         qVersion,
     )
     from PySide6.QtGui import (
+        QAccessible,
+        QAccessibleAnnouncementEvent,
         QActionGroup,
         QColor,
         QDesktopServices,
@@ -211,6 +213,7 @@ if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
     from PySide6.QtWidgets import (
         QAbstractButton,
+        QAccessibleWidget,
         QButtonGroup,
         QCheckBox,
         QFileDialog,
@@ -260,6 +263,9 @@ _LATER = {
     # The home view's cards (issue 28), painted with what needs neither Qt nor QStyle.
     **dict.fromkeys(("QBrush", "QMouseEvent", "QPainterPath"), "PySide6.QtGui"),
     **dict.fromkeys(("QPointF", "QRectF"), "PySide6.QtCore"),
+    # Said to a screen reader (companion.ui.announce), when something changes.
+    **dict.fromkeys(("QAccessible", "QAccessibleAnnouncementEvent"), "PySide6.QtGui"),
+    "QAccessibleWidget": "PySide6.QtWidgets",  # companion.ui.headings
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",
@@ -354,6 +360,9 @@ __all__ = [
     "Early",
     "QAbstractButton",
     "QAbstractListModel",
+    "QAccessible",
+    "QAccessibleAnnouncementEvent",
+    "QAccessibleWidget",
     "QAction",
     "QActionGroup",
     "QApplication",

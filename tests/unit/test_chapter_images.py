@@ -258,6 +258,9 @@ def test_html_keeps_only_images_of_the_course_itself(tmp_path):
     )
     assert page.count("<img") == 2 and len(budget.images) == 2
     assert "src='companion-image:0' width='40' height='20' alt='Le plan'" in page
+    # Issue 27: its description in words after it (Qt gives the image as one character).
+    assert "alt='Le plan'><br><small>Image: Le plan</small>" in page
+    assert page.count("Image:") == 1  # the image without alt text: nothing to say
     assert "onerror" not in page and "tracker" not in page and "passwd" not in page
     assert asked == ["img/plan.png", "img/plan%20A.png"]  # nothing else is looked up
     assert "<img" not in sanitise('<img src="img/plan.png">')  # no budget: no image

@@ -77,3 +77,31 @@ def test_learners_include_a_job_seeker_pending_activation():
 
     statuses = {e["status"] for r in Learners().records.values() for e in r["entitlements"]}
     assert {"pending", "active", "expired"} <= statuses
+
+
+def test_every_demo_image_says_what_it_shows_and_the_reader_gets_it(sample_content, tmp_path):
+    """Issue 27: the author's alt text never reached the reader (the caption stood in)."""
+    from companion.domain import parse_manifest
+    from companion.manifest_format import manifest_json
+
+    for course in sample_content.courses.values():
+        images = [block for block in blocks_of(course) if block["type"] == "image"]
+        assert images and all(block["alt"].strip() for block in images)
+        manifest = parse_manifest(course.manifest)
+        kept = [b for p in manifest.parts for c in p.chapters for b in c.blocks]
+        assert [b.alt for b in kept if b.type == "image"] == [block["alt"] for block in images]
+        assert parse_manifest(manifest_json(manifest)) == manifest  # the library keeps it
+
+
+def test_a_demo_image_without_alt_text_is_refused(tmp_path):
+    import shutil
+
+    import pytest
+
+    sources = tmp_path / "courses"
+    shutil.copytree(sources_dir(), sources)
+    course = sources / "securite-chantier" / "course.toml"
+    text = course.read_text("utf-8")
+    course.write_text(re.sub(r"!\[[^\]]+\]\(epi\.svg", "![](epi.svg", text), "utf-8")
+    with pytest.raises(ValueError, match="no alt text"):
+        load_or_build(sources, tmp_path / "built")

@@ -12,6 +12,7 @@ from companion.services.home import next_chapter
 from companion.services.library import NOT_DOWNLOADED, OFFLINE
 from companion.services.progress import CourseProgress
 
+from companion.ui.announce import announce
 from companion.ui.qt import (
     QCheckBox,
     QLabel,
@@ -35,6 +36,7 @@ from companion.ui.views.library_model import (
 )
 from companion.ui.views.outline_delegate import show_as_list
 from companion.ui.widgets.downloads_panel import DownloadsPanel
+from companion.ui.widgets.focus import hide_keeping_focus, set_enabled_keeping_focus
 from companion.ui.widgets.wrap_row import WrapRow
 
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -180,11 +182,13 @@ class CoursePane(QWidget):
         chapters = chapters_of(manifest)
         downloaded = all_downloaded(manifest, states)
         chosen = self.controller.course_id is not None
-        self.download_course.setEnabled(chosen and not downloaded)
+        self.read_course.setVisible(bool(chapters))
+        # Downloaded: the focus on the button goes to reading it, its next step.
+        usable = chosen and not downloaded
+        set_enabled_keeping_focus(self.download_course, usable, self.read_course, self.outline)
         self.download_course.setText(
             _("Course downloaded") if downloaded else _("Download the course")
         )
-        self.read_course.setVisible(bool(chapters))
         self.read_course.setText(
             _("Resume reading") if progress and progress.last_chapter else _("Start the course")
         )
@@ -218,10 +222,13 @@ class CoursePane(QWidget):
             self.downloads.progress(key, *event.data)
         elif event.kind in ("finished", "failed", "cancelled", "withdrawn") and key:
             self.downloads.ended(key)
+            if event.kind == "finished":  # the row goes: heard, not only seen (issue 27)
+                title = self.controller.title_of(key[0])
+                announce(self, _("Download finished: {course}.").format(course=title))
         elif event.kind == "idle":
             self.pause.setChecked(False)
-            for widget in (self.pause, self.cancel):
-                widget.hide()
+            for widget in (self.pause, self.cancel):  # the focus on them: to what is next
+                hide_keeping_focus(widget, self.read_course, self.download_course, self.outline)
 
     def _pause_toggled(self, paused: bool) -> None:
         if self.controller.queue is None:

@@ -97,6 +97,7 @@ class DiagnosticWindow(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Diagnostic — Companion"))
+        self.findings.setAccessibleName(_("What was checked"))  # a list had no name (issue 27)
         self.rerun.setText(_("&Check again"))
         self.copy.setText(_("C&opy the report"))
         self.bundle.setText(_("Make a &support bundle"))

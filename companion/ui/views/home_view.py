@@ -23,8 +23,9 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    when_namespace_ready,
 )
-from companion.ui.widgets.focus import focus_inside
+from companion.ui.widgets.focus import chrome_last, focus_inside
 
 CARD_ROLE_NUMBER = 0x0100 + 1  # home_cards.CARD_ROLE, without importing it for an empty home
 
@@ -171,4 +172,8 @@ class HomeView(QWidget):
             self.list.resume_requested.connect(self.resume_requested)
             self.list.setAccessibleName(_("My courses"))
             self.pages.addWidget(self.list)
+            # Tab: the cards before the status bar (issue 27); after the first paint, which
+            # the cards kept from the last start are part of (Qt's namespace is not set up).
+            window = self.window()
+            when_namespace_ready(lambda: chrome_last(window))
         return self.list

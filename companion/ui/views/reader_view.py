@@ -12,6 +12,8 @@ from companion.i18n import _
 from companion.services.progress import QuestionResult, QuizResult
 
 from companion.ui import qt, theme
+from companion.ui.announce import announce
+from companion.ui.headings import mark_heading
 from companion.ui.qt import (
     QAction,
     QButtonGroup,
@@ -117,12 +119,18 @@ class QuizWidget(QWidget):
         for number, question in enumerate(quiz.questions, start=1):
             if number > 1:
                 layout.addSpacing(14)  # questions apart, not one cramped form (issue 25)
-            prompt = rich_label(f"<b>{number}. {escape(question.prompt)}</b>")
+            prompt = QLabel()
+            mark_heading(prompt)  # a screen reader goes from question to question
+            prompt.setTextFormat(Qt.TextFormat.RichText)  # the prompt is escaped
+            prompt.setText(f"<b>{number}. {escape(question.prompt)}</b>")
             prompt.setWordWrap(True)
             layout.addWidget(prompt)
-            group = QButtonGroup(form)
-            group.setExclusive(question.kind == "single")
-            self._groups.append(group)
+            # One answer: the radio buttons are a group, one Tab stop moved in with the
+            # arrows. Several: no group, each box its own Tab stop (in a group only the
+            # first one was, issue 27); the arrows move among them too.
+            group = QButtonGroup(form) if question.kind == "single" else None
+            if group is not None:
+                self._groups.append(group)
             inputs = []
             # Tab landed on "int, radio button" without the question (issue 27): each answer
             # says which question it answers, and how to move among several.
@@ -136,7 +144,8 @@ class QuizWidget(QWidget):
                     else QCheckBox(choice.text)
                 )
                 box.setAccessibleDescription(said)
-                group.addButton(box)
+                if group is not None:
+                    group.addButton(box)
                 layout.addWidget(box)
                 inputs.append((choice.id, box))
             if question.kind != "single":  # radio buttons move with the arrows already
@@ -147,6 +156,13 @@ class QuizWidget(QWidget):
         self._column.replaceWidget(self.form, form)
         self.form.deleteLater()
         self.form = form
+        # A new form's answers join the window's focus chain at its end, after the tabs
+        # and the sync button: put back between the grade and "Check my answers" (issue 27).
+        previous: QWidget = self.result
+        for boxes in self._inputs.values():
+            for _cid, box in boxes:
+                QWidget.setTabOrder(previous, box)
+                previous = box
         self.submit_button.setText(_("Check my answers"))
         self.result.clear()
         self._graded, self._best_line, self._last = False, "", None
@@ -173,6 +189,8 @@ class QuizWidget(QWidget):
             for _cid, box in boxes:
                 box.setText(str(box.property("choiceText") or box.text()))
                 box.setStyleSheet("")
+                if box.group() is None:  # a several-answer question's box (in no group)
+                    box.setChecked(False)
         for group in self._groups:
             exclusive = group.exclusive()
             group.setExclusive(False)  # an exclusive group keeps one button checked
@@ -238,8 +256,9 @@ class QuizWidget(QWidget):
         # A screen reader had only "Quiz result": it now has the words, and the focus goes
         # there, so the grade is read out and Tab goes on from it (issue 27).
         self.result.setAccessibleDescription(" ".join(spoken))
-        if take_focus:
+        if take_focus:  # a new grade (not the same one said again in another language)
             self.result.setFocus(Qt.FocusReason.OtherFocusReason)
+            announce(self.result, spoken[0])  # the grade heard, wherever focus is followed
 
     def _mark_choices(self, item: QuestionResult) -> None:
         """Which answers were right, on the answers themselves: a symbol and words, and a
@@ -358,11 +377,14 @@ class ReaderView(QWidget):
             self.read_aloud.setEnabled(False)
             return
         self.browser.setHtml(page)
+        self.browser.setAccessibleDescription(chapter.title)  # said with "Chapter text"
         self.read_aloud.set_text(self.browser.toPlainText())
         self.read_aloud.setEnabled(True)
         self.pages.setCurrentIndex(0)
         bar = self.browser.verticalScrollBar()
         bar.setValue(int(position * max(1, bar.maximum())))
+        if position:
+            self.browser.caret_to_view()
 
     def position(self) -> float:
         bar = self.browser.verticalScrollBar()

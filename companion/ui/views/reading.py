@@ -55,6 +55,7 @@ class ReadingController(QObject):
         self.failed = failed
         self.current: tuple[str, str] | None = None  # (course id, chapter id)
         self._page = 0  # the chapter shown, counted: a late image of another is dropped
+        self._focus_next = False  # opened with Previous or Next: the focus goes to it
         # The system's viewer or player (a test puts a recorder here).
         self.open_externally: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(path))
@@ -114,6 +115,9 @@ class ReadingController(QObject):
             self.reader.show_chapter(chapter, page.html, 0.0 if highlight else position)
             if highlight:
                 self.reader.browser.find(highlight)  # selects and scrolls to the match
+            if self._focus_next:  # Next: the learner goes on reading the new chapter
+                self._focus_next = False
+                self.reader.focus_content()
             self.shown.emit()
             self._decode_images(list(page.images))
 
@@ -171,6 +175,9 @@ class ReadingController(QObject):
                 _ignore,
             )
         if 0 <= index + step < len(order):
+            # Focus goes to the new chapter, not left on the button (issue 27: the page
+            # changed under a screen reader's user, silently).
+            self._focus_next = True
             self.open(course_id, order[index + step])
 
     def save_position(self) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from companion.i18n import _, said_again
 
+from companion.ui import announce
 from companion.ui.qt import (
     Early,
     QFrame,
@@ -121,6 +122,7 @@ class MessageBanner(QFrame):
         self._hint.setVisible(bool(details))
         self._button.setText(action or _("Try again"))
         self.show()
+        announce.banner_shown(self, kind, message, details)  # heard wherever the focus is
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
         super().showEvent(event)

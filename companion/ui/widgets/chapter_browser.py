@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from companion.i18n import _
 from companion.services.chapter_images import IMAGE_SCHEME, ImageToDecode
 
 from companion.ui import qt
+from companion.ui.announce import announce
 from companion.ui.qt import QSize, QTextBrowser
 
 log = logging.getLogger("companion.ui")
@@ -53,10 +55,17 @@ def decode(image: ImageToDecode) -> Any:
 
 
 class ChapterBrowser(QTextBrowser):
-    """A QTextBrowser that shows only the images it is given."""
+    """A QTextBrowser that shows only the images it is given, read with a caret.
+
+    The arrows, Page Down and Ctrl+End move a caret through the text (the view follows
+    it), as in a document: a screen reader reads the line the caret is on, and hears it
+    move (issue 27: the text scrolled, and nothing was said). Links stay reachable with
+    Tab, and open with Enter."""
 
     def __init__(self) -> None:
         super().__init__()
+        flags = qt.Qt.TextInteractionFlag
+        self.setTextInteractionFlags(flags.TextBrowserInteraction | flags.TextSelectableByKeyboard)
         self._pending = qt.QImage(1, 1, qt.QImage.Format.Format_ARGB32)
         self._pending.fill(0)  # transparent: the space the image will take
 
@@ -67,6 +76,24 @@ class ChapterBrowser(QTextBrowser):
             return self._pending  # until ``show_image`` puts the decoded one in its place
         log.info("the reader loads nothing from %.80r", url.toString())
         return None
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's API
+        """Tab selects the next link in the text: said to be a link, with its words. Qt
+        gives a screen reader a link as blue underlined text (no link object), and tells
+        it nothing when Tab selects one."""
+        moved = bool(super().focusNextPrevChild(next))
+        cursor = self.textCursor()
+        if moved and self.hasFocus() and cursor.hasSelection():
+            probe = self.textCursor()
+            probe.setPosition(cursor.selectionStart() + 1)
+            if probe.charFormat().isAnchor():
+                announce(self, _("Link: {text}").format(text=cursor.selectedText()))
+        return moved
+
+    def caret_to_view(self) -> None:
+        """The caret where reading resumes: the first line shown (a chapter reopened is
+        scrolled to where it was left; the caret at the top would scroll it back)."""
+        self.setTextCursor(self.cursorForPosition(self.viewport().rect().topLeft()))
 
     def show_image(self, key: str, image: Any) -> None:
         """An image decoded: in its place, without moving the text (it has its size)."""

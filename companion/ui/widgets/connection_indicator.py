@@ -13,6 +13,7 @@ from typing import Any
 from companion.i18n import _
 from companion.sync_status import Phase, SyncStatus
 
+from companion.ui import announce
 from companion.ui.qt import QHBoxLayout, QLabel, QWidget
 from companion.ui.theme import colour
 
@@ -52,6 +53,7 @@ class ConnectionIndicator(QWidget):
         self.state = state
         self._dot.setText(_SYMBOLS[state])
         self.retranslate()
+        announce.connection_changed(self, state.value)  # issue 27: heard, not only shown
 
     def retranslate(self) -> None:
         texts = {

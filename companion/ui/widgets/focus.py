@@ -32,6 +32,58 @@ def focus_first(page: QWidget) -> None:
     page.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+def set_enabled_keeping_focus(widget: QWidget, enabled: bool, *neighbours: QWidget) -> None:
+    """``widget.setEnabled(enabled)``; when that takes a focused widget out of use, the
+    focus goes first to the first neighbour that can take it. Left to Qt, it went to the
+    next widget in the chain, wherever that was (issue 27: a download's button)."""
+    if not enabled:
+        _focus_to_neighbour(widget, neighbours)
+    widget.setEnabled(enabled)
+
+
+def hide_keeping_focus(widget: QWidget, *neighbours: QWidget) -> None:
+    """``widget.hide()``, the focus on it given to a neighbour first (as above)."""
+    _focus_to_neighbour(widget, neighbours)
+    widget.hide()
+
+
+def _focus_to_neighbour(widget: QWidget, neighbours: tuple[QWidget, ...]) -> None:
+    if not widget.hasFocus():
+        return
+    for neighbour in neighbours:
+        if neighbour.isVisible() and neighbour.isEnabled():
+            neighbour.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+
+
+def chrome_last(window: QWidget) -> None:
+    """The status bar's controls moved to the end of the window's Tab order, after every
+    view: a view built after the window (each tab but the first) joined the chain at its
+    end, after the status bar, so Tab went from the tabs to "Sync now" before the view's
+    content (issue 27). Content, its actions, then the chrome."""
+    bar = window.findChild(qt.QStatusBar)
+    if bar is None:
+        return
+    tab_stop = Qt.FocusPolicy.TabFocus
+    # Only what Tab stops at: moving containers, or after a list's inner parts, did not.
+    controls = [
+        button for button in bar.findChildren(qt.QAbstractButton) if button.focusPolicy() & tab_stop
+    ]
+    # The chain's last widget of a view, looked for from the end: walking the whole chain
+    # (every widget wrapped for Python) made the library's flow layouts crash later.
+    last: QWidget | None = window.previousInFocusChain()
+    for _step in range(500):
+        if last is None or last is window:
+            return
+        if not bar.isAncestorOf(last) and last.focusPolicy() & tab_stop:
+            break
+        last = last.previousInFocusChain()
+    for control in controls:
+        if last is not None and control is not last:
+            QWidget.setTabOrder(last, control)
+        last = control
+
+
 def close_with_escape(window: QWidget) -> None:
     """Esc closes a window of its own (the storage, the diagnostic), as it closes a dialog."""
     close = QAction(window)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from companion.ui.qt import QShowEvent, QVBoxLayout, QWidget
+from companion.ui.widgets.focus import chrome_last
 
 V = TypeVar("V", bound=QWidget)
 
@@ -26,6 +27,7 @@ class LazyTab(QWidget, Generic[V]):
         if self._view is None:
             self._view = self._factory()
             self._layout.addWidget(self._view)
+            chrome_last(self.window())  # its widgets joined the Tab order after the chrome
             if self.isVisible():  # shown now, not at the event loop's next turn (Qt's way)
                 self._view.show()
         return self._view

@@ -1,0 +1,118 @@
+"""A chapter read by caret over AT-SPI, as Orca reads a document (issue 27): it was one
+label whose caret never moved; Down went nowhere a screen reader could follow, the numbers
+of an ordered list were missing from the text."""
+
+from __future__ import annotations
+
+from tests.a11y.atspi import TEXT, Node
+
+OPEN_TEXT = (
+    "import tests.a11y.steps as steps; steps.downloaded(window)\n"
+    "reader = steps.open_chapter(window, steps.TEXT_CHAPTER)\n"
+    "wait_until(lambda: steps.focused() is reader.browser)"
+)
+
+
+def chapter_text(companion) -> Node:
+    tree: Node = companion.tree()
+    return tree.one("label", "Texte du chapitre")
+
+
+def caret_moved_to(companion, offset: int) -> None:
+    """Heard as a screen reader hears it: Object:TextCaretMoved with the new offset."""
+    companion.bus.wait_for_event("TextCaretMoved", lambda body: body[1] == offset)
+
+
+def test_a_chapter_is_read_line_by_line_with_the_caret(companion):
+    companion.run(OPEN_TEXT)
+    text = chapter_text(companion)
+    assert text.description == "Les principaux dangers d'un chantier"  # said with its name
+    whole = text.text()
+    assert whole.startswith("Pourquoi la sécurité d'abord\n")
+    assert text.caret() == 0
+    # Down, line after line: the caret moves, AT-SPI says so, and each line read at the
+    # caret is the next piece of the chapter, in order, to its end.
+    lines, offsets = [text.line_at(0)], [0]
+    for _press in range(200):
+        companion.bus.forget_events()
+        companion.run("keys(Qt.Key.Key_Down)")
+        offset = text.caret()
+        if offset == offsets[-1]:
+            break  # the last line
+        caret_moved_to(companion, offset)
+        assert offset > offsets[-1]
+        offsets.append(offset)
+        lines.append(text.line_at(offset))
+    assert len(lines) >= 10, lines
+    assert lines[0].startswith("Pourquoi la sécurité d'abord")
+    read = " ".join(lines)
+    assert read.replace("\n", " ").split() == whole.replace("\n", " ").split()
+    # Ctrl+Home, Ctrl+End: the start, the end.
+    companion.run("keys((Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier))")
+    assert text.caret() == 0
+    companion.run("keys((Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier))")
+    caret_moved_to(companion, len(whole))
+    assert text.caret() == len(whole)
+    assert text.line_at(len(whole)).strip().endswith("il est censé demander.")
+
+
+def test_an_ordered_list_keeps_its_numbers_in_the_text(companion):
+    companion.run(OPEN_TEXT + "\nsteps.open_chapter(window, steps.IMAGE_CHAPTER)")
+    whole = chapter_text(companion).text()
+    assert "1. le casque" in whole
+    assert "2. les chaussures de sécurité" in whole
+    assert "3. le gilet haute visibilité" in whole
+
+
+def test_next_takes_the_focus_to_the_new_chapter(companion):
+    companion.run(OPEN_TEXT + "\nreader.next_button.setFocus()")
+    companion.bus.forget_events()
+    companion.run(
+        "keys(Qt.Key.Key_Space)\n"
+        "wait_until(lambda: reader.title.text() == steps.IMAGE_CHAPTER)\n"
+        "wait_until(lambda: steps.focused() is reader.browser)"
+    )
+    text = chapter_text(companion)
+    assert text.description == "Les équipements de protection individuelle"
+    assert text.caret() == 0
+    companion.bus.wait_for_event("StateChanged", lambda body: body[:2] == ("focused", 1))
+    assert text.call(TEXT, "GetText", "ii", 0, 14)[0] == "Les EPI obligatoires"[:14]
+
+
+def test_an_image_is_read_by_its_authors_description(companion):
+    """The course's alt text reaches the reader (it was dropped, the caption used instead):
+    Qt gives the image itself as one unnamed character, the words follow it in the text."""
+    companion.run(OPEN_TEXT + "\nsteps.open_chapter(window, steps.IMAGE_CHAPTER)")
+    whole = chapter_text(companion).text()
+    described = "Image : Pictogrammes des équipements obligatoires : casque, chaussures, gilet"
+    assert described in whole
+    caption = "Port obligatoire : casque, chaussures de sécurité, gilet haute visibilité"
+    assert whole.index(caption) > whole.index(described)  # the caption after it
+
+
+def test_tab_in_a_chapter_reaches_its_link_and_says_it_is_one(companion):
+    """Qt exposes a link in a text as blue underlined characters, not as a link object:
+    Tab selects it (AT-SPI reports the selection) and it is announced as a link."""
+    companion.run(
+        OPEN_TEXT + "\nreader = steps.open_chapter(window, steps.LINK_CHAPTER)\n"
+        "wait_until(lambda: steps.focused() is reader.browser)"
+    )
+    text = chapter_text(companion)
+    whole = text.text()
+    start = whole.index("Fiche mémo du cours (PDF)")
+    assert text.attributes_at(start + 1)["underline"] == "single"
+    companion.bus.forget_events()
+    companion.run("keys(Qt.Key.Key_Tab)")
+    companion.bus.wait_for_event(
+        "Announcement", lambda body: body[3][1] == "Lien : Fiche mémo du cours (PDF)"
+    )
+    selection = text.call(TEXT, "GetSelection", "i", 0)
+    assert selection == (start, start + len("Fiche mémo du cours (PDF)"))
+    # Enter opens it (in the system's viewer: here, a recorder).
+    opened = companion.run(
+        "opened = []\n"
+        "window.library_view.open_externally = lambda path: opened.append(path) or True\n"
+        "keys(Qt.Key.Key_Return); wait_until(lambda: opened)\n"
+        "result = opened[0].suffix"
+    )
+    assert opened == "'.pdf'"
