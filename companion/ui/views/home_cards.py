@@ -295,14 +295,7 @@ class HomeCardDelegate(QStyledItemDelegate):
     def _bar(
         self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, ratio: float
     ) -> None:
-        track = rounded(box, 4)
-        painter.fillPath(track, option.palette.base())
-        painter.strokePath(track, pen(colour("separator"), 1))
-        if ratio > 0:
-            filled = QRect(
-                box.left(), box.top(), max(int(box.width() * min(ratio, 1.0)), 8), box.height()
-            )
-            painter.fillPath(rounded(filled, 4), option.palette.highlight())
+        paint_bar(painter, option.palette, box, ratio, option.palette.highlight())
 
     def _button(
         self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, text: str, primary: bool
@@ -324,6 +317,18 @@ class HomeCardDelegate(QStyledItemDelegate):
             text,
             palette.highlightedText() if primary else palette.buttonText(),
         )
+
+
+def paint_bar(painter: QPainter, palette: Any, box: QRect, ratio: float, fill: QBrush) -> None:
+    """A progress bar on a card: its track edged at 3:1 on the window (issue 27: the
+    separator's grey was 1.4:1), ``ratio`` of it filled."""
+    radius = box.height() / 2
+    track = rounded(box, radius)
+    painter.fillPath(track, palette.base())
+    painter.strokePath(track, pen(colour("bar_border"), 1))
+    if ratio > 0:
+        width = max(int(box.width() * min(ratio, 1.0)), box.height())
+        painter.fillPath(rounded(QRect(box.left(), box.top(), width, box.height()), radius), fill)
 
 
 def rounded(rect: QRect, radius: float) -> QPainterPath:

@@ -29,7 +29,7 @@ from companion.ui.qt import (
     QWidget,
 )
 from companion.ui.theme import colour
-from companion.ui.views.home_cards import draw_text, fitted, pen, rounded
+from companion.ui.views.home_cards import draw_text, fitted, paint_bar, pen, rounded
 
 CardRole = Qt.ItemDataRole.UserRole + 5
 _Index = QModelIndex | QPersistentModelIndex
@@ -119,15 +119,7 @@ class LibraryCardDelegate(QStyledItemDelegate):
     def _bar(
         self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, ratio: float
     ) -> None:
-        track = rounded(box, 3)
-        painter.fillPath(track, option.palette.base())
-        painter.strokePath(track, pen(colour("separator"), 1))
-        if ratio > 0:
-            width = max(int(box.width() * min(ratio, 1.0)), 6)
-            painter.fillPath(
-                rounded(QRect(box.left(), box.top(), width, box.height()), 3),
-                option.palette.link(),
-            )
+        paint_bar(painter, option.palette, box, ratio, option.palette.link())
 
 
 def card_list() -> QListWidget:
