@@ -7,6 +7,7 @@ catalogue serves both layers.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import threading
 
@@ -64,18 +65,16 @@ def said_again(text: str) -> str:
     return _(_sources().get(text, text))
 
 
-_SOURCES: dict[str, str] = {}
-
-
+@functools.cache
 def _sources() -> dict[str, str]:
     """Each translation of every catalogue mapped back to its source string (read once)."""
-    if not _SOURCES:
-        for language in LANGUAGES:
-            catalogue = getattr(_catalogue(language), "_catalog", {})
-            for source, translated in catalogue.items():
-                if isinstance(source, str) and source and isinstance(translated, str):
-                    _SOURCES.setdefault(translated, source)
-    return _SOURCES
+    sources: dict[str, str] = {}
+    for language in LANGUAGES:
+        catalogue = getattr(_catalogue(language), "_catalog", {})
+        for source, translated in catalogue.items():
+            if isinstance(source, str) and source and isinstance(translated, str):
+                sources.setdefault(translated, source)
+    return sources
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

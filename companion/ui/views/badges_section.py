@@ -110,11 +110,6 @@ class BadgesSection(QWidget):
         events.language_changed.connect(self.refresh)  # its words are said anew
         self.refresh()
 
-    @property
-    def text(self) -> str:
-        """Every badge's words, as shown."""
-        return "\n\n".join(row.text.text() for row in self.findChildren(BadgeRow))
-
     def refresh(self) -> None:
         site_progress = self.site_progress
 

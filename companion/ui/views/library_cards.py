@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from companion import formatting
 from companion.i18n import _
-from companion.services.library import OFFLINE, PARTIAL
 
 from companion.ui.qt import (
     QFont,
@@ -30,6 +29,7 @@ from companion.ui.qt import (
 )
 from companion.ui.theme import colour
 from companion.ui.views.home_cards import draw_text, fitted, paint_bar, pen, rounded
+from companion.ui.views.library_model import course_mark, course_state_words
 
 CardRole = Qt.ItemDataRole.UserRole + 5
 _Index = QModelIndex | QPersistentModelIndex
@@ -52,12 +52,10 @@ def split_site(label: str) -> tuple[str, str]:
 
 
 def where_words(state: str) -> str:
-    """What of the course is on this computer, mark and words (never the mark alone)."""
-    if state == OFFLINE:
-        return "✔ " + _("On this computer")
-    if state == PARTIAL:
-        return "◐ " + _("Partly on this computer")
-    return _("Not downloaded")
+    """What of the course is on this computer, mark and words (never the mark alone): the
+    list's mark and its words for a screen reader, as a line of its own."""
+    words = course_state_words(state)
+    return course_mark(state) + words[:1].upper() + words[1:]
 
 
 def progress_words(card: LibraryCard) -> str:
@@ -109,17 +107,13 @@ class LibraryCardDelegate(QStyledItemDelegate):
         # From the bottom up: the bar, how far, what is here (cards of one height).
         y = box.bottom() - self.PADDING_Y - self.BAR
         if card.total:
-            self._bar(painter, option, QRect(left, y, width, self.BAR), card.done / card.total)
+            bar = QRect(left, y, width, self.BAR)
+            paint_bar(painter, palette, bar, card.done / card.total, palette.link())
         for words in (progress_words(card), where_words(card.state)):
             y -= line + self.GAP
             for part in fitted(words, metrics, width, 1):
                 draw_text(painter, option.font, left, y, part, text)
         painter.restore()
-
-    def _bar(
-        self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, ratio: float
-    ) -> None:
-        paint_bar(painter, option.palette, box, ratio, option.palette.link())
 
 
 def card_list() -> QListWidget:
@@ -128,9 +122,7 @@ def card_list() -> QListWidget:
     courses.setItemDelegate(LibraryCardDelegate(courses))
     courses.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
     courses.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    courses.setWordWrap(True)
     courses.setUniformItemSizes(True)
-    courses.setSpacing(0)
     return courses
 
 

@@ -16,7 +16,6 @@ from companion.ui.qt import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    Qt,
     QTreeWidget,
 )
 from companion.ui.views.home_cards import draw_text, fitted
@@ -71,5 +70,3 @@ def show_as_list(outline: QTreeWidget) -> None:
     outline.setHeaderHidden(True)
     outline.setColumnHidden(1, True)
     outline.setColumnHidden(2, True)
-    outline.setUniformRowHeights(False)
-    outline.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -12,25 +12,22 @@ def scrolling_column(owner: QWidget) -> QVBoxLayout:
     scroll bar only when needed (a hidden horizontal one would hide content)."""
     body = QWidget()
     body.setObjectName("ScrollBody")
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(body)
-    # Not a Tab stop of its own: Tab goes to what is inside, and Qt scrolls it into view.
-    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     outer = QVBoxLayout(owner)
     outer.setContentsMargins(0, 0, 0, 0)
-    outer.addWidget(scroll)
+    outer.addWidget(scrolled(body, across=True))
     return QVBoxLayout(body)
 
 
-def scrolled(widget: QWidget) -> QScrollArea:
+def scrolled(widget: QWidget, *, across: bool = False) -> QScrollArea:
     """``widget`` in a frameless scroll area, scrolling only when it cannot fit (the
-    library's course pane at 200 % text on a 1024×600 screen cut its last buttons)."""
+    library's course pane at 200 % text on a 1024×600 screen cut its last buttons);
+    ``across``: sideways too, when needed."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # Not a Tab stop of its own: Tab goes to what is inside, and Qt scrolls it into view.
     scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if not across:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(widget)
     return scroll
