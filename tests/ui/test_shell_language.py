@@ -130,3 +130,20 @@ def test_a_language_switch_relabels_the_deeper_views_banners_and_qt_s_file_dialo
     labels = {b.text().replace("&", "") for b in french.findChildren(QAbstractButton)}
     assert "Enregistrer" in labels and "Annuler" in labels, labels
     qtbot.waitUntil(lambda: library.banner.text.startswith("Aucune application"), timeout=5_000)
+
+
+def test_a_closed_banner_stays_closed_after_a_language_switch(platform_env, make_window, qtbot):
+    """A banner says its words again in the new language; one the learner closed must not
+    come back (nor be announced again) because the language changed."""
+    from companion.errors import UserFacingError
+    from companion.i18n import _
+
+    window = refreshed(qtbot, make_window())
+    library = window.show_library()
+    library._failed(UserFacingError(_("No application on this computer can open PDFs.")))
+    qtbot.mouseClick(library.banner.action_button, Qt.MouseButton.LeftButton)
+    assert library.banner.isHidden()
+    window.set_language("en")
+    qtbot.wait(200)  # the language change reaches every widget
+    assert library.banner.isHidden()
+    window.set_language("fr")

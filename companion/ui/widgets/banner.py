@@ -73,16 +73,20 @@ class MessageBanner(QFrame):
         learner switches (a banner shown in French stayed French, issue 25)."""
         self._words = words
         self._watch_language()
-        self._say(kind, *words())
+        self.setProperty("kind", kind)
+        if self._styled:  # styled by an earlier show: again, for the new kind's colours
+            self.style().unpolish(self)
+            self.style().polish(self)
+        message, details = self._fill(*words())
+        self.show()
+        announce.banner_shown(self, kind, message, details)  # heard wherever the focus is
 
     def show_message(
         self, kind: str, message: str, hint: str = "", reference: str = "", action: str = ""
     ) -> None:
         """``kind`` is "error" or "warning"; it picks the colours in the style sheet."""
         shown = (message, hint, reference, action)
-        self._words = lambda: shown
-        self._watch_language()
-        self._say(kind, message, hint, reference, action)
+        self.tell(kind, lambda: shown)
 
     def _watch_language(self) -> None:
         """Once a message is shown: told of language switches by a filter of its own (a
@@ -100,18 +104,15 @@ class MessageBanner(QFrame):
 
     def _say_again(self) -> None:
         """What ``tell`` makes anew, the rest as the catalogue has it (an error's text
-        made from figures or names stays as it was)."""
-        if self._words is None:
+        made from figures or names stays as it was). Only the words change: a banner the
+        learner closed stays closed, and nothing is announced again."""
+        if self._words is None or self.isHidden():
             return
         message, hint, reference, action = self._words()
-        kind = str(self.property("kind"))
-        self._say(kind, said_again(message), said_again(hint), reference, said_again(action))
+        self._fill(said_again(message), said_again(hint), reference, said_again(action))
 
-    def _say(self, kind: str, message: str, hint: str, reference: str, action: str) -> None:
-        self.setProperty("kind", kind)
-        if self._styled:  # styled by an earlier show: again, for the new kind's colours
-            self.style().unpolish(self)
-            self.style().polish(self)
+    def _fill(self, message: str, hint: str, reference: str, action: str) -> tuple[str, str]:
+        """The banner's words; the message and the details line shown."""
         self._message.setText(message)
         details = hint
         if reference:
@@ -121,8 +122,7 @@ class MessageBanner(QFrame):
         self._hint.setText(details)
         self._hint.setVisible(bool(details))
         self._button.setText(action or _("Try again"))
-        self.show()
-        announce.banner_shown(self, kind, message, details)  # heard wherever the focus is
+        return message, details
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
         super().showEvent(event)
