@@ -90,10 +90,11 @@ def press_buttons_with_enter(app: QApplication) -> None:
 
 
 def titles_as_headings() -> None:
-    """Views' titles and quiz questions said to be headings by a screen reader (issue 27)."""
-    from companion.ui import headings
+    """Views' titles, quiz questions and a chapter's headings, links and images given to a
+    screen reader with their roles (issue 27)."""
+    from companion.ui import accessible_roles
 
-    headings.install()
+    accessible_roles.install()
 
 
 def set_window_icon(app: QApplication) -> None:

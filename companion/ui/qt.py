@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from PySide6.QtWidgets import QLabel as _QtLabel
+from shiboken6 import VoidPtr, getCppPointer
 from shiboken6 import isValid as is_alive  # noqa: N813 - true while the C++ object lives
 
 
@@ -192,7 +193,10 @@ if TYPE_CHECKING:
     )
     from PySide6.QtGui import (
         QAccessible,
+        QAccessibleActionInterface,
         QAccessibleAnnouncementEvent,
+        QAccessibleAttributesInterface,
+        QAccessibleEvent,
         QActionGroup,
         QColor,
         QDesktopServices,
@@ -209,6 +213,7 @@ if TYPE_CHECKING:
         QPen,
         QPixmap,
         QTextDocument,
+        QTextFormat,
     )
     from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
     from PySide6.QtWidgets import (
@@ -265,7 +270,13 @@ _LATER = {
     **dict.fromkeys(("QPointF", "QRectF"), "PySide6.QtCore"),
     # Said to a screen reader (companion.ui.announce), when something changes.
     **dict.fromkeys(("QAccessible", "QAccessibleAnnouncementEvent"), "PySide6.QtGui"),
-    "QAccessibleWidget": "PySide6.QtWidgets",  # companion.ui.headings
+    # Roles of our own: headings, and a chapter's links and images (accessible_roles).
+    **dict.fromkeys(
+        ("QAccessibleActionInterface", "QAccessibleAttributesInterface", "QAccessibleEvent"),
+        "PySide6.QtGui",
+    ),
+    "QAccessibleWidget": "PySide6.QtWidgets",
+    "QTextFormat": "PySide6.QtGui",
     "QPageSize": "PySide6.QtGui",
     "QPdfWriter": "PySide6.QtGui",
     "QTextDocument": "PySide6.QtGui",
@@ -307,6 +318,19 @@ _LATER = {
 
 
 _multimedia: Any = False  # not looked for yet
+
+
+def base_pointer(obj: Any, base: int) -> Any:
+    """The address of ``obj``'s C++ part for its ``base``-th wrapped base class, as Qt
+    takes a ``void *`` (a Python class that implements two Qt interfaces has one C++
+    object for each)."""
+    return VoidPtr(getCppPointer(obj)[base])
+
+
+def pointer_or_null(pointer: Any) -> Any:
+    """``pointer`` as Qt takes a ``void *``: PySide gives None for a null one, and
+    crashes when given None back (or a plain int)."""
+    return VoidPtr(0) if pointer is None else pointer
 
 
 def multimedia() -> Any | None:
@@ -361,7 +385,10 @@ __all__ = [
     "QAbstractButton",
     "QAbstractListModel",
     "QAccessible",
+    "QAccessibleActionInterface",
     "QAccessibleAnnouncementEvent",
+    "QAccessibleAttributesInterface",
+    "QAccessibleEvent",
     "QAccessibleWidget",
     "QAction",
     "QActionGroup",
@@ -426,6 +453,7 @@ __all__ = [
     "QTabWidget",
     "QTextBrowser",
     "QTextDocument",
+    "QTextFormat",
     "QThreadPool",
     "QTimer",
     "QTranslator",
@@ -438,9 +466,11 @@ __all__ = [
     "QtMsgType",
     "Signal",
     "Slot",
+    "base_pointer",
     "is_alive",
     "plain_message_box",
     "plain_tooltip",
+    "pointer_or_null",
     "qInstallMessageHandler",
     "qVersion",
     "rich_label",

@@ -31,6 +31,8 @@ REGISTRY = "org.a11y.atspi.Registry"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 TEXT = "org.a11y.atspi.Text"
+COMPONENT = "org.a11y.atspi.Component"
+ACTION = "org.a11y.atspi.Action"
 EVENT_OBJECT = "org.a11y.atspi.Event.Object"
 CALL_SECONDS = 10  # one D-Bus call; an app that does not answer in this fails the test
 BUS_DRIVER = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
@@ -41,6 +43,7 @@ ROLES = {
     "check box": 7,
     "combo box": 11,
     "heading": 83,
+    "image": 27,  # Qt's role name for it: "graphic"
     "label": 29,
     "link": 88,
     "list": 31,
@@ -105,6 +108,7 @@ class Node:
     description: str = ""
     states: frozenset[int] = frozenset()
     interfaces: tuple[str, ...] = ()
+    level: str = ""  # a heading's, as read with the tree
     children: list[Node] = field(default_factory=list)
 
     def call(self, interface: str, method: str, signature: str = "", *args: Any) -> Any:
@@ -119,6 +123,14 @@ class Node:
         yield self
         for child in self.children:
             yield from child.walk()
+
+    def attributes(self) -> dict[str, str]:
+        """The object's attributes (a heading's ``level``)."""
+        return dict(self.call(ACCESSIBLE, "GetAttributes")[0])
+
+    def extents(self) -> tuple[int, int, int, int]:
+        """x, y, width, height on the screen."""
+        return tuple(self.call(COMPONENT, "GetExtents", "u", 0)[0])  # type: ignore[return-value]
 
     @property
     def showing(self) -> bool:
@@ -264,16 +276,22 @@ class AtSpiBus:
             timeout = 0.02
 
     def wait_for_event(
-        self, member: str, match: Callable[[tuple[Any, ...]], bool], seconds: float = 10
+        self,
+        member: str,
+        match: Callable[[tuple[Any, ...]], bool],
+        seconds: float = 10,
+        path: str = "",
     ) -> tuple[Any, ...]:
+        """The next event ``member`` whose body matches (sent by the object at ``path``,
+        when given)."""
         deadline = time.monotonic() + seconds
         seen: list[str] = []
         while time.monotonic() < deadline:
             self.pump(0.1)
             while self.events:
-                kind, _path, body = self.events.popleft()
-                seen.append(f"{kind} {body if kind == 'Announcement' else body[:1]!r}")
-                if kind == member and match(body):
+                kind, sender, body = self.events.popleft()
+                seen.append(f"{kind} {body if kind == 'Announcement' else body[:2]!r} {sender}")
+                if kind == member and match(body) and sender in ("", path or sender):
                     return body
         raise AssertionError(f"no {member} event in {seconds} s; seen: {seen[-30:]}")
 
@@ -318,6 +336,8 @@ class AtSpiBus:
                 if word & (1 << bit)
             )
             current.interfaces = tuple(current.call(ACCESSIBLE, "GetInterfaces")[0])
+            if current.role == "heading":  # its level, read while it is there
+                current.level = current.attributes().get("level", "")
             current.children = [
                 read(Node(self, owner, path))
                 for owner, path in current.call(ACCESSIBLE, "GetChildren")[0]

@@ -4,7 +4,7 @@ of an ordered list were missing from the text."""
 
 from __future__ import annotations
 
-from tests.a11y.atspi import TEXT, Node
+from tests.a11y.atspi import ACCESSIBLE, ACTION, ROLES, STATE_FOCUSABLE, STATE_FOCUSED, TEXT, Node
 
 OPEN_TEXT = (
     "import tests.a11y.steps as steps; steps.downloaded(window)\n"
@@ -81,34 +81,77 @@ def test_next_takes_the_focus_to_the_new_chapter(companion):
 
 def test_an_image_is_read_by_its_authors_description(companion):
     """The course's alt text reaches the reader (it was dropped, the caption used instead):
-    Qt gives the image itself as one unnamed character, the words follow it in the text."""
+    in the text, the words follow the image; the image is an object named with them (it
+    was one unnamed character of the text, U+FFFC)."""
     companion.run(OPEN_TEXT + "\nsteps.open_chapter(window, steps.IMAGE_CHAPTER)")
-    whole = chapter_text(companion).text()
-    described = "Image : Pictogrammes des équipements obligatoires : casque, chaussures, gilet"
-    assert described in whole
+    text = chapter_text(companion)
+    whole = text.text()
+    alt = "Pictogrammes des équipements obligatoires : casque, chaussures, gilet"
+    assert f"Image : {alt}" in whole
     caption = "Port obligatoire : casque, chaussures de sécurité, gilet haute visibilité"
-    assert whole.index(caption) > whole.index(described)  # the caption after it
+    assert whole.index(caption) > whole.index(f"Image : {alt}")  # the caption after it
+    image = text.one("graphic", alt)  # Qt's name for AT-SPI's image role
+    assert image.call(ACCESSIBLE, "GetRole") == (ROLES["image"],)
+    assert within(image.extents(), text.extents())
 
 
-def test_tab_in_a_chapter_reaches_its_link_and_says_it_is_one(companion):
-    """Qt exposes a link in a text as blue underlined characters, not as a link object:
-    Tab selects it (AT-SPI reports the selection) and it is announced as a link."""
+def within(inner: tuple[int, ...], outer: tuple[int, ...]) -> bool:
+    x, y, width, height = inner
+    left, top, outer_width, outer_height = outer
+    inside = left <= x and x + width <= left + outer_width
+    return inside and top <= y and y + height <= top + outer_height and width and height
+
+
+def test_a_chapters_headings_are_headings_of_their_level(companion):
+    """The course's headings were bold text only: each is a heading object of the level
+    the course gave it, in reading order, over its words in the text."""
+    companion.run(
+        OPEN_TEXT + "\nreader = steps.open_chapter(window, steps.LINK_CHAPTER)\n"
+        "wait_until(lambda: steps.focused() is reader.browser)"
+    )
+    tree = companion.tree()
+    title = tree.one("heading", steps_link_chapter())
+    assert title.attributes() == {"level": "1"}  # the view's title
+    text = tree.one("label", "Texte du chapitre")
+    headings = text.find("heading")
+    assert [h.name for h in headings] == ["Protéger", "Alerter", "Secourir"], text.dump()
+    assert all(h.attributes() == {"level": "2"} for h in headings)
+    lines = text.text().split("\n")
+    where = [lines.index(h.name) for h in headings]  # each a line of the text, in order
+    assert where == sorted(where)
+    tops = [h.extents()[1] for h in headings]
+    assert tops == sorted(tops) and all(within(h.extents(), text.extents()) for h in headings)
+
+
+def steps_link_chapter() -> str:
+    from tests.a11y.steps import LINK_CHAPTER
+
+    return LINK_CHAPTER
+
+
+def test_tab_in_a_chapter_focuses_its_link_object(companion):
+    """Qt exposes a link in a text as blue underlined characters: it is also a link object
+    now, named with its words; Tab selects it in the text and gives it the focus (a screen
+    reader says "link"), Enter or its action opens it, and moving on in the text gives the
+    focus back to the text."""
     companion.run(
         OPEN_TEXT + "\nreader = steps.open_chapter(window, steps.LINK_CHAPTER)\n"
         "wait_until(lambda: steps.focused() is reader.browser)"
     )
     text = chapter_text(companion)
     whole = text.text()
-    start = whole.index("Fiche mémo du cours (PDF)")
+    words = "Fiche mémo du cours (PDF)"
+    start = whole.index(words)
     assert text.attributes_at(start + 1)["underline"] == "single"
+    link = text.one("link", words)
+    assert within(link.extents(), text.extents())
     companion.bus.forget_events()
     companion.run("keys(Qt.Key.Key_Tab)")
-    companion.bus.wait_for_event(
-        "Announcement", lambda body: body[3][1] == "Lien : Fiche mémo du cours (PDF)"
-    )
+    companion.bus.wait_for_event("StateChanged", focused, path=link.path)
+    assert {STATE_FOCUSABLE, STATE_FOCUSED} <= chapter_text(companion).one("link", words).states
     selection = text.call(TEXT, "GetSelection", "i", 0)
-    assert selection == (start, start + len("Fiche mémo du cours (PDF)"))
-    # Enter opens it (in the system's viewer: here, a recorder).
+    assert selection == (start, start + len(words))
+    # Enter opens it (in the system's viewer: here, a recorder); so does its action.
     opened = companion.run(
         "opened = []\n"
         "window.library_view.open_externally = lambda path: opened.append(path) or True\n"
@@ -116,3 +159,15 @@ def test_tab_in_a_chapter_reaches_its_link_and_says_it_is_one(companion):
         "result = opened[0].suffix"
     )
     assert opened == "'.pdf'"
+    assert link.call(ACTION, "GetName", "i", 0) == ("Press",)
+    assert link.call(ACTION, "DoAction", "i", 0) == (True,)
+    assert companion.run("wait_until(lambda: len(opened) == 2); result = opened[1].suffix")
+    # The caret moves on: the text has the focus again, its caret followed.
+    companion.bus.forget_events()
+    companion.run("reader.browser.setFocus(); keys(Qt.Key.Key_Up)")
+    companion.bus.wait_for_event("StateChanged", focused, path=text.path)
+    assert STATE_FOCUSED not in chapter_text(companion).one("link", words).states
+
+
+def focused(body: tuple) -> bool:
+    return bool(body[:2] == ("focused", 1))

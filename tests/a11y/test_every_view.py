@@ -79,6 +79,7 @@ def test_every_view_names_every_control(companion, platform_env):
             ("library, downloaded", "steps.downloaded(window)"),
             ("reader, text", "steps.open_chapter(window, steps.TEXT_CHAPTER)"),
             ("reader, image", "steps.open_chapter(window, steps.IMAGE_CHAPTER)"),
+            ("reader, links", "steps.open_chapter(window, steps.LINK_CHAPTER)"),
             ("reader, quiz", "steps.open_chapter(window, steps.QUIZ)"),
             ("reader, quiz result", "steps.answer_quiz(window, right=False)"),
             ("library, back to the outline", "window.library_view.back_to_outline(); wait(0.5)"),
@@ -99,6 +100,19 @@ def test_every_view_names_every_control(companion, platform_env):
     assert "Les principaux dangers d'un chantier" in headings["reader, text"], headings
     prompts = [name for name in headings["reader, quiz"] if name[:2] in ("1.", "2.", "3.")]
     assert len(prompts) == 3, headings["reader, quiz"]
+    # Each heading says its level: a view's title 1, a question 2, a chapter's its own.
+    levels = {
+        (view, node.name): node.level
+        for view, tree in trees.items()
+        for node in tree.find("heading")
+    }
+    assert all(level and int(level) >= 1 for level in levels.values()), levels
+    assert levels["catalogue", "Catalogue des formations"] == "1"
+    assert levels["reader, quiz", prompts[0]] == "2"
+    assert levels["reader, text", "Pourquoi la sécurité d'abord"] == "2"
+    # A chapter's links and images are objects of their own (see test_chapter_reading).
+    assert trees["reader, links"].find("link", "Fiche mémo du cours (PDF)")
+    assert trees["reader, image"].find("graphic")
     # A quiz's answers say their question; its three questions are all there.
     quiz = trees["reader, quiz"]
     assert not answers_without_their_question(quiz)

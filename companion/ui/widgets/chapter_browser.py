@@ -18,6 +18,7 @@ from companion.services.chapter_images import IMAGE_SCHEME, ImageToDecode
 from companion.ui import qt
 from companion.ui.announce import announce
 from companion.ui.qt import QSize, QTextBrowser
+from companion.ui.widgets.chapter_marks import ChapterMarks
 
 log = logging.getLogger("companion.ui")
 
@@ -60,7 +61,8 @@ class ChapterBrowser(QTextBrowser):
     The arrows, Page Down and Ctrl+End move a caret through the text (the view follows
     it), as in a document: a screen reader reads the line the caret is on, and hears it
     move (issue 27: the text scrolled, and nothing was said). Links stay reachable with
-    Tab, and open with Enter."""
+    Tab, and open with Enter. Its headings, links and images are also objects of their
+    own to a screen reader (``marks``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,6 +70,12 @@ class ChapterBrowser(QTextBrowser):
         self.setTextInteractionFlags(flags.TextBrowserInteraction | flags.TextSelectableByKeyboard)
         self._pending = qt.QImage(1, 1, qt.QImage.Format.Format_ARGB32)
         self._pending.fill(0)  # transparent: the space the image will take
+        self.marks = ChapterMarks(self)
+
+    def setHtml(self, text: str) -> None:  # noqa: N802 - Qt's API
+        """A chapter shown, with its marks."""
+        super().setHtml(text)
+        self.marks.rebuild()
 
     def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt's API
         """Only what was given: never a file, a network address or a style sheet."""
@@ -78,16 +86,22 @@ class ChapterBrowser(QTextBrowser):
         return None
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's API
-        """Tab selects the next link in the text: said to be a link, with its words. Qt
-        gives a screen reader a link as blue underlined text (no link object), and tells
-        it nothing when Tab selects one."""
-        moved = bool(super().focusNextPrevChild(next))
+        """Tab selects the next link in the text: its mark takes the accessible focus, so
+        a screen reader says it is a link, with its words (Qt tells it nothing when Tab
+        selects one). A link past the marks' limit is announced instead."""
+        with self.marks.tabbing():
+            moved = bool(super().focusNextPrevChild(next))
         cursor = self.textCursor()
-        if moved and self.hasFocus() and cursor.hasSelection():
-            probe = self.textCursor()
-            probe.setPosition(cursor.selectionStart() + 1)
-            if probe.charFormat().isAnchor():
-                announce(self, _("Link: {text}").format(text=cursor.selectedText()))
+        if not (moved and self.hasFocus() and cursor.hasSelection()):
+            return moved
+        link = self.marks.selected_link()
+        if link is not None:
+            self.marks.focus_link(link)
+            return moved
+        probe = self.textCursor()
+        probe.setPosition(cursor.selectionStart() + 1)
+        if probe.charFormat().isAnchor():
+            announce(self, _("Link: {text}").format(text=cursor.selectedText()))
         return moved
 
     def caret_to_view(self) -> None:
