@@ -22,11 +22,12 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    when_namespace_ready,
 )
 from companion.ui.translations import install_qt_translations
 from companion.ui.widgets.banner import settings_problems_banner
 from companion.ui.widgets.connection_indicator import ConnectionIndicator, Reachability
-from companion.ui.widgets.focus import focus_first, focus_inside
+from companion.ui.widgets.focus import focus_first, focus_inside, notices_first
 from companion.ui.widgets.lazy_tab import LazyTab
 from companion.ui.widgets.screen_fit import fit_to_screen
 from companion.ui.widgets.sync_indicator import ElidedLabel, SyncIndicator
@@ -86,6 +87,10 @@ class Shell(QMainWindow):
             self.top_banners.insertWidget(0, banner)
         else:
             self.top_banners.addWidget(banner)
+        when_namespace_ready(self._notices_first_in_tab_order)
+
+    def _notices_first_in_tab_order(self) -> None:
+        notices_first(self)  # made after the tabs, a notice's buttons came after the views
 
     def add_status_marker(self, marker: QWidget) -> None:
         """First thing on the left of the status bar (the kiosk's "shared computer")."""

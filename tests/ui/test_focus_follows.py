@@ -114,3 +114,25 @@ def test_tab_goes_from_the_tabs_to_the_home_cards_before_the_status_bar(
     assert seen[-1] is home.list, seen
     # On the way: a notice above the tabs, perhaps ("Se connecter"), never the status bar.
     assert not any(window.statusBar().isAncestorOf(widget) for widget in seen), seen
+
+
+def test_a_notice_above_the_tabs_comes_before_them_in_the_tab_order(
+    platform_env, make_window, qtbot
+):
+    """« Personne n'est connecté … Se connecter » is shown above the tabs: Tab reached its
+    buttons after every view, just before the status bar (issue 27)."""
+    window = refreshed(qtbot, make_window())
+    window.start()
+    notice = window.notice
+    qtbot.waitUntil(notice.isVisible, timeout=10_000)
+    window.tabs.setCurrentIndex(2)  # a view built now joins the chain: the order holds
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tab_bar = window.tabs.tabBar()
+    tab_bar.setFocus(Qt.FocusReason.TabFocusReason)
+    before = press(qtbot, window, Key.Key_Backtab)
+    assert notice.isAncestorOf(before), before
+    seen = [before]
+    while notice.isAncestorOf(seen[-1]) and len(seen) < 5:
+        seen.append(press(qtbot, window, Key.Key_Tab))
+    assert seen[-1] is tab_bar, seen

@@ -56,32 +56,77 @@ def _focus_to_neighbour(widget: QWidget, neighbours: tuple[QWidget, ...]) -> Non
             return
 
 
+def _tab_stops(parent: QWidget) -> list[QWidget]:
+    """The buttons under ``parent`` that Tab stops at: moving containers, or after a
+    list's inner parts, did not move them."""
+    tab_stop = Qt.FocusPolicy.TabFocus
+    buttons = parent.findChildren(qt.QAbstractButton)
+    return [button for button in buttons if button.focusPolicy() & tab_stop]
+
+
+def _notices(window: QWidget) -> tuple[QWidget | None, list[QWidget]]:
+    """The window's tab widget, and the buttons of the notices shown above it."""
+    central = window.centralWidget() if isinstance(window, qt.QMainWindow) else None
+    tabs = central.findChild(qt.QTabWidget) if central is not None else None
+    if central is None or tabs is None:
+        return None, []
+    above = [c for c in central.children() if isinstance(c, QWidget) and c is not tabs]
+    return tabs, [control for notice in above for control in _tab_stops(notice)]
+
+
+def notices_first(window: QWidget) -> None:
+    """The notices above the tabs (« Se connecter »…) before the tabs in the Tab order,
+    as they are shown: made after the tabs, they joined the chain after every view
+    (issue 27). Their buttons go, in order, at the end of the window's chain, which Tab
+    goes round to the tabs from: the widget before the tab widget that Tab stops at
+    (Qt moves nothing after a widget that takes no focus)."""
+    tabs, controls = _notices(window)
+    anchor = _tab_stop_before(tabs, controls) if tabs is not None else None
+    if anchor is None:
+        return
+    for control in controls:
+        QWidget.setTabOrder(anchor, control)
+        anchor = control
+
+
+def _tab_stop_before(widget: QWidget, skipped: list[QWidget]) -> QWidget | None:
+    """The nearest widget before ``widget`` in the focus chain that Tab stops at."""
+    before = widget.previousInFocusChain()
+    for _step in range(500):
+        if before is None or before is widget:
+            return None
+        if before not in skipped and before.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return before
+        before = before.previousInFocusChain()
+    return None
+
+
 def chrome_last(window: QWidget) -> None:
     """The status bar's controls moved to the end of the window's Tab order, after every
-    view: a view built after the window (each tab but the first) joined the chain at its
-    end, after the status bar, so Tab went from the tabs to "Sync now" before the view's
-    content (issue 27). Content, its actions, then the chrome."""
+    view, the notices above the tabs after them (so, round the chain, before the tabs):
+    a view built after the window (each tab but the first) joined the chain at its end,
+    after the status bar, so Tab went from the tabs to "Sync now" before the view's
+    content (issue 27). Notices, content, its actions, then the chrome."""
     bar = window.findChild(qt.QStatusBar)
     if bar is None:
         return
     tab_stop = Qt.FocusPolicy.TabFocus
-    # Only what Tab stops at: moving containers, or after a list's inner parts, did not.
-    controls = [
-        button for button in bar.findChildren(qt.QAbstractButton) if button.focusPolicy() & tab_stop
-    ]
+    controls = _tab_stops(bar)
+    notices = _notices(window)[1]
     # The chain's last widget of a view, looked for from the end: walking the whole chain
     # (every widget wrapped for Python) made the library's flow layouts crash later.
     last: QWidget | None = window.previousInFocusChain()
     for _step in range(500):
         if last is None or last is window:
             return
-        if not bar.isAncestorOf(last) and last.focusPolicy() & tab_stop:
+        if not bar.isAncestorOf(last) and last not in notices and last.focusPolicy() & tab_stop:
             break
         last = last.previousInFocusChain()
     for control in controls:
         if last is not None and control is not last:
             QWidget.setTabOrder(last, control)
         last = control
+    notices_first(window)
 
 
 def close_with_escape(window: QWidget) -> None:
