@@ -126,3 +126,60 @@ def test_a_chapter_of_thousands_of_links_makes_a_bounded_number_of_marks(browser
         "".join(f"<p><a href='https://example.org/{n}'>n{n}</a></p>" for n in range(2000))
     )
     assert len(browser.marks.widgets) == MAX_MARKS
+
+
+def line_widths(browser) -> list[float]:
+    widths = []
+    block = browser.document().begin()
+    while block.isValid():
+        layout = block.layout()
+        widths += [layout.lineAt(n).naturalTextWidth() for n in range(layout.lineCount())]
+        block = block.next()
+    return widths
+
+
+def test_a_wide_window_keeps_lines_to_a_reading_measure_centred(browser, qtbot):
+    """At 1280 px a chapter's lines ran 200 characters (issue 25): about 75 now, the text
+    in the middle; a narrow window keeps the whole width."""
+    browser.setHtml("<p>" + "Le bâtiment et les travaux publics restent un secteur. " * 40 + "</p>")
+    browser.resize(1280, 600)
+    measure = browser.fontMetrics().averageCharWidth() * 75
+    qtbot.waitUntil(lambda: max(line_widths(browser)) <= measure)
+    assert max(line_widths(browser)) > measure * 0.8  # lines fill the measure
+    margin = browser.document().rootFrame().frameFormat().leftMargin()
+    assert abs(2 * margin + measure - browser.viewport().width()) <= 2  # centred
+    link = browser.marks.widgets  # marks follow the text when the margins change
+    browser.resize(400, 600)
+    qtbot.waitUntil(lambda: browser.document().rootFrame().frameFormat().leftMargin() == 0)
+    assert max(line_widths(browser)) > browser.viewport().width() * 0.8
+    assert link == browser.marks.widgets
+
+
+def test_larger_text_widens_the_measure(browser, qtbot):
+    browser.resize(1280, 600)
+    before = browser.document().rootFrame().frameFormat().leftMargin()
+    font = browser.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    browser.setFont(font)
+    assert browser.document().rootFrame().frameFormat().leftMargin() < before
+
+
+def test_marks_follow_the_text_into_its_measure(browser, qtbot):
+    browser.resize(1280, 600)
+    heading = browser.marks.widgets[0]
+    margin = browser.document().rootFrame().frameFormat().leftMargin()
+    assert heading.geometry().left() >= margin
+
+
+def test_a_link_that_shows_no_words_is_named_by_its_image_or_its_address(browser):
+    browser.setHtml(
+        "<p><a href='https://example.org/plan'>"
+        "<img src='companion-image:0' width='40' height='40' alt='Plan du site'></a> "
+        "<a href='https://example.org/deco'><img src='companion-image:1' width='4' height='4'></a>"
+        "</p>"
+    )
+    links = [w.mark for w in browser.marks.widgets if w.mark.kind == LINK]
+    assert [m.words for m in links] == [
+        "Plan du site",
+        "https://example.org/deco",  # an undescribed image: its address
+    ]

@@ -59,7 +59,9 @@ def marks_in(document: Any) -> list[Mark]:
 
 
 def _inline_marks(block: Any) -> list[Mark]:
-    """A block's links (the fragments of one address run together) and described images."""
+    """A block's links (the fragments of one address run together) and described images.
+    A link's words are what it shows: an image's description for an image that is a
+    link, its address when it shows no words at all."""
     alt_text = qt.QTextFormat.Property.ImageAltText
     marks: list[Mark] = []
     fragments = block.begin()
@@ -67,19 +69,26 @@ def _inline_marks(block: Any) -> list[Mark]:
         fragment = fragments.fragment()
         char_format = fragment.charFormat()
         start, end = fragment.position(), fragment.position() + fragment.length()
-        if char_format.isImageFormat():
-            alt = str(char_format.property(alt_text) or "").strip()
-            if alt:  # an image without one is decoration, as in a browser
-                marks.append(Mark(IMAGE, alt, start, end))
-        elif char_format.isAnchor() and char_format.anchorHref():
-            href = char_format.anchorHref()
-            last = marks[-1] if marks else None
-            if last and last.kind == LINK and last.href == href and last.end == start:
-                marks[-1] = last._replace(words=last.words + fragment.text(), end=end)
+        image = char_format.isImageFormat()
+        alt = str(char_format.property(alt_text) or "").strip() if image else ""
+        if alt:  # an image without one is decoration, as in a browser
+            marks.append(Mark(IMAGE, alt, start, end))
+        href = char_format.anchorHref() if char_format.isAnchor() else ""
+        if href:
+            words = alt if image else fragment.text()
+            last = next((m for m in reversed(marks) if m.kind == LINK), None)
+            if last and last.href == href and last.end == start:
+                marks[marks.index(last)] = last._replace(words=f"{last.words} {words}", end=end)
             else:
-                marks.append(Mark(LINK, fragment.text(), start, end, href=href))
+                marks.append(Mark(LINK, words, start, end, href=href))
         fragments += 1
-    return [mark._replace(words=" ".join(mark.words.split())) for mark in marks]
+    return [_said(mark) for mark in marks]
+
+
+def _said(mark: Mark) -> Mark:
+    """A mark's words on one line, without the character that stands for an image."""
+    words = " ".join(mark.words.replace("\ufffc", " ").split())
+    return mark._replace(words=words or mark.href)
 
 
 class MarkWidget(QWidget):
@@ -112,12 +121,17 @@ class ChapterMarks(QObject):
         browser.cursorPositionChanged.connect(self._caret_moved)
         browser.selectionChanged.connect(self._caret_moved)  # a key that only unselects
 
-    def rebuild(self) -> None:
-        """Marks for the chapter now shown, the last one's gone."""
+    def clear(self) -> None:
+        """No marks: the chapter they stood for is going."""
         for widget in self.widgets:
             widget.hide()
             widget.deleteLater()
+        self.widgets = []
         self._focused = None
+
+    def rebuild(self) -> None:
+        """Marks for the chapter now shown, the last one's gone."""
+        self.clear()
         viewport = self.browser.viewport()
         self.widgets = [MarkWidget(m, self, viewport) for m in marks_in(self.browser.document())]
         self.place()
