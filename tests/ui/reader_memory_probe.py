@@ -158,7 +158,9 @@ class Progress:
 def first_image_colour(reader) -> str:
     """The colour drawn under the chapter's heading: where the first image is."""
     reader.browser.verticalScrollBar().setValue(0)
-    return str(reader.browser.viewport().grab().toImage().pixelColor(100, 200).name())
+    page_margin = int(reader.browser.document().rootFrame().frameFormat().leftMargin())
+    image = reader.browser.viewport().grab().toImage()
+    return str(image.pixelColor(page_margin + 100, 200).name())  # the text is centred
 
 
 def main() -> None:

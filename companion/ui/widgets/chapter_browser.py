@@ -22,6 +22,13 @@ from companion.ui.widgets.chapter_marks import ChapterMarks
 
 log = logging.getLogger("companion.ui")
 
+# A line of about this many characters, the text centred in wider windows: the measure of
+# books and of the web for reading. At 1280 px a chapter's lines ran 200 characters, and
+# the eye lost the start of the next one (issue 25).
+MEASURE_CHARACTERS = 75
+# Paragraphs and list items a little more spaced than Qt's single line.
+TEXT_STYLE = "p, li { line-height: 140%; }"
+
 # What Qt's reader may allocate for one image, in MB: a backstop under the budget's own
 # check (16 million pixels, 64 MB), should a decoder size an image otherwise.
 ALLOCATION_LIMIT_MB = 80
@@ -71,11 +78,36 @@ class ChapterBrowser(QTextBrowser):
         self._pending = qt.QImage(1, 1, qt.QImage.Format.Format_ARGB32)
         self._pending.fill(0)  # transparent: the space the image will take
         self.marks = ChapterMarks(self)
+        self.document().setDefaultStyleSheet(TEXT_STYLE)
 
     def setHtml(self, text: str) -> None:  # noqa: N802 - Qt's API
-        """A chapter shown, with its marks."""
+        """A chapter shown, at its measure, with its marks."""
+        self.marks.clear()  # not placed over a text they no longer stand for
         super().setHtml(text)
+        self.fit_measure()
         self.marks.rebuild()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        super().resizeEvent(event)
+        self.fit_measure()
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        super().changeEvent(event)
+        if event.type() == qt.QEvent.Type.FontChange:  # larger text: a wider measure
+            self.fit_measure()
+
+    def fit_measure(self) -> None:
+        """Lines of about ``MEASURE_CHARACTERS`` in the text's font (it grows with the
+        zoom), centred: the room left over is the page's margins."""
+        measure = self.fontMetrics().averageCharWidth() * MEASURE_CHARACTERS
+        side = max(0, (self.viewport().width() - measure) // 2)
+        frame = self.document().rootFrame()
+        page = frame.frameFormat()
+        if (page.leftMargin(), page.rightMargin()) != (side, side):
+            page.setLeftMargin(side)
+            page.setRightMargin(side)
+            frame.setFrameFormat(page)
+            self.marks.place()
 
     def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt's API
         """Only what was given: never a file, a network address or a style sheet."""
