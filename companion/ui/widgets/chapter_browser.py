@@ -90,6 +90,7 @@ class ChapterBrowser(QTextBrowser):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         super().resizeEvent(event)
         self.fit_measure()
+        self.marks.place()  # the text reflowed: its words moved
 
     def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         super().changeEvent(event)

@@ -114,8 +114,8 @@ class ChapterMarks(QObject):
         self.widgets: list[MarkWidget] = []
         self._focused: MarkWidget | None = None
         self._tabbing = False
-        browser.verticalScrollBar().valueChanged.connect(self.place)
-        browser.horizontalScrollBar().valueChanged.connect(self.place)
+        # Scrolling moves them with the viewport's other children (QWidget.scroll); a new
+        # layout (another width, the text's size, an image's) places them again.
         layout = browser.document().documentLayout()
         layout.documentSizeChanged.connect(self.place)
         browser.cursorPositionChanged.connect(self._caret_moved)
