@@ -130,7 +130,8 @@ class Node:
 
     def extents(self) -> tuple[int, int, int, int]:
         """x, y, width, height on the screen."""
-        return tuple(self.call(COMPONENT, "GetExtents", "u", 0)[0])  # type: ignore[return-value]
+        x, y, width, height = self.call(COMPONENT, "GetExtents", "u", 0)[0]
+        return int(x), int(y), int(width), int(height)
 
     @property
     def showing(self) -> bool:

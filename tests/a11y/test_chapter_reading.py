@@ -4,6 +4,8 @@ of an ordered list were missing from the text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.a11y.atspi import ACCESSIBLE, ACTION, ROLES, STATE_FOCUSABLE, STATE_FOCUSED, TEXT, Node
 
 OPEN_TEXT = (
@@ -99,7 +101,7 @@ def within(inner: tuple[int, ...], outer: tuple[int, ...]) -> bool:
     x, y, width, height = inner
     left, top, outer_width, outer_height = outer
     inside = left <= x and x + width <= left + outer_width
-    return inside and top <= y and y + height <= top + outer_height and width and height
+    return inside and top <= y and y + height <= top + outer_height and width > 0 < height
 
 
 def test_a_chapters_headings_are_headings_of_their_level(companion):
@@ -171,5 +173,5 @@ def test_tab_in_a_chapter_focuses_its_link_object(companion):
     assert STATE_FOCUSED not in link.states
 
 
-def focused(body: tuple) -> bool:
+def focused(body: tuple[Any, ...]) -> bool:
     return bool(body[:2] == ("focused", 1))
