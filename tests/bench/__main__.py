@@ -3,6 +3,7 @@
 import sys
 
 from tests.bench import (
+    bench_chapter,
     bench_library,
     bench_moodle,
     bench_proxy,
@@ -25,6 +26,7 @@ BENCHMARKS = {
     "performance": performance,
     "startup": bench_startup.main,
     "library": bench_library.main,
+    "chapter": bench_chapter.main,
     "sync": bench_sync.main,
     "proxy": bench_proxy.main,
     "ralph": bench_ralph.main,

@@ -92,6 +92,10 @@ class ChapterBrowser(QTextBrowser):
         self.fit_measure()
         self.marks.place()  # the text reflowed: its words moved
 
+    def focusInEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
+        self.marks.when_needed()  # a screen reader started after the chapter was shown
+        super().focusInEvent(event)
+
     def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's API
         super().changeEvent(event)
         if event.type() == qt.QEvent.Type.FontChange:  # larger text: a wider measure
