@@ -31,7 +31,8 @@ def _classes() -> dict[str, type]:
     actions = qt.QAccessibleActionInterface
 
     class Levelled(qt.QAccessibleWidget, qt.QAccessibleAttributesInterface):
-        """A widget shown as a heading of a level."""
+        """A widget of a role of our choosing, with a level when it is a heading (0: no
+        attribute)."""
 
         def __init__(self, widget: Any, role: Any, level: int) -> None:
             qt.QAccessibleWidget.__init__(self, widget, role)
