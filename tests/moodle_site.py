@@ -136,13 +136,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+TARBALL = SHARED_MOODLE / "moodle-5.1plus-20251017-upstream.tar.xz"
+
+
 def _source_key() -> str:
     """What a snapshot is made from: the tree, the scripts and the seed."""
     digest = hashlib.sha256()
     for name in ("moodle-up.sh", "moodle-snapshot.sh", "seed.php"):
         digest.update((SHARED_MOODLE / name).read_bytes())
-    tree = SHARED_MOODLE / "moodle-5.1plus-20251017-upstream.tar.xz"
-    digest.update(f"{tree.name}:{tree.stat().st_size}".encode())
+    digest.update(f"{TARBALL.name}:{TARBALL.stat().st_size}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -186,10 +188,48 @@ def snapshot() -> Path:
     return folder
 
 
+def extracted_tree() -> Path:
+    """The Moodle tree, extracted once per machine beside the snapshot. Each site gets a
+    hard-linked copy of it (about 2.5 s of directory entries) instead of extracting the
+    tarball into its own folder: 39,000 files, 11 to 24 s of file creation on this
+    machine's disk, most of a test module's setup (the whole run spent about 8 min so)."""
+    tree = CACHE / f"tree-{_source_key()}" / "moodle"
+    if (tree / "public" / "version.php").is_file():
+        return tree
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = CACHE / f"tree.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    subprocess.run(
+        ["tar", "-xf", str(TARBALL), "-C", str(partial)],
+        check=True,
+        capture_output=True,
+        timeout=UP_DEADLINE_SECONDS,
+    )
+    partial.replace(tree.parent)  # whole or not at all
+    return tree
+
+
+def _linked_tree(base: Path) -> None:
+    """``base/moodle``, the extracted tree hard-linked: moodle-up.sh then extracts nothing.
+    Only new files are written there (config.php): the shared files stay as they are.
+    Where links cannot be made (another file system), the script extracts its own."""
+    base.mkdir(parents=True)
+    linked = subprocess.run(
+        ["cp", "-al", str(extracted_tree()), str(base / "moodle")],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if linked.returncode != 0:
+        shutil.rmtree(base / "moodle", ignore_errors=True)
+
+
 def start_site(name: str) -> MoodleSite:
     """A site of its own, restored from the snapshot, over HTTPS on free ports."""
     source = snapshot()
     base = CACHE / "sites" / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
+    _linked_tree(base)
     ports = _ports()
     database = "moodle_" + hashlib.sha1(str(base).encode()).hexdigest()[:10]
     try:
@@ -213,6 +253,7 @@ def stop_site(base: Path) -> None:
 if __name__ == "__main__":  # scripts/run-tests: the snapshot, before any test's time runs
     started = time.monotonic()
     made = snapshot()
+    extracted_tree()  # each site's tree hard-links it
     print(f"moodle: snapshot {made.name} ready in {time.monotonic() - started:.0f} s", flush=True)
 
 
