@@ -1,6 +1,8 @@
 """Roles Qt does not give, given by an accessibility factory (issue 27): labels that are
 headings (a view's title, a quiz's questions), and a chapter's headings, links and
-described images (its marks, ``widgets/chapter_marks.py``).
+described images (its marks, ``widgets/chapter_marks.py``). Stacks of pages are plain
+containers: as "layered panes" Orca said « layered pane » three times each time the focus
+entered a chapter.
 
 A heading says its level as AT-SPI's ``level`` attribute, through Qt's attributes
 interface. PySide offers that interface as a class of its own: an accessible object
@@ -115,6 +117,8 @@ def accessible_for(obj: Any) -> Any:
     screen reader meets: the checks are cheap."""
     if obj.inherits("QLabel"):
         return _classes()["label"](obj) if heading_level(obj) else None
+    if obj.inherits("QStackedWidget"):  # pages shown one at a time: a plain container
+        return qt.QAccessibleWidget(obj, qt.QAccessible.Role.Client)
     if not isinstance(obj, MarkWidget):
         return None
     return _classes()[obj.mark.kind](obj, _roles()[obj.mark.kind])

@@ -110,6 +110,10 @@ def test_every_view_names_every_control(companion, platform_env):
     assert levels["catalogue", "Catalogue des formations"] == "1"
     assert levels["reader, quiz", prompts[0]] == "2"
     assert levels["reader, text", "Pourquoi la sécurité d'abord"] == "2"
+    # No unnamed "layered pane" (a stack of pages): Orca said « layered pane » three times
+    # whenever the focus entered a chapter (tests/a11y/orca_probe.py).
+    panes = [(view, n.name) for view, t in trees.items() for n in t.find("layered pane")]
+    assert not panes, panes
     # A chapter's links and images are objects of their own (see test_chapter_reading).
     assert trees["reader, links"].find("link", "Fiche mémo du cours (PDF)", showing=False)
     assert trees["reader, image"].find("graphic")
