@@ -250,6 +250,14 @@ def _field(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...], wh
     return value
 
 
+def _optional_str(data: Mapping[str, Any], name: str, where: str) -> str:
+    """A text field that may be left out (then empty)."""
+    value = data.get(name, "")
+    if not isinstance(value, str):
+        raise ContractError(f"{where}.{name}: expected str")
+    return value
+
+
 def _list(data: Mapping[str, Any], name: str, where: str) -> list[Any]:
     value: list[Any] = _field(data, name, list, where)
     return value
@@ -337,9 +345,7 @@ def parse_block(data: Any, where: str) -> Block:
         raise ContractError(f"{where}.type: unknown block type {kind!r}")
     if kind == "quiz":
         return Block(kind, quiz=parse_quiz(data.get("quiz"), f"{where}.quiz"))
-    title = data.get("title", "")
-    if not isinstance(title, str):
-        raise ContractError(f"{where}.title: expected str")
+    title = _optional_str(data, "title", where)
     if kind in WEB_BLOCKS:
         url = _field(data, "url", str, where)
         if not url.startswith(("https://", "http://")):
@@ -347,11 +353,8 @@ def parse_block(data: Any, where: str) -> Block:
         return Block(kind, title=title, url=url)
     if kind == "text" and "text" in data:
         return Block(kind, title=title, text=_field(data, "text", str, where))
-    alt = data.get("alt", "")
-    if not isinstance(alt, str):
-        raise ContractError(f"{where}.alt: expected str")
     asset = parse_asset(data.get("asset"), f"{where}.asset")
-    return Block(kind, title=title, asset=asset, alt=alt)
+    return Block(kind, title=title, asset=asset, alt=_optional_str(data, "alt", where))
 
 
 def parse_manifest(data: Any) -> CourseManifest:
@@ -366,9 +369,7 @@ def parse_manifest(data: Any) -> CourseManifest:
                 parse_block(b, f"{c_where}.blocks[{i}]")
                 for i, b in enumerate(_list(chapter, "blocks", c_where))
             )
-            unavailable = chapter.get("unavailable", "")
-            if not isinstance(unavailable, str):
-                raise ContractError(f"{c_where}.unavailable: expected str")
+            unavailable = _optional_str(chapter, "unavailable", c_where)
             chapters.append(
                 Chapter(
                     _field(chapter, "id", str, c_where),
