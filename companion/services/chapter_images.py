@@ -68,11 +68,10 @@ class ImageBudget:
         under it, its author's description, then its caption. Qt gives a screen reader
         an image in a text as one unnamed character: the description is said in words,
         in the text, for all to read (issue 27: it was dropped)."""
-        lines = [_("Image: {description}").format(description=alt)] if alt else []
+        lines = [_described(alt)] if alt else []
         if title and title != alt:
             lines.append(title)
-        caption = "".join(f"<br><small>{html.escape(line)}</small>" for line in lines)
-        return f"<p>{self.image(path, media_type, alt or title)}{caption}</p>"
+        return f"<p>{self.image(path, media_type, alt or title)}{_small_lines(lines)}</p>"
 
     def inline(self, reference: str, alt: str) -> str:
         """An image in a course's HTML: a file of the same course by a relative path, or
@@ -83,8 +82,7 @@ class ImageBudget:
             return ""
         shown = self.image(found[0], found[1], alt)
         if alt.strip() and shown.startswith("<img"):  # its description in words (see block)
-            said = _("Image: {description}").format(description=alt.strip())
-            shown += f"<br><small>{html.escape(said)}</small>"
+            shown += _small_lines([_described(alt.strip())])
         return shown
 
     def image(self, path: Path, media_type: str, alt: str) -> str:
@@ -134,6 +132,16 @@ class ImageBudget:
         if header.pixels > MAX_IMAGE_PIXELS or size > MAX_IMAGE_BYTES:
             return too_large((header.width, header.height))
         return header.format, None, header.width, header.height
+
+
+def _described(alt: str) -> str:
+    """An image's description as a line of text: « Image : … »."""
+    return _("Image: {description}").format(description=alt)
+
+
+def _small_lines(lines: list[str]) -> str:
+    """Lines under an image, in small type."""
+    return "".join(f"<br><small>{html.escape(line)}</small>" for line in lines)
 
 
 def too_large(size: tuple[int, int] | None) -> str:
