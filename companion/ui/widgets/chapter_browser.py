@@ -100,10 +100,12 @@ class ChapterBrowser(QTextBrowser):
         super().changeEvent(event)
         if event.type() == qt.QEvent.Type.FontChange:  # larger text: a wider measure
             self.fit_measure()
+            self.marks.place()
 
     def fit_measure(self) -> None:
         """Lines of about ``MEASURE_CHARACTERS`` in the text's font (it grows with the
-        zoom), centred: the room left over is the page's margins."""
+        zoom), centred: the room left over is the page's margins. The marks are placed
+        again by the caller, once the text is laid out at its new size."""
         measure = self.fontMetrics().averageCharWidth() * MEASURE_CHARACTERS
         side = max(0, (self.viewport().width() - measure) // 2)
         frame = self.document().rootFrame()
@@ -112,7 +114,6 @@ class ChapterBrowser(QTextBrowser):
             page.setLeftMargin(side)
             page.setRightMargin(side)
             frame.setFrameFormat(page)
-            self.marks.place()
 
     def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt's API
         """Only what was given: never a file, a network address or a style sheet."""
