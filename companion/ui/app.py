@@ -77,7 +77,7 @@ def create_application(
     if icon:  # the start sets these once the window has painted (see set_window_icon)
         set_window_icon(app)
         press_buttons_with_enter(app)
-        titles_as_headings()
+        give_accessible_roles()
     theme.apply(app, theme_choice, zoom_percent, system_dark)
     return app
 
@@ -89,7 +89,7 @@ def press_buttons_with_enter(app: QApplication) -> None:
         app.installEventFilter(EnterPressesButtons(app))
 
 
-def titles_as_headings() -> None:
+def give_accessible_roles() -> None:
     """Views' titles, quiz questions and a chapter's headings, links and images given to a
     screen reader with their roles (issue 27)."""
     from companion.ui import accessible_roles
@@ -285,7 +285,7 @@ def run(profile: str, *, create_profile: bool = False) -> int:
             lambda: colours.check(window.appearance.refresh),
             lambda: set_window_icon(app),
             lambda: press_buttons_with_enter(app),
-            titles_as_headings,
+            give_accessible_roles,
             settle_heap,
             logs.release,
         )
