@@ -178,6 +178,7 @@ def snapshot() -> Path:
         return folder
     CACHE.mkdir(parents=True, exist_ok=True)
     base = CACHE / f"install-{os.getpid()}"
+    _linked_tree(base)  # the tree extracted once serves the install too
     try:
         _run("moodle-up.sh", {"BASE": str(base), "DBNAME": "moodle_install", **_ports()})
         partial = folder.with_name(folder.name + f".partial-{os.getpid()}")
@@ -252,8 +253,7 @@ def stop_site(base: Path) -> None:
 
 if __name__ == "__main__":  # scripts/run-tests: the snapshot, before any test's time runs
     started = time.monotonic()
-    made = snapshot()
-    extracted_tree()  # each site's tree hard-links it
+    made = snapshot()  # with the tree each site's hard-links (extracted first if needed)
     print(f"moodle: snapshot {made.name} ready in {time.monotonic() - started:.0f} s", flush=True)
 
 
